@@ -1,0 +1,63 @@
+package io.postwarden.core.protocol;
+
+import io.postwarden.core.policy.Modification.Capability;
+import io.postwarden.core.policy.Stage;
+import io.postwarden.core.protocol.MilterCommand.OptionNegotiation;
+import java.util.Map;
+import java.util.Set;
+import org.nightcode.milter.MacroPlace;
+import org.nightcode.milter.ProtocolSteps;
+
+/**
+ * Answers the MTA's option offer with the least the active policies need. Pure.
+ *
+ * <p>DATA and end-of-headers are never negotiated away: Postfix still sends their macros as a separate write
+ * that expects no reply, and without TCP_NODELAY on its side that write waits ~40 ms for our delayed ACK.
+ * Answering them costs one quick round trip instead (docs/decisions/0003-no-nodata.md).
+ */
+public final class Negotiator {
+
+  public static final int HIGHEST_VERSION = 6;
+  static final int SET_SYMBOL_LIST = 0x100;
+
+  /**
+   * Macros Postfix does not send by default but the core reports to policies (client and daemon endpoint, auth,
+   * queue id). A requested list replaces main.cf's list for that stage, so each list repeats Postfix's defaults.
+   */
+  static final Map<Integer, String> MACRO_REQUESTS = Map.of(
+      MacroPlace.SMFIM_CONNECT.index(),
+      "j {daemon_name} {daemon_addr} {daemon_port} {client_addr} {client_port} {client_name} {client_ptr} v _",
+      MacroPlace.SMFIM_ENVFROM.index(),
+      "i {auth_type} {auth_authen} {auth_author} {mail_addr} {mail_host} {mail_mailer}",
+      MacroPlace.SMFIM_ENVRCPT.index(), "i {rcpt_addr} {rcpt_host} {rcpt_mailer}",
+      MacroPlace.SMFIM_DATA.index(), "i",
+      MacroPlace.SMFIM_EOH.index(), "i",
+      MacroPlace.SMFIM_EOM.index(), "i");
+
+  private Negotiator() {}
+
+  public static NegotiatedOptions answer(OptionNegotiation offer, Set<Stage> stages, Set<Capability> capabilities) {
+    if (offer.version() < 2) {
+      throw new ProtocolException(ProtocolException.Kind.UNSUPPORTED_VERSION,
+          "milter protocol version " + offer.version() + " is too old");
+    }
+    int version = Math.min(HIGHEST_VERSION, offer.version());
+    int skipped = ProtocolSteps.NO_UNKNOWN;
+    if (!stages.contains(Stage.HEADERS)) {
+      skipped |= ProtocolSteps.NO_HEADERS;
+    }
+    if (!stages.contains(Stage.BODY)) {
+      skipped |= ProtocolSteps.NO_BODY;
+    }
+    int wanted = 0;
+    for (Capability capability : capabilities) {
+      wanted |= capability.bit();
+    }
+    boolean symbolLists = version >= 6 && (offer.actions() & SET_SYMBOL_LIST) != 0;
+    if (symbolLists) {
+      wanted |= SET_SYMBOL_LIST;
+    }
+    return new NegotiatedOptions(version, wanted & offer.actions(), skipped & offer.protocol(),
+        symbolLists ? MACRO_REQUESTS : Map.of());
+  }
+}

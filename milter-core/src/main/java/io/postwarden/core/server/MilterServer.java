@@ -1,0 +1,209 @@
+package io.postwarden.core.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.postwarden.core.session.MilterSession;
+import io.postwarden.core.session.PolicyChain;
+import io.postwarden.core.session.SessionObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.nightcode.milter.codec.MilterPacketDecoder;
+import org.nightcode.milter.codec.MilterPacketEncoder;
+
+/**
+ * The milter listener: our own Netty bootstrap (bounded frames, idle timeout, SO_REUSEADDR, TCP_NODELAY, a
+ * session limit, unix sockets) around jmilter's packet codec, because jmilter's server has none of these
+ * (docs/decisions/0001-jmilter-scope.md). Bind failures surface at once.
+ */
+public final class MilterServer implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(MilterServer.class.getName());
+
+  private final ServerSettings settings;
+  private final PolicyWorkers workers;
+  private final SessionObserver observer;
+  private volatile PolicyChain chain;
+  private final EventLoopGroup acceptors;
+  private final EventLoopGroup sessions;
+  private final ChannelGroup listeners = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final AtomicInteger activeSessions = new AtomicInteger();
+  private final List<SocketAddress> boundAddresses = new ArrayList<>();
+
+  public MilterServer(ServerSettings settings, PolicyChain chain, PolicyWorkers workers, SessionObserver observer) {
+    this.settings = settings;
+    this.chain = chain;
+    this.workers = workers;
+    this.observer = observer;
+    IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("postwarden-accept", true), io);
+    this.sessions = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("postwarden-io", true), io);
+  }
+
+  /** Binds every endpoint or fails with the first bind error (nothing is left bound then). */
+  public void start() {
+    try {
+      for (Endpoint endpoint : settings.endpoints()) {
+        Channel channel = bootstrap(endpoint).bind(endpoint.address()).sync().channel();
+        listeners.add(channel);
+        boundAddresses.add(channel.localAddress());
+        if (endpoint.isUnix()) {
+          openSocketFile(((DomainSocketAddress) endpoint.address()).path());
+        }
+        LOG.log(Level.INFO, "milter listening on " + describe(channel.localAddress()));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close();
+      throw new IllegalStateException("interrupted while binding", e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    } catch (Exception e) {
+      close();
+      throw new IllegalStateException("cannot listen: " + e.getMessage(), e);
+    }
+  }
+
+  /** Policies for sessions that start from now on (reload); sessions in flight keep theirs. */
+  public void replacePolicies(PolicyChain newChain) {
+    this.chain = newChain;
+  }
+
+  /** The addresses actually bound (port 0 resolved), in endpoint order. */
+  public List<SocketAddress> boundAddresses() {
+    return List.copyOf(boundAddresses);
+  }
+
+  public int activeSessions() {
+    return activeSessions.get();
+  }
+
+  private ServerBootstrap bootstrap(Endpoint endpoint) {
+    Class<? extends ServerChannel> type;
+    if (endpoint.isUnix()) {
+      if (!Epoll.isAvailable()) {
+        throw new IllegalStateException("unix sockets need the native epoll transport: " + Epoll.unavailabilityCause());
+      }
+      deleteStaleSocket(((DomainSocketAddress) endpoint.address()).path());
+      type = EpollServerDomainSocketChannel.class;
+    } else {
+      type = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+    ServerBootstrap bootstrap = new ServerBootstrap().group(acceptors, sessions).channel(type)
+        .childHandler(new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel channel) {
+            admit(channel);
+          }
+        });
+    if (!endpoint.isUnix()) {
+      bootstrap.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
+    }
+    return bootstrap;
+  }
+
+  private void admit(Channel channel) {
+    int active = activeSessions.incrementAndGet();
+    channel.closeFuture().addListener(future -> activeSessions.decrementAndGet());
+    if (active > settings.maxSessions()) {
+      LOG.log(Level.WARNING, "session limit " + settings.maxSessions() + " reached; refusing a connection");
+      channel.close();
+      return;
+    }
+    connections.add(channel);
+    channel.pipeline()
+        .addLast("idle", new IdleStateHandler(settings.idleTimeout().toSeconds(), 0, 0, TimeUnit.SECONDS))
+        .addLast("frames", new MilterFrameDecoder(settings.maxFrameLength()))
+        .addLast("length", new LengthFieldPrepender(4))
+        .addLast("packetEncoder", new MilterPacketEncoder())
+        .addLast("packetDecoder", new MilterPacketDecoder())
+        .addLast("commands", new CommandDecodingHandler())
+        .addLast("session", new SessionHandler(new MilterSession(chain, observer), observer, workers));
+  }
+
+  /**
+   * Stops accepting, lets sessions in flight finish for up to {@code grace}, then closes what is left. Returns
+   * whether every session finished on its own.
+   */
+  public boolean shutdown(Duration grace) {
+    listeners.close().awaitUninterruptibly();
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (!connections.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    boolean drained = connections.isEmpty();
+    close();
+    return drained;
+  }
+
+  /** Closes everything at once. */
+  @Override
+  public void close() {
+    listeners.close().awaitUninterruptibly();
+    connections.close().awaitUninterruptibly();
+    acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    sessions.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    for (Endpoint endpoint : settings.endpoints()) {
+      if (endpoint.isUnix()) {
+        deleteStaleSocket(((DomainSocketAddress) endpoint.address()).path());
+      }
+    }
+  }
+
+  private static void deleteStaleSocket(String path) {
+    try {
+      Files.deleteIfExists(Path.of(path));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove old socket " + path, e);
+    }
+  }
+
+  /** Postfix's smtpd and cleanup run as another user; they must be able to connect. */
+  private static void openSocketFile(String path) throws IOException {
+    Files.setPosixFilePermissions(Path.of(path), PosixFilePermissions.fromString("rw-rw-rw-"));
+  }
+
+  private static String describe(SocketAddress address) {
+    if (address instanceof InetSocketAddress inet) {
+      return "inet:" + (inet.getAddress().getAddress().length == 16 ? "[" + inet.getAddress().getHostAddress() + "]"
+          : inet.getAddress().getHostAddress()) + ":" + inet.getPort();
+    }
+    return "unix:" + ((DomainSocketAddress) address).path();
+  }
+}

@@ -1,0 +1,45 @@
+package io.postwarden.core.server;
+
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The bounded pool where policy callbacks run, so that a slow lookup (DNS, /proc) never stalls the event loop.
+ * Full queue: the submit fails at once and the session tempfails. Each call has a deadline below Postfix's
+ * milter_command_timeout, so Postfix hears our tempfail rather than timing out on its own.
+ */
+public final class PolicyWorkers implements AutoCloseable {
+
+  private final ThreadPoolExecutor executor;
+  private final Duration deadline;
+
+  public PolicyWorkers(int threads, int queueCapacity, Duration deadline) {
+    AtomicInteger counter = new AtomicInteger();
+    this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(queueCapacity), runnable -> {
+          Thread thread = new Thread(runnable, "postwarden-policy-" + counter.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        }, new ThreadPoolExecutor.AbortPolicy());
+    this.deadline = deadline;
+  }
+
+  <T> CompletableFuture<T> submit(Supplier<T> work) {
+    return CompletableFuture.supplyAsync(work, executor).orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    executor.shutdown();
+  }
+
+  /** Waits for calls in flight to finish. */
+  boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+}

@@ -1,0 +1,169 @@
+package io.postwarden.core.server;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.postwarden.core.protocol.MilterCommand;
+import io.postwarden.core.protocol.ProtocolException;
+import io.postwarden.core.session.Evaluation;
+import io.postwarden.core.session.MilterSession;
+import io.postwarden.core.session.SessionObserver;
+import io.postwarden.core.session.Step;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.nightcode.milter.codec.MilterPacket;
+import org.nightcode.milter.util.MilterPackets;
+
+/**
+ * Drives one {@link MilterSession} from the event loop: commands in order, one at a time. Policy work is handed to
+ * the worker pool; while it runs, later commands wait in a queue, and the answer is written back from the event
+ * loop. Each reply goes out in a single flush, so Nagle never splits modifications from their verdict.
+ */
+final class SessionHandler extends ChannelInboundHandlerAdapter {
+
+  private static final System.Logger LOG = System.getLogger(SessionHandler.class.getName());
+
+  private final MilterSession session;
+  private final SessionObserver observer;
+  private final PolicyWorkers workers;
+  private final Queue<MilterCommand> waiting = new ArrayDeque<>();
+  private boolean consulting;
+  private boolean closing;
+
+  SessionHandler(MilterSession session, SessionObserver observer, PolicyWorkers workers) {
+    this.session = session;
+    this.observer = observer;
+    this.workers = workers;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    observer.sessionOpened();
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
+    waiting.clear();
+    session.closed();
+    observer.sessionClosed();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object message) {
+    MilterCommand command = (MilterCommand) message;
+    if (consulting) {
+      waiting.add(command);
+      return;
+    }
+    perform(ctx, session.receive(command));
+  }
+
+  private void perform(ChannelHandlerContext ctx, Step step) {
+    if (closing) {
+      return;
+    }
+    if (step instanceof Step.Reply reply) {
+      write(ctx, reply.packets());
+      drain(ctx);
+    } else if (step instanceof Step.Close close) {
+      closing = true;
+      write(ctx, close.packets());
+      ctx.close();
+    } else {
+      consult(ctx, (Step.Consult) step);
+    }
+  }
+
+  private void consult(ChannelHandlerContext ctx, Step.Consult consult) {
+    consulting = true;
+    CompletableFuture<Evaluation> future;
+    try {
+      future = workers.submit(consult.work());
+    } catch (RejectedExecutionException e) {
+      future = CompletableFuture.failedFuture(e);
+    }
+    future.whenComplete((evaluation, failure) -> ctx.executor().execute(() -> {
+      consulting = false;
+      perform(ctx, consult.then().apply(failure == null ? evaluation : failed(failure)));
+    }));
+  }
+
+  private static Evaluation failed(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    if (cause instanceof TimeoutException) {
+      LOG.log(Level.WARNING, "policies did not answer in time; tempfailing");
+      return Evaluation.failure("policy_timeout", null);
+    }
+    if (cause instanceof RejectedExecutionException) {
+      LOG.log(Level.WARNING, "policy workers are saturated; tempfailing");
+      return Evaluation.failure("overloaded", null);
+    }
+    LOG.log(Level.ERROR, "policy evaluation failed", cause);
+    return Evaluation.failure("policy_exception", null);
+  }
+
+  private void drain(ChannelHandlerContext ctx) {
+    while (!consulting && !closing && !waiting.isEmpty()) {
+      Step step = session.receive(waiting.poll());
+      perform(ctx, step);
+    }
+  }
+
+  private static void write(ChannelHandlerContext ctx, List<MilterPacket> packets) {
+    if (packets.isEmpty()) {
+      return;
+    }
+    packets.forEach(ctx::write);
+    ctx.flush();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof IdleStateEvent && !consulting) {
+      LOG.log(Level.INFO, "closing idle milter session from " + ctx.channel().remoteAddress());
+      ctx.close();
+      return;
+    }
+    ctx.fireUserEventTriggered(event);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    if (cause instanceof IOException) {
+      ctx.close();
+      return;
+    }
+    ProtocolException.Kind kind = kindOf(cause);
+    LOG.log(Level.WARNING, "closing milter session from " + ctx.channel().remoteAddress() + ": " + cause.getMessage());
+    observer.protocolError(kind, String.valueOf(cause.getMessage()));
+    ctx.writeAndFlush(MilterPackets.SMFIS_TEMPFAIL).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private static ProtocolException.Kind kindOf(Throwable cause) {
+    if (cause instanceof TooLongFrameException) {
+      return ProtocolException.Kind.FRAME_TOO_LONG;
+    }
+    if (cause instanceof DecoderException && cause.getCause() instanceof ProtocolException protocol) {
+      return protocol.kind();
+    }
+    return ProtocolException.Kind.MALFORMED;
+  }
+}

@@ -1,0 +1,54 @@
+package io.postwarden.core.session;
+
+import io.postwarden.core.policy.ClientAddress;
+import io.postwarden.core.policy.Connection;
+import io.postwarden.core.policy.Macros;
+import io.postwarden.core.policy.SessionAttributes;
+
+/** The session-long facts, filled in by CONNECT and HELO. Confined to the session's current thread. */
+final class ConnectionState implements Connection {
+
+  private final MacroStore macros;
+  private final SessionAttributes attributes = new SessionAttributes();
+  private String hostname = "";
+  private ClientAddress client = ClientAddress.UNKNOWN;
+  private String helo;
+
+  ConnectionState(MacroStore macros) {
+    this.macros = macros;
+  }
+
+  void connected(String hostname, ClientAddress client) {
+    this.hostname = hostname;
+    this.client = client;
+  }
+
+  void helo(String helo) {
+    this.helo = helo;
+  }
+
+  @Override
+  public String clientHostname() {
+    return hostname;
+  }
+
+  @Override
+  public ClientAddress client() {
+    return client;
+  }
+
+  @Override
+  public String helo() {
+    return helo;
+  }
+
+  @Override
+  public Macros macros() {
+    return macros.session();
+  }
+
+  @Override
+  public SessionAttributes attributes() {
+    return attributes;
+  }
+}

@@ -1,0 +1,294 @@
+package io.postwarden.core.session;
+
+import io.postwarden.core.policy.Decision;
+import io.postwarden.core.policy.Header;
+import io.postwarden.core.policy.Modification;
+import io.postwarden.core.policy.Policy;
+import io.postwarden.core.policy.Recipient;
+import io.postwarden.core.policy.Stage;
+import io.postwarden.core.policy.Verdict;
+import io.postwarden.core.protocol.MilterCommand;
+import io.postwarden.core.protocol.MilterCommand.*;
+import io.postwarden.core.protocol.NegotiatedOptions;
+import io.postwarden.core.protocol.Negotiator;
+import io.postwarden.core.protocol.ProtocolException;
+import io.postwarden.core.protocol.ReplyEncoder;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.nightcode.milter.codec.MilterPacket;
+import org.nightcode.milter.util.MilterPackets;
+
+/**
+ * The state machine of one milter connection: OPTNEG, CONNECT, HELO, then transactions MAIL, RCPT…, DATA,
+ * headers, EOH, body, EOM (or ABORT), until QUIT. Knows no socket: it turns each command into a {@link Step}.
+ * Commands out of order close the session (with a tempfail where a reply is due); within a transaction, stages
+ * may be skipped (negotiated away) but never go backwards.
+ */
+public final class MilterSession {
+
+  private static final System.Logger LOG = System.getLogger(MilterSession.class.getName());
+
+  /** Where the conversation is; the order of the transaction phases matters. */
+  private enum Phase {
+    AWAIT_OPTNEG, AWAIT_CONNECT, CONNECTED, MAIL, RCPT, DATA, HEADERS, END_OF_HEADERS, BODY
+  }
+
+  private final PolicyChain chain;
+  private final SessionObserver observer;
+  private final MacroStore macros = new MacroStore();
+  private ConnectionState connection = new ConnectionState(macros);
+  private NegotiatedOptions options;
+  private TransactionState transaction;
+  private Phase phase = Phase.AWAIT_OPTNEG;
+
+  public MilterSession(PolicyChain chain, SessionObserver observer) {
+    this.chain = chain;
+    this.observer = observer;
+  }
+
+  public Step receive(MilterCommand command) {
+    try {
+      return dispatch(command);
+    } catch (ProtocolException e) {
+      return violation(command, e);
+    }
+  }
+
+  /** The transport closed (peer gone, timeout, shutdown): an open transaction counts as aborted. */
+  public void closed() {
+    endTransaction(TransactionRecord.Outcome.ABORTED, null, List.of());
+  }
+
+  private Step dispatch(MilterCommand command) {
+    if (command instanceof OptionNegotiation offer) {
+      require(command, Phase.AWAIT_OPTNEG, Phase.AWAIT_OPTNEG);
+      options = Negotiator.answer(offer, chain.stages(), chain.capabilities());
+      phase = Phase.AWAIT_CONNECT;
+      return reply(options.toPacket());
+    }
+    if (phase == Phase.AWAIT_OPTNEG) {
+      throw outOfOrder(command);
+    }
+    if (command instanceof DefineMacros define) {
+      macros.define(define.stageCode(), define.macros());
+      return Step.Reply.NOTHING;
+    }
+    if (command instanceof Quit) {
+      closed();
+      return new Step.Close(List.of());
+    }
+    if (command instanceof QuitNewConnection) {
+      closed();
+      macros.endSession();
+      connection = new ConnectionState(macros);
+      phase = Phase.AWAIT_CONNECT;
+      return Step.Reply.NOTHING;
+    }
+    if (command instanceof Abort) {
+      // Postfix sends ABORT after every EOM and before RSET; harmless without a transaction
+      endTransaction(TransactionRecord.Outcome.ABORTED, null, List.of());
+      return Step.Reply.NOTHING;
+    }
+    if (command instanceof Connect connect) {
+      require(command, Phase.AWAIT_CONNECT, Phase.AWAIT_CONNECT);
+      connection.connected(connect.hostname(), connect.client());
+      phase = Phase.CONNECTED;
+      return consult(Stage.CONNECT, policy -> policy.onConnect(connection), Function.identity());
+    }
+    if (command instanceof Helo helo) {
+      require(command, Phase.CONNECTED, Phase.CONNECTED);
+      connection.helo(helo.name());
+      return consult(Stage.HELO, policy -> policy.onHelo(connection), Function.identity());
+    }
+    if (command instanceof Mail mail) {
+      return mail(mail);
+    }
+    if (command instanceof Rcpt rcpt) {
+      return recipient(rcpt);
+    }
+    if (command instanceof Data) {
+      advance(command, Phase.RCPT, Phase.RCPT, Phase.DATA);
+      return proceed();
+    }
+    if (command instanceof HeaderField header) {
+      advance(command, Phase.RCPT, Phase.HEADERS, Phase.HEADERS);
+      if (chain.wants(Stage.HEADERS)) {
+        transaction.addHeader(new Header(header.name(), header.value()));
+      }
+      return proceed();
+    }
+    if (command instanceof EndOfHeaders) {
+      advance(command, Phase.RCPT, Phase.HEADERS, Phase.END_OF_HEADERS);
+      return proceed();
+    }
+    if (command instanceof BodyChunk chunk) {
+      advance(command, Phase.RCPT, Phase.BODY, Phase.BODY);
+      transaction.addBody(chunk.length());
+      return proceed();
+    }
+    if (command instanceof EndOfMessage end) {
+      advance(command, Phase.RCPT, Phase.BODY, Phase.BODY);
+      transaction.addBody(end.trailingBodyLength());
+      return endOfMessage();
+    }
+    if (command instanceof UnknownSmtpCommand) {
+      require(command, Phase.CONNECTED, Phase.BODY);
+      return proceed();
+    }
+    throw outOfOrder(command);
+  }
+
+  private Step mail(Mail mail) {
+    require(mail, Phase.CONNECTED, Phase.BODY);
+    if (transaction != null) {
+      // a new MAIL without ABORT starts over, as RSET would
+      endTransaction(TransactionRecord.Outcome.ABORTED, null, List.of());
+      macros.restartTransaction();
+    }
+    transaction = new TransactionState(connection, macros, mail.sender(), mail.esmtpArgs(),
+        chain.wants(Stage.BODY));
+    phase = Phase.MAIL;
+    TransactionState tx = transaction;
+    return consult(Stage.MAIL, policy -> policy.onMail(tx), evaluation -> {
+      if (evaluation.decision().verdict().refuses()) {
+        endTransaction(outcomeOf(evaluation.decision().verdict()), evaluation.decidedBy(), List.of());
+      }
+      return evaluation;
+    });
+  }
+
+  private Step recipient(Rcpt rcpt) {
+    advance(rcpt, Phase.MAIL, Phase.RCPT, Phase.RCPT);
+    Recipient recipient = new Recipient(rcpt.recipient(), rcpt.esmtpArgs());
+    TransactionState tx = transaction;
+    return consult(Stage.RCPT, policy -> policy.onRecipient(tx, recipient), evaluation -> {
+      macros.endRecipient();
+      if (!evaluation.decision().verdict().refuses()) {
+        tx.addRecipient(recipient);
+      }
+      return evaluation;
+    });
+  }
+
+  private Step endOfMessage() {
+    TransactionState tx = transaction;
+    Step.Consult consult = new Step.Consult(
+        timed(Stage.END_OF_MESSAGE, policy -> policy.onEndOfMessage(tx)), this::concludeMessage);
+    return chain.wants(Stage.END_OF_MESSAGE) ? consult : concludeMessage(Evaluation.of(Decision.CONTINUE, null));
+  }
+
+  /** Turns the merged end-of-message answer into modifications plus verdict, sent in one write. */
+  private Step concludeMessage(Evaluation evaluation) {
+    Decision decision = evaluation.decision();
+    List<MilterPacket> packets = new ArrayList<>();
+    List<String> applied = new ArrayList<>();
+    for (Modification modification : decision.modifications()) {
+      if (!options.allows(modification.capability())) {
+        return failMessage("unnegotiated_modification", evaluation,
+            modification.capability() + " was not negotiated with the MTA");
+      }
+      try {
+        packets.add(ReplyEncoder.modification(modification));
+      } catch (IllegalArgumentException e) {
+        return failMessage("invalid_modification", evaluation, e.getMessage());
+      }
+      applied.add(modification.getClass().getSimpleName());
+    }
+    packets.add(ReplyEncoder.verdict(decision.verdict(), decision.reply()));
+    endTransaction(outcomeOf(decision.verdict()), evaluation.decidedBy(), applied);
+    return new Step.Reply(packets);
+  }
+
+  private Step failMessage(String error, Evaluation evaluation, String detail) {
+    LOG.log(Level.ERROR, "refusing to send a modification: " + detail);
+    Evaluation failed = Evaluation.failure(error, evaluation.decidedBy());
+    observer.stageEvaluated(Stage.END_OF_MESSAGE, failed, 0);
+    endTransaction(TransactionRecord.Outcome.TEMPFAILED, evaluation.decidedBy(), List.of());
+    return reply(ReplyEncoder.verdict(Verdict.TEMPFAIL, Evaluation.TRY_AGAIN));
+  }
+
+  /**
+   * Asks the policies (off the event loop) when any wants this stage, else answers at once. {@code after} runs
+   * on the session's thread with the merged answer before it is encoded.
+   */
+  private Step consult(Stage stage, Function<Policy, Decision> callback,
+      Function<Evaluation, Evaluation> after) {
+    if (!chain.wants(stage)) {
+      after.apply(Evaluation.of(Decision.CONTINUE, null));
+      return proceed();
+    }
+    return new Step.Consult(timed(stage, callback), evaluation -> {
+      Decision decision = after.apply(evaluation).decision();
+      return reply(ReplyEncoder.verdict(decision.verdict(), decision.reply()));
+    });
+  }
+
+  private Supplier<Evaluation> timed(Stage stage,
+      Function<Policy, Decision> callback) {
+    return () -> {
+      long start = System.nanoTime();
+      Evaluation evaluation = chain.evaluate(stage, callback);
+      observer.stageEvaluated(stage, evaluation, System.nanoTime() - start);
+      return evaluation;
+    };
+  }
+
+  private void endTransaction(TransactionRecord.Outcome outcome, String decidedBy, List<String> modifications) {
+    if (transaction == null) {
+      return;
+    }
+    TransactionState tx = transaction;
+    observer.transactionEnded(new TransactionRecord(tx.queueId().orElse(null), connection.client(),
+        connection.clientHostname(), tx.authenticatedUser().orElse(null), tx.sender(), tx.recipients().size(),
+        outcome, decidedBy, List.copyOf(modifications), Duration.ofNanos(System.nanoTime() - tx.startNanos())));
+    transaction = null;
+    macros.endTransaction();
+    if (phase.compareTo(Phase.CONNECTED) > 0) {
+      phase = Phase.CONNECTED;
+    }
+  }
+
+  private static TransactionRecord.Outcome outcomeOf(Verdict verdict) {
+    return switch (verdict) {
+      case CONTINUE -> TransactionRecord.Outcome.ACCEPTED;
+      case REJECT -> TransactionRecord.Outcome.REJECTED;
+      case TEMPFAIL -> TransactionRecord.Outcome.TEMPFAILED;
+      case DISCARD -> TransactionRecord.Outcome.DISCARDED;
+    };
+  }
+
+  private void require(MilterCommand command, Phase earliest, Phase latest) {
+    if (phase.compareTo(earliest) < 0 || phase.compareTo(latest) > 0) {
+      throw outOfOrder(command);
+    }
+  }
+
+  private void advance(MilterCommand command, Phase earliest, Phase latest, Phase next) {
+    require(command, earliest, latest);
+    phase = next;
+  }
+
+  private ProtocolException outOfOrder(MilterCommand command) {
+    return new ProtocolException(ProtocolException.Kind.OUT_OF_ORDER,
+        command.getClass().getSimpleName() + " not allowed in phase " + phase);
+  }
+
+  private Step violation(MilterCommand command, ProtocolException e) {
+    LOG.log(Level.WARNING, "closing milter session: " + e.getMessage());
+    observer.protocolError(e.kind(), e.getMessage());
+    closed();
+    return new Step.Close(command.expectsReply() ? List.of(MilterPackets.SMFIS_TEMPFAIL) : List.of());
+  }
+
+  private static Step proceed() {
+    return reply(MilterPackets.SMFIS_CONTINUE);
+  }
+
+  private static Step reply(MilterPacket packet) {
+    return new Step.Reply(List.of(packet));
+  }
+}

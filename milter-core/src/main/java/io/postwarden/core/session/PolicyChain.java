@@ -1,0 +1,80 @@
+package io.postwarden.core.session;
+
+import io.postwarden.core.policy.Decision;
+import io.postwarden.core.policy.Modification;
+import io.postwarden.core.policy.Policy;
+import io.postwarden.core.policy.Stage;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The active policies in their configured order, and the rule that merges their answers: the first refusal wins
+ * and stops the chain; modifications are collected in policy order. A policy that throws, or that returns
+ * modifications before end of message, turns the stage into a tempfail: a fault never accepts blindly.
+ */
+public final class PolicyChain {
+
+  private static final System.Logger LOG = System.getLogger(PolicyChain.class.getName());
+
+  private final List<Policy> policies;
+  private final Set<Stage> stages = EnumSet.noneOf(Stage.class);
+  private final Set<Modification.Capability> capabilities = EnumSet.noneOf(Modification.Capability.class);
+
+  public PolicyChain(List<Policy> policies) {
+    this.policies = List.copyOf(policies);
+    for (Policy policy : this.policies) {
+      stages.addAll(policy.stages());
+      capabilities.addAll(policy.capabilities());
+    }
+  }
+
+  public Set<Stage> stages() {
+    return stages;
+  }
+
+  public Set<Modification.Capability> capabilities() {
+    return capabilities;
+  }
+
+  public List<Policy> policies() {
+    return policies;
+  }
+
+  boolean wants(Stage stage) {
+    return stages.contains(stage);
+  }
+
+  Evaluation evaluate(Stage stage, Function<Policy, Decision> callback) {
+    List<Modification> modifications = new ArrayList<>();
+    for (Policy policy : policies) {
+      if (!policy.stages().contains(stage)) {
+        continue;
+      }
+      Decision decision;
+      try {
+        decision = callback.apply(policy);
+      } catch (RuntimeException | LinkageError | AssertionError e) {
+        LOG.log(Level.ERROR, "policy " + policy.name() + " failed at " + stage, e);
+        return Evaluation.failure("policy_exception", policy.name());
+      }
+      if (decision == null) {
+        LOG.log(Level.ERROR, "policy " + policy.name() + " returned no decision at " + stage);
+        return Evaluation.failure("policy_exception", policy.name());
+      }
+      if (stage != Stage.END_OF_MESSAGE && !decision.modifications().isEmpty()) {
+        LOG.log(Level.ERROR, "policy " + policy.name() + " returned modifications at " + stage
+            + "; Postfix accepts them only at end of message");
+        return Evaluation.failure("modification_outside_eom", policy.name());
+      }
+      if (decision.verdict().refuses()) {
+        return Evaluation.of(decision, policy.name());
+      }
+      modifications.addAll(decision.modifications());
+    }
+    return Evaluation.of(modifications.isEmpty() ? Decision.CONTINUE : Decision.modify(modifications), null);
+  }
+}

@@ -1,0 +1,96 @@
+package io.postwarden.core.session;
+
+import io.postwarden.core.policy.Connection;
+import io.postwarden.core.policy.Header;
+import io.postwarden.core.policy.Macros;
+import io.postwarden.core.policy.Recipient;
+import io.postwarden.core.policy.Transaction;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/** One mail transaction as it accumulates. Confined to the session's current thread. */
+final class TransactionState implements Transaction {
+
+  private final Connection connection;
+  private final MacroStore macros;
+  private final String sender;
+  private final List<String> senderArgs;
+  private final List<Recipient> recipients = new ArrayList<>();
+  private final List<Header> headers = new ArrayList<>();
+  private final long startNanos = System.nanoTime();
+  private long bodySize;
+
+  TransactionState(Connection connection, MacroStore macros, String sender, List<String> senderArgs,
+      boolean countsBody) {
+    this.connection = connection;
+    this.macros = macros;
+    this.sender = sender;
+    this.senderArgs = List.copyOf(senderArgs);
+    this.bodySize = countsBody ? 0 : -1;
+  }
+
+  void addRecipient(Recipient recipient) {
+    recipients.add(recipient);
+  }
+
+  void addHeader(Header header) {
+    headers.add(header);
+  }
+
+  void addBody(int length) {
+    if (bodySize >= 0) {
+      bodySize += length;
+    }
+  }
+
+  long startNanos() {
+    return startNanos;
+  }
+
+  @Override
+  public Connection connection() {
+    return connection;
+  }
+
+  @Override
+  public Optional<String> queueId() {
+    return macros.all().get("i").filter(id -> !id.isEmpty());
+  }
+
+  @Override
+  public Optional<String> authenticatedUser() {
+    return macros.all().get("auth_authen").filter(user -> !user.isEmpty());
+  }
+
+  @Override
+  public String sender() {
+    return sender;
+  }
+
+  @Override
+  public List<String> senderArgs() {
+    return senderArgs;
+  }
+
+  @Override
+  public List<Recipient> recipients() {
+    return Collections.unmodifiableList(recipients);
+  }
+
+  @Override
+  public List<Header> headers() {
+    return Collections.unmodifiableList(headers);
+  }
+
+  @Override
+  public long bodySize() {
+    return bodySize;
+  }
+
+  @Override
+  public Macros macros() {
+    return macros.all();
+  }
+}

@@ -1,0 +1,65 @@
+package io.postwarden.core.session;
+
+import io.postwarden.core.policy.Policy;
+import io.postwarden.core.protocol.CommandDecoder;
+import io.postwarden.core.protocol.MilterCommand;
+import java.util.ArrayList;
+import java.util.List;
+import org.nightcode.milter.codec.MilterPacket;
+
+/** Runs a session synchronously: packets in, the packets it would write out, policy work done inline. */
+final class SessionDriver {
+
+  final List<TransactionRecord> transactions = new ArrayList<>();
+  final List<String> errors = new ArrayList<>();
+  final MilterSession session;
+  boolean closed;
+
+  SessionDriver(Policy... policies) {
+    SessionObserver observer = new SessionObserver() {
+      @Override
+      public void transactionEnded(TransactionRecord record) {
+        transactions.add(record);
+      }
+
+      @Override
+      public void stageEvaluated(io.postwarden.core.policy.Stage stage, Evaluation evaluation, long nanos) {
+        if (evaluation.error() != null) {
+          errors.add(evaluation.error());
+        }
+      }
+
+      @Override
+      public void protocolError(io.postwarden.core.protocol.ProtocolException.Kind kind, String detail) {
+        errors.add(kind.name());
+      }
+    };
+    session = new MilterSession(new PolicyChain(List.of(policies)), observer);
+  }
+
+  List<MilterPacket> send(char command, byte[] payload) {
+    if (closed) {
+      throw new AssertionError("session already closed");
+    }
+    MilterCommand decoded = CommandDecoder.decode(MilterPacket.builder().command(command).payload(payload).build());
+    return run(session.receive(decoded));
+  }
+
+  private List<MilterPacket> run(Step step) {
+    if (step instanceof Step.Reply reply) {
+      return reply.packets();
+    }
+    if (step instanceof Step.Close close) {
+      closed = true;
+      return close.packets();
+    }
+    Step.Consult consult = (Step.Consult) step;
+    return run(consult.then().apply(consult.work().get()));
+  }
+
+  static String codes(List<MilterPacket> packets) {
+    StringBuilder codes = new StringBuilder();
+    packets.forEach(p -> codes.append((char) p.command()));
+    return codes.toString();
+  }
+}

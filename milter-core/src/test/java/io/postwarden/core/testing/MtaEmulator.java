@@ -1,0 +1,208 @@
+package io.postwarden.core.testing;
+
+import static io.postwarden.core.testing.MilterPacketIO.*;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Plays Postfix's side of the milter protocol over a real socket (TCP or unix), one command at a time, so tests
+ * can drive Postwarden exactly as an MTA would, or misbehave on purpose. Replaces jmilter's client, which cannot
+ * parse an OPTNEG reply with macro requests or send family 'U'.
+ */
+public final class MtaEmulator implements AutoCloseable {
+
+  /** What Postfix 3.7 offers: version 6, every action, every protocol step bit. */
+  public static final int POSTFIX_ACTIONS = 0x1ff;
+  public static final int POSTFIX_PROTOCOL = 0x1fffff;
+
+  private final SocketChannel channel;
+  private final Socket socket;
+  private final OutputStream out;
+  private final DataInputStream in;
+
+  private MtaEmulator(SocketChannel channel) throws IOException {
+    this.channel = channel;
+    this.socket = null;
+    this.out = Channels.newOutputStream(channel);
+    this.in = new DataInputStream(Channels.newInputStream(channel));
+  }
+
+  private MtaEmulator(Socket socket) throws IOException {
+    this.channel = null;
+    this.socket = socket;
+    socket.setSoTimeout(10_000);
+    socket.setTcpNoDelay(true);
+    this.out = socket.getOutputStream();
+    this.in = new DataInputStream(socket.getInputStream());
+  }
+
+  /** Connects over TCP to an InetSocketAddress, or over a unix socket to a java.net.UnixDomainSocketAddress. */
+  public static MtaEmulator connect(SocketAddress address) throws IOException {
+    if (address instanceof java.net.InetSocketAddress inet) {
+      Socket socket = new Socket();
+      socket.connect(inet, 5_000);
+      return new MtaEmulator(socket);
+    }
+    return new MtaEmulator(SocketChannel.open(address));
+  }
+
+  public void send(char command, byte[] payload) throws IOException {
+    write(out, packet(command, payload));
+  }
+
+  public void sendRaw(byte[] bytes) throws IOException {
+    write(out, bytes);
+  }
+
+  public MtaReply read() throws IOException {
+    return MilterPacketIO.read(in);
+  }
+
+  /** Sends a command and collects replies up to and including the one that ends the stage. */
+  public List<MtaReply> exchange(char command, byte[] payload) throws IOException {
+    send(command, payload);
+    List<MtaReply> replies = new ArrayList<>();
+    MtaReply reply;
+    do {
+      reply = read();
+      replies.add(reply);
+    } while (!reply.isFinal());
+    return replies;
+  }
+
+  /** Sends a command and returns its final reply. */
+  public MtaReply command(char command, byte[] payload) throws IOException {
+    List<MtaReply> replies = exchange(command, payload);
+    return replies.get(replies.size() - 1);
+  }
+
+  public MtaReply negotiate() throws IOException {
+    return negotiate(6, POSTFIX_ACTIONS, POSTFIX_PROTOCOL);
+  }
+
+  public MtaReply negotiate(int version, int actions, int protocol) throws IOException {
+    return command('O', int32s(version, actions, protocol));
+  }
+
+  public void macros(char stage, Map<String, String> macros) throws IOException {
+    send('D', macroPayload(stage, macros));
+  }
+
+  public MtaReply connectInet(String hostname, String address, int port) throws IOException {
+    return command('C', connectPayload(hostname, address.contains(":") ? '6' : '4', port, address));
+  }
+
+  public MtaReply helo(String name) throws IOException {
+    return command('H', strings(name));
+  }
+
+  public MtaReply mail(String... args) throws IOException {
+    return command('M', strings(args));
+  }
+
+  public MtaReply rcpt(String... args) throws IOException {
+    return command('R', strings(args));
+  }
+
+  public MtaReply data() throws IOException {
+    return command('T', new byte[0]);
+  }
+
+  public MtaReply header(String name, String value) throws IOException {
+    return command('L', strings(name, value));
+  }
+
+  public MtaReply endOfHeaders() throws IOException {
+    return command('N', new byte[0]);
+  }
+
+  public MtaReply body(byte[] chunk) throws IOException {
+    return command('B', chunk);
+  }
+
+  /** End of message: every modification packet, then the verdict last. */
+  public List<MtaReply> endOfMessage() throws IOException {
+    return exchange('E', new byte[0]);
+  }
+
+  public void abort() throws IOException {
+    send('A', new byte[0]);
+  }
+
+  public void quit() throws IOException {
+    send('Q', new byte[0]);
+  }
+
+  /**
+   * A whole ordinary SMTP transaction as Postfix runs it; returns the end-of-message replies. Each step must
+   * answer continue.
+   */
+  public List<MtaReply> transaction(String sender, List<String> recipients, Map<String, String> headers)
+      throws IOException {
+    expectContinue(mail("<" + sender + ">"));
+    for (String recipient : recipients) {
+      expectContinue(rcpt("<" + recipient + ">"));
+    }
+    expectContinue(data());
+    for (Map.Entry<String, String> header : headers.entrySet()) {
+      expectContinue(header(header.getKey(), header.getValue()));
+    }
+    expectContinue(endOfHeaders());
+    return endOfMessage();
+  }
+
+  /** Negotiates and connects like Postfix from a loopback client. */
+  public void openSession(String clientAddress, int clientPort) throws IOException {
+    negotiate();
+    Map<String, String> connectMacros = new LinkedHashMap<>();
+    connectMacros.put("j", "mail.test.example");
+    connectMacros.put("{client_addr}", clientAddress);
+    macros('C', connectMacros);
+    expectContinue(connectInet("[" + clientAddress + "]", clientAddress, clientPort));
+    expectContinue(helo("client.test.example"));
+  }
+
+  public static void expectContinue(MtaReply reply) {
+    if (reply.code() != 'c') {
+      throw new AssertionError("expected continue, got " + reply);
+    }
+  }
+
+  /** True when the milter closed the connection (EOF) within the socket timeout. */
+  public boolean closedByPeer() throws IOException {
+    try {
+      InputStream raw = in;
+      while (true) {
+        int b = raw.read();
+        if (b < 0) {
+          return true;
+        }
+      }
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (socket != null) {
+      socket.close();
+    } else {
+      channel.close();
+    }
+  }
+}
