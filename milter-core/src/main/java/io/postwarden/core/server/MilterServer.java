@@ -143,7 +143,7 @@ public final class MilterServer implements AutoCloseable {
     }
     connections.add(channel);
     channel.pipeline()
-        .addLast("idle", new IdleStateHandler(settings.idleTimeout().toSeconds(), 0, 0, TimeUnit.SECONDS))
+        .addLast("idle", new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
         .addLast("frames", new MilterFrameDecoder(settings.maxFrameLength()))
         .addLast("length", new LengthFieldPrepender(4))
         .addLast("packetEncoder", new MilterPacketEncoder())

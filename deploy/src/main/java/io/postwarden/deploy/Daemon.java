@@ -1,0 +1,114 @@
+package io.postwarden.deploy;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.postwarden.core.CoreKeys;
+import io.postwarden.core.config.Config;
+import io.postwarden.core.logging.TransactionLog;
+import io.postwarden.core.metrics.MetricsEndpoint;
+import io.postwarden.core.metrics.MilterMetrics;
+import io.postwarden.core.policy.Policy;
+import io.postwarden.core.server.MilterServer;
+import io.postwarden.core.server.PolicyWorkers;
+import io.postwarden.core.session.PolicyChain;
+import io.postwarden.core.session.SessionObserver;
+import java.lang.System.Logger.Level;
+import java.net.SocketAddress;
+import java.util.List;
+
+/** The running Postwarden: milter listener, policy workers, metrics endpoint, wired from one configuration. */
+public final class Daemon implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
+
+  private final Config config;
+  private final PrometheusMeterRegistry registry;
+  private final PolicyWorkers workers;
+  private final MilterServer server;
+  private final MetricsEndpoint metrics;
+  private volatile boolean serving;
+
+  private Daemon(Config config, List<Policy> policies) {
+    this.config = config;
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    bindJvmMetrics(registry);
+    this.workers = CoreKeys.policyWorkers(config);
+    SessionObserver observer = SessionObserver.all(List.of(new MilterMetrics(registry), new TransactionLog()));
+    this.server = new MilterServer(CoreKeys.serverSettings(config), new PolicyChain(policies), workers, observer);
+    MetricsEndpoint endpoint = null;
+    try {
+      server.start();
+      endpoint = CoreKeys.metricsAddress(config)
+          .map(address -> new MetricsEndpoint(address, registry, () -> serving)).orElse(null);
+    } catch (RuntimeException e) {
+      server.close();
+      workers.close();
+      throw e;
+    }
+    this.metrics = endpoint;
+    this.serving = true;
+    LOG.log(Level.INFO, "Postwarden ready; policies: "
+        + (policies.isEmpty() ? "none (pass-through)" : String.join(", ", policies.stream().map(Policy::name).toList())));
+  }
+
+  /** Binds and serves; throws with a clear message when an address is taken or invalid. */
+  public static Daemon start(Config config, List<Policy> policies) {
+    return new Daemon(config, policies);
+  }
+
+  public List<SocketAddress> milterAddresses() {
+    return server.boundAddresses();
+  }
+
+  public java.util.Optional<java.net.InetSocketAddress> metricsAddress() {
+    return java.util.Optional.ofNullable(metrics).map(MetricsEndpoint::address);
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  /** Graceful stop: no new sessions, sessions in flight finish within shutdown-grace. */
+  public void shutdown() {
+    if (!serving) {
+      return;
+    }
+    serving = false;
+    LOG.log(Level.INFO, "stopping: waiting up to " + config.get(CoreKeys.SHUTDOWN_GRACE).toSeconds()
+        + "s for " + server.activeSessions() + " session(s)");
+    boolean drained = server.shutdown(config.get(CoreKeys.SHUTDOWN_GRACE));
+    workers.close();
+    if (metrics != null) {
+      metrics.close();
+    }
+    LOG.log(Level.INFO, drained ? "stopped cleanly" : "stopped; sessions still open at the deadline were closed");
+  }
+
+  /** Immediate stop, as a crash would (tests use it to play a dead milter). */
+  @Override
+  public void close() {
+    serving = false;
+    server.close();
+    workers.close();
+    if (metrics != null) {
+      metrics.close();
+    }
+  }
+
+  private static void bindJvmMetrics(PrometheusMeterRegistry registry) {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+}

@@ -1,0 +1,117 @@
+package io.postwarden.deploy;
+
+import io.postwarden.core.CoreKeys;
+import io.postwarden.core.config.Config;
+import io.postwarden.core.config.ConfigException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code postwarden run | config check FILE}. */
+@Command(name = "postwarden", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Milter sidecar for Postfix: local-submission guard, audit tags, SRS and From: repair.",
+    subcommands = {Main.Run.class, Main.ConfigCommand.class})
+public final class Main {
+
+  /** sysexits.h EX_CONFIG: systemd and scripts can tell a bad config from a crash. */
+  static final int EXIT_CONFIG = 78;
+  static final int EXIT_UNAVAILABLE = 69;
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  static int execute(String... args) {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+  }
+
+  static Config load(Path file) throws ConfigException {
+    return file == null ? Config.defaults(Modules.schema()) : Config.load(file, Modules.schema());
+  }
+
+  @Command(name = "run", description = "Serve the milter protocol until SIGTERM.")
+  static final class Run implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+        description = "Configuration file (default: built-in settings, loopback listener).")
+    Path config;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter err = spec.commandLine().getErr();
+      Config settings;
+      try {
+        settings = load(config);
+      } catch (ConfigException e) {
+        err.println("postwarden: " + e.getMessage());
+        return EXIT_CONFIG;
+      }
+      LogSetup.configure(CoreKeys.logLevel(settings));
+      Daemon daemon;
+      try {
+        daemon = Daemon.start(settings, Modules.policies(settings));
+      } catch (RuntimeException e) {
+        err.println("postwarden: cannot start: " + e.getMessage());
+        return EXIT_UNAVAILABLE;
+      }
+      CountDownLatch stop = new CountDownLatch(1);
+      Signals.onTerminate(stop::countDown);
+      awaitUninterruptibly(stop);
+      daemon.shutdown();
+      return 0;
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+      while (true) {
+        try {
+          latch.await();
+          return;
+        } catch (InterruptedException ignored) {
+          // only a signal ends the daemon
+        }
+      }
+    }
+  }
+
+  @Command(name = "config", description = "Work with configuration files.", subcommands = {ConfigCheck.class})
+  static final class ConfigCommand {
+  }
+
+  @Command(name = "check", description = "Check a configuration file without starting; prints every problem.")
+  static final class ConfigCheck implements Callable<Integer> {
+
+    @Parameters(paramLabel = "FILE")
+    Path file;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      try {
+        Config.load(file, Modules.schema());
+      } catch (ConfigException e) {
+        spec.commandLine().getErr().println(e.getMessage());
+        return EXIT_CONFIG;
+      }
+      spec.commandLine().getOut().println(file + ": OK");
+      return 0;
+    }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"postwarden " + (version == null ? "development build" : version)};
+    }
+  }
+}
