@@ -3,11 +3,14 @@ package io.postwarden.core;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.config.ConfigKey;
 import io.postwarden.core.config.ConfigSchema;
+import io.postwarden.core.policy.MailOrigin;
 import io.postwarden.core.server.Endpoint;
+import io.postwarden.core.server.Listener;
 import io.postwarden.core.server.PolicyWorkers;
 import io.postwarden.core.server.ServerSettings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -20,13 +23,18 @@ public final class CoreKeys {
 
   public static final ConfigKey<List<String>> MILTER = ConfigKey.list("milter",
       List.of("inet:127.0.0.1:8895"),
-      "Where Postfix reaches the milter: inet:ADDRESS:PORT or unix:/PATH, one or several.")
+      "Where Postfix's smtpd_milters connect: inet:ADDRESS:PORT or unix:/PATH, one or several.")
       .validatedBy(endpoints -> {
         if (endpoints.isEmpty()) {
           throw new IllegalArgumentException("at least one endpoint is needed");
         }
         endpoints.forEach(Endpoint::parse);
       });
+
+  public static final ConfigKey<List<String>> NON_SMTPD_MILTER = ConfigKey.list("non-smtpd-milter",
+      List.of("inet:127.0.0.1:8896"),
+      "Where Postfix's non_smtpd_milters (sendmail(1), pickup) connect; must differ from milter.")
+      .validatedBy(endpoints -> endpoints.forEach(Endpoint::parse));
 
   public static final ConfigKey<String> METRICS_LISTEN = ConfigKey.string("metrics-listen", "127.0.0.1:9188",
       "ADDRESS:PORT for /metrics and /health; empty to disable.")
@@ -58,13 +66,17 @@ public final class CoreKeys {
       "One of error, warning, info, debug.")
       .validatedBy(CoreKeys::logLevel);
 
-  public static final ConfigSchema SCHEMA = ConfigSchema.of(MILTER, METRICS_LISTEN, MAX_SESSIONS,
+  public static final ConfigSchema SCHEMA = ConfigSchema.of(MILTER, NON_SMTPD_MILTER, METRICS_LISTEN, MAX_SESSIONS,
       SESSION_IDLE_TIMEOUT, POLICY_TIMEOUT, POLICY_THREADS, POLICY_QUEUE, SHUTDOWN_GRACE, LOG_LEVEL);
 
   private CoreKeys() {}
 
   public static ServerSettings serverSettings(Config config) {
-    return new ServerSettings(config.get(MILTER).stream().map(Endpoint::parse).toList(), MAX_PACKET_SIZE,
+    List<Listener> listeners = new ArrayList<>();
+    config.get(MILTER).forEach(spec -> listeners.add(new Listener(Endpoint.parse(spec), MailOrigin.SMTPD)));
+    config.get(NON_SMTPD_MILTER)
+        .forEach(spec -> listeners.add(new Listener(Endpoint.parse(spec), MailOrigin.NON_SMTPD)));
+    return new ServerSettings(listeners, MAX_PACKET_SIZE,
         config.get(SESSION_IDLE_TIMEOUT), config.get(MAX_SESSIONS), config.get(SHUTDOWN_GRACE));
   }
 

@@ -14,6 +14,9 @@ public interface Connection {
   /** Connection-stage macros ({@code j}, {@code {daemon_name}}, {@code {daemon_addr}}, {@code {client_addr}}, …). */
   Macros macros();
 
+  /** The Postfix path this session serves (which listener Postfix used). */
+  MailOrigin origin();
+
   /** Per-session facts left by policies. */
   SessionAttributes attributes();
 }

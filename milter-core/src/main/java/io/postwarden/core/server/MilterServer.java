@@ -21,6 +21,7 @@ import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.postwarden.core.policy.MailOrigin;
 import io.postwarden.core.session.MilterSession;
 import io.postwarden.core.session.PolicyChain;
 import io.postwarden.core.session.SessionObserver;
@@ -73,14 +74,16 @@ public final class MilterServer implements AutoCloseable {
   /** Binds every endpoint or fails with the first bind error (nothing is left bound then). */
   public void start() {
     try {
-      for (Endpoint endpoint : settings.endpoints()) {
-        Channel channel = bootstrap(endpoint).bind(endpoint.address()).sync().channel();
+      for (Listener listener : settings.listeners()) {
+        Endpoint endpoint = listener.endpoint();
+        Channel channel = bootstrap(listener).bind(endpoint.address()).sync().channel();
         listeners.add(channel);
         boundAddresses.add(channel.localAddress());
         if (endpoint.isUnix()) {
           openSocketFile(((DomainSocketAddress) endpoint.address()).path());
         }
-        LOG.log(Level.INFO, "milter listening on " + describe(channel.localAddress()));
+        LOG.log(Level.INFO, "milter listening on " + describe(channel.localAddress()) + " for "
+            + (listener.origin() == MailOrigin.SMTPD ? "smtpd_milters" : "non_smtpd_milters"));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -109,7 +112,8 @@ public final class MilterServer implements AutoCloseable {
     return activeSessions.get();
   }
 
-  private ServerBootstrap bootstrap(Endpoint endpoint) {
+  private ServerBootstrap bootstrap(Listener listener) {
+    Endpoint endpoint = listener.endpoint();
     Class<? extends ServerChannel> type;
     if (endpoint.isUnix()) {
       if (!Epoll.isAvailable()) {
@@ -124,7 +128,7 @@ public final class MilterServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel channel) {
-            admit(channel);
+            admit(channel, listener.origin());
           }
         });
     if (!endpoint.isUnix()) {
@@ -133,7 +137,7 @@ public final class MilterServer implements AutoCloseable {
     return bootstrap;
   }
 
-  private void admit(Channel channel) {
+  private void admit(Channel channel, MailOrigin origin) {
     int active = activeSessions.incrementAndGet();
     channel.closeFuture().addListener(future -> activeSessions.decrementAndGet());
     if (active > settings.maxSessions()) {
@@ -149,7 +153,7 @@ public final class MilterServer implements AutoCloseable {
         .addLast("packetEncoder", new MilterPacketEncoder())
         .addLast("packetDecoder", new MilterPacketDecoder())
         .addLast("commands", new CommandDecodingHandler())
-        .addLast("session", new SessionHandler(new MilterSession(chain, observer), observer, workers));
+        .addLast("session", new SessionHandler(new MilterSession(chain, observer, origin), observer, workers));
   }
 
   /**
@@ -179,9 +183,9 @@ public final class MilterServer implements AutoCloseable {
     connections.close().awaitUninterruptibly();
     acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     sessions.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
-    for (Endpoint endpoint : settings.endpoints()) {
-      if (endpoint.isUnix()) {
-        deleteStaleSocket(((DomainSocketAddress) endpoint.address()).path());
+    for (Listener listener : settings.listeners()) {
+      if (listener.endpoint().isUnix()) {
+        deleteStaleSocket(((DomainSocketAddress) listener.endpoint().address()).path());
       }
     }
   }

@@ -3,19 +3,22 @@ package io.postwarden.core.session;
 import io.postwarden.core.policy.ClientAddress;
 import io.postwarden.core.policy.Connection;
 import io.postwarden.core.policy.Macros;
+import io.postwarden.core.policy.MailOrigin;
 import io.postwarden.core.policy.SessionAttributes;
 
 /** The session-long facts, filled in by CONNECT and HELO. Confined to the session's current thread. */
 final class ConnectionState implements Connection {
 
   private final MacroStore macros;
+  private final MailOrigin origin;
   private final SessionAttributes attributes = new SessionAttributes();
   private String hostname = "";
   private ClientAddress client = ClientAddress.UNKNOWN;
   private String helo;
 
-  ConnectionState(MacroStore macros) {
+  ConnectionState(MacroStore macros, MailOrigin origin) {
     this.macros = macros;
+    this.origin = origin;
   }
 
   void connected(String hostname, ClientAddress client) {
@@ -45,6 +48,11 @@ final class ConnectionState implements Connection {
   @Override
   public Macros macros() {
     return macros.session();
+  }
+
+  @Override
+  public MailOrigin origin() {
+    return origin;
   }
 
   @Override

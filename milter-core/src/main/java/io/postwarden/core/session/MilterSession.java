@@ -2,6 +2,7 @@ package io.postwarden.core.session;
 
 import io.postwarden.core.policy.Decision;
 import io.postwarden.core.policy.Header;
+import io.postwarden.core.policy.MailOrigin;
 import io.postwarden.core.policy.Modification;
 import io.postwarden.core.policy.Policy;
 import io.postwarden.core.policy.Recipient;
@@ -40,14 +41,17 @@ public final class MilterSession {
   private final PolicyChain chain;
   private final SessionObserver observer;
   private final MacroStore macros = new MacroStore();
-  private ConnectionState connection = new ConnectionState(macros);
+  private final MailOrigin origin;
+  private ConnectionState connection;
   private NegotiatedOptions options;
   private TransactionState transaction;
   private Phase phase = Phase.AWAIT_OPTNEG;
 
-  public MilterSession(PolicyChain chain, SessionObserver observer) {
+  public MilterSession(PolicyChain chain, SessionObserver observer, MailOrigin origin) {
     this.chain = chain;
     this.observer = observer;
+    this.origin = origin;
+    this.connection = new ConnectionState(macros, origin);
   }
 
   public Step receive(MilterCommand command) {
@@ -84,7 +88,7 @@ public final class MilterSession {
     if (command instanceof QuitNewConnection) {
       closed();
       macros.endSession();
-      connection = new ConnectionState(macros);
+      connection = new ConnectionState(macros, origin);
       phase = Phase.AWAIT_CONNECT;
       return Step.Reply.NOTHING;
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.postwarden.core.policy.ClientAddress;
 import io.postwarden.core.policy.Decision;
+import io.postwarden.core.policy.MailOrigin;
 import io.postwarden.core.policy.Modification.AddHeader;
 import io.postwarden.core.policy.Modification.Capability;
 import io.postwarden.core.protocol.ProtocolException;
@@ -161,8 +162,38 @@ class MilterServerTest {
   }
 
   @Test
+  void theListenerTellsSmtpdFromNonSmtpdSessions() throws Exception {
+    List<String> origins = new CopyOnWriteArrayList<>();
+    ScriptedPolicy policy = new ScriptedPolicy("p").onConnect(c -> {
+      origins.add(c.origin() + " " + c.client());
+      return Decision.CONTINUE;
+    });
+    ServerSettings settings = new ServerSettings(List.of(
+        new Listener(Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.SMTPD),
+        new Listener(Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.NON_SMTPD)), 1 << 20, Duration.ofMinutes(1), 10,
+        Duration.ofSeconds(1));
+    try (RunningServer server = new RunningServer(settings, Duration.ofSeconds(5), new SessionObserver() {}, policy);
+        MtaEmulator smtpd = MtaEmulator.connect(server.server.boundAddresses().get(0));
+        MtaEmulator pickup = MtaEmulator.connect(server.server.boundAddresses().get(1))) {
+      smtpd.negotiate();
+      smtpd.connectInet("localhost", "127.0.0.1", 0);
+      pickup.negotiate();
+      pickup.connectInet("localhost", "127.0.0.1", 0);
+      assertEquals(List.of("SMTPD 127.0.0.1:0", "NON_SMTPD 127.0.0.1:0"), origins);
+    }
+  }
+
+  @Test
+  void aFixedEndpointCannotServeBothPaths() {
+    assertThrows(IllegalArgumentException.class, () -> new ServerSettings(List.of(
+        new Listener(Endpoint.parse("inet:127.0.0.1:8895"), MailOrigin.SMTPD),
+        new Listener(Endpoint.parse("inet:127.0.0.1:8895"), MailOrigin.NON_SMTPD)), 1 << 20, Duration.ofMinutes(1),
+        10, Duration.ofSeconds(1)));
+  }
+
+  @Test
   void idleSessionIsClosed() throws Exception {
-    ServerSettings settings = new ServerSettings(List.of(Endpoint.parse("inet:127.0.0.1:0")), 1 << 20,
+    ServerSettings settings = new ServerSettings(RunningServer.listeners("inet:127.0.0.1:0"), 1 << 20,
         Duration.ofMillis(300), 100, Duration.ofSeconds(1));
     try (RunningServer server = new RunningServer(settings, Duration.ofSeconds(5), new SessionObserver() {});
         MtaEmulator mta = MtaEmulator.connect(server.address())) {
@@ -173,7 +204,7 @@ class MilterServerTest {
 
   @Test
   void sessionsBeyondTheLimitAreRefused() throws Exception {
-    ServerSettings settings = new ServerSettings(List.of(Endpoint.parse("inet:127.0.0.1:0")), 1 << 20,
+    ServerSettings settings = new ServerSettings(RunningServer.listeners("inet:127.0.0.1:0"), 1 << 20,
         Duration.ofMinutes(1), 1, Duration.ofSeconds(1));
     try (RunningServer server = new RunningServer(settings, Duration.ofSeconds(5), new SessionObserver() {});
         MtaEmulator first = MtaEmulator.connect(server.address())) {

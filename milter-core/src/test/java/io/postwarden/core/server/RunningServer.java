@@ -24,8 +24,12 @@ final class RunningServer implements AutoCloseable {
   }
 
   static ServerSettings settings(String... endpoints) {
-    return new ServerSettings(List.of(endpoints).stream().map(Endpoint::parse).toList(), 1 << 20,
-        Duration.ofMinutes(1), 100, Duration.ofSeconds(5));
+    return new ServerSettings(listeners(endpoints), 1 << 20, Duration.ofMinutes(1), 100, Duration.ofSeconds(5));
+  }
+
+  static List<Listener> listeners(String... endpoints) {
+    return List.of(endpoints).stream()
+        .map(spec -> new Listener(Endpoint.parse(spec), io.postwarden.core.policy.MailOrigin.SMTPD)).toList();
   }
 
   SocketAddress address() {

@@ -34,7 +34,8 @@ final class SessionDriver {
         errors.add(kind.name());
       }
     };
-    session = new MilterSession(new PolicyChain(List.of(policies)), observer);
+    session = new MilterSession(new PolicyChain(List.of(policies)), observer,
+        io.postwarden.core.policy.MailOrigin.SMTPD);
   }
 
   List<MilterPacket> send(char command, byte[] payload) {
