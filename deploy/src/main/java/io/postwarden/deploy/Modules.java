@@ -7,15 +7,15 @@ import io.postwarden.core.policy.Policy;
 import java.util.List;
 
 /** The one place that knows every module: their settings and their policies, in the order they run. */
-final class Modules {
+public final class Modules {
 
   private Modules() {}
 
-  static ConfigSchema schema() {
+  public static ConfigSchema schema() {
     return CoreKeys.SCHEMA;
   }
 
-  static List<Policy> policies(Config config) {
+  public static List<Policy> policies(Config config) {
     return List.of();
   }
 }
