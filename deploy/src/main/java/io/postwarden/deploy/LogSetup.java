@@ -8,11 +8,11 @@ import java.util.logging.Logger;
 import java.util.logging.StreamHandler;
 
 /** Sends every log record (ours, Netty's) to stderr as one line each; journald adds time and unit. */
-final class LogSetup {
+public final class LogSetup {
 
   private LogSetup() {}
 
-  static void configure(Level level) {
+  public static void configure(Level level) {
     LogManager.getLogManager().reset();
     Logger root = Logger.getLogger("");
     Handler handler = new StreamHandler(System.err, new OneLineFormatter()) {

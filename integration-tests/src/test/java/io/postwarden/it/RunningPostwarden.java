@@ -3,7 +3,9 @@ package io.postwarden.it;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.config.ConfigException;
 import io.postwarden.core.policy.Policy;
+import io.postwarden.core.CoreKeys;
 import io.postwarden.deploy.Daemon;
+import io.postwarden.deploy.LogSetup;
 import io.postwarden.deploy.Modules;
 import io.postwarden.it.harness.Ports;
 import java.util.List;
@@ -48,6 +50,7 @@ public final class RunningPostwarden implements AutoCloseable {
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
+    LogSetup.configure(CoreKeys.logLevel(config));
     daemon = Daemon.start(config, policies.apply(config));
     return this;
   }
