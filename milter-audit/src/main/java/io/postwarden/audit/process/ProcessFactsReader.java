@@ -1,0 +1,77 @@
+package io.postwarden.audit.process;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Describes a process from /proc/PID: uid, executable, command line and cgroup. Reading the executable link needs
+ * the same permission as reading the fd links; the other files are world-readable. A process that exits while it
+ * is being read makes {@link #read} fail, rather than return half a description.
+ */
+final class ProcessFactsReader {
+
+    /** The most command-line bytes kept; arguments past it are cut and the command line marked truncated. */
+    static final int COMMAND_LINE_LIMIT = 4096;
+
+    private static final String UID_LINE = "\nUid:";
+
+    private final Path procRoot;
+    private final PasswdFile passwd;
+
+    ProcessFactsReader(Path procRoot, PasswdFile passwd) {
+        this.procRoot = procRoot;
+        this.passwd = passwd;
+    }
+
+    PeerProcess read(long pid) throws IOException {
+        Path process = procRoot.resolve(Long.toString(pid));
+        int uid = effectiveUid(process);
+        String executable = Files.readSymbolicLink(process.resolve("exe")).toString();
+        byte[] commandLine = readAtMost(process.resolve("cmdline"), COMMAND_LINE_LIMIT + 1);
+        boolean truncated = commandLine.length > COMMAND_LINE_LIMIT;
+        String unit = CgroupOrigin.describe(
+                new String(Files.readAllBytes(process.resolve("cgroup")), StandardCharsets.UTF_8));
+        return new PeerProcess(pid, uid, passwd.userName(uid), executable,
+                arguments(commandLine, Math.min(commandLine.length, COMMAND_LINE_LIMIT)), truncated, unit);
+    }
+
+    /** The effective uid: the second number of the status file's "Uid:" line (real, effective, saved, fs). */
+    private static int effectiveUid(Path process) throws IOException {
+        String status = Files.readString(process.resolve("status"), StandardCharsets.ISO_8859_1);
+        int line = status.indexOf(UID_LINE);
+        if (line < 0) {
+            throw new IOException(process.resolve("status") + " has no Uid: line");
+        }
+        int lineEnd = status.indexOf('\n', line + 1);
+        String ids = status.substring(line + UID_LINE.length(), lineEnd < 0 ? status.length() : lineEnd);
+        return Integer.parseUnsignedInt(ids.trim().split("\\s+")[1]);
+    }
+
+    private static byte[] readAtMost(Path file, int limit) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(limit);
+        }
+    }
+
+    /** Splits the kernel's NUL-terminated arguments, keeping empty ones; a cut-off last argument is kept as is. */
+    private static List<String> arguments(byte[] commandLine, int length) {
+        List<String> arguments = new ArrayList<>();
+        if (length == 0) {
+            return arguments; // kernel threads and zombies have no command line
+        }
+        int end = commandLine[length - 1] == 0 ? length - 1 : length;
+        int start = 0;
+        for (int i = 0; i <= end; i++) {
+            if (i == end || commandLine[i] == 0) {
+                arguments.add(new String(commandLine, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        return arguments;
+    }
+}
