@@ -17,6 +17,7 @@ import io.postwarden.core.server.MilterServer;
 import io.postwarden.core.server.PolicyWorkers;
 import io.postwarden.core.session.PolicyChain;
 import io.postwarden.core.session.SessionObserver;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.util.List;
@@ -33,10 +34,11 @@ public final class Daemon implements AutoCloseable {
   private final MetricsEndpoint metrics;
   private volatile boolean serving;
 
-  private Daemon(Config config, List<Policy> policies) {
+  private Daemon(Config config, PolicyAssembly assembly) throws IOException {
     this.config = config;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     bindJvmMetrics(registry);
+    List<Policy> policies = assembly.policies(config, registry);
     this.workers = CoreKeys.policyWorkers(config);
     SessionObserver observer = SessionObserver.all(List.of(new MilterMetrics(registry), new TransactionLog()));
     this.server = new MilterServer(CoreKeys.serverSettings(config), new PolicyChain(policies), workers, observer);
@@ -56,9 +58,12 @@ public final class Daemon implements AutoCloseable {
         + (policies.isEmpty() ? "none (pass-through)" : String.join(", ", policies.stream().map(Policy::name).toList())));
   }
 
-  /** Binds and serves; throws with a clear message when an address is taken or invalid. */
-  public static Daemon start(Config config, List<Policy> policies) {
-    return new Daemon(config, policies);
+  /**
+   * Builds the policies, binds and serves; throws with a clear message when a policy's files are unusable or an
+   * address is taken.
+   */
+  public static Daemon start(Config config, PolicyAssembly assembly) throws IOException {
+    return new Daemon(config, assembly);
   }
 
   public List<SocketAddress> milterAddresses() {

@@ -3,6 +3,7 @@ package io.postwarden.deploy;
 import io.postwarden.core.CoreKeys;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.config.ConfigException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -57,8 +58,8 @@ public final class Main {
       LogSetup.configure(CoreKeys.logLevel(settings));
       Daemon daemon;
       try {
-        daemon = Daemon.start(settings, Modules.policies(settings));
-      } catch (RuntimeException e) {
+        daemon = Daemon.start(settings, Modules::policies);
+      } catch (IOException | RuntimeException e) {
         err.println("postwarden: cannot start: " + e.getMessage());
         return EXIT_UNAVAILABLE;
       }

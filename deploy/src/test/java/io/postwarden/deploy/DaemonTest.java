@@ -25,7 +25,7 @@ class DaemonTest {
   @Test
   void servesMilterAndExportsBoundedMetrics() throws Exception {
     Config config = Config.parse(EPHEMERAL, "test", Modules.schema());
-    try (Daemon daemon = Daemon.start(config, List.of())) {
+    try (Daemon daemon = Daemon.start(config, (c, r) -> List.of())) {
       try (MtaEmulator mta = MtaEmulator.connect(daemon.milterAddresses().get(0))) {
         mta.openSession("127.0.0.1", 1234);
         mta.macros('M', Map.of("{auth_authen}", "alice"));
@@ -44,7 +44,7 @@ class DaemonTest {
   @Test
   void shutdownStopsServingHealthAndMetrics() throws Exception {
     Config config = Config.parse(EPHEMERAL + "shutdown-grace = 1s\n", "test", Modules.schema());
-    Daemon daemon = Daemon.start(config, List.of());
+    Daemon daemon = Daemon.start(config, (c, r) -> List.of());
     assertEquals(200, get(daemon, "/health").statusCode());
     daemon.shutdown();
     assertThrows(java.io.IOException.class, () -> get(daemon, "/health"));

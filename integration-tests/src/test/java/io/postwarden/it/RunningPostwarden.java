@@ -2,14 +2,17 @@ package io.postwarden.it;
 
 import io.postwarden.core.config.Config;
 import io.postwarden.core.config.ConfigException;
-import io.postwarden.core.policy.Policy;
 import io.postwarden.core.CoreKeys;
 import io.postwarden.deploy.Daemon;
 import io.postwarden.deploy.LogSetup;
 import io.postwarden.deploy.Modules;
 import io.postwarden.it.harness.Ports;
-import java.util.List;
-import java.util.function.Function;
+import io.postwarden.deploy.PolicyAssembly;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * Postwarden in the test JVM on fixed loopback ports, so Postfix can be pointed at it before it starts and it
@@ -19,18 +22,34 @@ public final class RunningPostwarden implements AutoCloseable {
 
   private final int smtpdPort = Ports.freePort();
   private final int nonSmtpdPort = Ports.freePort();
-  private final String extraConfig;
-  private final Function<Config, List<Policy>> policies;
+  private final Supplier<String> extraConfig;
+  private final Path stateDirectory;
+  private final PolicyAssembly policies;
   private Daemon daemon;
 
   /** The policies the real daemon assembles from {@code extraConfig}. */
   public RunningPostwarden(String extraConfig) {
-    this(extraConfig, Modules::policies);
+    this(() -> extraConfig, Modules::policies);
   }
 
-  public RunningPostwarden(String extraConfig, Function<Config, List<Policy>> policies) {
+  public RunningPostwarden(String extraConfig, PolicyAssembly policies) {
+    this(() -> extraConfig, policies);
+  }
+
+  /** {@code extraConfig} is read at each start, e.g. to name the Postfix config directory of a started stack. */
+  public RunningPostwarden(Supplier<String> extraConfig, PolicyAssembly policies) {
     this.extraConfig = extraConfig;
     this.policies = policies;
+    try {
+      this.stateDirectory = Files.createTempDirectory("postwarden-it-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Where the SRS secret lives unless the test's config names its own secrets-file. */
+  public Path secretsFile() {
+    return stateDirectory.resolve("srs.secret");
   }
 
   public String smtpdEndpoint() {
@@ -43,15 +62,21 @@ public final class RunningPostwarden implements AutoCloseable {
 
   public synchronized RunningPostwarden start() {
     Config config;
+    String extra = extraConfig.get();
     try {
       config = Config.parse("milter = \"" + smtpdEndpoint() + "\"\nnon-smtpd-milter = \"" + nonSmtpdEndpoint()
-          + "\"\nmetrics-listen = \"127.0.0.1:0\"\nshutdown-grace = 2s\n" + extraConfig, "test config",
-          Modules.schema());
+          + "\"\nmetrics-listen = \"127.0.0.1:0\"\nshutdown-grace = 2s\n"
+          + (extra.contains("secrets-file") ? "" : "secrets-file = \"" + secretsFile() + "\"\n") + extra,
+          "test config", Modules.schema());
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
     LogSetup.configure(CoreKeys.logLevel(config));
-    daemon = Daemon.start(config, policies.apply(config));
+    try {
+      daemon = Daemon.start(config, policies);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     return this;
   }
 

@@ -24,7 +24,7 @@ class PassThroughTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   /** Adds one header naming the path and the SASL user, as seen through the policy API. */
-  static final RunningPostwarden postwarden = new RunningPostwarden("", config -> List.of(
+  static final RunningPostwarden postwarden = new RunningPostwarden("", (config, registry) -> List.of(
       new ScriptedPolicy("tag").may(Capability.ADD_HEADERS).onEndOfMessage(tx -> Decision.modify(
           new AddHeader("X-Postwarden-Test", tx.connection().origin() + " sasl=" + tx.authenticatedUser().orElse("-")
               + " queue=" + tx.queueId().isPresent())))));

@@ -1,0 +1,102 @@
+package io.postwarden.it.core;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.postwarden.core.testing.MtaEmulator;
+import io.postwarden.it.harness.Ports;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped jar as an administrator runs it: start, serve, SIGTERM with a transaction in flight, exit 0. */
+class PackagedDaemonTest {
+
+  static final Path JAR = Path.of("../deploy/target/postwarden.jar");
+
+  static Process start(Path config, Path log) throws IOException {
+    assertTrue(Files.isRegularFile(JAR), JAR + " is missing: run the suite with `mvn verify` (scripts/test)");
+    return new ProcessBuilder("java", "-jar", JAR.toString(), "run", "--config", config.toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  static void awaitHealthy(int metricsPort, Process process, Path log) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      assertTrue(process.isAlive(), () -> "daemon exited early:\n" + read(log));
+      try {
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + metricsPort + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+        if (health.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(20);
+    }
+    fail("daemon not healthy in 20s:\n" + read(log));
+  }
+
+  static String read(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  @Test
+  void sigtermLetsTheTransactionInFlightFinishThenExitsZero(@TempDir Path dir) throws Exception {
+    int milterPort = Ports.freePort();
+    int metricsPort = Ports.freePort();
+    Path config = Files.writeString(dir.resolve("postwarden.conf"),
+        "milter = \"inet:127.0.0.1:" + milterPort + "\"\n"
+            + "non-smtpd-milter = \"inet:127.0.0.1:" + Ports.freePort() + "\"\n"
+            + "metrics-listen = \"127.0.0.1:" + metricsPort + "\"\n"
+            + "secrets-file = \"" + dir.resolve("srs.secret") + "\"\n"
+            + "shutdown-grace = 10s\n");
+    Path log = dir.resolve("postwarden.log");
+    Process daemon = start(config, log);
+    try {
+      awaitHealthy(metricsPort, daemon, log);
+      try (MtaEmulator mta = MtaEmulator.connect(new InetSocketAddress("127.0.0.1", milterPort))) {
+        mta.openSession("127.0.0.1", 40000);
+        MtaEmulator.expectContinue(mta.mail("<ann@outside.example>"));
+        daemon.toHandle().destroy(); // SIGTERM
+        Thread.sleep(300);
+        assertTrue(daemon.isAlive(), "must wait for the session in flight");
+        MtaEmulator.expectContinue(mta.rcpt("<bob@test.example>"));
+        assertEquals(List.of('c'), mta.endOfMessage().stream().map(r -> r.code()).toList());
+        mta.quit();
+      }
+      assertTrue(daemon.waitFor(10, TimeUnit.SECONDS), "daemon did not stop");
+      assertEquals(0, daemon.exitValue(), read(log));
+      String output = read(log);
+      assertTrue(output.contains("outcome=accepted"), output);
+      assertTrue(output.contains("stopped cleanly"), output);
+    } finally {
+      daemon.destroyForcibly();
+    }
+  }
+
+  @Test
+  void badConfigStopsStartupWithFileLineAndKey(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("bad.conf"), "milter = \"inet:127.0.0.1:1\"\npolicy-timeout = 5x\n");
+    Path log = dir.resolve("out.log");
+    Process daemon = start(config, log);
+    assertTrue(daemon.waitFor(20, TimeUnit.SECONDS));
+    assertEquals(78, daemon.exitValue());
+    assertTrue(read(log).contains(config + ":2: policy-timeout:"), read(log));
+  }
+}

@@ -1,0 +1,76 @@
+package io.postwarden.srs.policy;
+
+import io.postwarden.core.config.ConfigKey;
+import io.postwarden.core.config.ConfigSchema;
+import io.postwarden.srs.codec.HashAlphabet;
+import io.postwarden.srs.codec.SrsSeparator;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** SRS settings, under PostSRSd 2's names wherever the meaning is the same. */
+public final class SrsKeys {
+
+  public static final ConfigKey<String> SRS_DOMAIN = ConfigKey.string("srs-domain", "",
+      "Domain of the SRS addresses we write (its MX must be this server). Empty: the first of domains; "
+          + "both empty: SRS is off.");
+
+  public static final ConfigKey<List<String>> DOMAINS = ConfigKey.list("domains", List.of(),
+      "Domains this server sends for: their senders are never rewritten. .example.com means every subdomain.");
+
+  public static final ConfigKey<String> DOMAINS_FILE = ConfigKey.string("domains-file", "",
+      "More domains, one per line (# comments); re-read when it changes. Empty: none.");
+
+  public static final ConfigKey<Path> SECRETS_FILE = ConfigKey.path("secrets-file",
+      Path.of("/var/lib/postwarden/srs.secret"),
+      "PostSRSd-format secrets, one per line: the first signs, all verify. Created with a random secret if "
+          + "missing; re-read when it changes.");
+
+  public static final ConfigKey<SrsSeparator> SEPARATOR = ConfigKey.of("separator", SrsSeparator.EQUALS,
+      SrsKeys::separator, "Character after SRS0/SRS1 in addresses we write: =, + or -. All three are read.");
+
+  public static final ConfigKey<Integer> HASH_LENGTH = ConfigKey.integer("hash-length", 4, 1, 27,
+      "Hash characters in addresses we write.");
+
+  public static final ConfigKey<Integer> HASH_MINIMUM = ConfigKey.integer("hash-minimum", 4, 1, 27,
+      "Fewest hash characters accepted in a bounce address; at most hash-length.");
+
+  public static final ConfigKey<HashAlphabet> HASH_ALPHABET = ConfigKey.of("hash-alphabet", HashAlphabet.BASE64URL,
+      SrsKeys::alphabet, "base64url (PostSRSd >= 2.2.6: no / or + in local parts, which some receivers refuse) or "
+          + "base64 (Mail::SRS, PostSRSd 1.x). Both are read.");
+
+  public static final ConfigKey<Boolean> ALWAYS_REWRITE = ConfigKey.bool("always-rewrite", false,
+      "Rewrite every sender not in our domains, whatever the recipients. Off: only when a copy leaves this "
+          + "server.");
+
+  public static final ConfigKey<Boolean> REWRITE_AUTHENTICATED = ConfigKey.bool("rewrite-authenticated", true,
+      "Rewrite a foreign sender address used by a SASL-authenticated client (its SPF would fail otherwise).");
+
+  public static final ConfigKey<String> POSTFIX_CONFIG_DIR = ConfigKey.string("postfix-config-dir",
+      "/etc/postfix", "Postfix configuration whose aliases and domains tell where a recipient's mail goes. "
+          + "Empty: a recipient outside our domains leaves, any other stays.");
+
+  public static final ConfigSchema SCHEMA = ConfigSchema.of(SRS_DOMAIN, DOMAINS, DOMAINS_FILE, SECRETS_FILE,
+      SEPARATOR, HASH_LENGTH, HASH_MINIMUM, HASH_ALPHABET, ALWAYS_REWRITE, REWRITE_AUTHENTICATED,
+      POSTFIX_CONFIG_DIR);
+
+  private SrsKeys() {}
+
+  private static SrsSeparator separator(String value) {
+    if (value.length() == 1) {
+      var separator = SrsSeparator.of(value.charAt(0));
+      if (separator.isPresent()) {
+        return separator.get();
+      }
+    }
+    throw new IllegalArgumentException("expected =, + or -, got \"" + value + "\"");
+  }
+
+  private static HashAlphabet alphabet(String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "base64url" -> HashAlphabet.BASE64URL;
+      case "base64" -> HashAlphabet.BASE64;
+      default -> throw new IllegalArgumentException("expected base64url or base64, got \"" + value + "\"");
+    };
+  }
+}

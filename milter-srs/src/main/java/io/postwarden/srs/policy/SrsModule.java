@@ -1,0 +1,124 @@
+package io.postwarden.srs.policy;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.postwarden.core.config.Config;
+import io.postwarden.core.config.WatchedFile;
+import io.postwarden.core.policy.Policy;
+import io.postwarden.srs.codec.SecretsFile;
+import io.postwarden.srs.codec.SrsConfig;
+import io.postwarden.srs.codec.SrsSecrets;
+import io.postwarden.srs.routing.DomainRouting;
+import io.postwarden.srs.routing.PostfixCommands;
+import io.postwarden.srs.routing.PostfixRouting;
+import io.postwarden.srs.routing.RecipientRouting;
+import io.postwarden.srs.secrets.GeneratedSecret;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** Builds the SRS policy from the configuration; the only place that knows how its parts fit. */
+public final class SrsModule {
+
+  private static final System.Logger LOG = System.getLogger("postwarden.srs");
+  private static final Duration CHECK_FILES_EVERY = Duration.ofSeconds(1);
+
+  private SrsModule() {}
+
+  /** The secrets the configuration names, created if missing (what `postwarden srs` and the policy use). */
+  public static SrsConfig codecSettings(Config config, SrsSecrets secrets) {
+    return SrsConfig.defaults(secrets)
+        .withSeparator(config.get(SrsKeys.SEPARATOR))
+        .withHashLength(config.get(SrsKeys.HASH_LENGTH), config.get(SrsKeys.HASH_MINIMUM))
+        .withAlphabet(config.get(SrsKeys.HASH_ALPHABET));
+  }
+
+  /** Our SRS domain: srs-domain, else the first of domains; empty when SRS is off. */
+  public static Optional<String> srsDomain(Config config) {
+    String configured = config.get(SrsKeys.SRS_DOMAIN);
+    if (!configured.isEmpty()) {
+      return Optional.of(configured);
+    }
+    return config.get(SrsKeys.DOMAINS).stream().map(d -> d.startsWith(".") ? d.substring(1) : d).findFirst();
+  }
+
+  /** Opens (creating if needed) the secrets file named by the configuration. */
+  public static WatchedFile<SrsSecrets> secrets(Config config, Clock clock) throws IOException {
+    Path path = config.get(SrsKeys.SECRETS_FILE);
+    if (GeneratedSecret.createIfMissing(path)) {
+      LOG.log(Level.INFO, "generated a new SRS secret in " + path);
+    }
+    return WatchedFile.open(path, SecretsFile::read, CHECK_FILES_EVERY, clock);
+  }
+
+  /** The policy, or empty when no SRS domain is configured (the secret is still created for later use). */
+  public static Optional<Policy> policy(Config config, MeterRegistry registry, Clock clock) throws IOException {
+    Optional<String> srsDomain = srsDomain(config);
+    if (srsDomain.isEmpty()) {
+      try {
+        secrets(config, clock);
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "SRS is off and its secrets file is not usable yet: " + e.getMessage());
+      }
+      LOG.log(Level.INFO, "SRS is off: set srs-domain (or domains) to turn it on");
+      return Optional.empty();
+    }
+    CodecSource codec = new CodecSource(secrets(config, clock), secrets -> codecSettings(config, secrets), clock);
+    Supplier<OurDomains> domains = ourDomains(config, srsDomain.get(), clock);
+    SrsPolicy.Settings settings = new SrsPolicy.Settings(srsDomain.get(), config.get(SrsKeys.ALWAYS_REWRITE),
+        config.get(SrsKeys.REWRITE_AUTHENTICATED));
+    return Optional.of(new SrsPolicy(settings, codec::current, domains, routing(config, domains),
+        new SrsMetrics(registry)));
+  }
+
+  private static Supplier<OurDomains> ourDomains(Config config, String srsDomain, Clock clock) throws IOException {
+    List<String> listed = new ArrayList<>(config.get(SrsKeys.DOMAINS));
+    listed.add(srsDomain);
+    String file = config.get(SrsKeys.DOMAINS_FILE);
+    if (file.isEmpty()) {
+      OurDomains fixed = new OurDomains(listed);
+      return () -> fixed;
+    }
+    WatchedFile<OurDomains> watched = WatchedFile.open(Path.of(file), path -> {
+      List<String> all = new ArrayList<>(listed);
+      all.addAll(domainsFile(path));
+      return new OurDomains(all);
+    }, CHECK_FILES_EVERY, clock);
+    return watched::get;
+  }
+
+  /** PostSRSd's domains file: one domain per line, # starts a comment. */
+  static List<String> domainsFile(Path path) throws IOException {
+    List<String> domains = new ArrayList<>();
+    for (String line : Files.readAllLines(path, StandardCharsets.ISO_8859_1)) {
+      int hash = line.indexOf('#');
+      String domain = (hash >= 0 ? line.substring(0, hash) : line).trim();
+      if (!domain.isEmpty()) {
+        domains.add(domain);
+      }
+    }
+    return domains;
+  }
+
+  private static RecipientRouting routing(Config config, Supplier<OurDomains> domains) {
+    String postfixDir = config.get(SrsKeys.POSTFIX_CONFIG_DIR);
+    if (!postfixDir.isEmpty() && Files.isRegularFile(Path.of(postfixDir, "main.cf"))) {
+      try {
+        return PostfixRouting.read(new PostfixCommands(Path.of(postfixDir)));
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "cannot read Postfix's configuration in " + postfixDir
+            + "; judging recipients by our domains only: " + e.getMessage());
+      }
+    } else if (!postfixDir.isEmpty()) {
+      LOG.log(Level.WARNING, "no main.cf in " + postfixDir + "; judging recipients by our domains only");
+    }
+    return new DomainRouting(domains);
+  }
+}

@@ -1,0 +1,146 @@
+package io.postwarden.srs.routing;
+
+import io.postwarden.srs.policy.OurDomains;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Follows a recipient the way Postfix's cleanup and local(8) would: virtual aliases first (user@domain, then
+ * user for local domains, then @domain), then the address class of its domain, then local aliases. An address
+ * in a domain this server does not deliver for leaves it. Expansion is breadth-first, bounded, and stops at the
+ * first address that leaves. When Postfix cannot be asked, the answer is LEAVES: rewriting a local-only message
+ * costs nothing, not rewriting a forwarded one breaks SPF. A user's ~/.forward is not visible from here.
+ */
+public final class PostfixRouting implements RecipientRouting {
+
+  private static final System.Logger LOG = System.getLogger(PostfixRouting.class.getName());
+  private static final int MAX_ADDRESSES = 100;
+
+  private final PostfixCommands postfix;
+  private final List<String> virtualAliasMaps;
+  private final List<String> aliasMaps;
+  private final OurDomains localDomains;
+  private final OurDomains virtualMailboxDomains;
+  private final OurDomains virtualAliasDomains;
+
+  private PostfixRouting(PostfixCommands postfix, List<String> virtualAliasMaps, List<String> aliasMaps,
+      OurDomains localDomains, OurDomains virtualMailboxDomains, OurDomains virtualAliasDomains) {
+    this.postfix = postfix;
+    this.virtualAliasMaps = virtualAliasMaps;
+    this.aliasMaps = aliasMaps;
+    this.localDomains = localDomains;
+    this.virtualMailboxDomains = virtualMailboxDomains;
+    this.virtualAliasDomains = virtualAliasDomains;
+  }
+
+  /** Reads the address classes and maps from main.cf. */
+  public static PostfixRouting read(PostfixCommands postfix) throws IOException {
+    return new PostfixRouting(postfix,
+        PostfixCommands.list(postfix.setting("virtual_alias_maps")),
+        PostfixCommands.list(postfix.setting("alias_maps")),
+        domains(postfix, "mydestination"),
+        domains(postfix, "virtual_mailbox_domains"),
+        domains(postfix, "virtual_alias_domains"));
+  }
+
+  /** Domain lists may hold map references ("hash:/etc/postfix/domains"); those entries are looked up per domain. */
+  private static OurDomains domains(PostfixCommands postfix, String setting) throws IOException {
+    return new OurDomains(PostfixCommands.list(postfix.setting(setting)).stream()
+        .filter(entry -> !entry.contains(":")).toList());
+  }
+
+  @Override
+  public Route route(String recipient) {
+    try {
+      return expand(recipient);
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "cannot resolve " + recipient + " through Postfix, treating it as leaving: "
+          + e.getMessage());
+      return Route.LEAVES;
+    }
+  }
+
+  private Route expand(String recipient) throws IOException {
+    Deque<String> pending = new ArrayDeque<>(List.of(recipient));
+    Set<String> seen = new HashSet<>();
+    while (!pending.isEmpty()) {
+      String address = pending.poll();
+      if (!seen.add(address.toLowerCase(Locale.ROOT)) ) {
+        continue;
+      }
+      if (seen.size() > MAX_ADDRESSES) {
+        throw new IOException("alias expansion of " + recipient + " exceeds " + MAX_ADDRESSES + " addresses");
+      }
+      Optional<List<String>> aliased = virtualAlias(address);
+      if (aliased.isPresent()) {
+        aliased.get().stream().filter(target -> !target.equalsIgnoreCase(address)).forEach(pending::add);
+        if (aliased.get().stream().anyMatch(target -> target.equalsIgnoreCase(address))) {
+          if (classify(address, pending) == Route.LEAVES) {
+            return Route.LEAVES;
+          }
+        }
+        continue;
+      }
+      if (classify(address, pending) == Route.LEAVES) {
+        return Route.LEAVES;
+      }
+    }
+    return Route.LOCAL;
+  }
+
+  /** Delivery by address class; local(8) addresses may expand further through alias_maps. */
+  private Route classify(String address, Deque<String> pending) throws IOException {
+    String domain = OurDomains.domainOf(address);
+    if (domain.isEmpty() || localDomains.contains(domain)) {
+      localAliases(localPart(address)).ifPresent(targets -> targets.stream()
+          .filter(target -> !target.startsWith("|") && !target.startsWith("/") && !target.startsWith(":include:"))
+          .map(target -> target.contains("@") ? target : target + "@" + (domain.isEmpty() ? "localhost" : domain))
+          .filter(target -> !target.equalsIgnoreCase(address))
+          .forEach(pending::add));
+      return Route.LOCAL;
+    }
+    if (virtualMailboxDomains.contains(domain) || virtualAliasDomains.contains(domain)) {
+      return Route.LOCAL;
+    }
+    return Route.LEAVES;
+  }
+
+  private Optional<List<String>> virtualAlias(String address) throws IOException {
+    String domain = OurDomains.domainOf(address);
+    List<String> keys = localDomains.contains(domain)
+        ? List.of(address, localPart(address), "@" + domain) : List.of(address, "@" + domain);
+    for (String key : keys) {
+      Optional<String> value = lookup(virtualAliasMaps, key);
+      if (value.isPresent()) {
+        return Optional.of(PostfixCommands.list(value.get()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<List<String>> localAliases(String localPart) throws IOException {
+    return lookup(aliasMaps, localPart.toLowerCase(Locale.ROOT)).map(PostfixCommands::list);
+  }
+
+  private Optional<String> lookup(List<String> maps, String key) throws IOException {
+    for (String map : maps) {
+      Optional<String> value = postfix.lookup(map, key);
+      if (value.isPresent()) {
+        return value;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String localPart(String address) {
+    int at = address.lastIndexOf('@');
+    return at < 0 ? address : address.substring(0, at);
+  }
+}
