@@ -1,0 +1,104 @@
+package io.postwarden.srs.policy;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.postwarden.core.config.Config;
+import io.postwarden.core.config.ConfigException;
+import io.postwarden.core.policy.Decision;
+import io.postwarden.core.policy.Modification.ChangeSender;
+import io.postwarden.core.policy.Policy;
+import io.postwarden.core.testing.TestTransaction;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SrsModuleTest {
+
+  @TempDir
+  Path dir;
+
+  private Config config(String text) throws ConfigException {
+    return Config.parse("secrets-file = \"" + dir.resolve("state/srs.secret") + "\"\npostfix-config-dir = \"\"\n"
+        + text, "test", SrsKeys.SCHEMA);
+  }
+
+  private Optional<Policy> policy(Config config, Clock clock) throws Exception {
+    return SrsModule.policy(config, new SimpleMeterRegistry(), clock);
+  }
+
+  @Test
+  void createsASecretFileOnceWithOwnerOnlyAccess() throws Exception {
+    Path secret = dir.resolve("state/srs.secret");
+    policy(config(""), Clock.systemUTC());
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret.getParent())));
+    String first = Files.readString(secret);
+    assertTrue(first.matches("[A-Za-z0-9+/]{32}\n"), first);
+    policy(config("srs-domain = srs.test.example\n"), Clock.systemUTC());
+    assertEquals(first, Files.readString(secret), "an existing secret is never replaced");
+  }
+
+  @Test
+  void srsIsOffWithoutADomain() throws Exception {
+    assertTrue(policy(config(""), Clock.systemUTC()).isEmpty());
+    assertEquals(Optional.of("example.com"),
+        SrsModule.srsDomain(config("domains = { \".example.com\", \"example.org\" }\n")));
+  }
+
+  @Test
+  void editedDomainsFileIsPickedUpWithoutARestart() throws Exception {
+    Path domains = dir.resolve("domains");
+    Files.writeString(domains, "# ours\ntest.example\n");
+    Files.setLastModifiedTime(domains, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    Policy policy = policy(config("srs-domain = srs.test.example\ndomains-file = \"" + domains + "\"\n"), clock)
+        .orElseThrow();
+    TestTransaction fromNewSite = TestTransaction.from("shop@newsite.example").to("x@far.example");
+    assertInstanceOf(ChangeSender.class, policy.onEndOfMessage(fromNewSite).modifications().get(0));
+
+    Files.writeString(domains, "test.example\nnewsite.example  # added later\n");
+    clock.advanceSeconds(2);
+    assertEquals(Decision.CONTINUE, policy.onEndOfMessage(fromNewSite));
+  }
+
+  @Test
+  void domainsFileFormat() throws Exception {
+    Path file = Files.writeString(dir.resolve("d"), "a.example\n\n  # comment\n.b.example # sub\n");
+    assertEquals(java.util.List.of("a.example", ".b.example"), SrsModule.domainsFile(file));
+  }
+
+  static final class MutableClock extends Clock {
+    private Instant now;
+
+    MutableClock(Instant start) {
+      now = start;
+    }
+
+    void advanceSeconds(long seconds) {
+      now = now.plusSeconds(seconds);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
