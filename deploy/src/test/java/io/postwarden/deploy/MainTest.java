@@ -57,6 +57,35 @@ class MainTest {
   }
 
   @Test
+  void srsForwardAndReverseUseTheConfiguredSecrets(@TempDir Path dir) throws Exception {
+    Path secret = Files.writeString(dir.resolve("srs.secret"), "tops3cr3t\n");
+    Path config = Files.writeString(dir.resolve("p.conf"),
+        "srs-domain = example.com\nsecrets-file = \"" + secret + "\"\nhash-alphabet = base64\n");
+    Result forward = run("srs", "forward", "-c", config.toString(), "test@otherdomain.com");
+    assertEquals(0, forward.status(), forward.err());
+    String address = forward.out().trim();
+    assertTrue(address.matches("SRS0=[A-Za-z0-9+/]{4}=[A-Z2-7]{2}=otherdomain.com=test@example.com"), address);
+
+    Result reverse = run("srs", "reverse", "-c", config.toString(), address.toLowerCase(java.util.Locale.ROOT));
+    assertEquals(0, reverse.status(), reverse.err());
+    assertEquals("test@otherdomain.com", reverse.out().trim());
+
+    // the notes' vector: a stamp from 2020 is long expired
+    Result expired = run("srs", "reverse", "-c", config.toString(), "SRS0=te87=T7=otherdomain.com=test@example.com");
+    assertEquals(SrsCommands.EXIT_BAD_ADDRESS, expired.status());
+    assertTrue(expired.err().contains("days old"), expired.err());
+    assertEquals(1, expired.err().trim().lines().count(), "one line");
+  }
+
+  @Test
+  void srsForwardNeedsAnSrsDomain(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("p.conf"), "secrets-file = \"" + dir.resolve("s") + "\"\n");
+    Result forward = run("srs", "forward", "-c", config.toString(), "a@b.example");
+    assertEquals(Main.EXIT_CONFIG, forward.status());
+    assertTrue(forward.err().contains("SRS is off"), forward.err());
+  }
+
+  @Test
   void helpListsTheCommands() {
     Result result = run("--help");
     assertEquals(0, result.status());
