@@ -1,0 +1,161 @@
+package io.postwarden.it.srs;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.postwarden.it.RunningPostwarden;
+import io.postwarden.it.harness.MailStack;
+import io.postwarden.it.harness.ReceivedMessage;
+import io.postwarden.it.harness.SmtpResult;
+import io.postwarden.srs.codec.ForwardResult;
+import io.postwarden.srs.codec.SrsCodec;
+import io.postwarden.srs.codec.SrsConfig;
+import io.postwarden.srs.codec.SrsSecrets;
+import io.postwarden.deploy.Modules;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** SRS end to end through real Postfix: forwarding, bounces, refusals, what keeps its sender, PostSRSd interop. */
+class SrsScenariosTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final String SRS_DOMAIN = "srs.test.example";
+  private static final String SRS0 = "SRS0=[A-Za-z0-9_-]{4}=[A-Z2-7]{2}=outside\\.example=ann@srs\\.test\\.example";
+  private static final String SECRET = "s3cret-shared-with-postsrsd";
+
+  static Path secrets;
+
+  static final RunningPostwarden postwarden = new RunningPostwarden(() -> "srs-domain = " + SRS_DOMAIN + "\n"
+      + "domains = { test.example }\n"
+      + "secrets-file = \"" + secrets + "\"\n"
+      + "postfix-config-dir = \"" + SrsScenariosTest.stack.postfix().configDir() + "\"\n", Modules::policies);
+
+  @RegisterExtension
+  static final MailStack stack = MailStack.builder()
+      .milter(postwarden::smtpdEndpoint)
+      .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
+      .virtualAlias("info@test.example", "someone@outside.example")
+      .mainCf("relay_domains", SRS_DOMAIN)
+      .build();
+
+  @BeforeAll
+  static void start() throws Exception {
+    secrets = Files.createTempFile("srs", ".secret");
+    Files.writeString(secrets, SECRET + "\n");
+    postwarden.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    postwarden.close();
+    Files.deleteIfExists(secrets);
+  }
+
+  private static ReceivedMessage sendSmtp(String from, String... to) {
+    SmtpResult result = stack.smtp().from(from).to(to).data("Subject: srs\r\n\r\nhello\r\n").send();
+    assertTrue(result.accepted(), result::toString);
+    return stack.sink().awaitMessage(WAIT);
+  }
+
+  private static String forwardedReturnPath() {
+    ReceivedMessage forwarded = sendSmtp("ann@outside.example", "info@test.example");
+    stack.sink().clear();
+    return forwarded.mailFrom();
+  }
+
+  @Test
+  void messageToAVirtualAliasPointingOffServerLeavesWithAnSrs0ReturnPath() {
+    ReceivedMessage message = sendSmtp("ann@outside.example", "info@test.example");
+    assertTrue(message.mailFrom().matches(SRS0), message.mailFrom());
+    assertEquals(List.of("someone@outside.example"), message.recipients());
+  }
+
+  @Test
+  void relayedMessageAndAuthenticatedForeignSenderAreRewritten() {
+    assertTrue(sendSmtp("ann@outside.example", "carol@far.example").mailFrom().matches(SRS0));
+    stack.sink().clear();
+    SmtpResult result = stack.submission().auth("alice", "secret").from("ann@outside.example")
+        .to("carol@far.example").data("Subject: srs\r\n\r\nhi\r\n").send();
+    assertTrue(result.accepted(), result::toString);
+    assertTrue(stack.sink().awaitMessage(WAIT).mailFrom().matches(SRS0));
+  }
+
+  @Test
+  void bounceToOurSrsAddressIsDeliveredToTheOriginalSender() {
+    String srs = forwardedReturnPath();
+    ReceivedMessage bounce = sendSmtp("", srs);
+    assertEquals("", bounce.mailFrom());
+    assertEquals(List.of("ann@outside.example"), bounce.recipients());
+  }
+
+  @Test
+  void remoteMtasLowercasingTheAddressDoesNotLoseTheBounce() {
+    String srs = forwardedReturnPath().toLowerCase(java.util.Locale.ROOT);
+    assertEquals(List.of("ann@outside.example"), sendSmtp("", srs).recipients());
+  }
+
+  @Test
+  void forgedAndExpiredSrsBouncesAreRefusedAtRcpt() {
+    String genuine = forwardedReturnPath();
+    String forged = genuine.replaceFirst("^SRS0=....", "SRS0=ZZZZ");
+    String expired = ((ForwardResult.Rewritten) codecAt(Instant.now().minus(Duration.ofDays(30)))
+        .forward("ann@outside.example", SRS_DOMAIN)).address();
+    for (String address : List.of(forged, expired)) {
+      SmtpResult result = stack.smtp().from("").to(address).data("Subject: bounce\r\n\r\nx\r\n").send();
+      assertEquals(SmtpResult.Step.RCPT, result.failedStep(), result::toString);
+      assertEquals(550, result.code(), result::toString);
+      assertEquals("5.1.1", result.enhancedCode(), result::toString);
+    }
+    assertTrue(stack.sink().messages().isEmpty());
+  }
+
+  @Test
+  void localAndOwnDomainMailKeepsItsSender() {
+    assertEquals("ann@outside.example", sendSmtp("ann@outside.example", "bob@test.example").mailFrom());
+    stack.sink().clear();
+    assertEquals("www-data@test.example", sendSmtp("www-data@test.example", "carol@far.example").mailFrom());
+    stack.sink().clear();
+    SmtpResult result = stack.submission().auth("alice", "secret").from("alice@test.example")
+        .to("carol@far.example").data("Subject: own\r\n\r\nhi\r\n").send();
+    assertTrue(result.accepted(), result::toString);
+    assertEquals("alice@test.example", stack.sink().awaitMessage(WAIT).mailFrom());
+  }
+
+  @Test
+  void mixedLocalAndRemoteRecipientsAreRewrittenForAll() {
+    ReceivedMessage message = sendSmtp("ann@outside.example", "bob@test.example", "carol@far.example");
+    assertTrue(message.mailFrom().matches(SRS0), message.mailFrom());
+  }
+
+  @Test
+  void aLocalForwarderResubmittingThroughSendmailIsRewritten() {
+    // what a sieve redirect does: keep the original sender, send to an outside address
+    assertTrue(stack.sendmail("ann@outside.example", "Subject: redirected\n\nhi\n", "someone@far.example").ok());
+    ReceivedMessage message = stack.sink().awaitMessage(WAIT);
+    assertTrue(message.mailFrom().matches(SRS0), message.mailFrom());
+  }
+
+  @Test
+  void bounceToAnAddressPostSrsdHandedOutIsReversed() throws Exception {
+    try (PostSrsd postsrsd = new PostSrsd(secrets, SRS_DOMAIN)) {
+      String issuedByPostSrsd = postsrsd.forward("ann@outside.example");
+      assertTrue(issuedByPostSrsd.startsWith("SRS0="), issuedByPostSrsd);
+      ReceivedMessage bounce = sendSmtp("", issuedByPostSrsd);
+      assertEquals(List.of("ann@outside.example"), bounce.recipients());
+    }
+  }
+
+  private static SrsCodec codecAt(Instant instant) {
+    SrsSecrets shared = SrsSecrets.of(List.of(SECRET.getBytes(StandardCharsets.US_ASCII)));
+    return new SrsCodec(SrsConfig.defaults(shared), Clock.fixed(instant, ZoneOffset.UTC));
+  }
+}
