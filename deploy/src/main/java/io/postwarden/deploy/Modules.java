@@ -24,7 +24,7 @@ public final class Modules {
   /** The production assembly. */
   public static List<Policy> policies(Config config, MeterRegistry registry) throws IOException {
     List<Policy> policies = new ArrayList<>();
-    SrsModule.policy(config, registry, Clock.systemUTC()).ifPresent(policies::add);
+    policies.addAll(SrsModule.policies(config, registry, Clock.systemUTC()));
     return policies;
   }
 }

@@ -50,9 +50,16 @@ public final class SrsKeys {
       "/etc/postfix", "Postfix configuration whose aliases and domains tell where a recipient's mail goes. "
           + "Empty: a recipient outside our domains leaves, any other stays.");
 
+  public static final ConfigKey<Boolean> FROM_REPAIR = ConfigKey.bool("from-repair", true,
+      "Decode SRS addresses (ours or PostSRSd's, by the secrets) found in From:, and add a From: to messages "
+          + "without one, so no message leaves with an SRS address in From:.");
+
+  public static final ConfigKey<String> NULL_SENDER_FROM = ConfigKey.string("null-sender-from", "",
+      "Address for an added From: when the envelope sender is null. Empty: MAILER-DAEMON@ Postfix's myhostname.");
+
   public static final ConfigSchema SCHEMA = ConfigSchema.of(SRS_DOMAIN, DOMAINS, DOMAINS_FILE, SECRETS_FILE,
       SEPARATOR, HASH_LENGTH, HASH_MINIMUM, HASH_ALPHABET, ALWAYS_REWRITE, REWRITE_AUTHENTICATED,
-      POSTFIX_CONFIG_DIR);
+      POSTFIX_CONFIG_DIR, FROM_REPAIR, NULL_SENDER_FROM);
 
   private SrsKeys() {}
 

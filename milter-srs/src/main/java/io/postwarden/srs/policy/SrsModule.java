@@ -7,6 +7,7 @@ import io.postwarden.core.policy.Policy;
 import io.postwarden.srs.codec.SecretsFile;
 import io.postwarden.srs.codec.SrsConfig;
 import io.postwarden.srs.codec.SrsSecrets;
+import io.postwarden.srs.fromrepair.FromRepairPolicy;
 import io.postwarden.srs.routing.DomainRouting;
 import io.postwarden.srs.routing.PostfixCommands;
 import io.postwarden.srs.routing.PostfixRouting;
@@ -58,24 +59,39 @@ public final class SrsModule {
     return WatchedFile.open(path, SecretsFile::read, CHECK_FILES_EVERY, clock);
   }
 
-  /** The policy, or empty when no SRS domain is configured (the secret is still created for later use). */
-  public static Optional<Policy> policy(Config config, MeterRegistry registry, Clock clock) throws IOException {
+  /**
+   * The SRS policy (when an SRS domain is configured) and the From: repair (when enabled), sharing one watched
+   * secrets file. The secrets file is created either way, so turning SRS on later is one line.
+   */
+  public static List<Policy> policies(Config config, MeterRegistry registry, Clock clock) throws IOException {
     Optional<String> srsDomain = srsDomain(config);
-    if (srsDomain.isEmpty()) {
-      try {
-        secrets(config, clock);
-      } catch (IOException e) {
-        LOG.log(Level.WARNING, "SRS is off and its secrets file is not usable yet: " + e.getMessage());
+    boolean fromRepair = config.get(SrsKeys.FROM_REPAIR);
+    WatchedFile<SrsSecrets> secrets;
+    try {
+      secrets = secrets(config, clock);
+    } catch (IOException e) {
+      if (srsDomain.isPresent()) {
+        throw e;
       }
-      LOG.log(Level.INFO, "SRS is off: set srs-domain (or domains) to turn it on");
-      return Optional.empty();
+      // without secrets no SRS address can be recognised: nothing to repair yet, nothing to refuse to start for
+      LOG.log(Level.WARNING, "SRS and From: repair are off, the secrets file is not usable: " + e.getMessage());
+      return List.of();
     }
-    CodecSource codec = new CodecSource(secrets(config, clock), secrets -> codecSettings(config, secrets), clock);
-    Supplier<OurDomains> domains = ourDomains(config, srsDomain.get(), clock);
-    SrsPolicy.Settings settings = new SrsPolicy.Settings(srsDomain.get(), config.get(SrsKeys.ALWAYS_REWRITE),
-        config.get(SrsKeys.REWRITE_AUTHENTICATED));
-    return Optional.of(new SrsPolicy(settings, codec::current, domains, routing(config, domains),
-        new SrsMetrics(registry)));
+    CodecSource codec = new CodecSource(secrets, current -> codecSettings(config, current), clock);
+    List<Policy> policies = new ArrayList<>();
+    if (srsDomain.isPresent()) {
+      Supplier<OurDomains> domains = ourDomains(config, srsDomain.get(), clock);
+      SrsPolicy.Settings settings = new SrsPolicy.Settings(srsDomain.get(), config.get(SrsKeys.ALWAYS_REWRITE),
+          config.get(SrsKeys.REWRITE_AUTHENTICATED));
+      policies.add(new SrsPolicy(settings, codec::current, domains, routing(config, domains),
+          new SrsMetrics(registry)));
+    } else {
+      LOG.log(Level.INFO, "SRS rewriting is off: set srs-domain (or domains) to turn it on");
+    }
+    if (fromRepair) {
+      policies.add(new FromRepairPolicy(codec::current, config.get(SrsKeys.NULL_SENDER_FROM), registry));
+    }
+    return policies;
   }
 
   private static Supplier<OurDomains> ourDomains(Config config, String srsDomain, Clock clock) throws IOException {

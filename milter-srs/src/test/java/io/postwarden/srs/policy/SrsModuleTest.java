@@ -31,7 +31,8 @@ class SrsModuleTest {
   }
 
   private Optional<Policy> policy(Config config, Clock clock) throws Exception {
-    return SrsModule.policy(config, new SimpleMeterRegistry(), clock);
+    return SrsModule.policies(config, new SimpleMeterRegistry(), clock).stream()
+        .filter(p -> p.name().equals("srs")).findFirst();
   }
 
   @Test
@@ -47,8 +48,12 @@ class SrsModuleTest {
   }
 
   @Test
-  void srsIsOffWithoutADomain() throws Exception {
+  void srsIsOffWithoutADomainButFromRepairStillRuns() throws Exception {
     assertTrue(policy(config(""), Clock.systemUTC()).isEmpty());
+    assertEquals(java.util.List.of("from-repair"), SrsModule.policies(config(""), new SimpleMeterRegistry(),
+        Clock.systemUTC()).stream().map(Policy::name).toList());
+    assertEquals(java.util.List.of("srs"), SrsModule.policies(config("srs-domain = s.example\nfrom-repair = no\n"),
+        new SimpleMeterRegistry(), Clock.systemUTC()).stream().map(Policy::name).toList());
     assertEquals(Optional.of("example.com"),
         SrsModule.srsDomain(config("domains = { \".example.com\", \"example.org\" }\n")));
   }
