@@ -32,13 +32,14 @@ public final class Daemon implements AutoCloseable {
   private final PolicyWorkers workers;
   private final MilterServer server;
   private final MetricsEndpoint metrics;
+  private final List<Policy> policies;
   private volatile boolean serving;
 
   private Daemon(Config config, PolicyAssembly assembly) throws IOException {
     this.config = config;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     bindJvmMetrics(registry);
-    List<Policy> policies = assembly.policies(config, registry);
+    this.policies = assembly.policies(config, registry);
     this.workers = CoreKeys.policyWorkers(config);
     SessionObserver observer = SessionObserver.all(List.of(new MilterMetrics(registry), new TransactionLog()));
     this.server = new MilterServer(CoreKeys.serverSettings(config), new PolicyChain(policies), workers, observer);
@@ -92,6 +93,7 @@ public final class Daemon implements AutoCloseable {
         + "s for " + server.activeSessions() + " session(s)");
     boolean drained = server.shutdown(config.get(CoreKeys.SHUTDOWN_GRACE));
     workers.close();
+    closePolicies();
     if (metrics != null) {
       metrics.close();
     }
@@ -104,8 +106,22 @@ public final class Daemon implements AutoCloseable {
     serving = false;
     server.close();
     workers.close();
+    closePolicies();
     if (metrics != null) {
       metrics.close();
+    }
+  }
+
+  /** Policies holding resources (the audit log) release them once no session can call them any more. */
+  private void closePolicies() {
+    for (Policy policy : policies) {
+      if (policy instanceof AutoCloseable resource) {
+        try {
+          resource.close();
+        } catch (Exception e) {
+          LOG.log(Level.ERROR, "closing policy " + policy.name() + " failed", e);
+        }
+      }
     }
   }
 

@@ -1,6 +1,8 @@
 package io.postwarden.deploy;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.postwarden.audit.AuditKeys;
+import io.postwarden.audit.AuditModule;
 import io.postwarden.core.CoreKeys;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.config.ConfigSchema;
@@ -18,13 +20,19 @@ public final class Modules {
   private Modules() {}
 
   public static ConfigSchema schema() {
-    return CoreKeys.SCHEMA.plus(SrsKeys.SCHEMA);
+    return CoreKeys.SCHEMA.plus(SrsKeys.SCHEMA).plus(AuditKeys.SCHEMA);
   }
 
-  /** The production assembly. */
+  /**
+   * The production assembly. The guard runs first (a refusal ends the chain before anything is rewritten), the
+   * audit tags last (they record what the others decided).
+   */
   public static List<Policy> policies(Config config, MeterRegistry registry) throws IOException {
+    AuditModule audit = AuditModule.open(config, registry);
     List<Policy> policies = new ArrayList<>();
+    audit.guard().ifPresent(policies::add);
     policies.addAll(SrsModule.policies(config, registry, Clock.systemUTC()));
+    policies.add(audit.audit());
     return policies;
   }
 }

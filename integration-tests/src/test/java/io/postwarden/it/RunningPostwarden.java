@@ -47,6 +47,11 @@ public final class RunningPostwarden implements AutoCloseable {
     }
   }
 
+  /** Where the audit records go unless the test's config names its own audit-log. */
+  public Path auditLog() {
+    return stateDirectory.resolve("audit.log");
+  }
+
   /** Where the SRS secret lives unless the test's config names its own secrets-file. */
   public Path secretsFile() {
     return stateDirectory.resolve("srs.secret");
@@ -66,7 +71,8 @@ public final class RunningPostwarden implements AutoCloseable {
     try {
       config = Config.parse("milter = \"" + smtpdEndpoint() + "\"\nnon-smtpd-milter = \"" + nonSmtpdEndpoint()
           + "\"\nmetrics-listen = \"127.0.0.1:0\"\nshutdown-grace = 2s\n"
-          + (extra.contains("secrets-file") ? "" : "secrets-file = \"" + secretsFile() + "\"\n") + extra,
+          + (extra.contains("secrets-file") ? "" : "secrets-file = \"" + secretsFile() + "\"\n")
+          + (extra.contains("audit-log") ? "" : "audit-log = \"" + auditLog() + "\"\n") + extra,
           "test config", Modules.schema());
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);

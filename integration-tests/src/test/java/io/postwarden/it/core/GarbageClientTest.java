@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Hostile bytes on the milter port cost their own session only; Postfix's sessions keep flowing. */
 class GarbageClientTest {
 
-  static final RunningPostwarden postwarden = new RunningPostwarden("");
+  static final RunningPostwarden postwarden = new RunningPostwarden("guard = no\n");
 
   @RegisterExtension
   static final MailStack stack = MailStack.builder()

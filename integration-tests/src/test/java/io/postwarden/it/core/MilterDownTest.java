@@ -19,7 +19,7 @@ class MilterDownTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  static final RunningPostwarden postwarden = new RunningPostwarden("");
+  static final RunningPostwarden postwarden = new RunningPostwarden("guard = no\n");
 
   @RegisterExtension
   static final MailStack stack = MailStack.builder()

@@ -65,6 +65,7 @@ class PackagedDaemonTest {
             + "non-smtpd-milter = \"inet:127.0.0.1:" + Ports.freePort() + "\"\n"
             + "metrics-listen = \"127.0.0.1:" + metricsPort + "\"\n"
             + "secrets-file = \"" + dir.resolve("srs.secret") + "\"\n"
+            + "audit-log = \"" + dir.resolve("audit.log") + "\"\n"
             + "shutdown-grace = 10s\n");
     Path log = dir.resolve("postwarden.log");
     Process daemon = start(config, log);
@@ -72,12 +73,16 @@ class PackagedDaemonTest {
       awaitHealthy(metricsPort, daemon, log);
       try (MtaEmulator mta = MtaEmulator.connect(new InetSocketAddress("127.0.0.1", milterPort))) {
         mta.openSession("127.0.0.1", 40000);
+        mta.macros('M', Map.of("{auth_authen}", "alice")); // a local client must log in to pass the guard
         MtaEmulator.expectContinue(mta.mail("<ann@outside.example>"));
         daemon.toHandle().destroy(); // SIGTERM
         Thread.sleep(300);
         assertTrue(daemon.isAlive(), "must wait for the session in flight");
         MtaEmulator.expectContinue(mta.rcpt("<bob@test.example>"));
-        assertEquals(List.of('c'), mta.endOfMessage().stream().map(r -> r.code()).toList());
+        List<io.postwarden.core.testing.MtaReply> replies = mta.endOfMessage();
+        assertEquals('c', replies.get(replies.size() - 1).code(), replies::toString);
+        assertTrue(replies.stream().anyMatch(r -> r.code() == 'h' && r.text().startsWith("X-Postwarden-Audit\0")),
+            replies::toString);
         mta.quit();
       }
       assertTrue(daemon.waitFor(10, TimeUnit.SECONDS), "daemon did not stop");

@@ -32,7 +32,7 @@ class FromRepairWithPostSrsdTest {
   static final PostSrsd postsrsd = startPostSrsd();
 
   static final RunningPostwarden postwarden = new RunningPostwarden(
-      "secrets-file = \"" + secrets + "\"\npostfix-config-dir = \"\"\n", Modules::policies);
+      "guard = no\nsecrets-file = \"" + secrets + "\"\npostfix-config-dir = \"\"\n", Modules::policies);
 
   @RegisterExtension
   static final MailStack stack = MailStack.builder()

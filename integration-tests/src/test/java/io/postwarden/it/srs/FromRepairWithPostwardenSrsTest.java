@@ -20,7 +20,7 @@ class FromRepairWithPostwardenSrsTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final String NO_FROM = "Subject: no From header\r\nTo: someone@far.example\r\n\r\nhello\r\n";
 
-  static final RunningPostwarden postwarden = new RunningPostwarden(() -> "srs-domain = srs.test.example\n"
+  static final RunningPostwarden postwarden = new RunningPostwarden(() -> "guard = no\nsrs-domain = srs.test.example\n"
       + "domains = { test.example }\n"
       + "postfix-config-dir = \"" + FromRepairWithPostwardenSrsTest.stack.postfix().configDir() + "\"\n",
       Modules::policies);

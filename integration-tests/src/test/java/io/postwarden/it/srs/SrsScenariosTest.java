@@ -34,7 +34,7 @@ class SrsScenariosTest {
 
   static Path secrets;
 
-  static final RunningPostwarden postwarden = new RunningPostwarden(() -> "srs-domain = " + SRS_DOMAIN + "\n"
+  static final RunningPostwarden postwarden = new RunningPostwarden(() -> "guard = no\nsrs-domain = " + SRS_DOMAIN + "\n"
       + "domains = { test.example }\n"
       + "secrets-file = \"" + secrets + "\"\n"
       + "postfix-config-dir = \"" + SrsScenariosTest.stack.postfix().configDir() + "\"\n", Modules::policies);

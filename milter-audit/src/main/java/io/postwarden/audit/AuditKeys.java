@@ -1,0 +1,62 @@
+package io.postwarden.audit;
+
+import io.postwarden.audit.guard.Cidr;
+import io.postwarden.audit.tag.AuditHeader;
+import io.postwarden.core.config.ConfigKey;
+import io.postwarden.core.config.ConfigSchema;
+import io.postwarden.core.policy.SmtpReply;
+import java.util.List;
+import java.util.Locale;
+
+/** Settings of the local-submission guard and the audit trail. */
+public final class AuditKeys {
+
+  public static final ConfigKey<Boolean> GUARD = ConfigKey.bool("guard", true,
+      "Refuse unauthenticated SMTP from this host's own TCP clients (loopback, own addresses) at MAIL FROM.");
+
+  public static final ConfigKey<SmtpReply> GUARD_REPLY = ConfigKey.of("guard-reply",
+      new SmtpReply(530, "5.7.0", "Authentication required"), SmtpReply::parse,
+      "The refusal, as CODE X.Y.Z text; a 5xx code.")
+      .validatedBy(reply -> {
+        if (!reply.permanent()) {
+          throw new IllegalArgumentException("must be a 5xx reply, got " + reply);
+        }
+      });
+
+  public static final ConfigKey<Boolean> GUARD_ALLOW_ALL = ConfigKey.bool("guard-allow-all", false,
+      "Let every local client send without authenticating (the old postfix_relay_mynetworks behaviour). "
+          + "Still tagged and logged.");
+
+  public static final ConfigKey<List<String>> GUARD_ALLOW_NETWORKS = ConfigKey.list("guard-allow-networks",
+      List.of(), "Local client addresses that may send without authenticating, e.g. 127.0.0.5/32.")
+      .validatedBy(networks -> networks.forEach(Cidr::parse));
+
+  public static final ConfigKey<List<String>> GUARD_ALLOW_USERS = ConfigKey.list("guard-allow-users", List.of(),
+      "Unix users whose local processes may send without authenticating, e.g. a monitoring agent. Needs the "
+          + "peer lookup.");
+
+  public static final ConfigKey<Boolean> PEER_LOOKUP = ConfigKey.bool("peer-lookup", true,
+      "Find the process and Unix user behind each local TCP client (needs root, or CAP_SYS_PTRACE plus "
+          + "CAP_DAC_READ_SEARCH; without them only the uid is known).");
+
+  public static final ConfigKey<AuditHeader.Detail> AUDIT_HEADER = ConfigKey.of("audit-header",
+      AuditHeader.Detail.MINIMAL, AuditKeys::detail,
+      "minimal: X-Postwarden-Audit shows the audit id and the SASL or Unix user; full: also uid, pid, executable "
+          + "and unit.");
+
+  public static final ConfigKey<String> AUDIT_LOG = ConfigKey.string("audit-log", "stdout",
+      "Where the JSON audit records go: stdout, or a file (reopened when rotated, or on SIGHUP).");
+
+  public static final ConfigSchema SCHEMA = ConfigSchema.of(GUARD, GUARD_REPLY, GUARD_ALLOW_ALL,
+      GUARD_ALLOW_NETWORKS, GUARD_ALLOW_USERS, PEER_LOOKUP, AUDIT_HEADER, AUDIT_LOG);
+
+  private AuditKeys() {}
+
+  private static AuditHeader.Detail detail(String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "minimal" -> AuditHeader.Detail.MINIMAL;
+      case "full" -> AuditHeader.Detail.FULL;
+      default -> throw new IllegalArgumentException("expected minimal or full, got \"" + value + "\"");
+    };
+  }
+}

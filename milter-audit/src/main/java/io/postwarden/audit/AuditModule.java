@@ -1,0 +1,67 @@
+package io.postwarden.audit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.postwarden.audit.guard.Cidr;
+import io.postwarden.audit.guard.GuardPolicy;
+import io.postwarden.audit.guard.GuardRules;
+import io.postwarden.audit.guard.LocalAddresses;
+import io.postwarden.audit.identity.ClientIdentifier;
+import io.postwarden.audit.identity.IdentityMetrics;
+import io.postwarden.audit.log.AuditLog;
+import io.postwarden.audit.log.AuditRecords;
+import io.postwarden.audit.log.AuditTrail;
+import io.postwarden.audit.process.ProcfsPeerLookup;
+import io.postwarden.audit.tag.AuditHeader;
+import io.postwarden.audit.tag.AuditPolicy;
+import io.postwarden.core.config.Config;
+import io.postwarden.core.policy.Policy;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Builds the guard (first in the chain: it refuses before anything else runs) and the audit tags (last: they
+ * record what was decided), sharing one identifier and one audit trail.
+ */
+public final class AuditModule {
+
+  private final GuardRules rules;
+  private final ClientIdentifier identifier;
+  private final AuditTrail trail;
+  private final Config config;
+  private final MeterRegistry registry;
+
+  private AuditModule(Config config, MeterRegistry registry, AuditLog log) {
+    this.config = config;
+    this.registry = registry;
+    this.rules = new GuardRules(config.get(AuditKeys.GUARD_ALLOW_ALL),
+        config.get(AuditKeys.GUARD_ALLOW_NETWORKS).stream().map(Cidr::parse).toList(),
+        Set.copyOf(config.get(AuditKeys.GUARD_ALLOW_USERS)), config.get(AuditKeys.GUARD_REPLY));
+    this.identifier = new ClientIdentifier(LocalAddresses.ofThisHost(),
+        config.get(AuditKeys.PEER_LOOKUP)
+            ? Optional.of(new ProcfsPeerLookup(Path.of("/proc"), Path.of("/etc/passwd"))) : Optional.empty(),
+        new IdentityMetrics(registry));
+    this.trail = new AuditTrail(log, new AuditRecords(Clock.systemUTC()));
+  }
+
+  /** Opens the audit log named by the configuration; fails at start-up when it cannot be written. */
+  public static AuditModule open(Config config, MeterRegistry registry) throws IOException {
+    String target = config.get(AuditKeys.AUDIT_LOG);
+    AuditLog log = target.equals("stdout") ? AuditLog.toStream(System.out) : AuditLog.toFile(Path.of(target));
+    registry.gauge("postwarden.audit.dropped", log, AuditLog::dropped);
+    return new AuditModule(config, registry, log);
+  }
+
+  public Optional<Policy> guard() {
+    return config.get(AuditKeys.GUARD)
+        ? Optional.of(new GuardPolicy(rules, identifier, trail, registry)) : Optional.empty();
+  }
+
+  /** The audit tags; closing it flushes and closes the audit log. */
+  public Policy audit() {
+    return new AuditPolicy(identifier, rules, new AuditHeader(config.get(AuditKeys.AUDIT_HEADER)), trail);
+  }
+
+}

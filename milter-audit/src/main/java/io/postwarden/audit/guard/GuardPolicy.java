@@ -1,0 +1,77 @@
+package io.postwarden.audit.guard;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.postwarden.audit.identity.ClientIdentifier;
+import io.postwarden.audit.identity.ClientIdentity;
+import io.postwarden.audit.log.AuditTrail;
+import io.postwarden.core.policy.Connection;
+import io.postwarden.core.policy.Decision;
+import io.postwarden.core.policy.Modification.Capability;
+import io.postwarden.core.policy.Policy;
+import io.postwarden.core.policy.Stage;
+import io.postwarden.core.policy.Transaction;
+import java.lang.System.Logger.Level;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Refuses unauthenticated SMTP from this host's own TCP clients at MAIL FROM, unless the operator allows it: the
+ * compromised web app opening 127.0.0.1:25 is told to authenticate, and the refusal names its process.
+ */
+public final class GuardPolicy implements Policy {
+
+  private static final System.Logger LOG = System.getLogger("postwarden.guard");
+
+  private final GuardRules rules;
+  private final ClientIdentifier identifier;
+  private final AuditTrail trail;
+  private final MeterRegistry registry;
+
+  public GuardPolicy(GuardRules rules, ClientIdentifier identifier, AuditTrail trail, MeterRegistry registry) {
+    this.rules = rules;
+    this.identifier = identifier;
+    this.trail = trail;
+    this.registry = registry;
+  }
+
+  @Override
+  public String name() {
+    return "guard";
+  }
+
+  @Override
+  public Set<Stage> stages() {
+    return EnumSet.of(Stage.CONNECT, Stage.MAIL);
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return EnumSet.noneOf(Capability.class);
+  }
+
+  /** Looks the process up while the client waits for the banner, before it can send anything. */
+  @Override
+  public Decision onConnect(Connection connection) {
+    identifier.of(connection);
+    return Decision.CONTINUE;
+  }
+
+  @Override
+  public Decision onMail(Transaction tx) {
+    ClientIdentity identity = identifier.of(tx.connection());
+    GuardDecision decision = rules.decide(tx, identity);
+    Counter.builder("postwarden.guard.decisions")
+        .description("Local-submission guard decisions at MAIL FROM")
+        .tag("decision", decision.label())
+        .register(registry).increment();
+    if (!decision.refuses()) {
+      return Decision.CONTINUE;
+    }
+    String auditId = trail.refused(tx, identity, decision);
+    LOG.log(Level.WARNING, "refused unauthenticated local submission audit_id=" + auditId + " client="
+        + tx.connection().client() + " from=<" + tx.sender() + "> process=" + identity.peer()
+        .map(Object::toString).orElse("not looked up"));
+    return Decision.reject(rules.reply());
+  }
+}

@@ -1,0 +1,71 @@
+package io.postwarden.audit.identity;
+
+import io.postwarden.audit.guard.LocalAddresses;
+import io.postwarden.audit.process.PeerLookupResult;
+import io.postwarden.audit.process.PeerProcessLookup;
+import io.postwarden.core.policy.ClientAddress;
+import io.postwarden.core.policy.Connection;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+
+/**
+ * Establishes a session's {@link ClientIdentity} once (the guard and the audit tags both ask) and keeps it in the
+ * session's attributes. The process lookup runs while the client still waits for Postfix's banner, on a policy
+ * worker thread.
+ */
+public final class ClientIdentifier {
+
+  private final LocalAddresses localAddresses;
+  private final Optional<PeerProcessLookup> peerLookup;
+  private final IdentityMetrics metrics;
+
+  public ClientIdentifier(LocalAddresses localAddresses, Optional<PeerProcessLookup> peerLookup,
+      IdentityMetrics metrics) {
+    this.localAddresses = localAddresses;
+    this.peerLookup = peerLookup;
+    this.metrics = metrics;
+  }
+
+  public ClientIdentity of(Connection connection) {
+    Optional<ClientIdentity> known = connection.attributes().get(ClientIdentity.class);
+    if (known.isPresent()) {
+      return known.get();
+    }
+    ClientIdentity identity = identify(connection);
+    connection.attributes().put(ClientIdentity.class, identity);
+    return identity;
+  }
+
+  private ClientIdentity identify(Connection connection) {
+    ClientAddress client = connection.client();
+    boolean local = client.family() == ClientAddress.Family.UNIX
+        || (client.isTcp() && localAddresses.isLocal(client.address()));
+    if (!local || !client.isTcp() || peerLookup.isEmpty()) {
+      return new ClientIdentity(local, Optional.empty());
+    }
+    Optional<InetSocketAddress> daemon = daemonEndpoint(connection);
+    long start = System.nanoTime();
+    PeerLookupResult result = daemon.isEmpty()
+        ? new PeerLookupResult.NotFound("Postfix sent no {daemon_addr}/{daemon_port}")
+        : peerLookup.get().lookup(new InetSocketAddress(client.address(), client.port()), daemon.get());
+    metrics.lookup(result, System.nanoTime() - start);
+    return new ClientIdentity(true, Optional.of(result));
+  }
+
+  /** Where the client connected to: the macros Postwarden requests at negotiation. */
+  private static Optional<InetSocketAddress> daemonEndpoint(Connection connection) {
+    Optional<String> address = connection.macros().get("daemon_addr");
+    Optional<String> port = connection.macros().get("daemon_port");
+    if (address.isEmpty() || port.isEmpty()) {
+      return Optional.empty();
+    }
+    InetAddress inet = NetUtil.createInetAddressFromIpAddressString(address.get());
+    try {
+      return inet == null ? Optional.empty() : Optional.of(new InetSocketAddress(inet, Integer.parseInt(port.get())));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+}

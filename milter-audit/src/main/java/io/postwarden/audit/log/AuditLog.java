@@ -1,0 +1,150 @@
+package io.postwarden.audit.log;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One JSON line per decision, written by a background thread so the milter never waits on a disk. A full queue
+ * drops the record (counted, logged) instead of blocking mail. A rotated file (logrotate's rename-and-create) is
+ * noticed within a second and reopened by name; {@link #reopen()} does it at once (SIGHUP).
+ */
+public final class AuditLog implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(AuditLog.class.getName());
+  private static final int CAPACITY = 65_536;
+
+  private final BlockingQueue<String> pending = new ArrayBlockingQueue<>(CAPACITY);
+  private final Path path;
+  private final Thread writer;
+  private final AtomicLong dropped = new AtomicLong();
+  private volatile boolean reopenRequested;
+  private volatile boolean closing;
+  private OutputStream out;
+  private Object openFileKey;
+
+  private AuditLog(Path path, OutputStream initial) {
+    this.path = path;
+    this.out = initial;
+    this.writer = new Thread(this::drain, "postwarden-audit-log");
+    this.writer.setDaemon(true);
+  }
+
+  /** Appends to {@code path}, creating it (and failing at start-up if it cannot be opened). */
+  public static AuditLog toFile(Path path) throws IOException {
+    AuditLog log = new AuditLog(path, null);
+    log.open();
+    log.writer.start();
+    return log;
+  }
+
+  public static AuditLog toStream(PrintStream stream) {
+    AuditLog log = new AuditLog(null, stream);
+    log.writer.start();
+    return log;
+  }
+
+  /** Queues one record; never blocks. */
+  public void write(Json record) {
+    if (!pending.offer(record.toString())) {
+      if (dropped.incrementAndGet() % 1000 == 1) {
+        LOG.log(Level.ERROR, "audit log cannot keep up; " + dropped.get() + " record(s) dropped so far");
+      }
+    }
+  }
+
+  public long dropped() {
+    return dropped.get();
+  }
+
+  public void reopen() {
+    reopenRequested = true;
+  }
+
+  private void drain() {
+    byte[] newline = {'\n'};
+    String line = null;
+    while (!closing || line != null || !pending.isEmpty()) {
+      try {
+        if (line == null) {
+          line = pending.poll(1, TimeUnit.SECONDS);
+        }
+        if (path != null && (reopenRequested || rotated())) {
+          reopenRequested = false;
+          open();
+        }
+        if (line == null) {
+          continue;
+        }
+        out.write(line.getBytes(StandardCharsets.US_ASCII));
+        out.write(newline);
+        line = null;
+        if (pending.isEmpty()) {
+          out.flush();
+        }
+      } catch (InterruptedException e) {
+        closing = true;
+      } catch (IOException e) {
+        // keep the line and try again: a full disk or a vanished directory must not lose records
+        LOG.log(Level.ERROR, "cannot write the audit log " + path + ": " + e.getMessage());
+        sleepQuietly();
+      }
+    }
+    flushQuietly();
+  }
+
+  private boolean rotated() {
+    try {
+      return !Objects.equals(openFileKey, Files.readAttributes(path, BasicFileAttributes.class).fileKey());
+    } catch (IOException gone) {
+      return true;
+    }
+  }
+
+  private void open() throws IOException {
+    OutputStream previous = out;
+    out = Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    openFileKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+    if (previous != null) {
+      previous.close();
+    }
+  }
+
+  private void flushQuietly() {
+    try {
+      out.flush();
+    } catch (IOException e) {
+      LOG.log(Level.ERROR, "cannot flush the audit log: " + e.getMessage());
+    }
+  }
+
+  private static void sleepQuietly() {
+    try {
+      Thread.sleep(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Writes what is queued, then stops. */
+  @Override
+  public void close() {
+    closing = true;
+    try {
+      writer.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

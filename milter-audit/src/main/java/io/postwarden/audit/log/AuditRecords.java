@@ -1,0 +1,68 @@
+package io.postwarden.audit.log;
+
+import io.postwarden.audit.identity.ClientIdentity;
+import io.postwarden.audit.process.PeerLookupResult;
+import io.postwarden.audit.process.PeerProcess;
+import io.postwarden.core.policy.Connection;
+import io.postwarden.core.policy.MailOrigin;
+import io.postwarden.core.policy.Recipient;
+import io.postwarden.core.policy.Transaction;
+import java.time.Clock;
+
+/** Builds the one JSON record per decision that the audit log keeps. */
+public final class AuditRecords {
+
+  private final Clock clock;
+
+  public AuditRecords(Clock clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * @param event    "accept" or "refuse"
+   * @param decision why (the guard's decision label), or null
+   */
+  public Json record(String event, String auditId, Transaction tx, ClientIdentity identity, String decision) {
+    Connection connection = tx.connection();
+    return new Json()
+        .string("time", clock.instant().toString())
+        .string("event", event)
+        .string("audit_id", auditId)
+        .string("queue_id", tx.queueId().orElse(null))
+        .string("origin", connection.origin() == MailOrigin.SMTPD ? "smtp" : "sendmail")
+        .string("client", connection.client().toString())
+        .string("client_name", connection.clientHostname())
+        .string("helo", connection.helo())
+        .string("sasl_user", tx.authenticatedUser().orElse(null))
+        .string("sender", tx.sender())
+        .strings("recipients", tx.recipients().stream().map(Recipient::address).toList())
+        .bool("local", identity.localTcp())
+        .string("decision", decision)
+        .object("process", identity.peer().map(AuditRecords::process).orElse(null));
+  }
+
+  private static Json process(PeerLookupResult result) {
+    if (result instanceof PeerLookupResult.Found found) {
+      PeerProcess process = found.process();
+      return new Json()
+          .string("lookup", "found")
+          .number("pid", process.pid())
+          .number("uid", process.uid())
+          .string("user", process.user())
+          .string("executable", process.executable())
+          .strings("command_line", process.commandLine())
+          .bool("command_line_truncated", process.commandLineTruncated())
+          .string("unit", process.unit());
+    }
+    if (result instanceof PeerLookupResult.OwnerOnly owner) {
+      return new Json()
+          .string("lookup", "owner_only")
+          .number("uid", owner.uid())
+          .string("user", owner.user())
+          .string("reason", owner.reason());
+    }
+    return new Json()
+        .string("lookup", "not_found")
+        .string("reason", ((PeerLookupResult.NotFound) result).reason());
+  }
+}

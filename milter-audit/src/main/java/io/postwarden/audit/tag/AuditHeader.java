@@ -1,0 +1,60 @@
+package io.postwarden.audit.tag;
+
+import io.postwarden.audit.identity.ClientIdentity;
+import io.postwarden.audit.process.PeerLookupResult;
+import io.postwarden.audit.process.PeerProcess;
+import io.postwarden.core.policy.MailOrigin;
+import io.postwarden.core.policy.Transaction;
+
+/**
+ * The value of {@code X-Postwarden-Audit}. Minimal (the default) shows only what is safe to show recipients: the
+ * audit id and the SASL or Unix user; full adds uid, pid, executable and unit. The audit log holds everything under
+ * the same id.
+ */
+public final class AuditHeader {
+
+  public static final String NAME = OurHeaders.PREFIX + "Audit";
+
+  public enum Detail { MINIMAL, FULL }
+
+  private final Detail detail;
+
+  public AuditHeader(Detail detail) {
+    this.detail = detail;
+  }
+
+  public String value(String auditId, Transaction tx, ClientIdentity identity) {
+    StringBuilder value = new StringBuilder("id=").append(auditId);
+    if (tx.authenticatedUser().isPresent()) {
+      field(value, "sasl", tx.authenticatedUser().get());
+    } else if (tx.connection().origin() == MailOrigin.NON_SMTPD) {
+      field(value, "via", "sendmail");
+    } else if (identity.localTcp()) {
+      field(value, "user", identity.unixUser().orElse("unknown"));
+    } else {
+      field(value, "via", "smtp");
+    }
+    if (detail == Detail.FULL && identity.peer().isPresent()) {
+      PeerLookupResult peer = identity.peer().get();
+      if (peer instanceof PeerLookupResult.Found found) {
+        PeerProcess process = found.process();
+        field(value, "uid", Integer.toString(process.uid()));
+        field(value, "pid", Long.toString(process.pid()));
+        field(value, "exe", process.executable());
+        field(value, "unit", process.unit());
+      } else if (peer instanceof PeerLookupResult.OwnerOnly owner) {
+        field(value, "uid", Integer.toString(owner.uid()));
+      }
+    }
+    return value.toString();
+  }
+
+  /** Values come from users and /proc: anything outside plain printable ASCII, or ';', becomes '_'. */
+  private static void field(StringBuilder value, String name, String text) {
+    value.append("; ").append(name).append('=');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      value.append(c > 0x20 && c < 0x7f && c != ';' ? c : '_');
+    }
+  }
+}
