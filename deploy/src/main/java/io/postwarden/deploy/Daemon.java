@@ -41,7 +41,8 @@ public final class Daemon implements AutoCloseable {
     bindJvmMetrics(registry);
     this.policies = assembly.policies(config, registry);
     this.workers = CoreKeys.policyWorkers(config);
-    SessionObserver observer = SessionObserver.all(List.of(new MilterMetrics(registry), new TransactionLog()));
+    SessionObserver observer = SessionObserver.all(List.of(
+        new MilterMetrics(registry, policies.stream().map(Policy::name).toList()), new TransactionLog()));
     this.server = new MilterServer(CoreKeys.serverSettings(config), new PolicyChain(policies), workers, observer);
     MetricsEndpoint endpoint = null;
     try {

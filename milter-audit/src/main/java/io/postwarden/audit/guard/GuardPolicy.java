@@ -12,7 +12,9 @@ import io.postwarden.core.policy.Policy;
 import io.postwarden.core.policy.Stage;
 import io.postwarden.core.policy.Transaction;
 import java.lang.System.Logger.Level;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,13 +28,18 @@ public final class GuardPolicy implements Policy {
   private final GuardRules rules;
   private final ClientIdentifier identifier;
   private final AuditTrail trail;
-  private final MeterRegistry registry;
+  private final Map<GuardDecision, Counter> decisions = new EnumMap<>(GuardDecision.class);
 
   public GuardPolicy(GuardRules rules, ClientIdentifier identifier, AuditTrail trail, MeterRegistry registry) {
     this.rules = rules;
     this.identifier = identifier;
     this.trail = trail;
-    this.registry = registry;
+    for (GuardDecision decision : GuardDecision.values()) {
+      decisions.put(decision, Counter.builder("postwarden.guard.decisions")
+          .description("Local-submission guard decisions at MAIL FROM")
+          .tag("decision", decision.label())
+          .register(registry));
+    }
   }
 
   @Override
@@ -61,10 +68,7 @@ public final class GuardPolicy implements Policy {
   public Decision onMail(Transaction tx) {
     ClientIdentity identity = identifier.of(tx.connection());
     GuardDecision decision = rules.decide(tx, identity);
-    Counter.builder("postwarden.guard.decisions")
-        .description("Local-submission guard decisions at MAIL FROM")
-        .tag("decision", decision.label())
-        .register(registry).increment();
+    decisions.get(decision).increment();
     if (!decision.refuses()) {
       return Decision.CONTINUE;
     }

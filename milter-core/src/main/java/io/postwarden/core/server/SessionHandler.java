@@ -9,6 +9,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.postwarden.core.protocol.MilterCommand;
 import io.postwarden.core.protocol.ProtocolException;
 import io.postwarden.core.session.Evaluation;
+import io.postwarden.core.session.Fault;
 import io.postwarden.core.session.MilterSession;
 import io.postwarden.core.session.SessionObserver;
 import io.postwarden.core.session.Step;
@@ -106,14 +107,14 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         ? failure.getCause() : failure;
     if (cause instanceof TimeoutException) {
       LOG.log(Level.WARNING, "policies did not answer in time; tempfailing");
-      return Evaluation.failure("policy_timeout", null);
+      return Evaluation.failure(Fault.POLICY_TIMEOUT, null);
     }
     if (cause instanceof RejectedExecutionException) {
       LOG.log(Level.WARNING, "policy workers are saturated; tempfailing");
-      return Evaluation.failure("overloaded", null);
+      return Evaluation.failure(Fault.OVERLOADED, null);
     }
     LOG.log(Level.ERROR, "policy evaluation failed", cause);
-    return Evaluation.failure("policy_exception", null);
+    return Evaluation.failure(Fault.POLICY_EXCEPTION, null);
   }
 
   private void drain(ChannelHandlerContext ctx) {

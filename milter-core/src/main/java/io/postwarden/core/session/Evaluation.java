@@ -8,9 +8,9 @@ import io.postwarden.core.policy.SmtpReply;
  *
  * @param decision  what the MTA is told
  * @param decidedBy the policy whose refusal won, or null
- * @param error     a bounded error kind when the answer is a tempfail caused by a fault, else null
+ * @param error     the fault when the answer is a tempfail Postwarden could not avoid, else null
  */
-public record Evaluation(Decision decision, String decidedBy, String error) {
+public record Evaluation(Decision decision, String decidedBy, Fault error) {
 
   /** Sent whenever Postwarden itself cannot decide: the client retries later, nothing is lost. */
   public static final SmtpReply TRY_AGAIN =
@@ -20,7 +20,7 @@ public record Evaluation(Decision decision, String decidedBy, String error) {
     return new Evaluation(decision, decidedBy, null);
   }
 
-  public static Evaluation failure(String error, String policy) {
+  public static Evaluation failure(Fault error, String policy) {
     return new Evaluation(Decision.tempfail(TRY_AGAIN), policy, error);
   }
 }

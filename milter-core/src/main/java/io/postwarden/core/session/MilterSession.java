@@ -192,13 +192,13 @@ public final class MilterSession {
     List<String> applied = new ArrayList<>();
     for (Modification modification : decision.modifications()) {
       if (!options.allows(modification.capability())) {
-        return failMessage("unnegotiated_modification", evaluation,
+        return failMessage(Fault.UNNEGOTIATED_MODIFICATION, evaluation,
             modification.capability() + " was not negotiated with the MTA");
       }
       try {
         packets.add(ReplyEncoder.modification(modification));
       } catch (IllegalArgumentException e) {
-        return failMessage("invalid_modification", evaluation, e.getMessage());
+        return failMessage(Fault.INVALID_MODIFICATION, evaluation, e.getMessage());
       }
       applied.add(modification.getClass().getSimpleName());
     }
@@ -207,7 +207,7 @@ public final class MilterSession {
     return new Step.Reply(packets);
   }
 
-  private Step failMessage(String error, Evaluation evaluation, String detail) {
+  private Step failMessage(Fault error, Evaluation evaluation, String detail) {
     LOG.log(Level.ERROR, "refusing to send a modification: " + detail);
     Evaluation failed = Evaluation.failure(error, evaluation.decidedBy());
     observer.stageEvaluated(Stage.END_OF_MESSAGE, failed, 0);

@@ -59,16 +59,16 @@ public final class PolicyChain {
         decision = callback.apply(policy);
       } catch (RuntimeException | LinkageError | AssertionError e) {
         LOG.log(Level.ERROR, "policy " + policy.name() + " failed at " + stage, e);
-        return Evaluation.failure("policy_exception", policy.name());
+        return Evaluation.failure(Fault.POLICY_EXCEPTION, policy.name());
       }
       if (decision == null) {
         LOG.log(Level.ERROR, "policy " + policy.name() + " returned no decision at " + stage);
-        return Evaluation.failure("policy_exception", policy.name());
+        return Evaluation.failure(Fault.POLICY_EXCEPTION, policy.name());
       }
       if (stage != Stage.END_OF_MESSAGE && !decision.modifications().isEmpty()) {
         LOG.log(Level.ERROR, "policy " + policy.name() + " returned modifications at " + stage
             + "; Postfix accepts them only at end of message");
-        return Evaluation.failure("modification_outside_eom", policy.name());
+        return Evaluation.failure(Fault.MODIFICATION_OUTSIDE_EOM, policy.name());
       }
       if (decision.verdict().refuses()) {
         return Evaluation.of(decision, policy.name());

@@ -25,7 +25,7 @@ final class SessionDriver {
       @Override
       public void stageEvaluated(io.postwarden.core.policy.Stage stage, Evaluation evaluation, long nanos) {
         if (evaluation.error() != null) {
-          errors.add(evaluation.error());
+          errors.add(evaluation.error().label());
         }
       }
 

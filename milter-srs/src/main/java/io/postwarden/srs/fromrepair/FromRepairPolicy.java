@@ -31,7 +31,8 @@ public final class FromRepairPolicy implements Policy {
 
   private final Supplier<SrsCodec> codec;
   private final String nullSenderFrom;
-  private final MeterRegistry registry;
+  private final Counter added;
+  private final Counter replaced;
 
   /**
    * @param nullSenderFrom address for From: when the envelope sender is null; empty for MAILER-DAEMON at
@@ -40,7 +41,15 @@ public final class FromRepairPolicy implements Policy {
   public FromRepairPolicy(Supplier<SrsCodec> codec, String nullSenderFrom, MeterRegistry registry) {
     this.codec = codec;
     this.nullSenderFrom = nullSenderFrom;
-    this.registry = registry;
+    this.added = repairs(registry, "added");
+    this.replaced = repairs(registry, "replaced");
+  }
+
+  private static Counter repairs(MeterRegistry registry, String action) {
+    return Counter.builder("postwarden.from.repairs")
+        .description("From: headers added or rewritten so no SRS address shows")
+        .tag("action", action)
+        .register(registry);
   }
 
   @Override
@@ -71,13 +80,13 @@ public final class FromRepairPolicy implements Policy {
       String repaired = SrsInHeader.decoded(header.value(), current);
       if (!repaired.equals(header.value())) {
         repairs.add(new ChangeHeader("From", occurrence, repaired));
-        record(tx, "replaced", header.value().trim(), repaired.trim());
+        record(tx, replaced, "replaced", header.value().trim(), repaired.trim());
       }
     }
     if (occurrence == 0) {
       String from = fromForMissingHeader(tx, current);
       repairs.add(new AddHeader("From", from));
-      record(tx, "added", "-", from);
+      record(tx, added, "added", "-", from);
     }
     return repairs.isEmpty() ? Decision.CONTINUE : Decision.modify(repairs);
   }
@@ -91,11 +100,8 @@ public final class FromRepairPolicy implements Policy {
     return "<" + SrsInHeader.original(tx.sender(), current) + ">";
   }
 
-  private void record(Transaction tx, String action, String before, String after) {
-    Counter.builder("postwarden.from.repairs")
-        .description("From: headers added or rewritten so no SRS address shows")
-        .tag("action", action)
-        .register(registry).increment();
+  private static void record(Transaction tx, Counter counter, String action, String before, String after) {
+    counter.increment();
     LOG.log(Level.INFO, "queue_id=" + tx.queueId().orElse("-") + " from-repair " + action + " From: " + before
         + " -> " + after);
   }

@@ -21,7 +21,6 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -72,7 +71,7 @@ public final class SrsPolicy implements Policy {
   public Decision onRecipient(Transaction tx, Recipient recipient) {
     Optional<ReverseResult> reversed = reverseIfOurs(recipient.address());
     if (reversed.isPresent() && reversed.get() instanceof ReverseResult.Rejected rejected) {
-      metrics.reverse(rejected.reason().name().toLowerCase(Locale.ROOT));
+      metrics.refused(rejected.reason());
       LOG.log(Level.INFO, "refusing invalid SRS recipient <" + recipient.address() + ">: " + rejected.message());
       return Decision.reject(new SmtpReply(550, "5.1.1", "Invalid SRS address: " + rejected.message()));
     }
@@ -89,7 +88,7 @@ public final class SrsPolicy implements Policy {
         modifications.add(new DeleteRecipient(recipient.address()));
         modifications.add(new AddRecipient(back.address()));
         finalRecipients.add(back.address());
-        metrics.reverse("reversed");
+        metrics.reversed();
         LOG.log(Level.INFO, "queue_id=" + tx.queueId().orElse("-") + " srs reverse <" + recipient.address()
             + "> to <" + back.address() + ">");
       } else {
