@@ -27,19 +27,20 @@ public final class Daemon implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
 
-  private final Config config;
+  private final PolicyAssembly assembly;
+  private volatile Config config;
   private final PrometheusMeterRegistry registry;
   private final PolicyWorkers workers;
   private final MilterServer server;
   private final MetricsEndpoint metrics;
-  private final List<Policy> policies;
   private volatile boolean serving;
 
   private Daemon(Config config, PolicyAssembly assembly) throws IOException {
     this.config = config;
+    this.assembly = assembly;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     bindJvmMetrics(registry);
-    this.policies = assembly.policies(config, registry);
+    List<Policy> policies = assembly.policies(config, registry);
     this.workers = CoreKeys.policyWorkers(config);
     SessionObserver observer = SessionObserver.all(List.of(
         new MilterMetrics(registry, policies.stream().map(Policy::name).toList()), new TransactionLog()));
@@ -56,8 +57,7 @@ public final class Daemon implements AutoCloseable {
     }
     this.metrics = endpoint;
     this.serving = true;
-    LOG.log(Level.INFO, "Postwarden ready; policies: "
-        + (policies.isEmpty() ? "none (pass-through)" : String.join(", ", policies.stream().map(Policy::name).toList())));
+    LOG.log(Level.INFO, "Postwarden ready; policies: " + names(policies));
   }
 
   /**
@@ -84,6 +84,34 @@ public final class Daemon implements AutoCloseable {
     return config;
   }
 
+  /**
+   * Applies a new configuration to sessions that start from now on; sessions in flight finish under the old one.
+   * A configuration whose policies cannot be built (unreadable secrets, audit log) is refused and the running one
+   * kept. Listener, metrics and worker settings need a restart; changing them is reported, not applied.
+   */
+  public synchronized boolean reload(Config newConfig) {
+    List<Policy> policies;
+    try {
+      policies = assembly.policies(newConfig, registry);
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.ERROR, "reload refused, keeping the running configuration: " + e.getMessage());
+      return false;
+    }
+    for (var key : CoreKeys.SCHEMA.keys()) {
+      if (key != CoreKeys.LOG_LEVEL && !config.get(key).equals(newConfig.get(key))) {
+        LOG.log(Level.WARNING, key.name() + " changed: it takes effect after a restart");
+      }
+    }
+    server.replacePolicies(new PolicyChain(policies));
+    config = newConfig;
+    LOG.log(Level.INFO, "reloaded configuration; policies: " + names(policies));
+    return true;
+  }
+
+  private static String names(List<Policy> policies) {
+    return policies.isEmpty() ? "none (pass-through)" : String.join(", ", policies.stream().map(Policy::name).toList());
+  }
+
   /** Graceful stop: no new sessions, sessions in flight finish within shutdown-grace. */
   public void shutdown() {
     if (!serving) {
@@ -94,7 +122,6 @@ public final class Daemon implements AutoCloseable {
         + "s for " + server.activeSessions() + " session(s)");
     boolean drained = server.shutdown(config.get(CoreKeys.SHUTDOWN_GRACE));
     workers.close();
-    closePolicies();
     if (metrics != null) {
       metrics.close();
     }
@@ -107,22 +134,8 @@ public final class Daemon implements AutoCloseable {
     serving = false;
     server.close();
     workers.close();
-    closePolicies();
     if (metrics != null) {
       metrics.close();
-    }
-  }
-
-  /** Policies holding resources (the audit log) release them once no session can call them any more. */
-  private void closePolicies() {
-    for (Policy policy : policies) {
-      if (policy instanceof AutoCloseable resource) {
-        try {
-          resource.close();
-        } catch (Exception e) {
-          LOG.log(Level.ERROR, "closing policy " + policy.name() + " failed", e);
-        }
-      }
     }
   }
 

@@ -4,28 +4,49 @@ import io.postwarden.core.logging.OneLineFormatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.StreamHandler;
 
-/** Sends every log record (ours, Netty's) to stderr as one line each; journald adds time and unit. */
+/**
+ * Sends every log record (ours, Netty's) to stderr as one line each; journald adds time and unit. Called again
+ * on reload, it only changes the level.
+ */
 public final class LogSetup {
+
+  private static boolean installed;
 
   private LogSetup() {}
 
-  public static void configure(Level level) {
-    LogManager.getLogManager().reset();
+  public static synchronized void configure(Level level) {
     Logger root = Logger.getLogger("");
-    Handler handler = new StreamHandler(System.err, new OneLineFormatter()) {
-      @Override
-      public synchronized void publish(java.util.logging.LogRecord record) {
-        super.publish(record);
-        flush();
-      }
-    };
-    handler.setLevel(Level.ALL);
-    root.addHandler(handler);
+    if (!installed) {
+      LogManager.getLogManager().reset();
+      root.addHandler(new StderrHandler());
+      installed = true;
+    }
     root.setLevel(level);
     // Netty's debug chatter is for Netty developers
     Logger.getLogger("io.netty").setLevel(level.intValue() < Level.INFO.intValue() ? Level.INFO : level);
+  }
+
+  /** Flushes each record; never closes stderr, which outlives any logging configuration. */
+  private static final class StderrHandler extends StreamHandler {
+
+    StderrHandler() {
+      super(System.err, new OneLineFormatter());
+      setLevel(Level.ALL);
+    }
+
+    @Override
+    public synchronized void publish(LogRecord record) {
+      super.publish(record);
+      flush();
+    }
+
+    @Override
+    public synchronized void close() {
+      flush();
+    }
   }
 }

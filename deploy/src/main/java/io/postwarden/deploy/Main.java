@@ -6,7 +6,6 @@ import io.postwarden.core.config.ConfigException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,22 +62,26 @@ public final class Main {
         err.println("postwarden: cannot start: " + e.getMessage());
         return EXIT_UNAVAILABLE;
       }
-      CountDownLatch stop = new CountDownLatch(1);
-      Signals.onTerminate(stop::countDown);
-      awaitUninterruptibly(stop);
+      Signals signals = Signals.install();
+      while (signals.next() == Signals.Event.RELOAD) {
+        reload(daemon, err);
+      }
       daemon.shutdown();
       return 0;
     }
 
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-      while (true) {
-        try {
-          latch.await();
-          return;
-        } catch (InterruptedException ignored) {
-          // only a signal ends the daemon
-        }
+    /** SIGHUP: a file that fails to load is reported and changes nothing. */
+    private void reload(Daemon daemon, PrintWriter err) {
+      Config settings;
+      try {
+        settings = load(config);
+      } catch (ConfigException e) {
+        System.getLogger(Main.class.getName()).log(System.Logger.Level.ERROR,
+            "reload refused, keeping the running configuration: " + e.getMessage());
+        return;
       }
+      LogSetup.configure(CoreKeys.logLevel(settings));
+      daemon.reload(settings);
     }
   }
 

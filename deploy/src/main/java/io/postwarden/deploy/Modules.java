@@ -28,10 +28,12 @@ public final class Modules {
    * audit tags last (they record what the others decided).
    */
   public static List<Policy> policies(Config config, MeterRegistry registry) throws IOException {
+    List<Policy> srs = SrsModule.policies(config, registry, Clock.systemUTC());
+    // opened last: nothing after it can fail and leave its log writer behind
     AuditModule audit = AuditModule.open(config, registry);
     List<Policy> policies = new ArrayList<>();
     audit.guard().ifPresent(policies::add);
-    policies.addAll(SrsModule.policies(config, registry, Clock.systemUTC()));
+    policies.addAll(srs);
     policies.add(audit.audit());
     return policies;
   }

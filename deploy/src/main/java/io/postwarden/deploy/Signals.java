@@ -1,17 +1,35 @@
 package io.postwarden.deploy;
 
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import sun.misc.Signal;
 
 /**
- * SIGTERM and SIGINT start a graceful stop and the process exits 0 after it, as systemd expects; the JVM's own
- * handling would exit 143 without waiting for sessions.
+ * The daemon's signals, delivered in order to the main thread: SIGTERM and SIGINT stop gracefully (exit 0 after,
+ * as systemd expects; the JVM's own handling would exit 143 without waiting for sessions), SIGHUP reloads.
  */
 final class Signals {
 
-  private Signals() {}
+  enum Event { STOP, RELOAD }
 
-  static void onTerminate(Runnable action) {
-    Signal.handle(new Signal("TERM"), signal -> action.run());
-    Signal.handle(new Signal("INT"), signal -> action.run());
+  private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+
+  static Signals install() {
+    Signals signals = new Signals();
+    Signal.handle(new Signal("TERM"), signal -> signals.events.add(Event.STOP));
+    Signal.handle(new Signal("INT"), signal -> signals.events.add(Event.STOP));
+    Signal.handle(new Signal("HUP"), signal -> signals.events.add(Event.RELOAD));
+    return signals;
+  }
+
+  /** The next signal; only a signal ends the wait. */
+  Event next() {
+    while (true) {
+      try {
+        return events.take();
+      } catch (InterruptedException ignored) {
+        // keep waiting: the daemon runs until told to stop
+      }
+    }
   }
 }

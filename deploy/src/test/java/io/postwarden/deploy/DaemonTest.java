@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.postwarden.core.config.Config;
 import io.postwarden.core.testing.MtaEmulator;
+import io.postwarden.core.testing.MtaReply;
+import java.net.SocketAddress;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,6 +42,45 @@ class DaemonTest {
       assertTrue(metrics.contains("postwarden_sessions_total 1.0"), metrics);
       assertTrue(metrics.contains("jvm_memory_used_bytes"), "JVM metrics are exported");
       assertFalse(metrics.contains("alice") || metrics.contains("x.example"), "no users or addresses in labels");
+    }
+  }
+
+  @Test
+  void reloadAppliesToNewSessionsWhileSessionsInFlightKeepTheirPolicies(@TempDir Path dir) throws Exception {
+    String base = EPHEMERAL + "secrets-file = \"" + dir.resolve("srs.secret") + "\"\naudit-log = \""
+        + dir.resolve("audit.log") + "\"\n";
+    Config open = Config.parse(base + "guard = no\n", "test", Modules.schema());
+    try (Daemon daemon = Daemon.start(open, Modules::policies)) {
+      SocketAddress milter = daemon.milterAddresses().get(0);
+      try (MtaEmulator before = MtaEmulator.connect(milter)) {
+        before.openSession("127.0.0.1", 40001);
+        assertTrue(daemon.reload(Config.parse(base + "guard = yes\n", "test", Modules.schema())));
+        assertEquals('c', before.mail("<ann@outside.example>").code(), "started under guard = no");
+        try (MtaEmulator after = MtaEmulator.connect(milter)) {
+          after.openSession("127.0.0.1", 40002);
+          MtaReply refused = after.mail("<ann@outside.example>");
+          assertEquals('y', refused.code());
+          assertTrue(refused.text().startsWith("530 5.7.0"), refused.text());
+        }
+        before.rcpt("<bob@far.example>");
+        List<MtaReply> replies = before.endOfMessage();
+        assertEquals('c', replies.get(replies.size() - 1).code(), "the old policies still answer");
+      }
+    }
+  }
+
+  @Test
+  void reloadWithUnusablePolicyFilesIsRefusedAndTheRunningConfigurationKept(@TempDir Path dir) throws Exception {
+    String base = EPHEMERAL + "secrets-file = \"" + dir.resolve("srs.secret") + "\"\naudit-log = \""
+        + dir.resolve("audit.log") + "\"\nguard = no\n";
+    try (Daemon daemon = Daemon.start(Config.parse(base, "test", Modules.schema()), Modules::policies)) {
+      Config broken = Config.parse(EPHEMERAL + "secrets-file = \"" + dir + "\"\nsrs-domain = s.example\n"
+          + "audit-log = \"" + dir.resolve("audit.log") + "\"\nguard = yes\n", "test", Modules.schema());
+      assertFalse(daemon.reload(broken));
+      try (MtaEmulator mta = MtaEmulator.connect(daemon.milterAddresses().get(0))) {
+        mta.openSession("127.0.0.1", 40003);
+        assertEquals('c', mta.mail("<ann@outside.example>").code(), "still the old guard = no");
+      }
     }
   }
 

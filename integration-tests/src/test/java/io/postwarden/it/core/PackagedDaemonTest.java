@@ -96,6 +96,53 @@ class PackagedDaemonTest {
   }
 
   @Test
+  void sighupReloadsTheFileAndABadEditIsRefused(@TempDir Path dir) throws Exception {
+    int milterPort = Ports.freePort();
+    int metricsPort = Ports.freePort();
+    String base = "milter = \"inet:127.0.0.1:" + milterPort + "\"\n"
+        + "non-smtpd-milter = \"inet:127.0.0.1:" + Ports.freePort() + "\"\n"
+        + "metrics-listen = \"127.0.0.1:" + metricsPort + "\"\n"
+        + "secrets-file = \"" + dir.resolve("srs.secret") + "\"\n"
+        + "audit-log = \"" + dir.resolve("audit.log") + "\"\n";
+    Path config = Files.writeString(dir.resolve("postwarden.conf"), base + "guard = no\n");
+    Path log = dir.resolve("postwarden.log");
+    Process daemon = start(config, log);
+    try {
+      awaitHealthy(metricsPort, daemon, log);
+      Files.writeString(config, base + "guard = yes\n");
+      hangUp(daemon, log, "reloaded configuration");
+      assertEquals(530, guardReply(milterPort));
+
+      Files.writeString(config, base + "guard = maybe\n");
+      hangUp(daemon, log, "reload refused");
+      assertTrue(read(log).contains(config + ":6: guard:"), read(log));
+      assertEquals(530, guardReply(milterPort), "the running configuration is kept");
+      assertTrue(daemon.isAlive());
+    } finally {
+      daemon.destroyForcibly();
+    }
+  }
+
+  private static void hangUp(Process daemon, Path log, String expected) throws Exception {
+    int seen = read(log).split(expected, -1).length;
+    assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(daemon.pid())).start().waitFor());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (read(log).split(expected, -1).length == seen) {
+      assertTrue(System.nanoTime() < deadline, () -> "no \"" + expected + "\" after SIGHUP:\n" + read(log));
+      Thread.sleep(20);
+    }
+  }
+
+  /** The SMTP code the milter gives an unauthenticated local client at MAIL, 250 when it lets it through. */
+  private static int guardReply(int milterPort) throws Exception {
+    try (MtaEmulator mta = MtaEmulator.connect(new InetSocketAddress("127.0.0.1", milterPort))) {
+      mta.openSession("127.0.0.1", 40000);
+      io.postwarden.core.testing.MtaReply reply = mta.mail("<ann@outside.example>");
+      return reply.code() == 'y' ? Integer.parseInt(reply.text().substring(0, 3)) : 250;
+    }
+  }
+
+  @Test
   void badConfigStopsStartupWithFileLineAndKey(@TempDir Path dir) throws Exception {
     Path config = Files.writeString(dir.resolve("bad.conf"), "milter = \"inet:127.0.0.1:1\"\npolicy-timeout = 5x\n");
     Path log = dir.resolve("out.log");

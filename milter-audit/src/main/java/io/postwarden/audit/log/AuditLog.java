@@ -73,7 +73,6 @@ public final class AuditLog implements AutoCloseable {
   }
 
   private void drain() {
-    byte[] newline = {'\n'};
     String line = null;
     while (!closing || line != null || !pending.isEmpty()) {
       try {
@@ -87,8 +86,8 @@ public final class AuditLog implements AutoCloseable {
         if (line == null) {
           continue;
         }
-        out.write(line.getBytes(StandardCharsets.US_ASCII));
-        out.write(newline);
+        // one write per record: O_APPEND keeps it whole even if a reload briefly has two writers on the file
+        out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
         line = null;
         if (pending.isEmpty()) {
           out.flush();

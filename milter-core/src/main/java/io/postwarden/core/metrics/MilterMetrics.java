@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,12 +33,14 @@ public final class MilterMetrics implements SessionObserver {
   private final AtomicInteger activeSessions = new AtomicInteger();
   private final Counter sessions;
   private final Map<Stage, Timer> stageDurations = new EnumMap<>(Stage.class);
-  private final Map<String, Counter> verdicts = new HashMap<>();
+  private final Map<String, Counter> verdicts = new ConcurrentHashMap<>();
+  private final MeterRegistry registry;
   private final Map<TransactionRecord.Outcome, Counter> transactions = new EnumMap<>(TransactionRecord.Outcome.class);
   private final Map<String, Counter> errors = new HashMap<>();
 
   /** @param policyNames the active policies, so each one's verdict series exists from the start */
   public MilterMetrics(MeterRegistry registry, List<String> policyNames) {
+    this.registry = registry;
     registry.gauge("postwarden.sessions.active", activeSessions);
     sessions = Counter.builder("postwarden.sessions").description("Milter sessions opened").register(registry);
     for (Stage stage : DECIDING) {
@@ -48,10 +51,7 @@ public final class MilterMetrics implements SessionObserver {
           .register(registry));
       for (Verdict verdict : Verdict.values()) {
         for (String policy : withNone(policyNames)) {
-          verdicts.put(verdictKey(stage, verdict, policy), Counter.builder("postwarden.verdicts")
-              .description("Merged policy verdicts per stage; policy is the one that refused, none otherwise")
-              .tag("stage", label(stage)).tag("verdict", label(verdict)).tag("policy", policy)
-              .register(registry));
+          verdictCounter(stage, verdict, policy);
         }
       }
     }
@@ -67,6 +67,14 @@ public final class MilterMetrics implements SessionObserver {
     for (ProtocolException.Kind kind : ProtocolException.Kind.values()) {
       errors.put(protocolLabel(kind), errorCounter(registry, protocolLabel(kind)));
     }
+  }
+
+  /** Policies added by a reload get their series on first use. */
+  private Counter verdictCounter(Stage stage, Verdict verdict, String policy) {
+    return verdicts.computeIfAbsent(verdictKey(stage, verdict, policy), key -> Counter.builder("postwarden.verdicts")
+        .description("Merged policy verdicts per stage; policy is the one that refused, none otherwise")
+        .tag("stage", label(stage)).tag("verdict", label(verdict)).tag("policy", policy)
+        .register(registry));
   }
 
   private static Counter errorCounter(MeterRegistry registry, String kind) {
@@ -94,9 +102,8 @@ public final class MilterMetrics implements SessionObserver {
       timer.record(nanos, TimeUnit.NANOSECONDS);
     }
     String policy = evaluation.decidedBy() == null ? "none" : evaluation.decidedBy();
-    Counter verdict = verdicts.get(verdictKey(stage, evaluation.decision().verdict(), policy));
-    if (verdict != null) {
-      verdict.increment();
+    if (stageDurations.containsKey(stage)) {
+      verdictCounter(stage, evaluation.decision().verdict(), policy).increment();
     }
     if (evaluation.error() != null) {
       errors.get(evaluation.error().label()).increment();

@@ -98,9 +98,14 @@ public final class MilterServer implements AutoCloseable {
     }
   }
 
-  /** Policies for sessions that start from now on (reload); sessions in flight keep theirs. */
+  /**
+   * Policies for sessions that start from now on (reload); sessions in flight finish with theirs, and the old
+   * chain's resources are released after the last of them.
+   */
   public void replacePolicies(PolicyChain newChain) {
-    this.chain = newChain;
+    PolicyChain old = chain;
+    chain = newChain;
+    old.retire();
   }
 
   /** The addresses actually bound (port 0 resolved), in endpoint order. */
@@ -139,7 +144,11 @@ public final class MilterServer implements AutoCloseable {
 
   private void admit(Channel channel, MailOrigin origin) {
     int active = activeSessions.incrementAndGet();
-    channel.closeFuture().addListener(future -> activeSessions.decrementAndGet());
+    PolicyChain policies = acquireChain();
+    channel.closeFuture().addListener(future -> {
+      activeSessions.decrementAndGet();
+      policies.release();
+    });
     if (active > settings.maxSessions()) {
       LOG.log(Level.WARNING, "session limit " + settings.maxSessions() + " reached; refusing a connection");
       channel.close();
@@ -153,7 +162,17 @@ public final class MilterServer implements AutoCloseable {
         .addLast("packetEncoder", new MilterPacketEncoder())
         .addLast("packetDecoder", new MilterPacketDecoder())
         .addLast("commands", new CommandDecodingHandler())
-        .addLast("session", new SessionHandler(new MilterSession(chain, observer, origin), observer, workers));
+        .addLast("session", new SessionHandler(new MilterSession(policies, observer, origin), observer, workers));
+  }
+
+  /** The current chain, registered for one more session (a reload may retire and close it at any moment). */
+  private PolicyChain acquireChain() {
+    while (true) {
+      PolicyChain current = chain;
+      if (current.tryAcquire()) {
+        return current;
+      }
+    }
   }
 
   /**
@@ -183,6 +202,7 @@ public final class MilterServer implements AutoCloseable {
     connections.close().awaitUninterruptibly();
     acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     sessions.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    chain.retire();
     for (Listener listener : settings.listeners()) {
       if (listener.endpoint().isUnix()) {
         deleteStaleSocket(((DomainSocketAddress) listener.endpoint().address()).path());

@@ -15,6 +15,9 @@ import java.util.function.Function;
  * The active policies in their configured order, and the rule that merges their answers: the first refusal wins
  * and stops the chain; modifications are collected in policy order. A policy that throws, or that returns
  * modifications before end of message, turns the stage into a tempfail: a fault never accepts blindly.
+ *
+ * <p>A chain is shared by the sessions that started under it. After a reload replaces it, it is retired and its
+ * policies' resources (the audit log) are closed once its last session has ended.
  */
 public final class PolicyChain {
 
@@ -23,6 +26,9 @@ public final class PolicyChain {
   private final List<Policy> policies;
   private final Set<Stage> stages = EnumSet.noneOf(Stage.class);
   private final Set<Modification.Capability> capabilities = EnumSet.noneOf(Modification.Capability.class);
+  private int sessions;
+  private boolean retired;
+  private boolean closed;
 
   public PolicyChain(List<Policy> policies) {
     this.policies = List.copyOf(policies);
@@ -42,6 +48,42 @@ public final class PolicyChain {
 
   public List<Policy> policies() {
     return policies;
+  }
+
+  /** Registers a session; false once the chain is closed (the caller takes the current chain instead). */
+  public synchronized boolean tryAcquire() {
+    if (closed) {
+      return false;
+    }
+    sessions++;
+    return true;
+  }
+
+  public synchronized void release() {
+    sessions--;
+    closeWhenUnused();
+  }
+
+  /** No new sessions will use this chain; its policies close when the last one ends. */
+  public synchronized void retire() {
+    retired = true;
+    closeWhenUnused();
+  }
+
+  private void closeWhenUnused() {
+    if (!retired || sessions > 0 || closed) {
+      return;
+    }
+    closed = true;
+    for (Policy policy : policies) {
+      if (policy instanceof AutoCloseable resource) {
+        try {
+          resource.close();
+        } catch (Exception e) {
+          LOG.log(Level.ERROR, "closing policy " + policy.name() + " failed", e);
+        }
+      }
+    }
   }
 
   boolean wants(Stage stage) {
