@@ -10,6 +10,8 @@ import io.postwarden.audit.identity.IdentityMetrics;
 import io.postwarden.audit.log.AuditLog;
 import io.postwarden.audit.log.AuditRecords;
 import io.postwarden.audit.log.AuditTrail;
+import io.postwarden.audit.process.MaildropSubmitterLookup;
+import io.postwarden.audit.process.PeerProcessLookup;
 import io.postwarden.audit.process.ProcfsPeerLookup;
 import io.postwarden.audit.tag.AuditHeader;
 import io.postwarden.audit.tag.AuditPolicy;
@@ -27,6 +29,9 @@ import java.util.Set;
  */
 public final class AuditModule {
 
+  private static final Path PROC = Path.of("/proc");
+  private static final Path PASSWD = Path.of("/etc/passwd");
+
   private final GuardRules rules;
   private final ClientIdentifier identifier;
   private final AuditTrail trail;
@@ -39,10 +44,10 @@ public final class AuditModule {
     this.rules = new GuardRules(config.get(AuditKeys.GUARD_ALLOW_ALL),
         config.get(AuditKeys.GUARD_ALLOW_NETWORKS).stream().map(Cidr::parse).toList(),
         Set.copyOf(config.get(AuditKeys.GUARD_ALLOW_USERS)), config.get(AuditKeys.GUARD_REPLY));
-    this.identifier = new ClientIdentifier(LocalAddresses.ofThisHost(),
-        config.get(AuditKeys.PEER_LOOKUP)
-            ? Optional.of(new ProcfsPeerLookup(Path.of("/proc"), Path.of("/etc/passwd"))) : Optional.empty(),
-        new IdentityMetrics(registry));
+    Optional<PeerProcessLookup> peers = config.get(AuditKeys.PEER_LOOKUP)
+        ? Optional.of(new ProcfsPeerLookup(PROC, PASSWD)) : Optional.empty();
+    this.identifier = new ClientIdentifier(LocalAddresses.ofThisHost(), peers,
+        peers.map(lookup -> new MaildropSubmitterLookup(PROC, PASSWD, lookup)), new IdentityMetrics(registry));
     this.trail = new AuditTrail(log, new AuditRecords(Clock.systemUTC()));
   }
 

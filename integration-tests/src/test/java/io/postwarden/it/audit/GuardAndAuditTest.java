@@ -32,6 +32,7 @@ class GuardAndAuditTest {
   static final MailStack stack = MailStack.builder()
       .milter(postwarden::smtpdEndpoint)
       .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
+      .allowNonRootSendmail()
       .build();
 
   @BeforeAll
@@ -109,9 +110,24 @@ class GuardAndAuditTest {
   void sendmailSubmissionPassesAndIsTagged() throws Exception {
     assertTrue(stack.sendmail("www-data@test.example", "Subject: cron\n\nreport\n", "admin@far.example").ok());
     ReceivedMessage message = stack.sink().awaitMessage(WAIT);
-    assertTrue(message.headers().all("X-Postwarden-Audit").get(0).endsWith("; via=sendmail"), message::toString);
+    assertTrue(message.headers().all("X-Postwarden-Audit").get(0).endsWith("; via=sendmail; user=root"),
+        message::toString);
     String record = awaitRecord(postwarden.auditLog(), line -> line.contains(auditId(message)), WAIT);
     assertTrue(record.contains("\"origin\":\"sendmail\"") && record.contains("\"decision\":\"local_submission\""),
+        record);
+  }
+
+  @Test
+  void sendmailSubmitterIsTheMaildropFilesOwnerNotTheClaimedSender() throws Exception {
+    // nobody claims to be the web shop with -f; the maildrop file postdrop wrote still belongs to nobody
+    assertTrue(stack.sendmail().asUser("nobody").from("shop@test.example").to("admin@far.example")
+        .message("Subject: who sent this\n\nhi\n").send().ok());
+    ReceivedMessage message = stack.sink().awaitMessage(WAIT);
+    assertEquals("shop@test.example", message.mailFrom());
+    assertTrue(message.headers().all("X-Postwarden-Audit").get(0).endsWith("; via=sendmail; user=nobody"),
+        message::toString);
+    String record = awaitRecord(postwarden.auditLog(), line -> line.contains(auditId(message)), WAIT);
+    assertTrue(record.contains("\"submitter\":{\"uid\":65534,\"user\":\"nobody\",\"maildrop_file\":\""),
         record);
   }
 

@@ -2,9 +2,13 @@ package io.postwarden.audit.identity;
 
 import io.postwarden.audit.guard.LocalAddresses;
 import io.postwarden.audit.process.PeerLookupResult;
+import io.postwarden.audit.process.MaildropSubmitterLookup;
 import io.postwarden.audit.process.PeerProcessLookup;
+import io.postwarden.audit.process.Submitter;
 import io.postwarden.core.policy.ClientAddress;
 import io.postwarden.core.policy.Connection;
+import io.postwarden.core.policy.MailOrigin;
+import io.postwarden.core.policy.MilterLink;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,12 +23,14 @@ public final class ClientIdentifier {
 
   private final LocalAddresses localAddresses;
   private final Optional<PeerProcessLookup> peerLookup;
+  private final Optional<MaildropSubmitterLookup> submitterLookup;
   private final IdentityMetrics metrics;
 
   public ClientIdentifier(LocalAddresses localAddresses, Optional<PeerProcessLookup> peerLookup,
-      IdentityMetrics metrics) {
+      Optional<MaildropSubmitterLookup> submitterLookup, IdentityMetrics metrics) {
     this.localAddresses = localAddresses;
     this.peerLookup = peerLookup;
+    this.submitterLookup = submitterLookup;
     this.metrics = metrics;
   }
 
@@ -39,11 +45,14 @@ public final class ClientIdentifier {
   }
 
   private ClientIdentity identify(Connection connection) {
+    if (connection.origin() == MailOrigin.NON_SMTPD) {
+      return new ClientIdentity(false, Optional.empty(), submitter(connection.milterLink()));
+    }
     ClientAddress client = connection.client();
     boolean local = client.family() == ClientAddress.Family.UNIX
         || (client.isTcp() && localAddresses.isLocal(client.address()));
     if (!local || !client.isTcp() || peerLookup.isEmpty()) {
-      return new ClientIdentity(local, Optional.empty());
+      return new ClientIdentity(local, Optional.empty(), Optional.empty());
     }
     Optional<InetSocketAddress> daemon = daemonEndpoint(connection);
     long start = System.nanoTime();
@@ -51,7 +60,16 @@ public final class ClientIdentifier {
         ? new PeerLookupResult.NotFound("Postfix sent no {daemon_addr}/{daemon_port}")
         : peerLookup.get().lookup(new InetSocketAddress(client.address(), client.port()), daemon.get());
     metrics.lookup(result, System.nanoTime() - start);
-    return new ClientIdentity(true, Optional.of(result));
+    return new ClientIdentity(true, Optional.of(result), Optional.empty());
+  }
+
+  /** sendmail(1) mail: found through the cleanup process on the other end of a TCP milter connection. */
+  private Optional<Submitter> submitter(MilterLink link) {
+    if (submitterLookup.isEmpty() || !(link.mta() instanceof InetSocketAddress cleanup)
+        || !(link.listener() instanceof InetSocketAddress listener)) {
+      return Optional.empty();
+    }
+    return submitterLookup.get().lookup(cleanup, listener);
   }
 
   /** Where the client connected to: the macros Postwarden requests at negotiation. */

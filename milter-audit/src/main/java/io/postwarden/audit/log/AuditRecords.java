@@ -38,7 +38,11 @@ public final class AuditRecords {
         .strings("recipients", tx.recipients().stream().map(Recipient::address).toList())
         .bool("local", identity.localTcp())
         .string("decision", decision)
-        .object("process", identity.peer().map(AuditRecords::process).orElse(null));
+        .object("process", identity.peer().map(AuditRecords::process).orElse(null))
+        .object("submitter", identity.submitter().map(submitter -> new Json()
+            .number("uid", submitter.uid())
+            .string("user", submitter.user())
+            .string("maildrop_file", submitter.maildropFile())).orElse(null));
   }
 
   private static Json process(PeerLookupResult result) {

@@ -29,10 +29,14 @@ public final class AuditHeader {
       field(value, "sasl", tx.authenticatedUser().get());
     } else if (tx.connection().origin() == MailOrigin.NON_SMTPD) {
       field(value, "via", "sendmail");
+      identity.unixUser().ifPresent(user -> field(value, "user", user));
     } else if (identity.localTcp()) {
       field(value, "user", identity.unixUser().orElse("unknown"));
     } else {
       field(value, "via", "smtp");
+    }
+    if (detail == Detail.FULL && identity.submitter().isPresent()) {
+      field(value, "uid", Integer.toString(identity.submitter().get().uid()));
     }
     if (detail == Detail.FULL && identity.peer().isPresent()) {
       PeerLookupResult peer = identity.peer().get();

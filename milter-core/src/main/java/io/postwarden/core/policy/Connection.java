@@ -17,6 +17,9 @@ public interface Connection {
   /** The Postfix path this session serves (which listener Postfix used). */
   MailOrigin origin();
 
+  /** Both ends of the milter connection this session arrived on. */
+  MilterLink milterLink();
+
   /** Per-session facts left by policies. */
   SessionAttributes attributes();
 }

@@ -22,6 +22,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.postwarden.core.policy.MailOrigin;
+import io.postwarden.core.policy.MilterLink;
 import io.postwarden.core.session.MilterSession;
 import io.postwarden.core.session.PolicyChain;
 import io.postwarden.core.session.SessionObserver;
@@ -162,7 +163,8 @@ public final class MilterServer implements AutoCloseable {
         .addLast("packetEncoder", new MilterPacketEncoder())
         .addLast("packetDecoder", new MilterPacketDecoder())
         .addLast("commands", new CommandDecodingHandler())
-        .addLast("session", new SessionHandler(new MilterSession(policies, observer, origin), observer, workers));
+        .addLast("session", new SessionHandler(new MilterSession(policies, observer, origin,
+            new MilterLink(channel.remoteAddress(), channel.localAddress())), observer, workers));
   }
 
   /** The current chain, registered for one more session (a reload may retire and close it at any moment). */

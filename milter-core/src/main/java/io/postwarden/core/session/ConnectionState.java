@@ -4,6 +4,7 @@ import io.postwarden.core.policy.ClientAddress;
 import io.postwarden.core.policy.Connection;
 import io.postwarden.core.policy.Macros;
 import io.postwarden.core.policy.MailOrigin;
+import io.postwarden.core.policy.MilterLink;
 import io.postwarden.core.policy.SessionAttributes;
 
 /** The session-long facts, filled in by CONNECT and HELO. Confined to the session's current thread. */
@@ -11,14 +12,16 @@ final class ConnectionState implements Connection {
 
   private final MacroStore macros;
   private final MailOrigin origin;
+  private final MilterLink link;
   private final SessionAttributes attributes = new SessionAttributes();
   private String hostname = "";
   private ClientAddress client = ClientAddress.UNKNOWN;
   private String helo;
 
-  ConnectionState(MacroStore macros, MailOrigin origin) {
+  ConnectionState(MacroStore macros, MailOrigin origin, MilterLink link) {
     this.macros = macros;
     this.origin = origin;
+    this.link = link;
   }
 
   void connected(String hostname, ClientAddress client) {
@@ -53,6 +56,11 @@ final class ConnectionState implements Connection {
   @Override
   public MailOrigin origin() {
     return origin;
+  }
+
+  @Override
+  public MilterLink milterLink() {
+    return link;
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.postwarden.core.session;
 import io.postwarden.core.policy.Decision;
 import io.postwarden.core.policy.Header;
 import io.postwarden.core.policy.MailOrigin;
+import io.postwarden.core.policy.MilterLink;
 import io.postwarden.core.policy.Modification;
 import io.postwarden.core.policy.Policy;
 import io.postwarden.core.policy.Recipient;
@@ -42,16 +43,18 @@ public final class MilterSession {
   private final SessionObserver observer;
   private final MacroStore macros = new MacroStore();
   private final MailOrigin origin;
+  private final MilterLink link;
   private ConnectionState connection;
   private NegotiatedOptions options;
   private TransactionState transaction;
   private Phase phase = Phase.AWAIT_OPTNEG;
 
-  public MilterSession(PolicyChain chain, SessionObserver observer, MailOrigin origin) {
+  public MilterSession(PolicyChain chain, SessionObserver observer, MailOrigin origin, MilterLink link) {
     this.chain = chain;
     this.observer = observer;
     this.origin = origin;
-    this.connection = new ConnectionState(macros, origin);
+    this.link = link;
+    this.connection = new ConnectionState(macros, origin, link);
   }
 
   public Step receive(MilterCommand command) {
@@ -88,7 +91,7 @@ public final class MilterSession {
     if (command instanceof QuitNewConnection) {
       closed();
       macros.endSession();
-      connection = new ConnectionState(macros, origin);
+      connection = new ConnectionState(macros, origin, link);
       phase = Phase.AWAIT_CONNECT;
       return Step.Reply.NOTHING;
     }

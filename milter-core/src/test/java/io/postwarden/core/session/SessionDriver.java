@@ -35,7 +35,7 @@ final class SessionDriver {
       }
     };
     session = new MilterSession(new PolicyChain(List.of(policies)), observer,
-        io.postwarden.core.policy.MailOrigin.SMTPD);
+        io.postwarden.core.policy.MailOrigin.SMTPD, new io.postwarden.core.policy.MilterLink(null, null));
   }
 
   List<MilterPacket> send(char command, byte[] payload) {

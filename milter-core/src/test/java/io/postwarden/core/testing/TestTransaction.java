@@ -5,6 +5,7 @@ import io.postwarden.core.policy.Connection;
 import io.postwarden.core.policy.Header;
 import io.postwarden.core.policy.Macros;
 import io.postwarden.core.policy.MailOrigin;
+import io.postwarden.core.policy.MilterLink;
 import io.postwarden.core.policy.Recipient;
 import io.postwarden.core.policy.SessionAttributes;
 import io.postwarden.core.policy.Transaction;
@@ -145,6 +146,11 @@ public final class TestTransaction implements Transaction, Connection {
   @Override
   public MailOrigin origin() {
     return origin;
+  }
+
+  @Override
+  public MilterLink milterLink() {
+    return new MilterLink(null, null);
   }
 
   @Override
