@@ -21,11 +21,8 @@ public record Cidr(InetAddress network, int prefixLength) {
     int bits = address.getAddress().length * 8;
     int prefix = bits;
     if (slash >= 0) {
-      try {
-        prefix = Integer.parseInt(spec.substring(slash + 1));
-      } catch (NumberFormatException e) {
-        prefix = -1;
-      }
+      String digits = spec.substring(slash + 1);
+      prefix = digits.matches("\\d{1,3}") ? Integer.parseInt(digits) : -1;
       if (prefix < 0 || prefix > bits) {
         throw new IllegalArgumentException("prefix length must be 0 to " + bits + ": \"" + text + "\"");
       }

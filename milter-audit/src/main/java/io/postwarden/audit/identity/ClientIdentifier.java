@@ -82,7 +82,7 @@ public final class ClientIdentifier {
     InetAddress inet = NetUtil.createInetAddressFromIpAddressString(address.get());
     try {
       return inet == null ? Optional.empty() : Optional.of(new InetSocketAddress(inet, Integer.parseInt(port.get())));
-    } catch (NumberFormatException e) {
+    } catch (IllegalArgumentException notAPort) { // also NumberFormatException
       return Optional.empty();
     }
   }

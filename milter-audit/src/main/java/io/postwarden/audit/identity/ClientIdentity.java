@@ -7,7 +7,9 @@ import java.util.Optional;
 /**
  * Who is at the other end of an SMTP session, established once at CONNECT.
  *
- * @param localTcp whether the client connected over TCP from this host (any loopback form or one of its addresses)
+ * @param localTcp  whether the client connected from this host: over TCP from any loopback form or one of the
+ *                  host's addresses, or over a unix socket (Postfix's smtpd rarely listens on one, but such a client
+ *                  is a local process all the same)
  * @param peer      the process behind a local TCP client; empty for other clients or when lookups are off
  * @param submitter who submitted a sendmail(1) message (non-smtpd sessions), when it could be established
  */

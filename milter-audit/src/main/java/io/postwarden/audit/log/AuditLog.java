@@ -24,6 +24,8 @@ public final class AuditLog implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(AuditLog.class.getName());
   private static final int CAPACITY = 65_536;
+  /** Queued by close() so the writer wakes at once instead of at its next poll timeout. */
+  private static final String END = new String("end of audit log");
 
   private final BlockingQueue<String> pending = new ArrayBlockingQueue<>(CAPACITY);
   private final Path path;
@@ -79,6 +81,10 @@ public final class AuditLog implements AutoCloseable {
         if (line == null) {
           line = pending.poll(1, TimeUnit.SECONDS);
         }
+        if (line == END) {
+          line = null;
+          continue;
+        }
         if (path != null && (reopenRequested || rotated())) {
           reopenRequested = false;
           open();
@@ -100,7 +106,7 @@ public final class AuditLog implements AutoCloseable {
         sleepQuietly();
       }
     }
-    flushQuietly();
+    closeQuietly();
   }
 
   private boolean rotated() {
@@ -120,11 +126,15 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
-  private void flushQuietly() {
+  /** Flushes; closes the file too (a stream such as stdout outlives the log). */
+  private void closeQuietly() {
     try {
       out.flush();
+      if (path != null) {
+        out.close();
+      }
     } catch (IOException e) {
-      LOG.log(Level.ERROR, "cannot flush the audit log: " + e.getMessage());
+      LOG.log(Level.ERROR, "cannot close the audit log: " + e.getMessage());
     }
   }
 
@@ -140,6 +150,7 @@ public final class AuditLog implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    pending.offer(END);
     try {
       writer.join(5000);
     } catch (InterruptedException e) {

@@ -9,7 +9,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -20,6 +22,10 @@ import java.util.OptionalLong;
  * the scan stops at the first holder. The owner of /proc/PID is the process's effective uid (even for an undumpable
  * process), so one stat tells a process's user without reading its status file.
  *
+ * <p>Processes that held a client socket recently are read before all others: a web application sends through the
+ * same few workers again and again, and a hit there skips the scan. The list is only an order of reading; every
+ * answer is still what the fd links say now.
+ *
  * <p>Reading another user's fd directory needs root, or CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH. Directories that
  * could not be read are counted, so that a miss can be told apart from a lack of permission. Processes that exit
  * during the scan are skipped.
@@ -29,7 +35,15 @@ final class SocketHolderScanner {
     /** The first process found holding the socket, and how many processes' fds could not be read before that. */
     record Outcome(OptionalLong holder, int unreadableProcesses) {}
 
+    private static final int RECENT_HOLDERS = 64;
+
     private final Path procRoot;
+    private final Map<Long, Boolean> recentHolders = new LinkedHashMap<>(RECENT_HOLDERS, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > RECENT_HOLDERS;
+        }
+    };
 
     SocketHolderScanner(Path procRoot) {
         this.procRoot = procRoot;
@@ -37,20 +51,41 @@ final class SocketHolderScanner {
 
     Outcome find(long inode, int ownerUid) throws IOException {
         Scan scan = new Scan(procRoot.getFileSystem().getPath("socket:[" + inode + "]"));
+        List<Long> recent = recentHolders();
+        for (long pid : recent) {
+            Path process = procRoot.resolve(Long.toString(pid));
+            if (ownerUid(process) == ownerUid && scan.holds(process)) {
+                return remember(scan.found(process));
+            }
+        }
         List<Path> otherUsers = new ArrayList<>();
         for (Path process : processesNewestFirst()) {
+            if (recent.contains(pidOf(process.getFileName().toString()))) {
+                continue;
+            }
             if (ownerUid(process) != ownerUid) {
                 otherUsers.add(process);
             } else if (scan.holds(process)) {
-                return scan.found(process);
+                return remember(scan.found(process));
             }
         }
         for (Path process : otherUsers) {
             if (scan.holds(process)) {
-                return scan.found(process);
+                return remember(scan.found(process));
             }
         }
         return new Outcome(OptionalLong.empty(), scan.unreadable);
+    }
+
+    private synchronized List<Long> recentHolders() {
+        List<Long> pids = new ArrayList<>(recentHolders.keySet());
+        java.util.Collections.reverse(pids); // most recently found first
+        return pids;
+    }
+
+    private synchronized Outcome remember(Outcome outcome) {
+        recentHolders.put(outcome.holder().getAsLong(), Boolean.TRUE);
+        return outcome;
     }
 
     /**
