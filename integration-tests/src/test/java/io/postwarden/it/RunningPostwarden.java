@@ -13,12 +13,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Postwarden in the test JVM on fixed loopback ports, so Postfix can be pointed at it before it starts and it
- * can be killed and started again on the same ports.
+ * can be killed and started again on the same ports. As a JUnit extension it runs for the whole test class;
+ * register it after the {@code MailStack} ({@code @Order}) when its configuration reads the started stack.
  */
-public final class RunningPostwarden implements AutoCloseable {
+public final class RunningPostwarden implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
   private final int smtpdPort = Ports.freePort();
   private final int nonSmtpdPort = Ports.freePort();
@@ -65,7 +69,21 @@ public final class RunningPostwarden implements AutoCloseable {
     return "inet:127.0.0.1:" + nonSmtpdPort;
   }
 
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
+  }
+
+  /** Starts the daemon unless it is running already. */
   public synchronized RunningPostwarden start() {
+    if (daemon != null) {
+      return this;
+    }
     Config config;
     String extra = extraConfig.get();
     try {

@@ -15,8 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,24 +25,17 @@ class GuardAndAuditTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final Pattern AUDIT_ID = Pattern.compile("^id=([0-9A-Z]{16})");
 
+  @RegisterExtension
+  @Order(2)
   static final RunningPostwarden postwarden = new RunningPostwarden("guard-allow-users = { nobody }\n");
 
   @RegisterExtension
+  @Order(1)
   static final MailStack stack = MailStack.builder()
       .milter(postwarden::smtpdEndpoint)
       .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
       .allowNonRootSendmail()
       .build();
-
-  @BeforeAll
-  static void start() {
-    postwarden.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    postwarden.close();
-  }
 
   private static String auditId(ReceivedMessage message) {
     List<String> tags = message.headers().all("X-Postwarden-Audit");

@@ -16,31 +16,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Hostile bytes on the milter port cost their own session only; Postfix's sessions keep flowing. */
 class GarbageClientTest {
 
+  @RegisterExtension
+  @Order(2)
   static final RunningPostwarden postwarden = new RunningPostwarden("guard = no\n");
 
   @RegisterExtension
+  @Order(1)
   static final MailStack stack = MailStack.builder()
       .milter(postwarden::smtpdEndpoint)
       .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
       .build();
-
-  @BeforeAll
-  static void start() {
-    postwarden.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    postwarden.close();
-  }
 
   @Test
   void garbageOnTheMilterPortDoesNotDisturbMailThroughPostfix() throws Exception {

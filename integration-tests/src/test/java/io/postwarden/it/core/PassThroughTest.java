@@ -13,8 +13,7 @@ import io.postwarden.it.harness.SmtpResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,26 +23,19 @@ class PassThroughTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   /** Adds one header naming the path and the SASL user, as seen through the policy API. */
+  @RegisterExtension
+  @Order(2)
   static final RunningPostwarden postwarden = new RunningPostwarden("", (config, registry) -> List.of(
       new ScriptedPolicy("tag").may(Capability.ADD_HEADERS).onEndOfMessage(tx -> Decision.modify(
           new AddHeader("X-Postwarden-Test", tx.connection().origin() + " sasl=" + tx.authenticatedUser().orElse("-")
               + " queue=" + tx.queueId().isPresent())))));
 
   @RegisterExtension
+  @Order(1)
   static final MailStack stack = MailStack.builder()
       .milter(postwarden::smtpdEndpoint)
       .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
       .build();
-
-  @BeforeAll
-  static void start() {
-    postwarden.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    postwarden.close();
-  }
 
   /** Raw 8-bit bytes in a header and the body must survive unaltered. */
   private static final String MESSAGE = "From: Ann <ann@outside.example>\r\n"

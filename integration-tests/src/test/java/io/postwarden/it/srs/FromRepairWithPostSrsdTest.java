@@ -14,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,10 +31,13 @@ class FromRepairWithPostSrsdTest {
   static final Path secrets = sharedSecrets();
   static final PostSrsd postsrsd = startPostSrsd();
 
+  @RegisterExtension
+  @Order(2)
   static final RunningPostwarden postwarden = new RunningPostwarden(
       "guard = no\nsecrets-file = \"" + secrets + "\"\npostfix-config-dir = \"\"\n", Modules::policies);
 
   @RegisterExtension
+  @Order(1)
   static final MailStack stack = MailStack.builder()
       .milter(postwarden::smtpdEndpoint)
       .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
@@ -61,14 +64,8 @@ class FromRepairWithPostSrsdTest {
     }
   }
 
-  @BeforeAll
-  static void start() {
-    postwarden.start();
-  }
-
   @AfterAll
-  static void stop() throws IOException {
-    postwarden.close();
+  static void stopPostSrsd() throws IOException {
     postsrsd.close();
     Files.deleteIfExists(secrets);
   }

@@ -9,8 +9,7 @@ import io.postwarden.it.harness.MailStack;
 import io.postwarden.it.harness.ReceivedMessage;
 import io.postwarden.it.harness.SmtpResult;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,26 +19,19 @@ class FromRepairWithPostwardenSrsTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final String NO_FROM = "Subject: no From header\r\nTo: someone@far.example\r\n\r\nhello\r\n";
 
+  @RegisterExtension
+  @Order(2)
   static final RunningPostwarden postwarden = new RunningPostwarden(() -> "guard = no\nsrs-domain = srs.test.example\n"
       + "domains = { test.example }\n"
       + "postfix-config-dir = \"" + FromRepairWithPostwardenSrsTest.stack.postfix().configDir() + "\"\n",
       Modules::policies);
 
   @RegisterExtension
+  @Order(1)
   static final MailStack stack = MailStack.builder()
       .milter(postwarden::smtpdEndpoint)
       .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
       .build();
-
-  @BeforeAll
-  static void start() {
-    postwarden.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    postwarden.close();
-  }
 
   @Test
   void remoteClientWithoutFromGetsOneBuiltFromTheOriginalSender() {

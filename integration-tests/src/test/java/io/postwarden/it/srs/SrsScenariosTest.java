@@ -20,7 +20,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,14 +32,17 @@ class SrsScenariosTest {
   private static final String SRS0 = "SRS0=[A-Za-z0-9_-]{4}=[A-Z2-7]{2}=outside\\.example=ann@srs\\.test\\.example";
   private static final String SECRET = "s3cret-shared-with-postsrsd";
 
-  static Path secrets;
+  static final Path secrets = sharedSecret();
 
+  @RegisterExtension
+  @Order(2)
   static final RunningPostwarden postwarden = new RunningPostwarden(() -> "guard = no\nsrs-domain = " + SRS_DOMAIN + "\n"
       + "domains = { test.example }\n"
       + "secrets-file = \"" + secrets + "\"\n"
       + "postfix-config-dir = \"" + SrsScenariosTest.stack.postfix().configDir() + "\"\n", Modules::policies);
 
   @RegisterExtension
+  @Order(1)
   static final MailStack stack = MailStack.builder()
       .milter(postwarden::smtpdEndpoint)
       .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
@@ -47,16 +50,16 @@ class SrsScenariosTest {
       .mainCf("relay_domains", SRS_DOMAIN)
       .build();
 
-  @BeforeAll
-  static void start() throws Exception {
-    secrets = Files.createTempFile("srs", ".secret");
-    Files.writeString(secrets, SECRET + "\n");
-    postwarden.start();
+  private static Path sharedSecret() {
+    try {
+      return Files.writeString(Files.createTempFile("srs", ".secret"), SECRET + "\n");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    postwarden.close();
+  static void removeSecret() throws Exception {
     Files.deleteIfExists(secrets);
   }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -215,7 +214,6 @@ class AuditLogTest {
 
   @Test
   void reopensOnDemand() throws Exception {
-    assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc");
     Path file = dir.resolve("audit.log");
     AuditLog log = AuditLog.toFile(file);
     try {
@@ -242,7 +240,6 @@ class AuditLogTest {
 
   @Test
   void closeReleasesTheFile() throws Exception {
-    assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc");
     Path file = dir.resolve("audit.log");
     AuditLog log = AuditLog.toFile(file);
     log.write(record(1));
