@@ -1,0 +1,322 @@
+package io.postwarden.deploy.doctor;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.postwarden.core.config.Config;
+import io.postwarden.deploy.Daemon;
+import io.postwarden.deploy.Main;
+import io.postwarden.deploy.Modules;
+import io.postwarden.deploy.postfix.ScratchPostfix;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code postwarden doctor} end to end: a running Postwarden listener, a scratch Postfix configuration read by the
+ * real postconf, and a real DNS server (dnsmasq) serving {@link TestZone}. Each test breaks one thing.
+ */
+class DoctorCommandTest {
+
+  @TempDir
+  static Path shared;
+
+  private static Dnsmasq dnsmasq;
+
+  @TempDir
+  Path dir;
+
+  private Daemon daemon;
+  private String smtpdEndpoint;
+  private String nonSmtpdEndpoint;
+  private ScratchPostfix postfix;
+  private Path configFile;
+  private Path secrets;
+
+  @BeforeAll
+  static void startDns() throws Exception {
+    dnsmasq = Dnsmasq.start(shared, TestZone.RECORDS);
+  }
+
+  @AfterAll
+  static void stopDns() throws Exception {
+    if (dnsmasq != null) {
+      dnsmasq.close();
+    }
+  }
+
+  /** A good setup: listener up on the ports the config names, Postfix pointing at them, secrets private. */
+  @BeforeEach
+  void goodSetup() throws Exception {
+    Config ephemeral = Config.parse("milter = { \"inet:127.0.0.1:0\" }\nnon-smtpd-milter = { \"inet:127.0.0.1:0\" }\n"
+        + "metrics-listen = \"\"\n", "test", Modules.schema());
+    daemon = Daemon.start(ephemeral, (c, r) -> List.of());
+    smtpdEndpoint = "inet:127.0.0.1:" + ((InetSocketAddress) daemon.milterAddresses().get(0)).getPort();
+    nonSmtpdEndpoint = "inet:127.0.0.1:" + ((InetSocketAddress) daemon.milterAddresses().get(1)).getPort();
+
+    secrets = dir.resolve("srs.secret");
+    Files.writeString(secrets, "c2VjcmV0LW9uZQ\n");
+    Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
+
+    postfix = ScratchPostfix.create(Files.createDirectories(dir.resolve("postfix")));
+    postfix.set("smtpd_milters = " + smtpdEndpoint, "non_smtpd_milters = " + nonSmtpdEndpoint,
+        "milter_default_action = tempfail", "myhostname = " + TestZone.MYHOSTNAME);
+    writeConfig("");
+  }
+
+  @AfterEach
+  void stopListener() {
+    daemon.close();
+  }
+
+  private void writeConfig(String extra) throws Exception {
+    writeConfig("srs.test.example", extra);
+  }
+
+  private void writeConfig(String srsDomain, String extra) throws Exception {
+    configFile = dir.resolve("postwarden.conf");
+    Files.writeString(configFile, "milter = { \"" + smtpdEndpoint + "\" }\n"
+        + "non-smtpd-milter = { \"" + nonSmtpdEndpoint + "\" }\n"
+        + "srs-domain = \"" + srsDomain + "\"\n"
+        + "secrets-file = \"" + secrets + "\"\n"
+        + "postfix-config-dir = \"" + postfix.dir() + "\"\n"
+        + "metrics-listen = \"\"\n" + extra);
+  }
+
+  private record Report(int status, List<String> lines) {
+
+    List<String> with(String severity) {
+      return lines.stream().filter(line -> line.startsWith(severity + " ")).toList();
+    }
+
+    boolean has(String severity, String topic, String text) {
+      return with(severity).stream().anyMatch(line -> line.startsWith(String.format("%-4s %s:", severity, topic))
+          && line.contains(text));
+    }
+
+    @Override
+    public String toString() {
+      return "exit " + status + "\n" + String.join("\n", lines);
+    }
+  }
+
+  private Report doctor(String... extra) {
+    List<String> args = new ArrayList<>(List.of("--config", configFile.toString(),
+        "--dns-server", dnsmasq.server(), "--address", TestZone.HERE));
+    args.addAll(List.of(extra));
+    return run(args);
+  }
+
+  private Report run(List<String> doctorArgs) {
+    List<String> args = new ArrayList<>(List.of("doctor"));
+    args.addAll(doctorArgs);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int status = cli.execute(args.toArray(String[]::new));
+    assertEquals("", err.toString(), "doctor reports on stdout only");
+    return new Report(status, out.toString().lines().toList());
+  }
+
+  @Test
+  void goodSetupIsAllOk() {
+    Report report = doctor();
+    assertEquals(0, report.status(), report.toString());
+    assertEquals(List.of(), report.with("WARN"), report.toString());
+    assertEquals(List.of(), report.with("FAIL"), report.toString());
+    assertTrue(report.has("OK", "config", "loads"), report.toString());
+    assertTrue(report.has("OK", "secrets", "1 secret, mode 0600"), report.toString());
+    assertTrue(report.has("OK", "milter", smtpdEndpoint + " (milter, for Postfix's smtpd_milters) answers the "
+        + "milter handshake (protocol version 6)"), report.toString());
+    assertTrue(report.has("OK", "milter", nonSmtpdEndpoint + " (non-smtpd-milter"), report.toString());
+    assertTrue(report.has("OK", "postfix", "smtpd_milters reaches Postwarden at " + smtpdEndpoint), report.toString());
+    assertTrue(report.has("OK", "postfix", "non_smtpd_milters reaches Postwarden at " + nonSmtpdEndpoint),
+        report.toString());
+    assertTrue(report.has("OK", "postfix", "milter_default_action = tempfail"), report.toString());
+    assertTrue(report.has("OK", "postfix", "policy-timeout (20s) is below milter_command_timeout"), report.toString());
+    assertTrue(report.has("OK", "dns", "MX mx.test.example (preference 10) -> 127.0.0.1 is this server"),
+        report.toString());
+    assertTrue(report.has("OK", "dns", "by ip4:127.0.0.1"), report.toString());
+    assertEquals("doctor: 11 OK, 0 WARN, 0 FAIL", report.lines().get(report.lines().size() - 1));
+  }
+
+  @Test
+  void milterDownFails() {
+    daemon.close();
+    Report report = doctor();
+    assertEquals(1, report.status(), report.toString());
+    assertTrue(report.has("FAIL", "milter", smtpdEndpoint + " (milter, for Postfix's smtpd_milters): nothing "
+        + "accepts connections there"), report.toString());
+    assertTrue(report.has("FAIL", "milter", "Is Postwarden running?"), report.toString());
+    assertEquals(2, report.with("FAIL").size(), report.toString());
+  }
+
+  @Test
+  void postfixPointingElsewhereFails() throws Exception {
+    postfix.set("smtpd_milters = inet:127.0.0.1:1, inet:127.0.0.1:2");
+    Report report = doctor();
+    assertEquals(1, report.status(), report.toString());
+    assertTrue(report.has("FAIL", "postfix", "smtpd_milters = inet:127.0.0.1:1, inet:127.0.0.1:2 does not reach "
+        + "Postwarden's milter listener " + smtpdEndpoint), report.toString());
+    assertTrue(report.has("FAIL", "postfix", "-e 'smtpd_milters = " + smtpdEndpoint
+        + ", inet:127.0.0.1:1, inet:127.0.0.1:2' && postfix reload"), report.toString());
+  }
+
+  @Test
+  void swappedListenersFail() throws Exception {
+    postfix.set("smtpd_milters = " + nonSmtpdEndpoint, "non_smtpd_milters = " + smtpdEndpoint);
+    Report report = doctor();
+    assertEquals(1, report.status(), report.toString());
+    assertTrue(report.has("FAIL", "postfix", "SMTP clients would pass as local sendmail(1) submissions and skip "
+        + "the guard"), report.toString());
+    assertTrue(report.has("FAIL", "postfix", "refused by the guard"), report.toString());
+  }
+
+  @Test
+  void unixSocketInsideTheChrootIsNamedRelativeToTheQueueDirectory() throws Exception {
+    // Debian's master.cf runs smtpd and cleanup chrooted in queue_directory: main.cf names the socket relative to it
+    Path socket = Files.createDirectories(postfix.dir().resolve("queue/postwarden")).resolve("milter.sock");
+    daemon.close();
+    daemon = Daemon.start(Config.parse("milter = { \"inet:127.0.0.1:0\" }\nnon-smtpd-milter = { \"unix:" + socket
+        + "\" }\nmetrics-listen = \"\"\n", "test", Modules.schema()), (c, r) -> List.of());
+    smtpdEndpoint = "inet:127.0.0.1:" + ((InetSocketAddress) daemon.milterAddresses().get(0)).getPort();
+    nonSmtpdEndpoint = "unix:" + socket;
+    writeConfig("");
+    postfix.set("smtpd_milters = " + smtpdEndpoint, "non_smtpd_milters = unix:postwarden/milter.sock");
+    Report relative = doctor();
+    assertEquals(0, relative.status(), relative.toString());
+    assertTrue(relative.has("OK", "milter", nonSmtpdEndpoint + " (non-smtpd-milter, for Postfix's non_smtpd_milters) "
+        + "answers the milter handshake"), relative.toString());
+    assertTrue(relative.has("OK", "postfix", "non_smtpd_milters reaches Postwarden at unix:postwarden/milter.sock"),
+        relative.toString());
+
+    // the absolute path would be looked up inside the chroot, at queue_directory + path
+    postfix.set("non_smtpd_milters = " + nonSmtpdEndpoint);
+    Report absolute = doctor();
+    assertEquals(1, absolute.status(), absolute.toString());
+    assertTrue(absolute.has("FAIL", "postfix", "runs chrooted there"), absolute.toString());
+    assertTrue(absolute.has("FAIL", "postfix", "-e 'non_smtpd_milters = unix:postwarden/milter.sock'"),
+        absolute.toString());
+  }
+
+  @Test
+  void defaultActionAcceptFailsAndRejectWarns() throws Exception {
+    postfix.set("milter_default_action = accept");
+    Report accept = doctor();
+    assertEquals(1, accept.status(), accept.toString());
+    assertTrue(accept.has("FAIL", "postfix", "milter_default_action = accept: while Postwarden is down or "
+        + "overloaded, mail passes unchecked"), accept.toString());
+    assertTrue(accept.has("FAIL", "postfix", "-e 'milter_default_action = tempfail'"), accept.toString());
+
+    postfix.set("milter_default_action = reject");
+    Report reject = doctor();
+    assertEquals(0, reject.status(), reject.toString());
+    assertTrue(reject.has("WARN", "postfix", "milter_default_action = reject"), reject.toString());
+  }
+
+  @Test
+  void perMilterAcceptOverrideFails() throws Exception {
+    postfix.set("smtpd_milters = { " + smtpdEndpoint + ", default_action=accept }");
+    Report report = doctor();
+    assertEquals(1, report.status(), report.toString());
+    assertTrue(report.has("FAIL", "postfix", "smtpd_milters sets default_action=accept"), report.toString());
+  }
+
+  @Test
+  void worldReadableSecretsWarn() throws Exception {
+    Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-r--r--"));
+    Report report = doctor();
+    assertEquals(0, report.status(), report.toString());
+    assertTrue(report.has("WARN", "secrets", "is readable by every user (mode 0644)"), report.toString());
+    assertTrue(report.has("WARN", "secrets", "chmod 600 " + secrets), report.toString());
+  }
+
+  @Test
+  void groupReadableSecretsWarn() throws Exception {
+    Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-r-----"));
+    Report report = doctor();
+    assertTrue(report.has("WARN", "secrets", "is readable by group"), report.toString());
+  }
+
+  @Test
+  void secretsFileWithoutSecretFails() throws Exception {
+    Files.writeString(secrets, "\n\n");
+    Report report = doctor();
+    assertEquals(1, report.status(), report.toString());
+    assertTrue(report.has("FAIL", "secrets", "contains no secret"), report.toString());
+  }
+
+  @Test
+  void missingMxFailsWithTheFix() throws Exception {
+    writeConfig("nomx.test.example", "");
+    Report report = doctor();
+    assertEquals(1, report.status(), report.toString());
+    assertTrue(report.has("FAIL", "dns", "SRS domain nomx.test.example has no MX record"), report.toString());
+    assertTrue(report.has("FAIL", "dns", "Add: nomx.test.example. IN MX 10 mx.test.example."), report.toString());
+  }
+
+  @Test
+  void mxElsewhereFailsAndSpfWarns() throws Exception {
+    writeConfig("elsewhere.test.example", "");
+    Report report = doctor();
+    assertEquals(1, report.status(), report.toString());
+    assertTrue(report.has("FAIL", "dns", "no MX of SRS domain elsewhere.test.example is this server"),
+        report.toString());
+    assertTrue(report.has("WARN", "dns", "does not seem to let this server send"), report.toString());
+  }
+
+  @Test
+  void noSpfWarns() throws Exception {
+    writeConfig("nospf.test.example", "");
+    Report report = doctor();
+    assertEquals(0, report.status(), report.toString());
+    assertTrue(report.has("WARN", "dns", "SRS domain nospf.test.example has no SPF record"), report.toString());
+  }
+
+  @Test
+  void skipDnsAsksNoDnsServer() {
+    // a DNS server that would answer nothing: not asked at all
+    Report report = run(List.of("--config", configFile.toString(), "--skip-dns", "--dns-server", "127.0.0.1:9"));
+    assertEquals(0, report.status(), report.toString());
+    assertTrue(report.has("SKIP", "dns", "not checked (--skip-dns)"), report.toString());
+  }
+
+  @Test
+  void policyTimeoutAboveMilterCommandTimeoutWarns() throws Exception {
+    writeConfig("policy-timeout = 40s\n");
+    Report report = doctor();
+    assertTrue(report.has("WARN", "postfix", "milter_command_timeout (30s) not above Postwarden's policy-timeout "
+        + "(40s)"), report.toString());
+  }
+
+  @Test
+  void unreadablePostfixConfigurationFails() {
+    Report report = doctor("--postfix-config", dir.resolve("no-such-dir").toString());
+    assertEquals(1, report.status(), report.toString());
+    assertTrue(report.has("FAIL", "postfix", "cannot read the Postfix configuration in " + dir.resolve("no-such-dir")),
+        report.toString());
+  }
+
+  @Test
+  void brokenConfigurationStopsTheCheckup() throws Exception {
+    writeConfig("hash-length = abc\n");
+    Report report = doctor();
+    assertEquals(1, report.status(), report.toString());
+    assertTrue(report.has("FAIL", "config", "hash-length"), report.toString());
+    assertTrue(report.has("FAIL", "config", "nothing else was checked"), report.toString());
+    assertTrue(report.lines().stream().noneMatch(line -> line.contains("milter:")), report.toString());
+  }
+}

@@ -1,0 +1,332 @@
+package io.postwarden.deploy.postfix;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Postfix snippets in deploy/postfix, applied the way their comments tell an admin to (appended to main.cf and
+ * master.cf, maps postmapped), then read back with the real postconf: every parameter has the intended value and
+ * postconf reports no unused or unknown parameter (which is how a typo shows).
+ */
+class PostfixSnippetsTest {
+
+  static final Path SNIPPETS = Path.of("postfix");
+  private static final Pattern MAP_REFERENCE =
+      Pattern.compile("\\b(hash|regexp|pcre|lmdb|cdb|texthash):/etc/postfix/([A-Za-z0-9_.-]+)");
+
+  @TempDir
+  Path dir;
+
+  private ScratchPostfix postfix;
+
+  @BeforeEach
+  void createConfig() throws IOException {
+    postfix = ScratchPostfix.create(dir);
+  }
+
+  @Test
+  void milterSnippetWiresBothListenersAndTempfails() throws IOException {
+    apply("main.cf-milter.snippet");
+
+    assertMainCf(Map.of(
+        "smtpd_milters", "inet:127.0.0.1:8895",
+        "non_smtpd_milters", "inet:127.0.0.1:8896",
+        "milter_default_action", "tempfail",
+        "milter_protocol", "6",
+        "milter_connect_timeout", "10s",
+        "milter_command_timeout", "30s",
+        "milter_content_timeout", "300s"));
+    assertNoMacroOverrides();
+    assertClean();
+  }
+
+  @Test
+  void srsDomainSnippetRelaysTheDomainAndRefusesNonSrsAddresses() throws IOException {
+    apply("main.cf-srs-domain.snippet");
+
+    assertMainCf(Map.of(
+        "relay_domains", "srs.example.com",
+        "smtpd_recipient_restrictions", "check_recipient_access regexp:" + dir.resolve("srs_recipients"),
+        "transport_maps", "hash:" + dir.resolve("srs_transport")));
+    assertFalse(postconf("-x", "-h", "mydestination").contains("srs.example.com"),
+        "the SRS domain must not be a local domain");
+    String recipients = "regexp:" + dir.resolve("srs_recipients");
+    assertEquals("REJECT 5.1.1 Not an SRS address", lookup("postmaster@srs.example.com", recipients));
+    assertEquals("REJECT 5.1.1 Not an SRS address", lookup("SRSX=abcd=AB=x.example=ann@srs.example.com", recipients));
+    for (String passes : List.of("SRS0=HHHH=TT=orig.example=ann@srs.example.com",
+        "srs0+hhhh=tt=orig.example=ann@SRS.EXAMPLE.COM", "SRS1-HHHH=orig.example==HHHH=TT=a.example=b@srs.example.com",
+        "postmaster@other.example")) {
+      assertNull(lookup(passes, recipients), passes + " must reach the milter");
+    }
+    assertEquals("error:5.1.1 SRS address was not rewritten; check srs-domain in postwarden.conf",
+        lookup("srs.example.com", "hash:" + dir.resolve("srs_transport")));
+    assertClean();
+  }
+
+  @Test
+  void smartHostSnippetAuthenticatesOverVerifiedTls() throws IOException {
+    apply("main.cf-smarthost.snippet");
+
+    assertMainCf(Map.of(
+        "relayhost", "[smarthost.example]:587",
+        "smtp_sasl_auth_enable", "yes",
+        "smtp_sasl_password_maps", "hash:" + dir.resolve("sasl_passwd"),
+        "smtp_sasl_security_options", "noanonymous",
+        "smtp_sasl_tls_security_options", "noanonymous",
+        "smtp_tls_security_level", "secure",
+        "smtp_tls_CAfile", "/etc/ssl/certs/ca-certificates.crt"));
+    assertEquals("user@example.com:app-password",
+        lookup(postconf("-h", "relayhost").trim(), "hash:" + dir.resolve("sasl_passwd")),
+        "the password map's key must be written exactly as relayhost is");
+    assertClean();
+  }
+
+  @Test
+  void oneshotTransportDeliversOneRecipientPerConnection() throws IOException {
+    apply("master.cf-oneshot.snippet");
+    apply("main.cf-oneshot.snippet");
+
+    assertService("oneshot/unix", "smtp", Map.of(
+        "syslog_name", "postfix/oneshot",
+        "smtp_connection_cache_on_demand", "no"));
+    assertMainCf(Map.of(
+        "oneshot_destination_concurrency_limit", "1",
+        "oneshot_destination_recipient_limit", "1"));
+    assertClean();
+  }
+
+  @Test
+  void relaylimTransportIsRateLimitedByTheQueueManager() throws IOException {
+    apply("master.cf-relaylim.snippet");
+    apply("main.cf-relaylim.snippet");
+
+    assertService("relaylim/unix", "smtp", Map.of("syslog_name", "postfix/relaylim"));
+    assertMainCf(Map.of(
+        "relaylim_destination_rate_delay", "1s",
+        "relaylim_destination_concurrency_failed_cohort_limit", "10"));
+    assertClean();
+  }
+
+  @Test
+  void transportParametersNeedTheirMasterCfService() throws IOException {
+    // why the relaylim snippets come in pairs: without the master.cf service, postconf calls them unused
+    apply("main.cf-relaylim.snippet");
+
+    assertTrue(postfix.postconf().warnings().stream()
+            .anyMatch(line -> line.contains("unused parameter: relaylim_destination_rate_delay")),
+        "postconf must flag relaylim_ parameters when no relaylim service exists");
+  }
+
+  @Test
+  void senderDependentTransportsBindTheirOwnAddresses() throws IOException {
+    apply("master.cf-sender-ip.snippet");
+    apply("main.cf-sender-ip.snippet");
+
+    String map = "hash:" + dir.resolve("sender_transport");
+    assertMainCf(Map.of("sender_dependent_default_transport_maps", map));
+    assertService("smtp-shop/unix", "smtp", Map.of(
+        "syslog_name", "postfix/smtp-shop",
+        "smtp_bind_address", "192.0.2.10",
+        "smtp_bind_address6", "2001:db8::10",
+        "smtp_helo_name", "mail.shop.example"));
+    assertService("smtp-blog/unix", "smtp", Map.of(
+        "syslog_name", "postfix/smtp-blog",
+        "smtp_bind_address", "192.0.2.11",
+        "smtp_bind_address6", "2001:db8::11",
+        "smtp_helo_name", "mail.blog.example"));
+    assertEquals("smtp-shop:", lookup("@shop.example", map));
+    assertEquals("smtp-blog:", lookup("@blog.example", map));
+    // every transport the map names exists in master.cf
+    for (String line : Files.readAllLines(SNIPPETS.resolve("sender_transport"))) {
+      if (!line.isBlank() && !line.startsWith("#")) {
+        String transport = line.trim().split("\\s+")[1].replaceFirst(":.*", "");
+        assertFalse(postconf("-M", transport + "/unix").isBlank(), transport + " is not defined in master.cf");
+      }
+    }
+    assertClean();
+  }
+
+  @Test
+  void allSnippetsTogetherStayConsistent() throws IOException {
+    List<Path> snippets = shippedSnippets();
+    // master.cf first: transport-specific main.cf parameters are only known once their service exists
+    snippets.stream().filter(p -> p.getFileName().toString().startsWith("master.cf")).forEach(this::applyUnchecked);
+    snippets.stream().filter(p -> p.getFileName().toString().startsWith("main.cf")).forEach(this::applyUnchecked);
+
+    Map<String, String> effective = mainCfInEffect();
+    for (Path snippet : snippets) {
+      if (snippet.getFileName().toString().startsWith("main.cf")) {
+        for (Map.Entry<String, String> parameter : parameters(read(snippet).replace("/etc/postfix/", dir + "/")).entrySet()) {
+          assertEquals(parameter.getValue(), effective.get(parameter.getKey()),
+              parameter.getKey() + " from " + snippet.getFileName() + " is overridden by another snippet");
+        }
+      }
+    }
+    assertClean();
+  }
+
+  @Test
+  void everyShippedMapIsUsedAndEverySnippetIsTested() throws IOException {
+    List<String> referenced = new ArrayList<>();
+    for (Path snippet : shippedSnippets()) {
+      Matcher m = MAP_REFERENCE.matcher(read(snippet));
+      while (m.find()) {
+        referenced.add(m.group(2));
+      }
+    }
+    TreeSet<String> maps = new TreeSet<>();
+    try (Stream<Path> files = Files.list(SNIPPETS)) {
+      files.map(p -> p.getFileName().toString())
+          .filter(name -> !name.endsWith(".snippet") && !name.endsWith(".md"))
+          .forEach(maps::add);
+    }
+    assertEquals(maps, new TreeSet<>(referenced), "map files in deploy/postfix and the maps the snippets name");
+    assertEquals(9, shippedSnippets().size(), "a new snippet needs its own test here");
+  }
+
+  @Test
+  void aTypoIsCaught() throws IOException {
+    // the negative control for assertClean(): a misspelt parameter is reported by postconf
+    postfix.appendMainCf("smtpd_miltres = inet:127.0.0.1:8895\n");
+    postfix.appendMasterCf("typo unix - - y - - smtp\n  -o smtp_helo_nmae=x\n");
+
+    List<String> warnings = postfix.postconf().warnings();
+    assertTrue(warnings.stream().anyMatch(w -> w.contains("unused parameter: smtpd_miltres")), warnings.toString());
+    assertTrue(warnings.stream().anyMatch(w -> w.contains("unused parameter: smtp_helo_nmae")), warnings.toString());
+  }
+
+  // --- applying ----------------------------------------------------------------------------------------------
+
+  /** Appends the snippet with /etc/postfix/ pointing at the scratch directory; copies and postmaps its maps. */
+  private void apply(String name) throws IOException {
+    String text = read(SNIPPETS.resolve(name)).replace("/etc/postfix/", dir + "/");
+    if (name.startsWith("master.cf")) {
+      postfix.appendMasterCf(text);
+    } else {
+      postfix.appendMainCf(text);
+    }
+    Matcher m = MAP_REFERENCE.matcher(read(SNIPPETS.resolve(name)));
+    while (m.find()) {
+      Path source = SNIPPETS.resolve(m.group(2));
+      assertTrue(Files.isRegularFile(source), name + " refers to /etc/postfix/" + m.group(2)
+          + ", which is not shipped in deploy/postfix");
+      postfix.write(m.group(2), read(source));
+      if (!m.group(1).equals("regexp") && !m.group(1).equals("pcre") && !m.group(1).equals("texthash")) {
+        ScratchPostfix.Result result = postfix.postmap(m.group(1) + ":" + dir.resolve(m.group(2)));
+        assertEquals(0, result.status(), "postmap " + m.group(2) + ": " + result.stderr());
+        assertEquals(List.of(), result.warnings(), "postmap " + m.group(2));
+      }
+    }
+  }
+
+  private void applyUnchecked(Path snippet) {
+    try {
+      apply(snippet.getFileName().toString());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static List<Path> shippedSnippets() throws IOException {
+    try (Stream<Path> files = Files.list(SNIPPETS)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".snippet")).sorted().toList();
+    }
+  }
+
+  private static String read(Path file) throws IOException {
+    return Files.readString(file, StandardCharsets.ISO_8859_1);
+  }
+
+  // --- reading back ------------------------------------------------------------------------------------------
+
+  private String postconf(String... args) {
+    ScratchPostfix.Result result = postfix.postconf(args);
+    assertEquals(0, result.status(), "postconf " + String.join(" ", args) + ": " + result.stderr());
+    return result.stdout();
+  }
+
+  /** {@code postconf -n} as a map (postconf joins continuation lines with single spaces). */
+  private Map<String, String> mainCfInEffect() {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String line : postconf("-n").split("\n")) {
+      int eq = line.indexOf(" = ");
+      if (eq > 0) {
+        values.put(line.substring(0, eq), line.substring(eq + 3));
+      } else if (line.endsWith(" =")) {
+        values.put(line.substring(0, line.length() - 2), "");
+      }
+    }
+    return values;
+  }
+
+  private void assertMainCf(Map<String, String> expected) {
+    Map<String, String> effective = mainCfInEffect();
+    expected.forEach((name, value) -> assertEquals(value, effective.get(name), "postconf -n: " + name));
+  }
+
+  private void assertNoMacroOverrides() {
+    mainCfInEffect().keySet().forEach(name -> assertFalse(name.startsWith("milter_") && name.endsWith("_macros"),
+        name + ": Postwarden requests its macros itself"));
+  }
+
+  /** {@code postconf -M} shows the service with the command, and {@code postconf -P} each -o parameter. */
+  private void assertService(String service, String command, Map<String, String> parameters) {
+    String entry = postconf("-M", service).trim();
+    assertFalse(entry.isEmpty(), service + " is not in master.cf");
+    String[] fields = entry.split("\\s+");
+    assertEquals(command, fields[7], "command of " + service + ": " + entry);
+    parameters.forEach((name, value) ->
+        assertEquals(service + "/" + name + " = " + value, postconf("-P", service + "/" + name).trim()));
+  }
+
+  /** Nothing on postconf's stderr for the whole configuration, main.cf and master.cf. */
+  private void assertClean() {
+    for (String[] args : List.of(new String[0], new String[] {"-n"}, new String[] {"-M"}, new String[] {"-P"})) {
+      ScratchPostfix.Result result = postfix.postconf(args);
+      assertEquals(0, result.status(), result.stderr());
+      assertEquals("", result.stderr(), "postconf " + String.join(" ", args) + " complained");
+    }
+  }
+
+  /** The value a map gives for the key, or null. */
+  private String lookup(String key, String map) {
+    ScratchPostfix.Result result = postfix.postmap("-q", key, map);
+    assertTrue(result.status() <= 1, "postmap -q " + key + " " + map + ": " + result.stderr());
+    assertEquals("", result.stderr(), "postmap -q " + key + " " + map);
+    return result.status() == 0 ? result.stdout().trim() : null;
+  }
+
+  /** The main.cf parameters a snippet sets, continuation lines joined as postconf joins them. */
+  static Map<String, String> parameters(String snippet) {
+    Map<String, String> parameters = new LinkedHashMap<>();
+    String current = null;
+    for (String line : snippet.split("\n")) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      if (Character.isWhitespace(line.charAt(0)) && current != null) {
+        parameters.merge(current, line.trim(), (a, b) -> a + " " + b);
+        continue;
+      }
+      int eq = line.indexOf('=');
+      current = line.substring(0, eq).trim();
+      parameters.put(current, line.substring(eq + 1).trim());
+    }
+    return parameters;
+  }
+}
