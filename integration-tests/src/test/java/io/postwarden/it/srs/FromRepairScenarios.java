@@ -1,0 +1,60 @@
+package io.postwarden.it.srs;
+
+import static io.postwarden.it.srs.FromHeaders.assertOneFromWithoutSrs;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.postwarden.it.harness.MailStack;
+import io.postwarden.it.harness.ReceivedMessage;
+import io.postwarden.it.harness.SmtpResult;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The From: promise on the three ways mail arrives; each subclass runs them in one SRS setup. In every case the
+ * envelope leaves rewritten (SRS0) and the message has exactly one From:, the original sender's.
+ */
+abstract class FromRepairScenarios {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final String NO_FROM = "Subject: no From header\r\nTo: someone@far.example\r\n\r\nhello\r\n";
+
+  abstract MailStack stack();
+
+  private ReceivedMessage delivered() {
+    ReceivedMessage message = stack().sink().awaitMessage(WAIT);
+    assertTrue(message.mailFrom().startsWith("SRS0="), "the envelope is rewritten: " + message.mailFrom());
+    return message;
+  }
+
+  @Test
+  void remoteClientWithoutFromGetsOneBuiltFromTheOriginalSender() {
+    // 127.0.0.2 is not one of Postfix's inet_interfaces: cleanup treats it as remote and adds no From:
+    SmtpResult result = stack().smtp().localAddress("127.0.0.2").from("ann@outside.example")
+        .to("someone@far.example").data(NO_FROM).send();
+    assertTrue(result.accepted(), result::toString);
+    assertEquals("<ann@outside.example>", assertOneFromWithoutSrs(delivered()));
+  }
+
+  @Test
+  void authenticatedSubmissionWithoutFromShowsTheOriginalSender() {
+    SmtpResult result = stack().submission().auth("alice", "secret").from("ann@outside.example")
+        .to("someone@far.example").data(NO_FROM).send();
+    assertTrue(result.accepted(), result::toString);
+    assertEquals("ann@outside.example", assertOneFromWithoutSrs(delivered()));
+  }
+
+  @Test
+  void sendmailWithoutFromKeepsTheFullName() {
+    assertTrue(stack().sendmail().from("apache@site.example").fullName("Web Shop").to("someone@far.example")
+        .message(NO_FROM.replace("\r\n", "\n")).send().ok());
+    assertEquals("Web Shop <apache@site.example>", assertOneFromWithoutSrs(delivered()));
+  }
+
+  @Test
+  void aSendersOwnFromIsLeftAlone() {
+    SmtpResult result = stack().smtp().localAddress("127.0.0.2").from("ann@outside.example")
+        .to("someone@far.example").data("From: Ann <ann@outside.example>\r\nSubject: own\r\n\r\nhi\r\n").send();
+    assertTrue(result.accepted(), result::toString);
+    assertEquals("Ann <ann@outside.example>", assertOneFromWithoutSrs(delivered()));
+  }
+}
