@@ -1,5 +1,6 @@
 package io.postwarden.audit;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.postwarden.audit.guard.Cidr;
 import io.postwarden.audit.guard.GuardPolicy;
@@ -55,7 +56,10 @@ public final class AuditModule {
   public static AuditModule open(Config config, MeterRegistry registry) throws IOException {
     String target = config.get(AuditKeys.AUDIT_LOG);
     AuditLog log = target.equals("stdout") ? AuditLog.toStream(System.out) : AuditLog.toFile(Path.of(target));
-    registry.gauge("postwarden.audit.dropped", log, AuditLog::dropped);
+    Counter dropped = Counter.builder("postwarden.audit.dropped")
+        .description("Audit records lost because the writer could not keep up")
+        .register(registry);
+    log.reportDropsTo(dropped::increment);
     return new AuditModule(config, registry, log);
   }
 

@@ -31,6 +31,7 @@ public final class AuditLog implements AutoCloseable {
   private final Path path;
   private final Thread writer;
   private final AtomicLong dropped = new AtomicLong();
+  private volatile Runnable dropListener = () -> { };
   private volatile boolean reopenRequested;
   private volatile boolean closing;
   private OutputStream out;
@@ -57,9 +58,15 @@ public final class AuditLog implements AutoCloseable {
     return log;
   }
 
+  /** Also tells {@code listener} of each dropped record (the daemon's counter, which outlives a reload). */
+  public void reportDropsTo(Runnable listener) {
+    dropListener = listener;
+  }
+
   /** Queues one record; never blocks. */
   public void write(Json record) {
     if (!pending.offer(record.toString())) {
+      dropListener.run();
       if (dropped.incrementAndGet() % 1000 == 1) {
         LOG.log(Level.ERROR, "audit log cannot keep up; " + dropped.get() + " record(s) dropped so far");
       }
