@@ -18,16 +18,20 @@ public record Cidr(InetAddress network, int prefixLength) {
     if (address == null) {
       throw new IllegalArgumentException("not an address or network: \"" + text + "\"");
     }
-    int bits = address.getAddress().length * 8;
-    int prefix = bits;
+    // a v4-mapped network (::ffff:10.0.0.0/104) parses to IPv4, as clients' addresses do: its prefix counts
+    // the 96 mapping bits, which an IPv4 prefix does not
+    boolean mapped = host.indexOf(':') >= 0 && address instanceof Inet4Address;
+    int written = mapped ? 128 : address.getAddress().length * 8;
+    int prefix = written;
     if (slash >= 0) {
       String digits = spec.substring(slash + 1);
       prefix = digits.matches("\\d{1,3}") ? Integer.parseInt(digits) : -1;
-      if (prefix < 0 || prefix > bits) {
-        throw new IllegalArgumentException("prefix length must be 0 to " + bits + ": \"" + text + "\"");
+      if (prefix < (mapped ? 96 : 0) || prefix > written) {
+        throw new IllegalArgumentException("prefix length must be " + (mapped ? "96" : "0") + " to " + written
+            + ": \"" + text + "\"");
       }
     }
-    return new Cidr(address, prefix);
+    return new Cidr(address, mapped ? prefix - 96 : prefix);
   }
 
   public boolean contains(InetAddress address) {

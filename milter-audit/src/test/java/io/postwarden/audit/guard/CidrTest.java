@@ -196,4 +196,14 @@ class CidrTest {
     assertEquals("10.0.0.0/8", Cidr.parse("10.0.0.0/8").toString());
     assertEquals("fd00:0:0:0:0:0:0:0/8", Cidr.parse("[fd00::]/8").toString());
   }
+
+  @Test
+  void v4MappedNetworksCountTheMappingBits() {
+    Cidr mapped = Cidr.parse("::ffff:10.0.0.0/104");
+    assertTrue(mapped.contains(ip("10.200.0.1")));
+    assertFalse(mapped.contains(ip("11.0.0.1")));
+    assertEquals("10.0.0.0/8", mapped.toString());
+    assertThrows(IllegalArgumentException.class, () -> Cidr.parse("::ffff:10.0.0.0/8"));
+    assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/+8"));
+  }
 }
