@@ -206,4 +206,18 @@ class FakeProcLookupTest {
             }
         }
     }
+
+    @Test
+    void aRecentHolderIsOnlyAHintTheLinksStillDecide() {
+        // the worker that sent last time is read first; when the next connection is another process's, the
+        // answer is that process, not the remembered one
+        proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5001));
+        proc.process(900, 33).holding(4, 5001);
+        proc.process(901, 33).holding(4, 4000);
+        assertEquals(900, ((Found) lookup.lookup(CLIENT, SMTPD)).process().pid());
+
+        proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5002));
+        proc.process(901, 33).holding(5, 5002);
+        assertEquals(901, ((Found) lookup.lookup(CLIENT, SMTPD)).process().pid());
+    }
 }
