@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One JSON line per decision, written by a background thread so the milter never waits on a disk. A full queue
  * drops the record (counted, logged) instead of blocking mail. A rotated file (logrotate's rename-and-create) is
- * noticed within a second and reopened by name; {@link #reopen()} does it at once (SIGHUP).
+ * noticed within a second and reopened by name; a SIGHUP reload opens the file anew.
  */
 public final class AuditLog implements AutoCloseable {
 
@@ -32,7 +32,6 @@ public final class AuditLog implements AutoCloseable {
   private final Thread writer;
   private final AtomicLong dropped = new AtomicLong();
   private volatile Runnable dropListener = () -> { };
-  private volatile boolean reopenRequested;
   private volatile boolean closing;
   private OutputStream out;
   private Object openFileKey;
@@ -77,10 +76,6 @@ public final class AuditLog implements AutoCloseable {
     return dropped.get();
   }
 
-  public void reopen() {
-    reopenRequested = true;
-  }
-
   private void drain() {
     String line = null;
     while (!closing || line != null || !pending.isEmpty()) {
@@ -92,8 +87,7 @@ public final class AuditLog implements AutoCloseable {
           line = null;
           continue;
         }
-        if (path != null && (reopenRequested || rotated())) {
-          reopenRequested = false;
+        if (path != null && rotated()) {
           open();
         }
         if (line == null) {

@@ -213,32 +213,6 @@ class AuditLogTest {
   }
 
   @Test
-  void reopensOnDemand() throws Exception {
-    Path file = dir.resolve("audit.log");
-    AuditLog log = AuditLog.toFile(file);
-    try {
-      log.write(record(0));
-      await("the first record", Duration.ofSeconds(2), () -> hasLines(file, 1));
-      Set<String> before = openDescriptors(file);
-      assertEquals(1, before.size(), "one descriptor on the log: " + before);
-
-      log.reopen();
-      log.write(record(1));
-      await("the second record", Duration.ofSeconds(2), () -> hasLines(file, 2));
-
-      Set<String> after = openDescriptors(file);
-      assertEquals(1, after.size(), "the previous descriptor is closed: " + after);
-      assertNotEquals(before, after, "a new descriptor");
-      log.write(record(2));
-      log.close();
-
-      assertEquals(lines(0, 3), read(file));
-    } finally {
-      log.close();
-    }
-  }
-
-  @Test
   void closeReleasesTheFile() throws Exception {
     Path file = dir.resolve("audit.log");
     AuditLog log = AuditLog.toFile(file);

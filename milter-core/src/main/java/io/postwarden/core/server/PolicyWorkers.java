@@ -37,9 +37,4 @@ public final class PolicyWorkers implements AutoCloseable {
   public void close() {
     executor.shutdown();
   }
-
-  /** Waits for calls in flight to finish. */
-  boolean awaitTermination(Duration timeout) throws InterruptedException {
-    return executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
-  }
 }

@@ -24,10 +24,6 @@ public final class OurDomains {
     return exact.contains(candidate) || suffixes.stream().anyMatch(candidate::endsWith);
   }
 
-  public boolean isEmpty() {
-    return exact.isEmpty() && suffixes.isEmpty();
-  }
-
   /** The domain part of an address (after the last '@'), or "" when there is none. */
   public static String domainOf(String address) {
     int at = address.lastIndexOf('@');
