@@ -6,6 +6,7 @@ import io.postwarden.core.config.ConfigException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,8 +32,14 @@ public final class Main {
     return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
   }
 
+  /** Loads and checks a file as start-up would: each key, then the rules that span keys. */
   static Config load(Path file) throws ConfigException {
-    return file == null ? Config.defaults(Modules.schema()) : Config.load(file, Modules.schema());
+    Config config = file == null ? Config.defaults(Modules.schema()) : Config.load(file, Modules.schema());
+    List<String> problems = Modules.crossKeyProblems(config);
+    if (!problems.isEmpty()) {
+      throw ConfigException.ofWholeFile(file == null ? "built-in configuration" : file.toString(), problems);
+    }
+    return config;
   }
 
   @Command(name = "run", description = "Serve the milter protocol until SIGTERM.")
@@ -102,7 +109,7 @@ public final class Main {
     @Override
     public Integer call() {
       try {
-        Config.load(file, Modules.schema());
+        load(file);
       } catch (ConfigException e) {
         spec.commandLine().getErr().println(e.getMessage());
         return EXIT_CONFIG;

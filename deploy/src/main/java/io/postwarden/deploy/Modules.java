@@ -24,6 +24,24 @@ public final class Modules {
   }
 
   /**
+   * Rules that span several keys, which a single key's check cannot see (the file's own check has run already):
+   * what start-up would refuse, found without starting. Each problem names its keys.
+   */
+  public static List<String> crossKeyProblems(Config config) {
+    List<String> problems = new ArrayList<>();
+    try {
+      CoreKeys.serverSettings(config);
+    } catch (IllegalArgumentException e) {
+      problems.add("milter, non-smtpd-milter: " + e.getMessage());
+    }
+    if (config.get(SrsKeys.HASH_MINIMUM) > config.get(SrsKeys.HASH_LENGTH)) {
+      problems.add("hash-minimum: " + config.get(SrsKeys.HASH_MINIMUM) + " is more than hash-length "
+          + config.get(SrsKeys.HASH_LENGTH) + "; addresses we write would not verify");
+    }
+    return problems;
+  }
+
+  /**
    * The production assembly. The guard runs first (a refusal ends the chain before anything is rewritten), the
    * audit tags last (they record what the others decided).
    */

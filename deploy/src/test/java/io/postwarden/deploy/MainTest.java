@@ -48,6 +48,18 @@ class MainTest {
   }
 
   @Test
+  void configCheckFindsWhatOnlyStartUpWouldRefuse(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("p.conf");
+    Files.writeString(file, "milter = inet:127.0.0.1:8895\nnon-smtpd-milter = inet:127.0.0.1:8895\n"
+        + "hash-length = 4\nhash-minimum = 6\n");
+    Result result = run("config", "check", file.toString());
+    assertEquals(Main.EXIT_CONFIG, result.status());
+    assertTrue(result.err().contains(file + ": milter, non-smtpd-milter: each milter endpoint may be listed once"),
+        result.err());
+    assertTrue(result.err().contains(file + ": hash-minimum: 6 is more than hash-length 4"), result.err());
+  }
+
+  @Test
   void runRefusesABadConfigWithExitStatus78(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("bad.conf");
     Files.writeString(file, "milter = { \"tcp:1.2.3.4\" }\n");

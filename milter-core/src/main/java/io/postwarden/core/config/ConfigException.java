@@ -29,6 +29,11 @@ public final class ConfigException extends Exception {
     return new ConfigException(file, sorted, null);
   }
 
+  /** Problems of the file as a whole, such as rules spanning several keys; each description names its keys. */
+  public static ConfigException ofWholeFile(String file, List<String> descriptions) {
+    return of(file, descriptions.stream().map(text -> new ConfigProblem(0, null, text)).toList());
+  }
+
   static ConfigException unreadable(String file, String reason, Throwable cause) {
     return new ConfigException(file, List.of(new ConfigProblem(0, null, reason)), cause);
   }
