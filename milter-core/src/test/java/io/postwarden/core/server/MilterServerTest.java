@@ -269,6 +269,21 @@ class MilterServerTest {
   }
 
   @Test
+  void nothingIsPrintedToStandardOutput() throws Exception {
+    // jmilter's util.Log prints DEBUG/INFO to System.out unless redirected; stdout may carry the audit log
+    java.io.PrintStream original = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(captured, true));
+    try (RunningServer server = new RunningServer(); MtaEmulator mta = MtaEmulator.connect(server.address())) {
+      passThrough(mta);
+      mta.quit();
+    } finally {
+      System.setOut(original);
+    }
+    assertEquals("", captured.toString());
+  }
+
+  @Test
   void ioThreadsAreDaemons() throws Exception {
     try (RunningServer server = new RunningServer(); MtaEmulator mta = MtaEmulator.connect(server.address())) {
       passThrough(mta);
