@@ -1,19 +1,14 @@
 package io.postwarden.deploy.doctor;
 
+import io.postwarden.srs.routing.PostfixCommands;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What doctor needs from Postfix: main.cf parameters as {@code postconf -c DIR -x} prints them ($names expanded),
@@ -23,8 +18,6 @@ record PostfixSettings(Path directory, Map<String, String> values, Set<String> c
 
   static final List<String> NAMES = List.of("smtpd_milters", "non_smtpd_milters", "milter_default_action",
       "milter_protocol", "milter_command_timeout", "milter_content_timeout", "myhostname", "queue_directory");
-
-  private static final long TIMEOUT_SECONDS = 10;
 
   String get(String name) {
     String value = values.get(name);
@@ -62,12 +55,11 @@ record PostfixSettings(Path directory, Map<String, String> values, Set<String> c
 
   /** @throws IOException with a message fit for a finding when postconf is missing or refuses the directory */
   static PostfixSettings read(Path directory) throws IOException {
-    String postconf = postconf().orElseThrow(() -> new IOException(
-        "postconf is not installed (looked in PATH and /usr/sbin): is Postfix installed?"));
-    List<String> parameters = new ArrayList<>(List.of(postconf, "-c", directory.toString(), "-x"));
-    parameters.addAll(NAMES);
+    PostfixCommands postfix = new PostfixCommands(directory);
+    List<String> arguments = new ArrayList<>(List.of("-x"));
+    arguments.addAll(NAMES);
     Map<String, String> values = new LinkedHashMap<>();
-    for (String line : run(parameters).split("\n")) {
+    for (String line : postfix.postconf(arguments.toArray(String[]::new)).split("\n")) {
       int equals = line.indexOf(" =");
       if (equals > 0) {
         values.put(line.substring(0, equals), line.substring(equals + 2).strip());
@@ -80,52 +72,12 @@ record PostfixSettings(Path directory, Map<String, String> values, Set<String> c
     }
     // service type private unpriv chroot wakeup maxproc command [args]; "-" is chroot's default, n since 3.0
     Set<String> chrooted = new HashSet<>();
-    for (String line : run(List.of(postconf, "-c", directory.toString(), "-M")).split("\n")) {
+    for (String line : postfix.postconf("-M").split("\n")) {
       String[] fields = line.trim().split("\\s+");
       if (fields.length >= 8 && fields[4].equals("y")) {
         chrooted.add(fields[7]);
       }
     }
     return new PostfixSettings(directory, values, chrooted);
-  }
-
-  private static String run(List<String> command) throws IOException {
-    Process process = new ProcessBuilder(command).start();
-    process.getOutputStream().close();
-    CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
-    String output = drain(process.getInputStream());
-    try {
-      if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IOException("postconf did not finish within " + TIMEOUT_SECONDS + "s");
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while running postconf", e);
-    }
-    if (process.exitValue() != 0) {
-      throw new IOException(errors.join().strip().replace('\n', ' '));
-    }
-    return output;
-  }
-
-  private static Optional<String> postconf() {
-    List<String> directories = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
-    directories.add("/usr/sbin");
-    for (String directory : directories) {
-      if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, "postconf"))) {
-        return Optional.of(Path.of(directory, "postconf").toString());
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static String drain(InputStream in) {
-    try (in) {
-      return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-    } catch (IOException e) {
-      return "";
-    }
   }
 }
