@@ -65,7 +65,8 @@ class ClientIdentifierTest {
   final CountingLookup lookup = new CountingLookup();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final LocalAddresses localAddresses =
-      new LocalAddresses(() -> Set.of(OWN_ADDRESS), Duration.ofSeconds(5), Clock.systemUTC());
+      new LocalAddresses(() -> Set.of(OWN_ADDRESS), Duration.ofSeconds(5),
+          Clock.fixed(java.time.Instant.parse("2026-11-25T10:00:00Z"), java.time.ZoneOffset.UTC));
   final ClientIdentifier identifier =
       new ClientIdentifier(localAddresses, Optional.of(lookup), Optional.empty(), new IdentityMetrics(registry));
 

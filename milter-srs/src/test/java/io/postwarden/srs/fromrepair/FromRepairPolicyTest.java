@@ -22,9 +22,11 @@ import org.junit.jupiter.api.Test;
 
 class FromRepairPolicyTest {
 
+  /** Every codec of this test signs and verifies on this one day, whatever today's date is. */
+  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
+
   private final SrsCodec codec = new SrsCodec(SrsConfig.defaults(SrsSecrets.of(List.of(
-      "ours".getBytes(StandardCharsets.US_ASCII)))), Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"),
-      ZoneOffset.UTC));
+      "ours".getBytes(StandardCharsets.US_ASCII)))), CLOCK);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final FromRepairPolicy policy = new FromRepairPolicy(() -> codec, "", registry);
 
@@ -76,7 +78,7 @@ class FromRepairPolicyTest {
     assertEquals(Decision.CONTINUE, policy.onEndOfMessage(TestTransaction.from("x@y").header("From", "Ann <ann@b>")));
     assertEquals(Decision.CONTINUE, policy.onEndOfMessage(TestTransaction.from("x@y").header("From", foreign)));
     SrsCodec classic = new SrsCodec(SrsConfig.defaults(SrsSecrets.of(List.of(
-        "ours".getBytes(StandardCharsets.US_ASCII)))).withAlphabet(HashAlphabet.BASE64), Clock.systemUTC());
+        "ours".getBytes(StandardCharsets.US_ASCII)))).withAlphabet(HashAlphabet.BASE64), CLOCK);
     String classicAddress = ((ForwardResult.Rewritten) classic.forward("a@b.example", "s.example")).address();
     assertEquals(List.of(new ChangeHeader("From", 1, "a@b.example")),
         repairs(TestTransaction.from("x@y").header("From", classicAddress)), "either hash alphabet verifies");

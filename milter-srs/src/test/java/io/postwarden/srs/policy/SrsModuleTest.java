@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SrsModuleTest {
 
+  private static final Clock FIXED = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
+
   @TempDir
   Path dir;
 
@@ -38,22 +40,22 @@ class SrsModuleTest {
   @Test
   void createsASecretFileOnceWithOwnerOnlyAccess() throws Exception {
     Path secret = dir.resolve("state/srs.secret");
-    policy(config(""), Clock.systemUTC());
+    policy(config(""), FIXED);
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)));
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret.getParent())));
     String first = Files.readString(secret);
     assertTrue(first.matches("[A-Za-z0-9+/]{32}\n"), first);
-    policy(config("srs-domain = srs.test.example\n"), Clock.systemUTC());
+    policy(config("srs-domain = srs.test.example\n"), FIXED);
     assertEquals(first, Files.readString(secret), "an existing secret is never replaced");
   }
 
   @Test
   void srsIsOffWithoutADomainButFromRepairStillRuns() throws Exception {
-    assertTrue(policy(config(""), Clock.systemUTC()).isEmpty());
+    assertTrue(policy(config(""), FIXED).isEmpty());
     assertEquals(java.util.List.of("from-repair"), SrsModule.policies(config(""), new SimpleMeterRegistry(),
-        Clock.systemUTC()).stream().map(Policy::name).toList());
+        FIXED).stream().map(Policy::name).toList());
     assertEquals(java.util.List.of("srs"), SrsModule.policies(config("srs-domain = s.example\nfrom-repair = no\n"),
-        new SimpleMeterRegistry(), Clock.systemUTC()).stream().map(Policy::name).toList());
+        new SimpleMeterRegistry(), FIXED).stream().map(Policy::name).toList());
     assertEquals(Optional.of("example.com"),
         SrsModule.srsDomain(config("domains = { \".example.com\", \"example.org\" }\n")));
   }
