@@ -72,11 +72,12 @@ class MainTest {
   void srsForwardAndReverseUseTheConfiguredSecrets(@TempDir Path dir) throws Exception {
     Path secret = Files.writeString(dir.resolve("srs.secret"), "tops3cr3t\n");
     Path config = Files.writeString(dir.resolve("p.conf"),
-        "srs-domain = example.com\nsecrets-file = \"" + secret + "\"\nhash-alphabet = base64\n");
+        "srs-domain = example.com\nsecrets-file = \"" + secret + "\"\nhash-alphabet = base64\n"
+            + "hash-minimum = 4\n"); // the notes' vectors carry PostSRSd's 4 hash characters
     Result forward = run("srs", "forward", "-c", config.toString(), "test@otherdomain.com");
     assertEquals(0, forward.status(), forward.err());
     String address = forward.out().trim();
-    assertTrue(address.matches("SRS0=[A-Za-z0-9+/]{4}=[A-Z2-7]{2}=otherdomain.com=test@example.com"), address);
+    assertTrue(address.matches("SRS0=[A-Za-z0-9+/]{8}=[A-Z2-7]{2}=otherdomain.com=test@example.com"), address);
 
     Result reverse = run("srs", "reverse", "-c", config.toString(), address.toLowerCase(java.util.Locale.ROOT));
     assertEquals(0, reverse.status(), reverse.err());

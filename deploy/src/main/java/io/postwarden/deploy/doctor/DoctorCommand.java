@@ -107,6 +107,7 @@ public final class DoctorCommand implements Callable<Integer> {
   private List<Check> checks(Config settings) {
     List<Check> checks = new ArrayList<>();
     checks.add(new SecretsFileCheck(settings.get(SrsKeys.SECRETS_FILE)));
+    checks.add(new SrsHashCheck(settings.get(SrsKeys.HASH_LENGTH), settings.get(SrsKeys.HASH_MINIMUM)));
     List<String> milter = settings.get(CoreKeys.MILTER);
     List<String> nonSmtpd = settings.get(CoreKeys.NON_SMTPD_MILTER);
     milter.forEach(endpoint -> checks.add(

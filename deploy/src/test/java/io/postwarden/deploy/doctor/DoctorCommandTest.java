@@ -150,7 +150,7 @@ class DoctorCommandTest {
     assertTrue(report.has("OK", "dns", "MX mx.test.example (preference 10) -> 127.0.0.1 is this server"),
         report.toString());
     assertTrue(report.has("OK", "dns", "by ip4:127.0.0.1"), report.toString());
-    assertEquals("doctor: 11 OK, 0 WARN, 0 FAIL", report.lines().get(report.lines().size() - 1));
+    assertEquals("doctor: 12 OK, 0 WARN, 0 FAIL", report.lines().get(report.lines().size() - 1));
   }
 
   @Test
@@ -284,6 +284,20 @@ class DoctorCommandTest {
     Report report = doctor();
     assertEquals(0, report.status(), report.toString());
     assertTrue(report.has("WARN", "dns", "SRS domain nospf.test.example has no SPF record"), report.toString());
+  }
+
+  @Test
+  void shortSrsHashesWarnWithTheMigrationWindow() throws Exception {
+    writeConfig("hash-length = 8\nhash-minimum = 4\n");
+    Report report = doctor("--skip-dns");
+    assertEquals(0, report.status(), report.toString());
+    assertTrue(report.has("WARN", "srs", "hash-minimum = 4: a bounce address with 4 hash characters verifies, "
+        + "and about one guess in 2,085,136 is right"), report.toString());
+    assertTrue(report.has("WARN", "srs", "then set hash-minimum = 8"), report.toString());
+    assertFalse(report.has("WARN", "srs", "hash-length"), report.toString());
+
+    writeConfig("");
+    assertTrue(doctor("--skip-dns").has("OK", "srs", "SRS hashes: 8 characters written, at least 8 required"));
   }
 
   @Test

@@ -68,14 +68,43 @@ class PostfixSnippetsTest {
     String recipients = "regexp:" + dir.resolve("srs_recipients");
     assertEquals("REJECT 5.1.1 Not an SRS address", lookup("postmaster@srs.example.com", recipients));
     assertEquals("REJECT 5.1.1 Not an SRS address", lookup("SRSX=abcd=AB=x.example=ann@srs.example.com", recipients));
+    for (String refused : List.of("postmaster@mx.srs.example.com", "postmaster@SRS.example.com.",
+        "x.srs0=abcd=AB=x.example=ann@srs.example.com")) {
+      assertEquals("REJECT 5.1.1 Not an SRS address", lookup(refused, recipients), refused);
+    }
     for (String passes : List.of("SRS0=HHHH=TT=orig.example=ann@srs.example.com",
         "srs0+hhhh=tt=orig.example=ann@SRS.EXAMPLE.COM", "SRS1-HHHH=orig.example==HHHH=TT=a.example=b@srs.example.com",
-        "postmaster@other.example")) {
+        "SRS0=HHHH=TT=orig.example=ann@mx.srs.example.com", "postmaster@other.example",
+        "postmaster@srs.example.com.evil.example", "postmaster@notsrs.example.com")) {
       assertNull(lookup(passes, recipients), passes + " must reach the milter");
     }
-    assertEquals("error:5.1.1 SRS address was not rewritten; check srs-domain in postwarden.conf",
-        lookup("srs.example.com", "hash:" + dir.resolve("srs_transport")));
+    // trivial-rewrite looks mx.srs.example.com up as .srs.example.com (transport_maps is not in
+    // parent_domain_matches_subdomains); postmap -q only does exact keys
+    for (String domain : List.of("srs.example.com", ".srs.example.com")) {
+      assertEquals("error:5.1.1 SRS address was not rewritten; check srs-domain in postwarden.conf",
+          lookup(domain, "hash:" + dir.resolve("srs_transport")), domain);
+    }
     assertClean();
+  }
+
+  /** An unanchored regexp matches inside longer addresses: postmaster@srs.example.com.evil.example, x.srs0=... */
+  @Test
+  void everyShippedRegexpPatternIsAnchoredAtBothEnds() throws IOException {
+    Pattern patternLine = Pattern.compile("^(?:if\\s+|!)?/(.*)/([a-zA-Z]*)(?:\\s.*)?$");
+    int patterns = 0;
+    try (var files = Files.list(SNIPPETS)) {
+      for (Path file : files.toList()) {
+        for (String line : Files.readAllLines(file)) {
+          Matcher m = patternLine.matcher(line.strip());
+          if (!line.startsWith("#") && m.matches()) {
+            patterns++;
+            assertTrue(m.group(1).startsWith("^") && m.group(1).endsWith("$"), file.getFileName() + ": " + line);
+            assertFalse(m.group(2).contains("i"), file.getFileName() + ": the i flag makes matching case-sensitive");
+          }
+        }
+      }
+    }
+    assertTrue(patterns >= 2, "found the SRS patterns");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.postwarden.it.srs;
 
 import static io.postwarden.it.srs.FromHeaders.assertOneFromWithoutSrs;
+import static io.postwarden.it.srs.FromHeaders.assertWellFormedHeaders;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.postwarden.it.harness.MailStack;
@@ -56,5 +57,49 @@ abstract class FromRepairScenarios {
         .to("someone@far.example").data("From: Ann <ann@outside.example>\r\nSubject: own\r\n\r\nhi\r\n").send();
     assertTrue(result.accepted(), result::toString);
     assertEquals("Ann <ann@outside.example>", assertOneFromWithoutSrs(delivered()));
+  }
+
+  /** An SRS address our secrets verify, as this setup hands them out: the return path of a forwarded message. */
+  private String srsAddressFor(String original) {
+    assertTrue(stack().smtp().from(original).to("someone@far.example").data("Subject: mint\r\n\r\nx\r\n").send()
+        .accepted());
+    String srs = delivered().mailFrom();
+    stack().sink().clear();
+    return srs;
+  }
+
+  @Test
+  void foldedSrsFromIsDecodedAndStaysWellFormed() {
+    String srs = srsAddressFor("ann@outside.example");
+    SmtpResult result = stack().smtp().localAddress("127.0.0.2").from("ann@outside.example")
+        .to("someone@far.example").data("From: \"Ann Example\"\r\n\t<" + srs + ">\r\nSubject: folded\r\n\r\nhi\r\n")
+        .send();
+    assertTrue(result.accepted(), result::toString);
+    ReceivedMessage message = delivered();
+    assertEquals("\"Ann Example\"\t<ann@outside.example>", assertOneFromWithoutSrs(message));
+    assertWellFormedHeaders(message);
+  }
+
+  @Test
+  void foldedSrsFromFromAScriptWritingCrlfIsDecodedAndStaysWellFormed() {
+    // PHP's mail() hands sendmail(1) CRLF line ends
+    String srs = srsAddressFor("ann@outside.example");
+    assertTrue(stack().sendmail().from("apache@site.example").to("someone@far.example").message(
+        ("From: \"Ann Example\"\r\n <" + srs + ">\r\nSubject: folded\r\n\r\nhi\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII)).send().ok());
+    ReceivedMessage message = delivered();
+    assertEquals("\"Ann Example\" <ann@outside.example>", assertOneFromWithoutSrs(message));
+    assertWellFormedHeaders(message);
+  }
+
+  @Test
+  void anSrsSenderWeCannotVerifyIsNotShownInAnAddedFrom() {
+    // forged, expired, or another forwarder's: nothing vouches for what it encodes
+    SmtpResult result = stack().smtp().localAddress("127.0.0.2")
+        .from("SRS0=ZZZZ=TT=outside.example=ann@forwarder.example").to("someone@far.example").data(NO_FROM).send();
+    assertTrue(result.accepted(), result::toString);
+    ReceivedMessage message = stack().sink().awaitMessage(WAIT);
+    assertEquals("undisclosed-sender:;", assertOneFromWithoutSrs(message));
+    assertWellFormedHeaders(message);
   }
 }

@@ -24,7 +24,9 @@ class FromRepairWithPostSrsdTest extends FromRepairScenarios {
   @RegisterExtension
   @Order(2)
   static final RunningPostwarden postwarden = new RunningPostwarden(
-      "guard = no\nsecrets-file = \"" + secrets + "\"\npostfix-config-dir = \"\"\n", Modules::policies);
+      // hash-minimum = 4: PostSRSd still writes (and cleanup copies into From:) 4-character hashes
+      "guard = no\nsecrets-file = \"" + secrets + "\"\nhash-minimum = 4\npostfix-config-dir = \"\"\n",
+      Modules::policies);
 
   @RegisterExtension
   @Order(1)

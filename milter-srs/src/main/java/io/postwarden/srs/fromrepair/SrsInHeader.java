@@ -1,5 +1,6 @@
 package io.postwarden.srs.fromrepair;
 
+import io.postwarden.srs.codec.ReverseFailure;
 import io.postwarden.srs.codec.ReverseResult;
 import io.postwarden.srs.codec.SrsCodec;
 import java.util.regex.Matcher;
@@ -15,7 +16,29 @@ final class SrsInHeader {
   private static final Pattern SRS_ADDRESS =
       Pattern.compile("(?i)SRS[01][=+-][^\\s<>()\",;:@\\[\\]]+@[A-Za-z0-9.-]+");
 
+  private static final Pattern LINE_END = Pattern.compile("\r\n?|\n");
+  private static final Pattern FOLD = Pattern.compile("[\r\n]+[ \t]*");
+
   private SrsInHeader() {}
+
+  /**
+   * Folded lines joined by a bare LF, as Postfix hands header values to milters and stores them: a CRLF passed back
+   * would reach the queue file as a CR inside the line.
+   */
+  static String withPostfixLineEnds(String value) {
+    return LINE_END.matcher(value).replaceAll("\n");
+  }
+
+  /** The value on one line, for the log. */
+  static String unfolded(String value) {
+    return FOLD.matcher(value.trim()).replaceAll(" ");
+  }
+
+  /** Whether the address is tagged SRS0/SRS1, verifiable or not. */
+  static boolean isSrs(String address, SrsCodec codec) {
+    return !(codec.reverse(address) instanceof ReverseResult.Rejected rejected
+        && rejected.reason() == ReverseFailure.NOT_SRS);
+  }
 
   /** The value with each verifiable SRS address decoded; the same string when there is none. */
   static String decoded(String value, SrsCodec codec) {

@@ -5,6 +5,7 @@ import io.postwarden.core.config.ConfigSchema;
 import io.postwarden.srs.codec.HashAlphabet;
 import io.postwarden.srs.codec.SrsSeparator;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -29,11 +30,12 @@ public final class SrsKeys {
   public static final ConfigKey<SrsSeparator> SEPARATOR = ConfigKey.of("separator", SrsSeparator.EQUALS,
       SrsKeys::separator, "Character after SRS0/SRS1 in addresses we write: =, + or -. All three are read.");
 
-  public static final ConfigKey<Integer> HASH_LENGTH = ConfigKey.integer("hash-length", 4, 1, 27,
-      "Hash characters in addresses we write.");
+  public static final ConfigKey<Integer> HASH_LENGTH = ConfigKey.integer("hash-length", 8, 1, 27,
+      "Hash characters in addresses we write. PostSRSd writes 4, which falls to guessing (ADR 0012).");
 
-  public static final ConfigKey<Integer> HASH_MINIMUM = ConfigKey.integer("hash-minimum", 4, 1, 27,
-      "Fewest hash characters accepted in a bounce address; at most hash-length.");
+  public static final ConfigKey<Integer> HASH_MINIMUM = ConfigKey.integer("hash-minimum", 8, 1, 27,
+      "Fewest hash characters accepted in a bounce address; at most hash-length. Coming from PostSRSd: 4 for "
+          + "21 days after switching, so its outstanding addresses still reverse, then 8.");
 
   public static final ConfigKey<HashAlphabet> HASH_ALPHABET = ConfigKey.of("hash-alphabet", HashAlphabet.BASE64URL,
       SrsKeys::alphabet, "base64url (PostSRSd >= 2.2.6: no / or + in local parts, which some receivers refuse) or "
@@ -45,6 +47,25 @@ public final class SrsKeys {
 
   public static final ConfigKey<Boolean> REWRITE_AUTHENTICATED = ConfigKey.bool("rewrite-authenticated", true,
       "Rewrite a foreign sender address used by a SASL-authenticated client (its SPF would fail otherwise).");
+
+  public static final ConfigKey<Boolean> NULL_SENDER_ONLY = ConfigKey.bool("srs-null-sender-only", true,
+      "Our SRS addresses accept only the null sender (bounces, RFC 3834 auto-replies); other senders get 550 5.7.1. "
+          + "false: any sender, as PostSRSd; anyone holding one of our SRS addresses can then relay mail through us "
+          + "to its original sender (ADR 0011).");
+
+  public static final ConfigKey<Integer> THROTTLE_AFTER = ConfigKey.integer("srs-throttle-after", 5, 0, 1000,
+      "Invalid SRS recipients one client (IPv4 address, IPv6 /64) may present within srs-throttle-window before all "
+          + "its SRS recipients, valid or not, get 451 4.7.1 for srs-throttle-time. 0: off (the RCPT reply then tells "
+          + "a guessed hash from a wrong one).");
+
+  public static final ConfigKey<Duration> THROTTLE_WINDOW = ConfigKey.duration("srs-throttle-window",
+      Duration.ofMinutes(10), "How far back srs-throttle-after counts invalid SRS recipients.");
+
+  public static final ConfigKey<Duration> THROTTLE_TIME = ConfigKey.duration("srs-throttle-time",
+      Duration.ofMinutes(15), "How long a throttled client's SRS recipients are deferred; real bounces retry after.");
+
+  public static final ConfigKey<Integer> THROTTLE_CLIENTS = ConfigKey.integer("srs-throttle-clients", 10_000, 1,
+      10_000_000, "Most clients the throttle remembers; the least recently seen is forgotten first.");
 
   public static final ConfigKey<String> POSTFIX_CONFIG_DIR = ConfigKey.string("postfix-config-dir",
       "/etc/postfix", "Postfix configuration whose aliases and domains tell where a recipient's mail goes. "
@@ -59,7 +80,7 @@ public final class SrsKeys {
 
   public static final ConfigSchema SCHEMA = ConfigSchema.of(SRS_DOMAIN, DOMAINS, DOMAINS_FILE, SECRETS_FILE,
       SEPARATOR, HASH_LENGTH, HASH_MINIMUM, HASH_ALPHABET, ALWAYS_REWRITE, REWRITE_AUTHENTICATED,
-      POSTFIX_CONFIG_DIR, FROM_REPAIR, NULL_SENDER_FROM);
+      NULL_SENDER_ONLY, THROTTLE_AFTER, THROTTLE_WINDOW, THROTTLE_TIME, THROTTLE_CLIENTS, POSTFIX_CONFIG_DIR, FROM_REPAIR, NULL_SENDER_FROM);
 
   private SrsKeys() {}
 

@@ -82,8 +82,11 @@ public final class SrsModule {
     if (srsDomain.isPresent()) {
       Supplier<OurDomains> domains = ourDomains(config, srsDomain.get(), clock);
       SrsPolicy.Settings settings = new SrsPolicy.Settings(srsDomain.get(), config.get(SrsKeys.ALWAYS_REWRITE),
-          config.get(SrsKeys.REWRITE_AUTHENTICATED));
-      policies.add(new SrsPolicy(settings, codec::current, domains, routing(config, domains),
+          config.get(SrsKeys.REWRITE_AUTHENTICATED), config.get(SrsKeys.NULL_SENDER_ONLY));
+      GuessThrottle throttle = new GuessThrottle(new GuessThrottle.Settings(config.get(SrsKeys.THROTTLE_AFTER),
+          config.get(SrsKeys.THROTTLE_WINDOW), config.get(SrsKeys.THROTTLE_TIME),
+          config.get(SrsKeys.THROTTLE_CLIENTS)), clock);
+      policies.add(new SrsPolicy(settings, codec::current, domains, routing(config, domains), throttle,
           new SrsMetrics(registry)));
     } else {
       LOG.log(Level.INFO, "SRS rewriting is off: set srs-domain (or domains) to turn it on");

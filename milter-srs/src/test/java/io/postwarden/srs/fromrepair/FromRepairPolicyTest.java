@@ -108,4 +108,31 @@ class FromRepairPolicyTest {
     assertEquals(List.of(new AddHeader("From", "Mail Delivery System <postmaster@test.example>")),
         configured.onEndOfMessage(TestTransaction.from("")).modifications());
   }
+
+  @Test
+  void anSrsSenderWeCannotVerifyNeverShowsInAnAddedFrom() {
+    String genuine = srs("ann@outside.example", "srs.example");
+    String forged = genuine.replaceFirst("SRS0=....", "SRS0=AAAA");
+    SrsCodec later = new SrsCodec(SrsConfig.defaults(SrsSecrets.of(List.of(
+        "ours".getBytes(StandardCharsets.US_ASCII)))), Clock.offset(CLOCK, java.time.Duration.ofDays(30)));
+    FromRepairPolicy thirtyDaysOn = new FromRepairPolicy(() -> later, "", registry);
+    String foreignInOurSrs1 = srs("SRS0=abcd=2W=outside.example=ann@forwarder.example", "srs.example");
+    for (TestTransaction tx : List.of(TestTransaction.from(forged),
+        TestTransaction.from("SRS0=abcd=2W=outside.example=ann@forwarder.example"),
+        TestTransaction.from(foreignInOurSrs1))) {
+      assertEquals(List.of(new AddHeader("From", "undisclosed-sender:;")), repairs(tx), tx.sender());
+    }
+    assertEquals(List.of(new AddHeader("From", "undisclosed-sender:;")),
+        thirtyDaysOn.onEndOfMessage(TestTransaction.from(genuine)).modifications(), "expired");
+  }
+
+  @Test
+  void aFoldedFromKeepsItsFoldingWithPostfixLineEnds() {
+    String srs = srs("ann@outside.example", "srs.example");
+    assertEquals(List.of(new ChangeHeader("From", 1, "\"Ann Example\"\n\t<ann@outside.example>")),
+        repairs(TestTransaction.from("x@y").header("From", "\"Ann Example\"\n\t<" + srs + ">")));
+    assertEquals(List.of(new ChangeHeader("From", 1, "\"Ann Example\"\n <ann@outside.example>")),
+        repairs(TestTransaction.from("x@y").header("From", "\"Ann Example\"\r\n <" + srs + ">")),
+        "a CR would end up inside the line");
+  }
 }

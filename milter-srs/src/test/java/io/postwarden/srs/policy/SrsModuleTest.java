@@ -81,31 +81,4 @@ class SrsModuleTest {
     Path file = Files.writeString(dir.resolve("d"), "a.example\n\n  # comment\n.b.example # sub\n");
     assertEquals(java.util.List.of("a.example", ".b.example"), SrsModule.domainsFile(file));
   }
-
-  static final class MutableClock extends Clock {
-    private Instant now;
-
-    MutableClock(Instant start) {
-      now = start;
-    }
-
-    void advanceSeconds(long seconds) {
-      now = now.plusSeconds(seconds);
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 }

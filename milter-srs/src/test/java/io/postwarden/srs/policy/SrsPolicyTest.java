@@ -38,10 +38,18 @@ class SrsPolicyTest {
     return new SrsCodec(SrsConfig.defaults(secrets), Clock.fixed(instant, ZoneOffset.UTC));
   }
 
-  private SrsPolicy policy(boolean alwaysRewrite, boolean rewriteAuthenticated) {
+  private final MutableClock clock = new MutableClock(NOW);
+  private final GuessThrottle throttle = new GuessThrottle(
+      new GuessThrottle.Settings(3, Duration.ofMinutes(10), Duration.ofMinutes(15), 100), clock);
+
+  private SrsPolicy policy(boolean alwaysRewrite, boolean rewriteAuthenticated, boolean nullSenderOnly) {
     OurDomains ours = new OurDomains(List.of("test.example", ".hosted.example", SRS_DOMAIN));
-    return new SrsPolicy(new SrsPolicy.Settings(SRS_DOMAIN, alwaysRewrite, rewriteAuthenticated), () -> codec,
-        () -> ours, new DomainRouting(() -> ours), new SrsMetrics(registry));
+    return new SrsPolicy(new SrsPolicy.Settings(SRS_DOMAIN, alwaysRewrite, rewriteAuthenticated, nullSenderOnly),
+        () -> codec, () -> ours, new DomainRouting(() -> ours), throttle, new SrsMetrics(registry));
+  }
+
+  private SrsPolicy policy(boolean alwaysRewrite, boolean rewriteAuthenticated) {
+    return policy(alwaysRewrite, rewriteAuthenticated, true);
   }
 
   private SrsPolicy policy() {
@@ -51,6 +59,14 @@ class SrsPolicyTest {
   private double count(String meter, String result) {
     var counter = registry.find(meter).tag("result", result).counter();
     return counter == null ? 0 : counter.count();
+  }
+
+  private double refusals(String reason) {
+    return registry.get("postwarden.srs.refusals").tag("reason", reason).counter().count();
+  }
+
+  private static Recipient rcpt(String address) {
+    return new Recipient(address, List.of());
   }
 
   private String srs0(String original) {
@@ -162,5 +178,81 @@ class SrsPolicyTest {
     assertEquals(Decision.CONTINUE,
         policy().onRecipient(TestTransaction.from(""), new Recipient(postmaster, List.of())));
     assertEquals(Decision.CONTINUE, policy().onEndOfMessage(TestTransaction.from("").to(theirs, postmaster)));
+  }
+
+  @Test
+  void onlyTheNullSenderMayWriteToOurSrsAddresses() {
+    String genuine = srs0("ann@outside.example");
+    String forged = genuine.replaceFirst("SRS0=....", "SRS0=AAAA");
+    TestTransaction spam = TestTransaction.from("spammer@botnet.example");
+    for (String address : List.of(genuine, forged)) {
+      Decision refused = policy().onRecipient(spam, rcpt(address));
+      assertEquals(Verdict.REJECT, refused.verdict(), address);
+      assertEquals("5.7.1", refused.reply().enhancedStatus(), "the same reply for valid and forged: no oracle");
+    }
+    assertEquals(2, refusals("non_null_sender"));
+    assertEquals(Decision.CONTINUE, policy().onRecipient(TestTransaction.from(""), rcpt(genuine)));
+    assertEquals(Decision.CONTINUE, policy(false, true, false).onRecipient(spam, rcpt(genuine)),
+        "srs-null-sender-only = false restores PostSRSd's accept-all");
+    assertEquals(Decision.CONTINUE, policy().onRecipient(spam, rcpt("postmaster@" + SRS_DOMAIN)));
+  }
+
+  @Test
+  void forgedAddressesInFormsPostfixNormalisesAreRefused() {
+    String forged = srs0("ann@outside.example").replaceFirst("SRS0=....", "SRS0=AAAA");
+    String local = forged.substring(0, forged.indexOf('@'));
+    List<String> forms = List.of(forged + ".", "\"" + local + "\"@" + SRS_DOMAIN, "@a.example,@b.example:" + forged,
+        forged + " (comment)", local + "(comment)@" + SRS_DOMAIN, local + "@sub." + SRS_DOMAIN.toUpperCase());
+    for (int i = 0; i < forms.size(); i++) {
+      TestTransaction bounce = TestTransaction.from("").client("192.0.2." + (i + 1), 25);
+      assertEquals(Verdict.REJECT, policy().onRecipient(bounce, rcpt(forms.get(i))).verdict(), forms.get(i));
+    }
+  }
+
+  @Test
+  void validBouncesInFormsPostfixNormalisesAreReversed() {
+    String genuine = srs0("ann@outside.example");
+    String local = genuine.substring(0, genuine.indexOf('@'));
+    for (String form : List.of(genuine + ".", "\"" + local + "\"@" + SRS_DOMAIN, "@a.example:" + genuine)) {
+      TestTransaction bounce = TestTransaction.from("").to(form);
+      assertEquals(Decision.CONTINUE, policy().onRecipient(bounce, rcpt(form)), form);
+      assertEquals(List.<Modification>of(new DeleteRecipient(form), new DeleteRecipient(genuine),
+          new AddRecipient("ann@outside.example")), policy().onEndOfMessage(bounce).modifications(), form);
+    }
+  }
+
+  @Test
+  void whenPostfixReadsTheRecipientDifferentlyTheSrsRecipientIsDeferred() {
+    String forged = srs0("ann@outside.example").replaceFirst("SRS0=....", "SRS0=AAAA");
+    TestTransaction tx = TestTransaction.from("").macro("rcpt_addr", forged.toLowerCase(java.util.Locale.ROOT));
+    Decision deferred = policy().onRecipient(tx, rcpt("someone@elsewhere.example"));
+    assertEquals(Verdict.TEMPFAIL, deferred.verdict());
+    assertEquals(1, refusals("ambiguous"));
+    TestTransaction agreeing = TestTransaction.from("").macro("rcpt_addr", forged.toLowerCase(java.util.Locale.ROOT));
+    assertEquals(Verdict.REJECT, policy().onRecipient(agreeing, rcpt(forged + ".")).verdict(),
+        "case and trailing dot are no disagreement");
+  }
+
+  @Test
+  void aClientGuessingHashesGetsTheSameTemporaryAnswerForValidAndForged() {
+    String genuine = srs0("ann@outside.example");
+    TestTransaction guesser = TestTransaction.from("").client("192.0.2.7", 40000);
+    for (String hash : List.of("AAAA", "BBBB", "CCCC")) {
+      Decision wrong = policy().onRecipient(guesser, rcpt(genuine.replaceFirst("SRS0=....", "SRS0=" + hash)));
+      assertEquals(Verdict.REJECT, wrong.verdict());
+    }
+    Decision right = policy().onRecipient(guesser, rcpt(genuine));
+    assertEquals(Verdict.TEMPFAIL, right.verdict());
+    assertEquals(451, right.reply().code());
+    assertEquals(right, policy().onRecipient(guesser, rcpt(genuine.replaceFirst("SRS0=....", "SRS0=DDDD"))));
+    assertEquals(2, refusals("throttled"));
+    assertEquals(3, refusals("bad_hash"));
+
+    TestTransaction sameV4Elsewhere = TestTransaction.from("").client("192.0.2.8", 40000);
+    assertEquals(Decision.CONTINUE, policy().onRecipient(sameV4Elsewhere, rcpt(genuine)));
+    assertEquals(Decision.CONTINUE, policy().onRecipient(guesser, rcpt("plain@" + SRS_DOMAIN)));
+
+    clock.advanceSeconds(15 * 60);
+    assertEquals(Decision.CONTINUE, policy().onRecipient(guesser, rcpt(genuine)), "the lockout ends");
   }
 }
