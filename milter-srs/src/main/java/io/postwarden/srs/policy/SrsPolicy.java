@@ -35,8 +35,9 @@ public final class SrsPolicy implements Policy {
 
   private static final System.Logger LOG = System.getLogger("postwarden.srs");
 
-  /** What a forward decision needs besides the transaction. */
   /**
+   * What a decision needs besides the transaction.
+   *
    * @param nullSenderOnly our SRS addresses accept only the null sender (bounces, RFC 3834 auto-replies)
    */
   public record Settings(String srsDomain, boolean alwaysRewrite, boolean rewriteAuthenticated,
