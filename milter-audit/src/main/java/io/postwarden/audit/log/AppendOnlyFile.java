@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -13,16 +14,21 @@ import java.util.Optional;
 /**
  * A file appended to one whole line at a time. On a full disk the kernel writes the part of a line that fits and
  * refuses the rest (ENOSPC); that fragment is cut off again, so the file holds only complete lines and the caller
- * can retry the same line later without gluing it to a piece of itself.
+ * can retry the same line later without gluing it to a piece of itself. After a failure the next write waits until
+ * the filesystem reports room for the line, so a disk that stays full does not see a fragment written and cut
+ * (the file shrinking, which log shippers take for a truncation) at every retry.
  */
 final class AppendOnlyFile implements Closeable {
 
   private final FileChannel channel;
   private final Object fileKey;
+  private final FileStore store;
+  private boolean failed;
 
-  private AppendOnlyFile(FileChannel channel, Object fileKey) {
+  private AppendOnlyFile(FileChannel channel, Object fileKey, FileStore store) {
     this.channel = channel;
     this.fileKey = fileKey;
+    this.store = store;
   }
 
   /** Opens {@code path} for appending, creating it. */
@@ -30,7 +36,8 @@ final class AppendOnlyFile implements Closeable {
     FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND);
     try {
-      return new AppendOnlyFile(channel, Files.readAttributes(path, BasicFileAttributes.class).fileKey());
+      return new AppendOnlyFile(channel, Files.readAttributes(path, BasicFileAttributes.class).fileKey(),
+          Files.getFileStore(path));
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -44,6 +51,9 @@ final class AppendOnlyFile implements Closeable {
 
   /** Appends all of {@code line}, or nothing of it and throws. O_APPEND keeps a line whole beside another writer. */
   void append(byte[] line) throws IOException {
+    if (failed && store.getUsableSpace() < line.length) {
+      throw new IOException("still no space left on " + store + ": " + store.getUsableSpace() + " bytes free");
+    }
     long start = channel.size();
     ByteBuffer remaining = ByteBuffer.wrap(line);
     try {
@@ -51,9 +61,11 @@ final class AppendOnlyFile implements Closeable {
         channel.write(remaining);
       }
     } catch (IOException e) {
+      failed = true;
       Optional<String> fragmentStays = cutOff(start, remaining.position());
       throw fragmentStays.isEmpty() ? e : new IOException(e.getMessage() + "; " + fragmentStays.get(), e);
     }
+    failed = false;
   }
 
   /**

@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -238,6 +239,10 @@ class AuditLogTest {
         List<String> whileFull = read(file);
         assertTrue(whileFull.size() < 400, "the disk was not full: " + whileFull.size() + " lines written");
         assertEquals(lines(0, whileFull.size()), whileFull, "only whole records while the disk is full");
+        FileTime modified = Files.getLastModifiedTime(file);
+        await("two more attempts", Duration.ofSeconds(10), () -> log.writeFailures() >= 3);
+        assertEquals(modified, Files.getLastModifiedTime(file), "no fragment written and cut again while full");
+        assertEquals(whileFull, read(file));
 
         Files.delete(filler);
         await("the held records", Duration.ofSeconds(5), () -> hasLines(file, 400));
