@@ -63,6 +63,8 @@ public final class Main {
         return EXIT_CONFIG;
       }
       LogSetup.configure(CoreKeys.logLevel(settings));
+      // before serving: a signal that arrives while starting waits its turn instead of killing the JVM
+      Signals signals = Signals.install();
       Daemon daemon;
       try {
         daemon = Daemon.start(settings, Modules::policies);
@@ -70,7 +72,6 @@ public final class Main {
         err.println("postwarden: cannot start: " + e.getMessage());
         return EXIT_UNAVAILABLE;
       }
-      Signals signals = Signals.install();
       while (signals.next() == Signals.Event.RELOAD) {
         reload(daemon, err);
       }

@@ -24,8 +24,9 @@ public final class Modules {
   }
 
   /**
-   * Rules that span several keys, which a single key's check cannot see (the file's own check has run already):
-   * what start-up would refuse, found without starting. Each problem names its keys.
+   * Rules that a single key's check cannot see (the file's own check has run already): those spanning several keys,
+   * and the secrets file's, by the very code start-up runs. What start-up would refuse, found without starting; each
+   * problem names its keys.
    */
   public static List<String> crossKeyProblems(Config config) {
     List<String> problems = new ArrayList<>();
@@ -38,6 +39,7 @@ public final class Modules {
       problems.add("hash-minimum: " + config.get(SrsKeys.HASH_MINIMUM) + " is more than hash-length "
           + config.get(SrsKeys.HASH_LENGTH) + "; addresses we write would not verify");
     }
+    SrsModule.secretsFileProblem(config).ifPresent(problems::add);
     return problems;
   }
 

@@ -2,12 +2,25 @@ package io.postwarden.deploy;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.postwarden.srs.codec.ForwardResult;
+import io.postwarden.srs.codec.HashAlphabet;
+import io.postwarden.srs.codec.SecretsFile;
+import io.postwarden.srs.codec.SrsCodec;
+import io.postwarden.srs.codec.SrsConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MainTest {
 
@@ -68,9 +81,72 @@ class MainTest {
     assertTrue(result.err().contains(file + ":1: milter:"), result.err());
   }
 
+  /** A configuration that would start, listening on ephemeral ports, with its secrets in {@code secrets}. */
+  private static Path configWithSecrets(Path dir, Path secrets) throws Exception {
+    return Files.writeString(dir.resolve("p.conf"), "milter = { \"inet:127.0.0.1:0\" }\n"
+        + "non-smtpd-milter = { \"inet:127.0.0.1:0\" }\nmetrics-listen = \"127.0.0.1:0\"\n"
+        + "postfix-config-dir = \"\"\nsecrets-file = \"" + secrets + "\"\n");
+  }
+
+  /** A secrets file in each way that lets other users forge SRS addresses, or that holds nothing worth signing with. */
+  private static Path unfitSecrets(Path dir, String flaw) throws Exception {
+    Path file = dir.resolve("srs.secret");
+    switch (flaw) {
+      case "directory" -> {
+        return Files.createDirectory(file);
+      }
+      case "empty" -> Files.createFile(file);
+      case "one byte" -> Files.writeString(file, "x\n");
+      default -> Files.writeString(file, "kT3vXbq0sJ9wYc2LmN8pQr4Z\n");
+    }
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(switch (flaw) {
+      case "readable by every user" -> "rw-r--r--";
+      case "readable by group nogroup" -> "rw-r-----";
+      default -> "rw-------";
+    }));
+    if (flaw.equals("readable by group nogroup")) {
+      Files.getFileAttributeView(file, PosixFileAttributeView.class).setGroup(
+          file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("nogroup"));
+    }
+    return file;
+  }
+
+  @ParameterizedTest(name = "secrets file {0}")
+  @ValueSource(strings = {"readable by every user", "readable by group nogroup", "directory", "empty", "one byte"})
+  void runAndConfigCheckRefuseAnUnfitSecretsFileAlike(String flaw, @TempDir Path dir) throws Exception {
+    Path secrets = unfitSecrets(dir, flaw);
+    Path config = configWithSecrets(dir, secrets);
+
+    Result check = run("config", "check", config.toString());
+    assertEquals(Main.EXIT_CONFIG, check.status(), check.out());
+    String problem = check.err().strip();
+    assertTrue(problem.startsWith(config + ": secrets-file: SRS secrets file " + secrets), problem);
+    assertTrue(problem.contains(switch (flaw) {
+      case "directory" -> "is a directory";
+      case "empty" -> "contains no secret";
+      case "one byte" -> "is 1 byte long, at least 16 are needed";
+      default -> flaw;
+    }), problem);
+
+    // started without SRS (it is off by default), which does not make a readable secret safe
+    Result start = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> run("run", "--config", config.toString()),
+        "run started with the unfit secrets file");
+    assertEquals(Main.EXIT_CONFIG, start.status(), start.err());
+    assertEquals("postwarden: " + problem, start.err().strip(), "run and config check report it alike");
+  }
+
+  @Test
+  void configCheckAcceptsAPrivateSecretsFile(@TempDir Path dir) throws Exception {
+    Path secrets = Files.writeString(dir.resolve("srs.secret"), "kT3vXbq0sJ9wYc2LmN8pQr4Z\n");
+    Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-r-----"));
+    Result check = run("config", "check", configWithSecrets(dir, secrets).toString());
+    assertEquals(0, check.status(), check.err());
+  }
+
   @Test
   void srsForwardAndReverseUseTheConfiguredSecrets(@TempDir Path dir) throws Exception {
-    Path secret = Files.writeString(dir.resolve("srs.secret"), "tops3cr3t\n");
+    Path secret = Files.writeString(dir.resolve("srs.secret"), "tops3cr3t-0f-16-bytes\n");
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
     Path config = Files.writeString(dir.resolve("p.conf"),
         "srs-domain = example.com\nsecrets-file = \"" + secret + "\"\nhash-alphabet = base64\n"
             + "hash-minimum = 4\n"); // the notes' vectors carry PostSRSd's 4 hash characters
@@ -83,8 +159,11 @@ class MainTest {
     assertEquals(0, reverse.status(), reverse.err());
     assertEquals("test@otherdomain.com", reverse.out().trim());
 
-    // the notes' vector: a stamp from 2020 is long expired
-    Result expired = run("srs", "reverse", "-c", config.toString(), "SRS0=te87=T7=otherdomain.com=test@example.com");
+    // signed with these secrets in 2020: long expired
+    SrsCodec in2020 = new SrsCodec(SrsConfig.defaults(SecretsFile.read(secret)).withAlphabet(HashAlphabet.BASE64),
+        Clock.fixed(Instant.parse("2020-06-01T12:00:00Z"), ZoneOffset.UTC));
+    String old = ((ForwardResult.Rewritten) in2020.forward("test@otherdomain.com", "example.com")).address();
+    Result expired = run("srs", "reverse", "-c", config.toString(), old);
     assertEquals(SrsCommands.EXIT_BAD_ADDRESS, expired.status());
     assertTrue(expired.err().contains("days old"), expired.err());
     assertEquals(1, expired.err().trim().lines().count(), "one line");

@@ -60,6 +60,10 @@ public final class AuditModule {
         .description("Audit records lost because the writer could not keep up")
         .register(registry);
     log.reportDropsTo(dropped::increment);
+    Counter writeFailures = Counter.builder("postwarden.audit.write.failures")
+        .description("Audit log writes that failed (full disk, missing directory); the record is kept and retried")
+        .register(registry);
+    log.reportWriteFailuresTo(writeFailures::increment);
     return new AuditModule(config, registry, log);
   }
 

@@ -1,5 +1,6 @@
 package io.postwarden.audit.log;
 
+import io.postwarden.core.logging.RateLimitedLog;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -7,7 +8,6 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -17,12 +17,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One JSON line per decision, written by a background thread so the milter never waits on a disk. A full queue
- * drops the record (counted, logged) instead of blocking mail. A rotated file (logrotate's rename-and-create) is
- * noticed within a second and reopened by name; a SIGHUP reload opens the file anew.
+ * drops the record (counted, logged) instead of blocking mail. A write that fails (full disk, vanished directory)
+ * leaves no part of its record in the file and is retried each second, so every record lands whole and once. A
+ * rotated file (logrotate's rename-and-create) is noticed within a second and reopened by name; a SIGHUP reload
+ * opens the file anew.
  */
 public final class AuditLog implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(AuditLog.class.getName());
+  /** A disk that stays full fails a write each second: the log shows a few per minute, the metric all. */
+  private static final RateLimitedLog FAILURES = RateLimitedLog.perMinute(LOG);
   private static final int CAPACITY = 65_536;
   /** Queued by close() so the writer wakes at once instead of at its next poll timeout. */
   private static final String END = new String("end of audit log");
@@ -31,14 +35,16 @@ public final class AuditLog implements AutoCloseable {
   private final Path path;
   private final Thread writer;
   private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong writeFailures = new AtomicLong();
   private volatile Runnable dropListener = () -> { };
+  private volatile Runnable writeFailureListener = () -> { };
   private volatile boolean closing;
-  private OutputStream out;
-  private Object openFileKey;
+  private final OutputStream stream;
+  private AppendOnlyFile file;
 
-  private AuditLog(Path path, OutputStream initial) {
+  private AuditLog(Path path, OutputStream stream) {
     this.path = path;
-    this.out = initial;
+    this.stream = stream;
     this.writer = new Thread(this::drain, "postwarden-audit-log");
     this.writer.setDaemon(true);
   }
@@ -72,8 +78,17 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
+  /** Also tells {@code listener} of each failed write (the record is kept and retried). */
+  public void reportWriteFailuresTo(Runnable listener) {
+    writeFailureListener = listener;
+  }
+
   public long dropped() {
     return dropped.get();
+  }
+
+  public long writeFailures() {
+    return writeFailures.get();
   }
 
   private void drain() {
@@ -93,17 +108,24 @@ public final class AuditLog implements AutoCloseable {
         if (line == null) {
           continue;
         }
-        // one write per record: O_APPEND keeps it whole even if a reload briefly has two writers on the file
-        out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
-        line = null;
-        if (pending.isEmpty()) {
-          out.flush();
+        byte[] bytes = (line + "\n").getBytes(StandardCharsets.US_ASCII);
+        if (file != null) {
+          file.append(bytes);
+        } else {
+          stream.write(bytes);
+          if (pending.isEmpty()) {
+            stream.flush();
+          }
         }
+        line = null;
       } catch (InterruptedException e) {
         closing = true;
       } catch (IOException e) {
         // keep the line and try again: a full disk or a vanished directory must not lose records
-        LOG.log(Level.ERROR, "cannot write the audit log " + path + ": " + e.getMessage());
+        writeFailures.incrementAndGet();
+        writeFailureListener.run();
+        FAILURES.log(Level.ERROR, "audit log write failure",
+            "cannot write the audit log " + path + ", retrying each second: " + e.getMessage());
         sleepQuietly();
       }
     }
@@ -112,27 +134,27 @@ public final class AuditLog implements AutoCloseable {
 
   private boolean rotated() {
     try {
-      return !Objects.equals(openFileKey, Files.readAttributes(path, BasicFileAttributes.class).fileKey());
+      return !Objects.equals(file.fileKey(), Files.readAttributes(path, BasicFileAttributes.class).fileKey());
     } catch (IOException gone) {
       return true;
     }
   }
 
   private void open() throws IOException {
-    OutputStream previous = out;
-    out = Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    openFileKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+    AppendOnlyFile previous = file;
+    file = AppendOnlyFile.open(path);
     if (previous != null) {
       previous.close();
     }
   }
 
-  /** Flushes; closes the file too (a stream such as stdout outlives the log). */
+  /** Closes the file; only flushes a stream (stdout outlives the log). */
   private void closeQuietly() {
     try {
-      out.flush();
-      if (path != null) {
-        out.close();
+      if (file != null) {
+        file.close();
+      } else {
+        stream.flush();
       }
     } catch (IOException e) {
       LOG.log(Level.ERROR, "cannot close the audit log: " + e.getMessage());

@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -209,6 +210,48 @@ class AuditLogTest {
       assertEquals(lines(10, 20), read(file));
     } finally {
       log.close();
+    }
+  }
+
+  /**
+   * A real full disk: the kernel writes the part of a record that fits, then refuses the rest (ENOSPC). The file
+   * must still hold only whole records, and each record exactly once after space returns.
+   */
+  @Test
+  void aFullDiskNeitherSplitsNorLosesNorRepeatsARecord() throws Exception {
+    Path mountPoint = Files.createDirectory(dir.resolve("tiny"));
+    try (TinyFilesystem disk = TinyFilesystem.mount(mountPoint, "64k")) {
+      Path file = mountPoint.resolve("audit.log");
+      AuditLog log = AuditLog.toFile(file);
+      try {
+        for (int i = 0; i < 10; i++) {
+          log.write(record(i));
+        }
+        await("the first records", Duration.ofSeconds(2), () -> hasLines(file, 10));
+        Path filler = mountPoint.resolve("filler");
+        TinyFilesystem.fillWith(filler);
+
+        // more than the rest of the log's last page: one record is cut at the page boundary
+        for (int i = 10; i < 400; i++) {
+          log.write(record(i));
+        }
+        await("a failed write", Duration.ofSeconds(5), () -> log.writeFailures() > 0);
+        List<String> whileFull = read(file);
+        assertTrue(whileFull.size() < 400, "the disk was not full: " + whileFull.size() + " lines written");
+        assertEquals(lines(0, whileFull.size()), whileFull, "only whole records while the disk is full");
+        FileTime modified = Files.getLastModifiedTime(file);
+        await("two more attempts", Duration.ofSeconds(10), () -> log.writeFailures() >= 3);
+        assertEquals(modified, Files.getLastModifiedTime(file), "no fragment written and cut again while full");
+        assertEquals(whileFull, read(file));
+
+        Files.delete(filler);
+        await("the held records", Duration.ofSeconds(5), () -> hasLines(file, 400));
+        log.close();
+        assertEquals(lines(0, 400), read(file), "every record whole, once, in order");
+        assertEquals(0, log.dropped());
+      } finally {
+        log.close();
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.postwarden.core.logging.RateLimitedLog;
 import io.postwarden.core.protocol.MilterCommand;
 import io.postwarden.core.protocol.ProtocolException;
 import io.postwarden.core.session.Evaluation;
@@ -33,6 +34,8 @@ import org.nightcode.milter.util.MilterPackets;
 final class SessionHandler extends ChannelInboundHandlerAdapter {
 
   private static final System.Logger LOG = System.getLogger(SessionHandler.class.getName());
+  /** Shared by all sessions: every event is counted (protocol errors, faults), a flood is logged in part. */
+  private static final RateLimitedLog WARNINGS = RateLimitedLog.perMinute(LOG);
 
   private final MilterSession session;
   private final SessionObserver observer;
@@ -106,11 +109,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;
     if (cause instanceof TimeoutException) {
-      LOG.log(Level.WARNING, "policies did not answer in time; tempfailing");
+      WARNINGS.log(Level.WARNING, "policy timeout", "policies did not answer in time; tempfailing");
       return Evaluation.failure(Fault.POLICY_TIMEOUT, null);
     }
     if (cause instanceof RejectedExecutionException) {
-      LOG.log(Level.WARNING, "policy workers are saturated; tempfailing");
+      WARNINGS.log(Level.WARNING, "workers saturated", "policy workers are saturated; tempfailing");
       return Evaluation.failure(Fault.OVERLOADED, null);
     }
     LOG.log(Level.ERROR, "policy evaluation failed", cause);
@@ -153,7 +156,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ProtocolException.Kind kind = kindOf(cause);
-    LOG.log(Level.WARNING, "closing milter session from " + ctx.channel().remoteAddress() + ": " + cause.getMessage());
+    WARNINGS.log(Level.WARNING, "protocol error " + kind,
+        "closing milter session from " + ctx.channel().remoteAddress() + ": " + cause.getMessage());
     observer.protocolError(kind, String.valueOf(cause.getMessage()));
     ctx.writeAndFlush(MilterPackets.SMFIS_TEMPFAIL).addListener(ChannelFutureListener.CLOSE);
   }

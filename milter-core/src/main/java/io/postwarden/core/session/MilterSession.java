@@ -1,5 +1,6 @@
 package io.postwarden.core.session;
 
+import io.postwarden.core.logging.RateLimitedLog;
 import io.postwarden.core.policy.Decision;
 import io.postwarden.core.policy.Header;
 import io.postwarden.core.policy.MailOrigin;
@@ -33,6 +34,8 @@ import org.nightcode.milter.util.MilterPackets;
 public final class MilterSession {
 
   private static final System.Logger LOG = System.getLogger(MilterSession.class.getName());
+  /** Shared by all sessions: a flood of malformed ones is counted in full by the observer, logged in part. */
+  private static final RateLimitedLog VIOLATIONS = RateLimitedLog.perMinute(LOG);
 
   /** Where the conversation is; the order of the transaction phases matters. */
   private enum Phase {
@@ -285,7 +288,7 @@ public final class MilterSession {
   }
 
   private Step violation(MilterCommand command, ProtocolException e) {
-    LOG.log(Level.WARNING, "closing milter session: " + e.getMessage());
+    VIOLATIONS.log(Level.WARNING, "protocol error " + e.kind(), "closing milter session: " + e.getMessage());
     observer.protocolError(e.kind(), e.getMessage());
     closed();
     return new Step.Close(command.expectsReply() ? List.of(MilterPackets.SMFIS_TEMPFAIL) : List.of());

@@ -25,6 +25,11 @@ public final class SecretsFile {
 
     /** @throws IOException if the file cannot be read or holds no secret at all */
     public static SrsSecrets read(Path path) throws IOException {
+        return read(path, 1);
+    }
+
+    /** @throws IOException also if a secret is shorter than {@code minimumBytes}: the message names it and the file */
+    public static SrsSecrets read(Path path, int minimumBytes) throws IOException {
         byte[] content;
         try {
             content = Files.readAllBytes(path);
@@ -35,6 +40,14 @@ public final class SecretsFile {
         if (secrets.isEmpty()) {
             throw new IOException("SRS secrets file " + path
                     + " contains no secret; put one secret per line, the first one signs new addresses");
+        }
+        for (int i = 0; i < secrets.size(); i++) {
+            int length = secrets.get(i).length;
+            if (length < minimumBytes) {
+                throw new IOException("SRS secrets file " + path + ": secret " + (i + 1) + " of " + secrets.size()
+                        + " is " + length + (length == 1 ? " byte" : " bytes") + " long, at least " + minimumBytes
+                        + " are needed");
+            }
         }
         return SrsSecrets.of(secrets);
     }

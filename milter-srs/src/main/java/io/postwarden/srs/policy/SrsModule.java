@@ -1,10 +1,10 @@
 package io.postwarden.srs.policy;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.config.WatchedFile;
 import io.postwarden.core.policy.Policy;
-import io.postwarden.srs.codec.SecretsFile;
 import io.postwarden.srs.codec.SrsConfig;
 import io.postwarden.srs.codec.SrsSecrets;
 import io.postwarden.srs.fromrepair.FromRepairPolicy;
@@ -13,10 +13,12 @@ import io.postwarden.srs.routing.PostfixCommands;
 import io.postwarden.srs.routing.PostfixRouting;
 import io.postwarden.srs.routing.RecipientRouting;
 import io.postwarden.srs.secrets.GeneratedSecret;
+import io.postwarden.srs.secrets.PrivateSecretsFile;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,11 +54,40 @@ public final class SrsModule {
 
   /** Opens (creating if needed) the secrets file named by the configuration. */
   public static WatchedFile<SrsSecrets> secrets(Config config, Clock clock) throws IOException {
+    return secrets(config, clock, () -> { });
+  }
+
+  /** A version of the file that breaks {@link PrivateSecretsFile}'s rules is refused, at start and when it changes. */
+  private static WatchedFile<SrsSecrets> secrets(Config config, Clock clock, Runnable refused) throws IOException {
     Path path = config.get(SrsKeys.SECRETS_FILE);
     if (GeneratedSecret.createIfMissing(path)) {
       LOG.log(Level.INFO, "generated a new SRS secret in " + path);
     }
-    return WatchedFile.open(path, SecretsFile::read, CHECK_FILES_EVERY, clock);
+    return WatchedFile.open(path, file -> {
+      try {
+        return PrivateSecretsFile.read(file);
+      } catch (IOException e) {
+        refused.run();
+        throw e;
+      }
+    }, CHECK_FILES_EVERY, clock);
+  }
+
+  /**
+   * What start-up would refuse in the secrets file, by the same rules, for {@code config check}. A missing file is
+   * no problem: start-up creates it, private.
+   */
+  public static Optional<String> secretsFileProblem(Config config) {
+    Path path = config.get(SrsKeys.SECRETS_FILE);
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    try {
+      PrivateSecretsFile.read(path);
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of(SrsKeys.SECRETS_FILE.name() + ": " + e.getMessage());
+    }
   }
 
   /**
@@ -66,9 +97,13 @@ public final class SrsModule {
   public static List<Policy> policies(Config config, MeterRegistry registry, Clock clock) throws IOException {
     Optional<String> srsDomain = srsDomain(config);
     boolean fromRepair = config.get(SrsKeys.FROM_REPAIR);
+    Counter refused = Counter.builder("postwarden.srs.secrets.refused")
+        .description("Versions of the SRS secrets file refused (open to other users, too short, empty); the "
+            + "previous secrets stay in force")
+        .register(registry);
     WatchedFile<SrsSecrets> secrets;
     try {
-      secrets = secrets(config, clock);
+      secrets = secrets(config, clock, refused::increment);
     } catch (IOException e) {
       if (srsDomain.isPresent()) {
         throw e;

@@ -61,6 +61,30 @@ class SrsModuleTest {
   }
 
   @Test
+  void aSecretsFileChangedToAnUnfitOneWhileRunningIsRefusedAndCounted() throws Exception {
+    Path secret = dir.resolve("state/srs.secret");
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Policy policy = SrsModule.policies(config("srs-domain = srs.test.example\n"), registry, clock).stream()
+        .filter(p -> p.name().equals("srs")).findFirst().orElseThrow();
+    TestTransaction forwarded = TestTransaction.from("ann@outside.example").to("x@far.example");
+    Object signedBefore = policy.onEndOfMessage(forwarded).modifications().get(0);
+
+    Files.writeString(secret, "short\n");
+    Files.setLastModifiedTime(secret, FileTime.from(Instant.parse("2026-11-25T10:00:01Z")));
+    clock.advanceSeconds(2);
+    assertEquals(signedBefore, policy.onEndOfMessage(forwarded).modifications().get(0), "the old secret signs");
+
+    Files.writeString(secret, "kT3vXbq0sJ9wYc2LmN8pQr4Z\n");
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setLastModifiedTime(secret, FileTime.from(Instant.parse("2026-11-25T10:00:03Z")));
+    clock.advanceSeconds(2);
+    assertEquals(signedBefore, policy.onEndOfMessage(forwarded).modifications().get(0), "the old secret signs");
+
+    assertEquals(2.0, registry.get("postwarden.srs.secrets.refused").counter().count());
+  }
+
+  @Test
   void editedDomainsFileIsPickedUpWithoutARestart() throws Exception {
     Path domains = dir.resolve("domains");
     Files.writeString(domains, "# ours\ntest.example\n");
