@@ -3,6 +3,7 @@ package io.postwarden.it.audit;
 import static io.postwarden.it.audit.AuditRecordsFile.awaitRecord;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.micrometer.core.instrument.Counter;
 import io.postwarden.deploy.Modules;
 import io.postwarden.it.RunningPostwarden;
 import io.postwarden.it.harness.MailStack;
@@ -35,7 +36,14 @@ class GuardAndAuditTest {
       .milter(postwarden::smtpdEndpoint)
       .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
       .allowNonRootSendmail()
+      .unixSmtpd()
       .build();
+
+  private static double guardDecisions(String decision, String client) {
+    Counter counter = postwarden.daemon().registry().find("postwarden.guard.decisions")
+        .tags("decision", decision, "client", client).counter();
+    return counter == null ? 0 : counter.count();
+  }
 
   private static String auditId(ReceivedMessage message) {
     List<String> tags = message.headers().all("X-Postwarden-Audit");
@@ -61,6 +69,22 @@ class GuardAndAuditTest {
         && line.contains("\"client\":\"[0:0:0:0:0:0:0:1]"), WAIT);
     assertTrue(refusal.contains("\"pid\":" + ProcessHandle.current().pid()), refusal);
     assertTrue(refusal.contains("\"decision\":\"refused\""), refusal);
+  }
+
+  @Test
+  void unauthenticatedClientOfASmtpdOnAUnixSocketIsRefused() throws Exception {
+    // Postfix reports such a client as localhost[127.0.0.1], milter family 'U': not a proven remote TCP peer
+    double refusedBefore = guardDecisions("refused", "non_tcp");
+    SmtpResult result = stack.smtpOverUnixSocket().from("spam@shop.example").to("victim@far.example")
+        .data("Subject: spam\r\n\r\nbuy\r\n").send();
+    assertEquals(SmtpResult.Step.MAIL, result.failedStep(), result::toString);
+    assertEquals(530, result.code(), result::toString);
+    assertEquals("5.7.0", result.enhancedCode(), result::toString);
+    assertTrue(stack.sink().messages().isEmpty());
+    assertEquals(refusedBefore + 1, guardDecisions("refused", "non_tcp"));
+    String refusal = awaitRecord(postwarden.auditLog(), line -> line.contains("\"event\":\"refuse\"")
+        && line.contains("\"client_kind\":\"non_tcp\""), WAIT);
+    assertTrue(refusal.contains("\"decision\":\"refused\"") && refusal.contains("\"local\":true"), refusal);
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.postwarden.audit.identity.ClientIdentifier;
 import io.postwarden.audit.identity.ClientIdentity;
+import io.postwarden.audit.identity.ClientKind;
 import io.postwarden.audit.log.AuditTrail;
 import io.postwarden.core.policy.Connection;
 import io.postwarden.core.policy.Decision;
@@ -18,8 +19,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Refuses unauthenticated SMTP from this host's own TCP clients at MAIL FROM, unless the operator allows it: the
- * compromised web app opening 127.0.0.1:25 is told to authenticate, and the refusal names its process.
+ * Refuses unauthenticated SMTP from this host's own clients at MAIL FROM, unless the operator allows it: the
+ * compromised web app opening 127.0.0.1:25 (or an smtpd unix socket) is told to authenticate, and the refusal names
+ * its process when it can be found.
  */
 public final class GuardPolicy implements Policy {
 
@@ -28,17 +30,22 @@ public final class GuardPolicy implements Policy {
   private final GuardRules rules;
   private final ClientIdentifier identifier;
   private final AuditTrail trail;
-  private final Map<GuardDecision, Counter> decisions = new EnumMap<>(GuardDecision.class);
+  private final Map<GuardDecision, Map<ClientKind, Counter>> decisions = new EnumMap<>(GuardDecision.class);
 
   public GuardPolicy(GuardRules rules, ClientIdentifier identifier, AuditTrail trail, MeterRegistry registry) {
     this.rules = rules;
     this.identifier = identifier;
     this.trail = trail;
     for (GuardDecision decision : GuardDecision.values()) {
-      decisions.put(decision, Counter.builder("postwarden.guard.decisions")
-          .description("Local-submission guard decisions at MAIL FROM")
-          .tag("decision", decision.label())
-          .register(registry));
+      Map<ClientKind, Counter> byClient = new EnumMap<>(ClientKind.class);
+      for (ClientKind client : ClientKind.values()) {
+        byClient.put(client, Counter.builder("postwarden.guard.decisions")
+            .description("Local-submission guard decisions at MAIL FROM, by how the client reached Postfix")
+            .tag("decision", decision.label())
+            .tag("client", client.label())
+            .register(registry));
+      }
+      decisions.put(decision, byClient);
     }
   }
 
@@ -68,14 +75,14 @@ public final class GuardPolicy implements Policy {
   public Decision onMail(Transaction tx) {
     ClientIdentity identity = identifier.of(tx.connection());
     GuardDecision decision = rules.decide(tx, identity);
-    decisions.get(decision).increment();
+    decisions.get(decision).get(identity.kind()).increment();
     if (!decision.refuses()) {
       return Decision.CONTINUE;
     }
     String auditId = trail.refused(tx, identity, decision);
     LOG.log(Level.WARNING, "refused unauthenticated local submission audit_id=" + auditId + " client="
-        + tx.connection().client() + " from=<" + tx.sender() + "> process=" + identity.peer()
-        .map(Object::toString).orElse("not looked up"));
+        + tx.connection().client() + " client_kind=" + identity.kind().label() + " from=<" + tx.sender()
+        + "> process=" + identity.peer().map(Object::toString).orElse("not looked up"));
     return Decision.reject(rules.reply());
   }
 }

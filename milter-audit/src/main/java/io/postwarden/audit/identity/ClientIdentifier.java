@@ -46,13 +46,12 @@ public final class ClientIdentifier {
 
   private ClientIdentity identify(Connection connection) {
     if (connection.origin() == MailOrigin.NON_SMTPD) {
-      return new ClientIdentity(false, Optional.empty(), submitter(connection.milterLink()));
+      return new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(), submitter(connection.milterLink()));
     }
     ClientAddress client = connection.client();
-    boolean local = client.family() == ClientAddress.Family.UNIX
-        || (client.isTcp() && localAddresses.isLocal(client.address()));
-    if (!local || !client.isTcp() || peerLookup.isEmpty()) {
-      return new ClientIdentity(local, Optional.empty(), Optional.empty());
+    ClientKind kind = kindOf(client);
+    if (kind != ClientKind.LOCAL_TCP || peerLookup.isEmpty()) {
+      return new ClientIdentity(kind, Optional.empty(), Optional.empty());
     }
     Optional<InetSocketAddress> daemon = daemonEndpoint(connection);
     long start = System.nanoTime();
@@ -60,7 +59,18 @@ public final class ClientIdentifier {
         ? new PeerLookupResult.NotFound("Postfix sent no {daemon_addr}/{daemon_port}")
         : peerLookup.get().lookup(new InetSocketAddress(client.address(), client.port()), daemon.get());
     metrics.lookup(result, System.nanoTime() - start);
-    return new ClientIdentity(true, Optional.of(result), Optional.empty());
+    return new ClientIdentity(ClientKind.LOCAL_TCP, Optional.of(result), Optional.empty());
+  }
+
+  /**
+   * Fails closed: only a TCP peer with an address that is not this host's is remote. Whatever else reaches smtpd
+   * (its unix-socket services, a family Postfix could not tell) can only be a process on this host.
+   */
+  private ClientKind kindOf(ClientAddress client) {
+    if (!client.isTcp() || client.address() == null) {
+      return ClientKind.NON_TCP;
+    }
+    return localAddresses.isLocal(client.address()) ? ClientKind.LOCAL_TCP : ClientKind.REMOTE;
   }
 
   /** sendmail(1) mail: found through the cleanup process on the other end of a TCP milter connection. */

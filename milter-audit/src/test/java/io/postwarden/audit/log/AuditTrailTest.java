@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.postwarden.audit.guard.GuardDecision;
 import io.postwarden.audit.identity.ClientIdentity;
+import io.postwarden.audit.identity.ClientKind;
 import io.postwarden.audit.process.PeerLookupResult;
 import io.postwarden.audit.process.PeerLookupResult.Found;
 import io.postwarden.audit.process.PeerLookupResult.NotFound;
@@ -34,14 +35,14 @@ class AuditTrailTest {
   static final Pattern ID = Pattern.compile("[0-9A-HJKMNP-TV-Z]{16}");
   static final String TIME = "2026-11-25T10:00:00Z";
 
-  static final ClientIdentity FOUND = new ClientIdentity(true, Optional.of(new Found(new PeerProcess(812, 33,
-      "www-data", "/usr/sbin/php-fpm8.2", List.of("php-fpm: pool www", "-R"), false, "php8.2-fpm.service"))),
-      Optional.empty());
-  static final ClientIdentity OWNER_ONLY = new ClientIdentity(true,
+  static final ClientIdentity FOUND = new ClientIdentity(ClientKind.LOCAL_TCP, Optional.of(new Found(
+      new PeerProcess(812, 33, "www-data", "/usr/sbin/php-fpm8.2", List.of("php-fpm: pool www", "-R"), false,
+          "php8.2-fpm.service"))), Optional.empty());
+  static final ClientIdentity OWNER_ONLY = new ClientIdentity(ClientKind.LOCAL_TCP,
       Optional.of(new OwnerOnly(33, "www-data", "no permission to read /proc/812/fd")), Optional.empty());
-  static final ClientIdentity NOT_FOUND = new ClientIdentity(true,
+  static final ClientIdentity NOT_FOUND = new ClientIdentity(ClientKind.LOCAL_TCP,
       Optional.<PeerLookupResult>of(new NotFound("no socket 127.0.0.1:43210 -> 127.0.0.1:25")), Optional.empty());
-  static final ClientIdentity REMOTE = new ClientIdentity(false, Optional.empty(), Optional.empty());
+  static final ClientIdentity REMOTE = new ClientIdentity(ClientKind.REMOTE, Optional.empty(), Optional.empty());
 
   // one log for the class: closing waits for the writer's poll, so it is done once
   static ByteArrayOutputStream bytes;
@@ -133,8 +134,8 @@ class AuditTrailTest {
 
   @Test
   void ownerWithoutAUserNameOmitsTheName() throws InterruptedException {
-    ClientIdentity nameless = new ClientIdentity(true, Optional.of(new OwnerOnly(4242, null, "no permission")),
-        Optional.empty());
+    ClientIdentity nameless = new ClientIdentity(ClientKind.LOCAL_TCP,
+        Optional.of(new OwnerOnly(4242, null, "no permission")), Optional.empty());
     String id = trail.refused(loopback(), nameless, GuardDecision.REFUSED);
 
     assertTrue(recordOf(id).endsWith(
@@ -175,7 +176,7 @@ class AuditTrailTest {
   @Test
   void sendmailRecordCarriesTheSubmitter() throws InterruptedException {
     TestTransaction tx = TestTransaction.from("alice@host.example").to("bob@example.net").origin(MailOrigin.NON_SMTPD);
-    ClientIdentity submitted = new ClientIdentity(false, Optional.empty(),
+    ClientIdentity submitted = new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(),
         Optional.of(new Submitter(1000, "alice", "/var/spool/postfix/maildrop/4F2A1")));
     String id = trail.accepted(tx, submitted, GuardDecision.LOCAL_SUBMISSION);
 
