@@ -1,10 +1,7 @@
 package io.postwarden.audit.guard;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.postwarden.audit.identity.ClientIdentifier;
 import io.postwarden.audit.identity.ClientIdentity;
-import io.postwarden.audit.identity.ClientKind;
 import io.postwarden.audit.log.AuditTrail;
 import io.postwarden.core.policy.Connection;
 import io.postwarden.core.policy.Decision;
@@ -13,9 +10,7 @@ import io.postwarden.core.policy.Policy;
 import io.postwarden.core.policy.Stage;
 import io.postwarden.core.policy.Transaction;
 import java.lang.System.Logger.Level;
-import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -30,23 +25,13 @@ public final class GuardPolicy implements Policy {
   private final GuardRules rules;
   private final ClientIdentifier identifier;
   private final AuditTrail trail;
-  private final Map<GuardDecision, Map<ClientKind, Counter>> decisions = new EnumMap<>(GuardDecision.class);
+  private final GuardMetrics metrics;
 
-  public GuardPolicy(GuardRules rules, ClientIdentifier identifier, AuditTrail trail, MeterRegistry registry) {
+  public GuardPolicy(GuardRules rules, ClientIdentifier identifier, AuditTrail trail, GuardMetrics metrics) {
     this.rules = rules;
     this.identifier = identifier;
     this.trail = trail;
-    for (GuardDecision decision : GuardDecision.values()) {
-      Map<ClientKind, Counter> byClient = new EnumMap<>(ClientKind.class);
-      for (ClientKind client : ClientKind.values()) {
-        byClient.put(client, Counter.builder("postwarden.guard.decisions")
-            .description("Local-submission guard decisions at MAIL FROM, by how the client reached Postfix")
-            .tag("decision", decision.label())
-            .tag("client", client.label())
-            .register(registry));
-      }
-      decisions.put(decision, byClient);
-    }
+    this.metrics = metrics;
   }
 
   @Override
@@ -75,7 +60,8 @@ public final class GuardPolicy implements Policy {
   public Decision onMail(Transaction tx) {
     ClientIdentity identity = identifier.of(tx.connection());
     GuardDecision decision = rules.decide(tx, identity);
-    decisions.get(decision).get(identity.kind()).increment();
+    tx.connection().attributes().put(GuardDecision.class, decision);
+    metrics.count(decision, identity.kind());
     if (!decision.refuses()) {
       return Decision.CONTINUE;
     }

@@ -117,7 +117,8 @@ class AuditTrailTest {
 
     assertTrue(ID.matcher(id).matches(), id);
     assertEquals(head("accept", id) + LOOPBACK_SESSION
-        + "\"local\":true,\"decision\":\"allowed_user\",\"process\":{\"lookup\":\"found\",\"pid\":812,\"uid\":33,"
+        + "\"local\":true,\"client_kind\":\"local_tcp\",\"decision\":\"allowed_user\","
+        + "\"process\":{\"lookup\":\"found\",\"pid\":812,\"uid\":33,"
         + "\"user\":\"www-data\",\"executable\":\"/usr/sbin/php-fpm8.2\","
         + "\"command_line\":[\"php-fpm: pool www\",\"-R\"],\"command_line_truncated\":false,"
         + "\"unit\":\"php8.2-fpm.service\"}}", recordOf(id));
@@ -128,7 +129,8 @@ class AuditTrailTest {
     String id = trail.refused(loopback(), OWNER_ONLY, GuardDecision.REFUSED);
 
     assertEquals(head("refuse", id) + LOOPBACK_SESSION
-        + "\"local\":true,\"decision\":\"refused\",\"process\":{\"lookup\":\"owner_only\",\"uid\":33,"
+        + "\"local\":true,\"client_kind\":\"local_tcp\",\"decision\":\"refused\","
+        + "\"process\":{\"lookup\":\"owner_only\",\"uid\":33,"
         + "\"user\":\"www-data\",\"reason\":\"no permission to read /proc/812/fd\"}}", recordOf(id));
   }
 
@@ -147,7 +149,8 @@ class AuditTrailTest {
     String id = trail.refused(loopback(), NOT_FOUND, GuardDecision.REFUSED);
 
     assertTrue(recordOf(id).startsWith(head("refuse", id)), recordOf(id));
-    assertTrue(recordOf(id).endsWith("\"local\":true,\"decision\":\"refused\",\"process\":{\"lookup\":\"not_found\","
+    assertTrue(recordOf(id).endsWith("\"local\":true,\"client_kind\":\"local_tcp\",\"decision\":\"refused\","
+        + "\"process\":{\"lookup\":\"not_found\","
         + "\"reason\":\"no socket 127.0.0.1:43210 -> 127.0.0.1:25\"}}"), recordOf(id));
   }
 
@@ -160,17 +163,17 @@ class AuditTrailTest {
     assertEquals(head("accept", id) + ",\"origin\":\"smtp\",\"client\":\"[2001:db8:0:0:0:0:0:7]:50000\","
         + "\"client_name\":\"unknown\",\"helo\":\"test.example\",\"sasl_user\":\"alice\","
         + "\"sender\":\"alice@example.org\",\"recipients\":[\"x@example.net\"],\"local\":false,"
-        + "\"decision\":\"authenticated\"}", recordOf(id));
+        + "\"client_kind\":\"remote\",\"decision\":\"authenticated\"}", recordOf(id));
   }
 
   @Test
   void sendmailRecordWithoutADecision() throws InterruptedException {
     TestTransaction tx = TestTransaction.from("").to("root@localhost").origin(MailOrigin.NON_SMTPD);
-    String id = trail.accepted(tx, REMOTE, null);
+    String id = trail.accepted(tx, new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(), Optional.empty()), null);
 
     assertEquals(head("accept", id) + ",\"origin\":\"sendmail\",\"client\":\"unknown\",\"client_name\":\"unknown\","
-        + "\"helo\":\"test.example\",\"sender\":\"\",\"recipients\":[\"root@localhost\"],\"local\":false}",
-        recordOf(id));
+        + "\"helo\":\"test.example\",\"sender\":\"\",\"recipients\":[\"root@localhost\"],\"local\":false,"
+        + "\"client_kind\":\"sendmail\"}", recordOf(id));
   }
 
   @Test
@@ -182,7 +185,8 @@ class AuditTrailTest {
 
     assertEquals(head("accept", id) + ",\"origin\":\"sendmail\",\"client\":\"unknown\",\"client_name\":\"unknown\","
         + "\"helo\":\"test.example\",\"sender\":\"alice@host.example\",\"recipients\":[\"bob@example.net\"],"
-        + "\"local\":false,\"decision\":\"local_submission\",\"submitter\":{\"uid\":1000,\"user\":\"alice\","
+        + "\"local\":false,\"client_kind\":\"sendmail\",\"decision\":\"local_submission\","
+        + "\"submitter\":{\"uid\":1000,\"user\":\"alice\","
         + "\"maildrop_file\":\"/var/spool/postfix/maildrop/4F2A1\"}}", recordOf(id));
   }
 
