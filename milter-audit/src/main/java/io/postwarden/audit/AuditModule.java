@@ -50,7 +50,8 @@ public final class AuditModule {
     Optional<PeerProcessLookup> peers = config.get(AuditKeys.PEER_LOOKUP)
         ? Optional.of(new ProcfsPeerLookup(PROC, PASSWD)) : Optional.empty();
     this.identifier = new ClientIdentifier(LocalAddresses.ofThisHost(), peers,
-        peers.map(lookup -> new MaildropSubmitterLookup(PROC, PASSWD, lookup)), new IdentityMetrics(registry));
+        peers.map(lookup -> new MaildropSubmitterLookup(PROC, PASSWD, lookup)), AuditKeys.redactor(config),
+        new IdentityMetrics(registry));
     this.trail = new AuditTrail(log, new AuditRecords(Clock.systemUTC()));
   }
 

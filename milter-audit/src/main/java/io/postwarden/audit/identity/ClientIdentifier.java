@@ -3,6 +3,7 @@ package io.postwarden.audit.identity;
 import io.postwarden.audit.guard.LocalAddresses;
 import io.postwarden.audit.process.PeerLookupResult;
 import io.postwarden.audit.process.MaildropSubmitterLookup;
+import io.postwarden.audit.process.PeerProcess;
 import io.postwarden.audit.process.PeerProcessLookup;
 import io.postwarden.audit.process.Submitter;
 import io.postwarden.core.policy.ClientAddress;
@@ -24,13 +25,15 @@ public final class ClientIdentifier {
   private final LocalAddresses localAddresses;
   private final Optional<PeerProcessLookup> peerLookup;
   private final Optional<MaildropSubmitterLookup> submitterLookup;
+  private final CommandLineRedactor redactor;
   private final IdentityMetrics metrics;
 
   public ClientIdentifier(LocalAddresses localAddresses, Optional<PeerProcessLookup> peerLookup,
-      Optional<MaildropSubmitterLookup> submitterLookup, IdentityMetrics metrics) {
+      Optional<MaildropSubmitterLookup> submitterLookup, CommandLineRedactor redactor, IdentityMetrics metrics) {
     this.localAddresses = localAddresses;
     this.peerLookup = peerLookup;
     this.submitterLookup = submitterLookup;
+    this.redactor = redactor;
     this.metrics = metrics;
   }
 
@@ -59,7 +62,18 @@ public final class ClientIdentifier {
         ? new PeerLookupResult.NotFound("Postfix sent no {daemon_addr}/{daemon_port}")
         : peerLookup.get().lookup(new InetSocketAddress(client.address(), client.port()), daemon.get());
     metrics.lookup(result, System.nanoTime() - start);
-    return new ClientIdentity(ClientKind.LOCAL_TCP, Optional.of(result), Optional.empty());
+    return new ClientIdentity(ClientKind.LOCAL_TCP, Optional.of(redacted(result)), Optional.empty());
+  }
+
+  /** The identity keeps only the redacted command line, so no record, header or log line can show a secret. */
+  private PeerLookupResult redacted(PeerLookupResult result) {
+    if (!(result instanceof PeerLookupResult.Found found)) {
+      return result;
+    }
+    PeerProcess process = found.process();
+    return new PeerLookupResult.Found(new PeerProcess(process.pid(), process.uid(), process.user(),
+        process.executable(), redactor.redact(process.commandLine()), process.commandLineTruncated(),
+        process.unit()));
   }
 
   /**

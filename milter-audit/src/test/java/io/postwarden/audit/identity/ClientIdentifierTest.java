@@ -60,6 +60,8 @@ class ClientIdentifierTest {
     }
   }
 
+  static final CommandLineRedactor REDACTOR = new CommandLineRedactor(true, List.of());
+
   @TempDir
   Path dir;
 
@@ -68,8 +70,8 @@ class ClientIdentifierTest {
   final LocalAddresses localAddresses =
       new LocalAddresses(() -> Set.of(OWN_ADDRESS), Duration.ofSeconds(5),
           Clock.fixed(java.time.Instant.parse("2026-11-25T10:00:00Z"), java.time.ZoneOffset.UTC));
-  final ClientIdentifier identifier =
-      new ClientIdentifier(localAddresses, Optional.of(lookup), Optional.empty(), new IdentityMetrics(registry));
+  final ClientIdentifier identifier = new ClientIdentifier(localAddresses, Optional.of(lookup), Optional.empty(),
+      REDACTOR, new IdentityMetrics(registry));
 
   static InetAddress ip(String literal) {
     try {
@@ -162,6 +164,18 @@ class ClientIdentifierTest {
   }
 
   @Test
+  void keepsOnlyTheRedactedCommandLine() {
+    lookup.answer = new Found(new PeerProcess(812, 33, "www-data", "/usr/bin/mysql",
+        List.of("mysql", "-uapp", "-phunter2", "shop"), true, "cron.service"));
+
+    ClientIdentity identity = identifier.of(session("127.0.0.1", 43210, "127.0.0.1", "25"));
+
+    assertEquals(Optional.of(new Found(new PeerProcess(812, 33, "www-data", "/usr/bin/mysql",
+        List.of("mysql", "-uapp", "-p***", "shop"), true, "cron.service"))), identity.peer());
+    assertFalse(identity.peer().orElseThrow().toString().contains("hunter2"), "log lines print the identity");
+  }
+
+  @Test
   void keepsWhateverTheLookupSaid() {
     lookup.answer = new OwnerOnly(33, "www-data", "no permission");
     assertEquals(identity(ClientKind.LOCAL_TCP, Optional.of(lookup.answer)),
@@ -190,7 +204,7 @@ class ClientIdentifierTest {
 
   @Test
   void localClientsAreNotLookedUpWhenLookupsAreOff() {
-    ClientIdentifier noLookups = new ClientIdentifier(localAddresses, Optional.empty(), Optional.empty(),
+    ClientIdentifier noLookups = new ClientIdentifier(localAddresses, Optional.empty(), Optional.empty(), REDACTOR,
         new IdentityMetrics(registry));
 
     ClientIdentity identity = noLookups.of(session("127.0.0.1", 43210, "127.0.0.1", "25"));
@@ -298,7 +312,7 @@ class ClientIdentifierTest {
     // the submitter lookup starts from the cleanup process holding Postfix's end of the milter connection
     lookup.answer = new NotFound("cleanup gone");
     ClientIdentifier withSubmitters = new ClientIdentifier(localAddresses, Optional.of(lookup),
-        Optional.of(new MaildropSubmitterLookup(dir.resolve("proc"), dir.resolve("passwd"), lookup)),
+        Optional.of(new MaildropSubmitterLookup(dir.resolve("proc"), dir.resolve("passwd"), lookup)), REDACTOR,
         new IdentityMetrics(registry));
     InetSocketAddress cleanup = new InetSocketAddress(ip("127.0.0.1"), 51000);
     InetSocketAddress listener = new InetSocketAddress(ip("127.0.0.1"), 8891);
@@ -315,7 +329,7 @@ class ClientIdentifierTest {
   @Test
   void noSubmitterLookupWithoutATcpMilterConnection() {
     ClientIdentifier withSubmitters = new ClientIdentifier(localAddresses, Optional.of(lookup),
-        Optional.of(new MaildropSubmitterLookup(dir.resolve("proc"), dir.resolve("passwd"), lookup)),
+        Optional.of(new MaildropSubmitterLookup(dir.resolve("proc"), dir.resolve("passwd"), lookup)), REDACTOR,
         new IdentityMetrics(registry));
     // TestTransaction's milter link has no ends, as for a UNIX-socket listener
     TestTransaction tx = TestTransaction.from("root@host.example").origin(MailOrigin.NON_SMTPD);
