@@ -106,7 +106,8 @@ class GuardAndAuditTest {
     Process client = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
         "swaks", "--server", "127.0.0.1", "--port", Integer.toString(stack.smtpPort()),
         "--from", "monitor@test.example", "--to", "ops@far.example", "--header", "Subject: health check",
-        "--body", "ok", "--silent", "2").redirectErrorStream(true).start();
+        "--add-header", "X-Job: check --password=hunter2", "--body", "ok", "--silent", "2")
+        .redirectErrorStream(true).start();
     long pid = client.pid();
     String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(client.waitFor(30, TimeUnit.SECONDS));
@@ -119,6 +120,8 @@ class GuardAndAuditTest {
     assertTrue(record.contains("\"uid\":65534") && record.contains("\"user\":\"nobody\""), record);
     assertTrue(record.matches(".*\"executable\":\"/usr/bin/perl[^\"]*\".*"), record);
     assertTrue(record.contains("swaks"), "command line recorded: " + record);
+    assertTrue(record.contains("X-Job: check --password=***") && !record.contains("hunter2"),
+        "secrets in it redacted: " + record);
     assertTrue(record.contains("\"decision\":\"allowed_user\""), record);
   }
 
