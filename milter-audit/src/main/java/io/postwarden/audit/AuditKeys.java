@@ -1,18 +1,24 @@
 package io.postwarden.audit;
 
 import io.postwarden.audit.guard.Cidr;
+import io.postwarden.audit.identity.CommandLineRedactor;
 import io.postwarden.audit.tag.AuditHeader;
+import io.postwarden.core.config.Config;
 import io.postwarden.core.config.ConfigKey;
 import io.postwarden.core.config.ConfigSchema;
 import io.postwarden.core.policy.SmtpReply;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /** Settings of the local-submission guard and the audit trail. */
 public final class AuditKeys {
 
   public static final ConfigKey<Boolean> GUARD = ConfigKey.bool("guard", true,
-      "Refuse unauthenticated SMTP from this host's own TCP clients (loopback, own addresses) at MAIL FROM.");
+      "Refuse unauthenticated SMTP from this host's own clients at MAIL FROM: TCP from loopback or the host's "
+          + "addresses, and any client that is not a TCP peer (an smtpd on a unix socket). false: refuse nothing, "
+          + "record would_refuse.");
 
   public static final ConfigKey<SmtpReply> GUARD_REPLY = ConfigKey.of("guard-reply",
       new SmtpReply(530, "5.7.0", "Authentication required"), SmtpReply::parse,
@@ -39,6 +45,16 @@ public final class AuditKeys {
       "Find the process and Unix user behind each local TCP client (needs root, or CAP_SYS_PTRACE plus "
           + "CAP_DAC_READ_SEARCH; without them only the uid is known).");
 
+  public static final ConfigKey<Boolean> REDACT_COMMAND_LINES = ConfigKey.bool("redact-command-lines", true,
+      "Hide secrets in the command lines of local clients before they are recorded (audit log, audit header, log "
+          + "lines): --password x, --password=x, mysql -pX, --token, --api-key, --secret, PASSWORD=x, curl -u "
+          + "user:x, user:x@ in URLs, Authorization: values become ***. Off: recorded as the process has them.");
+
+  public static final ConfigKey<List<String>> REDACT_PATTERNS = ConfigKey.list("redact-patterns", List.of(),
+      "More secrets to hide in command lines, as Java regular expressions matched within each argument: the first "
+          + "capture group, or the whole match, becomes ***. Applied even with redact-command-lines off.")
+      .validatedBy(patterns -> patterns.forEach(AuditKeys::pattern));
+
   public static final ConfigKey<AuditHeader.Detail> AUDIT_HEADER = ConfigKey.of("audit-header",
       AuditHeader.Detail.MINIMAL, AuditKeys::detail,
       "minimal: X-Postwarden-Audit shows the audit id and the SASL or Unix user; full: also uid, pid, executable "
@@ -48,9 +64,24 @@ public final class AuditKeys {
       "Where the JSON audit records go: stdout, or a file (reopened when rotated, or on SIGHUP).");
 
   public static final ConfigSchema SCHEMA = ConfigSchema.of(GUARD, GUARD_REPLY, GUARD_ALLOW_ALL,
-      GUARD_ALLOW_NETWORKS, GUARD_ALLOW_USERS, PEER_LOOKUP, AUDIT_HEADER, AUDIT_LOG);
+      GUARD_ALLOW_NETWORKS, GUARD_ALLOW_USERS, PEER_LOOKUP, REDACT_COMMAND_LINES, REDACT_PATTERNS, AUDIT_HEADER,
+      AUDIT_LOG);
 
   private AuditKeys() {}
+
+  /** The command-line redaction the settings ask for. */
+  public static CommandLineRedactor redactor(Config config) {
+    return new CommandLineRedactor(config.get(REDACT_COMMAND_LINES),
+        config.get(REDACT_PATTERNS).stream().map(AuditKeys::pattern).toList());
+  }
+
+  private static Pattern pattern(String regex) {
+    try {
+      return Pattern.compile(regex);
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException("not a regular expression: \"" + regex + "\" (" + e.getDescription() + ")");
+    }
+  }
 
   private static AuditHeader.Detail detail(String value) {
     return switch (value.toLowerCase(Locale.ROOT)) {

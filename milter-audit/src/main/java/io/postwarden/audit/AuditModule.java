@@ -3,6 +3,8 @@ package io.postwarden.audit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.postwarden.audit.guard.Cidr;
+import io.postwarden.audit.guard.GuardMetrics;
+import io.postwarden.audit.guard.GuardObserver;
 import io.postwarden.audit.guard.GuardPolicy;
 import io.postwarden.audit.guard.GuardRules;
 import io.postwarden.audit.guard.LocalAddresses;
@@ -34,21 +36,22 @@ public final class AuditModule {
   private static final Path PASSWD = Path.of("/etc/passwd");
 
   private final GuardRules rules;
+  private final GuardMetrics guardMetrics;
   private final ClientIdentifier identifier;
   private final AuditTrail trail;
   private final Config config;
-  private final MeterRegistry registry;
 
   private AuditModule(Config config, MeterRegistry registry, AuditLog log) {
     this.config = config;
-    this.registry = registry;
     this.rules = new GuardRules(config.get(AuditKeys.GUARD_ALLOW_ALL),
         config.get(AuditKeys.GUARD_ALLOW_NETWORKS).stream().map(Cidr::parse).toList(),
         Set.copyOf(config.get(AuditKeys.GUARD_ALLOW_USERS)), config.get(AuditKeys.GUARD_REPLY));
+    this.guardMetrics = new GuardMetrics(registry);
     Optional<PeerProcessLookup> peers = config.get(AuditKeys.PEER_LOOKUP)
         ? Optional.of(new ProcfsPeerLookup(PROC, PASSWD)) : Optional.empty();
     this.identifier = new ClientIdentifier(LocalAddresses.ofThisHost(), peers,
-        peers.map(lookup -> new MaildropSubmitterLookup(PROC, PASSWD, lookup)), new IdentityMetrics(registry));
+        peers.map(lookup -> new MaildropSubmitterLookup(PROC, PASSWD, lookup)), AuditKeys.redactor(config),
+        new IdentityMetrics(registry));
     this.trail = new AuditTrail(log, new AuditRecords(Clock.systemUTC()));
   }
 
@@ -69,12 +72,14 @@ public final class AuditModule {
 
   public Optional<Policy> guard() {
     return config.get(AuditKeys.GUARD)
-        ? Optional.of(new GuardPolicy(rules, identifier, trail, registry)) : Optional.empty();
+        ? Optional.of(new GuardPolicy(rules, identifier, trail, guardMetrics)) : Optional.empty();
   }
 
-  /** The audit tags; closing it flushes and closes the audit log. */
+  /** The audit tags; closing it flushes and closes the audit log. With the guard off, they observe for it. */
   public Policy audit() {
-    return new AuditPolicy(identifier, rules, new AuditHeader(config.get(AuditKeys.AUDIT_HEADER)), trail);
+    Optional<GuardObserver> guardOff = config.get(AuditKeys.GUARD)
+        ? Optional.empty() : Optional.of(new GuardObserver(rules, guardMetrics));
+    return new AuditPolicy(identifier, guardOff, new AuditHeader(config.get(AuditKeys.AUDIT_HEADER)), trail);
   }
 
 }

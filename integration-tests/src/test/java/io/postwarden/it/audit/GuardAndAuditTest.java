@@ -3,6 +3,7 @@ package io.postwarden.it.audit;
 import static io.postwarden.it.audit.AuditRecordsFile.awaitRecord;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.micrometer.core.instrument.Counter;
 import io.postwarden.deploy.Modules;
 import io.postwarden.it.RunningPostwarden;
 import io.postwarden.it.harness.MailStack;
@@ -35,7 +36,14 @@ class GuardAndAuditTest {
       .milter(postwarden::smtpdEndpoint)
       .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
       .allowNonRootSendmail()
+      .unixSmtpd()
       .build();
+
+  private static double guardDecisions(String decision, String client) {
+    Counter counter = postwarden.daemon().registry().find("postwarden.guard.decisions")
+        .tags("decision", decision, "client", client).counter();
+    return counter == null ? 0 : counter.count();
+  }
 
   private static String auditId(ReceivedMessage message) {
     List<String> tags = message.headers().all("X-Postwarden-Audit");
@@ -64,6 +72,22 @@ class GuardAndAuditTest {
   }
 
   @Test
+  void unauthenticatedClientOfASmtpdOnAUnixSocketIsRefused() throws Exception {
+    // Postfix reports such a client as localhost[127.0.0.1], milter family 'U': not a proven remote TCP peer
+    double refusedBefore = guardDecisions("refused", "non_tcp");
+    SmtpResult result = stack.smtpOverUnixSocket().from("spam@shop.example").to("victim@far.example")
+        .data("Subject: spam\r\n\r\nbuy\r\n").send();
+    assertEquals(SmtpResult.Step.MAIL, result.failedStep(), result::toString);
+    assertEquals(530, result.code(), result::toString);
+    assertEquals("5.7.0", result.enhancedCode(), result::toString);
+    assertTrue(stack.sink().messages().isEmpty());
+    assertEquals(refusedBefore + 1, guardDecisions("refused", "non_tcp"));
+    String refusal = awaitRecord(postwarden.auditLog(), line -> line.contains("\"event\":\"refuse\"")
+        && line.contains("\"client_kind\":\"non_tcp\""), WAIT);
+    assertTrue(refusal.contains("\"decision\":\"refused\"") && refusal.contains("\"local\":true"), refusal);
+  }
+
+  @Test
   void theSameClientAfterAuthIsAcceptedAndTaggedWithTheSaslUser() throws Exception {
     SmtpResult result = stack.submission().auth("alice", "secret").from("alice@test.example")
         .to("friend@far.example").data("Subject: hi\r\n\r\nhello\r\n").send();
@@ -82,7 +106,8 @@ class GuardAndAuditTest {
     Process client = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
         "swaks", "--server", "127.0.0.1", "--port", Integer.toString(stack.smtpPort()),
         "--from", "monitor@test.example", "--to", "ops@far.example", "--header", "Subject: health check",
-        "--body", "ok", "--silent", "2").redirectErrorStream(true).start();
+        "--add-header", "X-Job: check --password=hunter2", "--body", "ok", "--silent", "2")
+        .redirectErrorStream(true).start();
     long pid = client.pid();
     String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(client.waitFor(30, TimeUnit.SECONDS));
@@ -95,6 +120,8 @@ class GuardAndAuditTest {
     assertTrue(record.contains("\"uid\":65534") && record.contains("\"user\":\"nobody\""), record);
     assertTrue(record.matches(".*\"executable\":\"/usr/bin/perl[^\"]*\".*"), record);
     assertTrue(record.contains("swaks"), "command line recorded: " + record);
+    assertTrue(record.contains("X-Job: check --password=***") && !record.contains("hunter2"),
+        "secrets in it redacted: " + record);
     assertTrue(record.contains("\"decision\":\"allowed_user\""), record);
   }
 

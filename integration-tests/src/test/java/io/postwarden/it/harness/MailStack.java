@@ -131,7 +131,8 @@ public final class MailStack implements BeforeAllCallback, AfterAllCallback, Bef
             }
             String milter = settings.milter == null ? null : settings.milter.get();
             PostfixConfig config = new PostfixConfig(layout, smtpPort, ipv6, submissionPort, sink.port(),
-                    sasl.endpoint(), milter, main, settings.smtpOptions, settings.submissionOptions);
+                    sasl.endpoint(), milter, main, settings.smtpOptions, settings.submissionOptions,
+                    settings.unixSmtpd);
             postfix = new PostfixInstance(config);
             if (settings.allowNonRootSendmail) {
                 AlternateConfigDirs.register(layout.configDir());
@@ -345,6 +346,14 @@ public final class MailStack implements BeforeAllCallback, AfterAllCallback, Bef
         return new SmtpClient("::1", smtpPortV6()).localAddress("::1");
     }
 
+    /** A session with the port-25 smtpd over its unix socket; needs {@link Builder#unixSmtpd()}. */
+    public SmtpClient smtpOverUnixSocket() {
+        if (!settings.unixSmtpd) {
+            throw new IllegalStateException("no unix-socket smtpd (Builder.unixSmtpd())");
+        }
+        return SmtpClient.overUnixSocket(postfix.unixSmtpdSocket());
+    }
+
     /** A session with the submission smtpd; add {@code .auth(user, password)}. */
     public SmtpClient submission() {
         return new SmtpClient("127.0.0.1", submissionPort);
@@ -440,6 +449,7 @@ public final class MailStack implements BeforeAllCallback, AfterAllCallback, Bef
         private final Map<String, String> users = new LinkedHashMap<>();
         private boolean ipv6 = true;
         private boolean allowNonRootSendmail;
+        private boolean unixSmtpd;
         private boolean isolateTests = true;
         private Duration startTimeout = Duration.ofSeconds(20);
 
@@ -532,6 +542,15 @@ public final class MailStack implements BeforeAllCallback, AfterAllCallback, Bef
          */
         public Builder allowNonRootSendmail() {
             this.allowNonRootSendmail = true;
+            return this;
+        }
+
+        /**
+         * Also runs the port-25 smtpd (same options) on a unix socket, as a {@code unix} service in master.cf: a
+         * client there is not a TCP peer (Postfix reports it as localhost[127.0.0.1], milter family 'U').
+         */
+        public Builder unixSmtpd() {
+            this.unixSmtpd = true;
             return this;
         }
 

@@ -23,10 +23,14 @@ import java.util.Map;
  * @param main            further main.cf settings (they override the defaults above them)
  * @param smtpOptions     extra {@code -o} options for the port-25 service
  * @param submissionOptions extra {@code -o} options for the submission service
+ * @param unixSmtpd       also run the port-25 smtpd on a unix socket ({@link Layout#unixSmtpdSocket()})
  */
 record PostfixConfig(Layout layout, int smtpPort, boolean ipv6, int submissionPort, int sinkPort, String saslPath,
                      String milter, Map<String, String> main, Map<String, String> smtpOptions,
-                     Map<String, String> submissionOptions) {
+                     Map<String, String> submissionOptions, boolean unixSmtpd) {
+
+    /** master.cf name of the unix-socket smtpd: a public service, so its socket is queue/public/NAME. */
+    static final String UNIX_SMTPD = "smtpd-unix";
 
     /** Directory layout of one instance under its workspace. */
     record Layout(Path root, Path configDir, Path queueDir, Path dataDir, Path maillog, Path logPrefix) {
@@ -34,6 +38,11 @@ record PostfixConfig(Layout layout, int smtpPort, boolean ipv6, int submissionPo
         static Layout under(Path postfixRoot, Path logPrefix) {
             return new Layout(postfixRoot, postfixRoot.resolve("etc"), postfixRoot.resolve("queue"),
                     postfixRoot.resolve("data"), postfixRoot.resolve("maillog"), logPrefix);
+        }
+
+        /** Where master creates the unix-socket smtpd's socket (unix service names are relative paths). */
+        Path unixSmtpdSocket() {
+            return queueDir.resolve("public").resolve(UNIX_SMTPD);
         }
     }
 
@@ -120,12 +129,19 @@ record PostfixConfig(Layout layout, int smtpPort, boolean ipv6, int submissionPo
         sub.put("milter_macro_daemon_name", "ORIGINATING");
         sub.putAll(submissionOptions);
         sb.append(service("127.0.0.1:" + submissionPort, sub));
+        if (unixSmtpd) {
+            sb.append(service(UNIX_SMTPD, "unix", smtpOptions));
+        }
         sb.append(INTERNAL_SERVICES);
         return sb.toString();
     }
 
     private static String service(String name, Map<String, String> options) {
-        StringBuilder sb = new StringBuilder(name).append(" inet n - n - - smtpd\n");
+        return service(name, "inet", options);
+    }
+
+    private static String service(String name, String type, Map<String, String> options) {
+        StringBuilder sb = new StringBuilder(name).append(' ').append(type).append(" n - n - - smtpd\n");
         options.forEach((k, v) -> {
             // values with white space need the "{ name = value }" form (Postfix >= 3.0)
             boolean plain = v.chars().noneMatch(Character::isWhitespace);

@@ -70,6 +70,9 @@ public final class PostfixInstance {
         running = true;
         Readiness.awaitListening(timeout, () -> masterPid().isEmpty() ? "postfix master died:\n" + maillogTail(40)
                 : null, listeners.toArray(InetSocketAddress[]::new));
+        if (config.unixSmtpd() && !Readiness.poll(timeout, () -> Files.exists(layout.unixSmtpdSocket()))) {
+            throw new IllegalStateException("no unix-socket smtpd at " + layout.unixSmtpdSocket());
+        }
     }
 
     /**
@@ -109,6 +112,11 @@ public final class PostfixInstance {
 
     public Path configDir() {
         return layout.configDir();
+    }
+
+    /** The unix-socket smtpd's socket, when the stack runs one. */
+    public Path unixSmtpdSocket() {
+        return layout.unixSmtpdSocket();
     }
 
     public Path queueDir() {

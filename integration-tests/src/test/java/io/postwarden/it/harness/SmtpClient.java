@@ -2,17 +2,24 @@ package io.postwarden.it.harness;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.postwarden.it.harness.SmtpResult.Exchange;
 import io.postwarden.it.harness.SmtpResult.Step;
@@ -38,6 +45,7 @@ public final class SmtpClient {
 
     private final String host;
     private final int port;
+    private final Path unixSocket;
     private String localAddress;
     private String helo = "client." + MailStack.REMOTE_DOMAIN;
     private String authUser;
@@ -50,8 +58,18 @@ public final class SmtpClient {
     private Duration timeout = Duration.ofSeconds(60);
 
     public SmtpClient(String host, int port) {
+        this(host, port, null);
+    }
+
+    private SmtpClient(String host, int port, Path unixSocket) {
         this.host = host;
         this.port = port;
+        this.unixSocket = unixSocket;
+    }
+
+    /** A session over a unix socket (e.g. a master.cf {@code unix} smtpd); {@link #localAddress} does not apply. */
+    public static SmtpClient overUnixSocket(Path socket) {
+        return new SmtpClient(null, 0, socket);
     }
 
     /** Source address to bind, e.g. "127.0.0.2" or "::1". */
@@ -109,7 +127,10 @@ public final class SmtpClient {
         return this;
     }
 
-    /** Socket read timeout per reply (default 60 s, longer than Postfix's 30 s milter command timeout). */
+    /**
+     * Socket read timeout per reply (default 60 s, longer than Postfix's 30 s milter command timeout); over a unix
+     * socket, the limit of the whole session.
+     */
     public SmtpClient timeout(Duration t) {
         this.timeout = t;
         return this;
@@ -123,14 +144,9 @@ public final class SmtpClient {
         List<Exchange> ex = new ArrayList<>();
         Step step = Step.CONNECT;
         String command = null;
-        try (Socket socket = new Socket()) {
-            if (localAddress != null) {
-                socket.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
-            }
-            socket.connect(new InetSocketAddress(InetAddress.getByName(host), port), (int) timeout.toMillis());
-            socket.setSoTimeout((int) timeout.toMillis());
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            OutputStream out = socket.getOutputStream();
+        try (Link link = unixSocket == null ? tcp() : unix()) {
+            InputStream in = new BufferedInputStream(link.in());
+            OutputStream out = link.out();
 
             Exchange last = record(ex, step, null, readReply(in));
             if (!last.reply().positive()) {
@@ -200,6 +216,42 @@ public final class SmtpClient {
             Exchange broken = record(ex, step, command, SmtpReply.none("connection failed: " + e));
             return new SmtpResult(ex, step, broken);
         }
+    }
+
+    /** The two directions of one connection. */
+    private record Link(InputStream in, OutputStream out, Closeable connection) implements Closeable {
+        @Override
+        public void close() throws IOException {
+            connection.close();
+        }
+    }
+
+    private Link tcp() throws IOException {
+        Socket socket = new Socket();
+        try {
+            if (localAddress != null) {
+                socket.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
+            }
+            socket.connect(new InetSocketAddress(InetAddress.getByName(host), port), (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            return new Link(socket.getInputStream(), socket.getOutputStream(), socket);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** Channels have no read timeout: closing the channel after {@code timeout} ends a read a hung server blocks. */
+    private Link unix() throws IOException {
+        SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(unixSocket));
+        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closed already
+            }
+        });
+        return new Link(Channels.newInputStream(channel), Channels.newOutputStream(channel), channel);
     }
 
     private SmtpResult fail(List<Exchange> ex, Exchange failing, OutputStream out, InputStream in) {

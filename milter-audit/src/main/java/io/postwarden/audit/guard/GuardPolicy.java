@@ -1,7 +1,5 @@
 package io.postwarden.audit.guard;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.postwarden.audit.identity.ClientIdentifier;
 import io.postwarden.audit.identity.ClientIdentity;
 import io.postwarden.audit.log.AuditTrail;
@@ -12,14 +10,13 @@ import io.postwarden.core.policy.Policy;
 import io.postwarden.core.policy.Stage;
 import io.postwarden.core.policy.Transaction;
 import java.lang.System.Logger.Level;
-import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * Refuses unauthenticated SMTP from this host's own TCP clients at MAIL FROM, unless the operator allows it: the
- * compromised web app opening 127.0.0.1:25 is told to authenticate, and the refusal names its process.
+ * Refuses unauthenticated SMTP from this host's own clients at MAIL FROM, unless the operator allows it: the
+ * compromised web app opening 127.0.0.1:25 (or an smtpd unix socket) is told to authenticate, and the refusal names
+ * its process when it can be found.
  */
 public final class GuardPolicy implements Policy {
 
@@ -28,18 +25,13 @@ public final class GuardPolicy implements Policy {
   private final GuardRules rules;
   private final ClientIdentifier identifier;
   private final AuditTrail trail;
-  private final Map<GuardDecision, Counter> decisions = new EnumMap<>(GuardDecision.class);
+  private final GuardMetrics metrics;
 
-  public GuardPolicy(GuardRules rules, ClientIdentifier identifier, AuditTrail trail, MeterRegistry registry) {
+  public GuardPolicy(GuardRules rules, ClientIdentifier identifier, AuditTrail trail, GuardMetrics metrics) {
     this.rules = rules;
     this.identifier = identifier;
     this.trail = trail;
-    for (GuardDecision decision : GuardDecision.values()) {
-      decisions.put(decision, Counter.builder("postwarden.guard.decisions")
-          .description("Local-submission guard decisions at MAIL FROM")
-          .tag("decision", decision.label())
-          .register(registry));
-    }
+    this.metrics = metrics;
   }
 
   @Override
@@ -68,14 +60,15 @@ public final class GuardPolicy implements Policy {
   public Decision onMail(Transaction tx) {
     ClientIdentity identity = identifier.of(tx.connection());
     GuardDecision decision = rules.decide(tx, identity);
-    decisions.get(decision).increment();
+    tx.connection().attributes().put(GuardDecision.class, decision);
+    metrics.count(decision, identity.kind());
     if (!decision.refuses()) {
       return Decision.CONTINUE;
     }
     String auditId = trail.refused(tx, identity, decision);
     LOG.log(Level.WARNING, "refused unauthenticated local submission audit_id=" + auditId + " client="
-        + tx.connection().client() + " from=<" + tx.sender() + "> process=" + identity.peer()
-        .map(Object::toString).orElse("not looked up"));
+        + tx.connection().client() + " client_kind=" + identity.kind().label() + " from=<" + tx.sender()
+        + "> process=" + identity.peer().map(Object::toString).orElse("not looked up"));
     return Decision.reject(rules.reply());
   }
 }

@@ -10,7 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The operator's exceptions to "every local TCP submission must authenticate", and the reply for the rest.
+ * The operator's exceptions to "every local SMTP client must authenticate", and the reply for the rest. Local is
+ * everything but a remote TCP peer (see {@link io.postwarden.audit.identity.ClientKind}).
  *
  * @param allowAll        the seed's postfix_relay_mynetworks toggle: every local client may send unauthenticated
  * @param allowedNetworks local client addresses that may send unauthenticated
@@ -34,7 +35,7 @@ public record GuardRules(boolean allowAll, List<Cidr> allowedNetworks, Set<Strin
     if (tx.authenticatedUser().isPresent()) {
       return GuardDecision.AUTHENTICATED;
     }
-    if (!identity.localTcp()) {
+    if (!identity.kind().localSmtp()) {
       return GuardDecision.NOT_LOCAL;
     }
     InetAddress client = tx.connection().client().address();

@@ -3,6 +3,7 @@ package io.postwarden.audit.identity;
 import io.postwarden.audit.guard.LocalAddresses;
 import io.postwarden.audit.process.PeerLookupResult;
 import io.postwarden.audit.process.MaildropSubmitterLookup;
+import io.postwarden.audit.process.PeerProcess;
 import io.postwarden.audit.process.PeerProcessLookup;
 import io.postwarden.audit.process.Submitter;
 import io.postwarden.core.policy.ClientAddress;
@@ -24,13 +25,15 @@ public final class ClientIdentifier {
   private final LocalAddresses localAddresses;
   private final Optional<PeerProcessLookup> peerLookup;
   private final Optional<MaildropSubmitterLookup> submitterLookup;
+  private final CommandLineRedactor redactor;
   private final IdentityMetrics metrics;
 
   public ClientIdentifier(LocalAddresses localAddresses, Optional<PeerProcessLookup> peerLookup,
-      Optional<MaildropSubmitterLookup> submitterLookup, IdentityMetrics metrics) {
+      Optional<MaildropSubmitterLookup> submitterLookup, CommandLineRedactor redactor, IdentityMetrics metrics) {
     this.localAddresses = localAddresses;
     this.peerLookup = peerLookup;
     this.submitterLookup = submitterLookup;
+    this.redactor = redactor;
     this.metrics = metrics;
   }
 
@@ -46,13 +49,12 @@ public final class ClientIdentifier {
 
   private ClientIdentity identify(Connection connection) {
     if (connection.origin() == MailOrigin.NON_SMTPD) {
-      return new ClientIdentity(false, Optional.empty(), submitter(connection.milterLink()));
+      return new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(), submitter(connection.milterLink()));
     }
     ClientAddress client = connection.client();
-    boolean local = client.family() == ClientAddress.Family.UNIX
-        || (client.isTcp() && localAddresses.isLocal(client.address()));
-    if (!local || !client.isTcp() || peerLookup.isEmpty()) {
-      return new ClientIdentity(local, Optional.empty(), Optional.empty());
+    ClientKind kind = kindOf(client);
+    if (kind != ClientKind.LOCAL_TCP || peerLookup.isEmpty()) {
+      return new ClientIdentity(kind, Optional.empty(), Optional.empty());
     }
     Optional<InetSocketAddress> daemon = daemonEndpoint(connection);
     long start = System.nanoTime();
@@ -60,7 +62,29 @@ public final class ClientIdentifier {
         ? new PeerLookupResult.NotFound("Postfix sent no {daemon_addr}/{daemon_port}")
         : peerLookup.get().lookup(new InetSocketAddress(client.address(), client.port()), daemon.get());
     metrics.lookup(result, System.nanoTime() - start);
-    return new ClientIdentity(true, Optional.of(result), Optional.empty());
+    return new ClientIdentity(ClientKind.LOCAL_TCP, Optional.of(redacted(result)), Optional.empty());
+  }
+
+  /** The identity keeps only the redacted command line, so no record, header or log line can show a secret. */
+  private PeerLookupResult redacted(PeerLookupResult result) {
+    if (!(result instanceof PeerLookupResult.Found found)) {
+      return result;
+    }
+    PeerProcess process = found.process();
+    return new PeerLookupResult.Found(new PeerProcess(process.pid(), process.uid(), process.user(),
+        process.executable(), redactor.redact(process.commandLine()), process.commandLineTruncated(),
+        process.unit()));
+  }
+
+  /**
+   * Fails closed: only a TCP peer with an address that is not this host's is remote. Whatever else reaches smtpd
+   * (its unix-socket services, a family Postfix could not tell) can only be a process on this host.
+   */
+  private ClientKind kindOf(ClientAddress client) {
+    if (!client.isTcp() || client.address() == null) {
+      return ClientKind.NON_TCP;
+    }
+    return localAddresses.isLocal(client.address()) ? ClientKind.LOCAL_TCP : ClientKind.REMOTE;
   }
 
   /** sendmail(1) mail: found through the cleanup process on the other end of a TCP milter connection. */

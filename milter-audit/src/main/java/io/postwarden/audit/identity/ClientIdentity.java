@@ -7,13 +7,11 @@ import java.util.Optional;
 /**
  * Who is at the other end of an SMTP session, established once at CONNECT.
  *
- * @param localTcp  whether the client connected from this host: over TCP from any loopback form or one of the
- *                  host's addresses, or over a unix socket (Postfix's smtpd rarely listens on one, but such a client
- *                  is a local process all the same)
+ * @param kind      how the client reached Postfix; everything but a remote TCP peer is local
  * @param peer      the process behind a local TCP client; empty for other clients or when lookups are off
  * @param submitter who submitted a sendmail(1) message (non-smtpd sessions), when it could be established
  */
-public record ClientIdentity(boolean localTcp, Optional<PeerLookupResult> peer, Optional<Submitter> submitter) {
+public record ClientIdentity(ClientKind kind, Optional<PeerLookupResult> peer, Optional<Submitter> submitter) {
 
   /** The Unix user behind a local client or a sendmail(1) submission, when a lookup established it. */
   public Optional<String> unixUser() {

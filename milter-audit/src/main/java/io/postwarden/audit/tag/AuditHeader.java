@@ -30,7 +30,7 @@ public final class AuditHeader {
     } else if (tx.connection().origin() == MailOrigin.NON_SMTPD) {
       field(value, "via", "sendmail");
       identity.unixUser().ifPresent(user -> field(value, "user", user));
-    } else if (identity.localTcp()) {
+    } else if (identity.kind().localSmtp()) {
       field(value, "user", identity.unixUser().orElse("unknown"));
     } else {
       field(value, "via", "smtp");

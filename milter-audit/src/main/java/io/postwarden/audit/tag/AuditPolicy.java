@@ -1,6 +1,7 @@
 package io.postwarden.audit.tag;
 
-import io.postwarden.audit.guard.GuardRules;
+import io.postwarden.audit.guard.GuardDecision;
+import io.postwarden.audit.guard.GuardObserver;
 import io.postwarden.audit.identity.ClientIdentifier;
 import io.postwarden.audit.identity.ClientIdentity;
 import io.postwarden.audit.log.AuditTrail;
@@ -15,19 +16,22 @@ import io.postwarden.core.policy.Transaction;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Every accepted message says who sent it: forged copies of our headers out, our audit header in, one record. */
 public final class AuditPolicy implements Policy, AutoCloseable {
 
   private final ClientIdentifier identifier;
-  private final GuardRules rules;
+  private final Optional<GuardObserver> guardOff;
   private final AuditHeader header;
   private final AuditTrail trail;
 
-  public AuditPolicy(ClientIdentifier identifier, GuardRules rules, AuditHeader header, AuditTrail trail) {
+  /** @param guardOff present when the guard is off: it then only observes what the guard would have decided */
+  public AuditPolicy(ClientIdentifier identifier, Optional<GuardObserver> guardOff, AuditHeader header,
+      AuditTrail trail) {
     this.identifier = identifier;
-    this.rules = rules;
+    this.guardOff = guardOff;
     this.header = header;
     this.trail = trail;
   }
@@ -62,9 +66,17 @@ public final class AuditPolicy implements Policy, AutoCloseable {
   @Override
   public Decision onEndOfMessage(Transaction tx) {
     ClientIdentity identity = identifier.of(tx.connection());
-    String auditId = trail.accepted(tx, identity, rules.decide(tx, identity));
+    String auditId = trail.accepted(tx, identity, guardDecision(tx, identity));
     List<Modification> changes = new ArrayList<>(OurHeaders.removals(tx.headers()));
     changes.add(new AddHeader(AuditHeader.NAME, header.value(auditId, tx, identity)));
     return Decision.modify(changes);
+  }
+
+  /** The guard's own decision, made at this transaction's MAIL; with the guard off, what it would have decided. */
+  private GuardDecision guardDecision(Transaction tx, ClientIdentity identity) {
+    if (guardOff.isPresent()) {
+      return guardOff.get().observe(tx, identity);
+    }
+    return tx.connection().attributes().get(GuardDecision.class).orElse(null);
   }
 }

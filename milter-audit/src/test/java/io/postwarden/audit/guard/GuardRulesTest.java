@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.postwarden.audit.identity.ClientIdentity;
+import io.postwarden.audit.identity.ClientKind;
 import io.postwarden.audit.process.PeerLookupResult;
 import io.postwarden.audit.process.PeerLookupResult.Found;
 import io.postwarden.audit.process.PeerLookupResult.NotFound;
@@ -25,23 +26,26 @@ class GuardRulesTest {
 
   static final SmtpReply REPLY = new SmtpReply(530, "5.7.0", "Authentication required");
 
-  static final ClientIdentity REMOTE = new ClientIdentity(false, Optional.empty(), Optional.empty());
-  static final ClientIdentity LOCAL_NO_LOOKUP = new ClientIdentity(true, Optional.empty(), Optional.empty());
-  static final ClientIdentity SENDMAIL_SUBMITTER = new ClientIdentity(false, Optional.empty(),
+  static final ClientIdentity REMOTE = new ClientIdentity(ClientKind.REMOTE, Optional.empty(), Optional.empty());
+  static final ClientIdentity LOCAL_NO_LOOKUP =
+      new ClientIdentity(ClientKind.LOCAL_TCP, Optional.empty(), Optional.empty());
+  static final ClientIdentity NON_TCP = new ClientIdentity(ClientKind.NON_TCP, Optional.empty(), Optional.empty());
+  static final ClientIdentity SENDMAIL_SUBMITTER = new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(),
       Optional.of(new Submitter(1000, "alice", "maildrop/4F2A1")));
 
   static ClientIdentity found(String user) {
-    return new ClientIdentity(true, Optional.of(new Found(new PeerProcess(812, 33, user, "/usr/sbin/php-fpm8.2",
-        List.of("php-fpm: pool www"), false, "php8.2-fpm.service"))), Optional.empty());
+    return new ClientIdentity(ClientKind.LOCAL_TCP, Optional.of(new Found(new PeerProcess(812, 33, user,
+        "/usr/sbin/php-fpm8.2", List.of("php-fpm: pool www"), false, "php8.2-fpm.service"))), Optional.empty());
   }
 
   static ClientIdentity ownerOnly(String user) {
-    return new ClientIdentity(true, Optional.of(new OwnerOnly(33, user, "no permission to read /proc/812/fd")),
-        Optional.empty());
+    return new ClientIdentity(ClientKind.LOCAL_TCP,
+        Optional.of(new OwnerOnly(33, user, "no permission to read /proc/812/fd")), Optional.empty());
   }
 
   static ClientIdentity notFound() {
-    return new ClientIdentity(true, Optional.<PeerLookupResult>of(new NotFound("client gone")), Optional.empty());
+    return new ClientIdentity(ClientKind.LOCAL_TCP, Optional.<PeerLookupResult>of(new NotFound("client gone")),
+        Optional.empty());
   }
 
   static GuardRules strict() {
@@ -147,8 +151,18 @@ class GuardRulesTest {
     // e.g. a UNIX-socket client: no address to compare, so no network can allow it
     TestTransaction tx = TestTransaction.from("a@b");
 
-    assertEquals(GuardDecision.REFUSED, networks("0.0.0.0/0", "::/0").decide(tx, LOCAL_NO_LOOKUP));
-    assertEquals(GuardDecision.ALLOWED_ALL, allowAll().decide(tx, LOCAL_NO_LOOKUP));
+    assertEquals(GuardDecision.REFUSED, networks("0.0.0.0/0", "::/0").decide(tx, NON_TCP));
+    assertEquals(GuardDecision.ALLOWED_ALL, allowAll().decide(tx, NON_TCP));
+  }
+
+  @Test
+  void nonTcpClientMustAuthenticate() {
+    // Postfix reports a unix-socket smtpd client as localhost[127.0.0.1] with family 'U' (no address)
+    TestTransaction tx = TestTransaction.from("spam@shop.example").to("victim@example.net");
+
+    assertEquals(GuardDecision.REFUSED, strict().decide(tx, NON_TCP));
+    assertEquals(GuardDecision.REFUSED, users("www-data").decide(tx, NON_TCP), "no lookup names a user there");
+    assertEquals(GuardDecision.AUTHENTICATED, strict().decide(tx.authenticatedAs("alice"), NON_TCP));
   }
 
   @Test

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ClientIdentifierTest {
 
@@ -59,6 +60,8 @@ class ClientIdentifierTest {
     }
   }
 
+  static final CommandLineRedactor REDACTOR = new CommandLineRedactor(true, List.of());
+
   @TempDir
   Path dir;
 
@@ -67,8 +70,8 @@ class ClientIdentifierTest {
   final LocalAddresses localAddresses =
       new LocalAddresses(() -> Set.of(OWN_ADDRESS), Duration.ofSeconds(5),
           Clock.fixed(java.time.Instant.parse("2026-11-25T10:00:00Z"), java.time.ZoneOffset.UTC));
-  final ClientIdentifier identifier =
-      new ClientIdentifier(localAddresses, Optional.of(lookup), Optional.empty(), new IdentityMetrics(registry));
+  final ClientIdentifier identifier = new ClientIdentifier(localAddresses, Optional.of(lookup), Optional.empty(),
+      REDACTOR, new IdentityMetrics(registry));
 
   static InetAddress ip(String literal) {
     try {
@@ -78,8 +81,8 @@ class ClientIdentifierTest {
     }
   }
 
-  static ClientIdentity identity(boolean local, Optional<PeerLookupResult> peer) {
-    return new ClientIdentity(local, peer, Optional.empty());
+  static ClientIdentity identity(ClientKind kind, Optional<PeerLookupResult> peer) {
+    return new ClientIdentity(kind, peer, Optional.empty());
   }
 
   static TestTransaction session(String client, int port, String daemonAddr, String daemonPort) {
@@ -131,7 +134,7 @@ class ClientIdentifierTest {
     assertEquals(1, lookup.calls.size());
     assertSame(first, second);
     assertSame(first, third);
-    assertEquals(identity(true, Optional.of(FOUND)), first);
+    assertEquals(identity(ClientKind.LOCAL_TCP, Optional.of(FOUND)), first);
     assertEquals(Optional.of(first), tx.attributes().get(ClientIdentity.class), "kept in the session");
     assertEquals(1, lookupsRecorded("found"));
     assertEquals(1, lookupsRecorded());
@@ -161,14 +164,26 @@ class ClientIdentifierTest {
   }
 
   @Test
+  void keepsOnlyTheRedactedCommandLine() {
+    lookup.answer = new Found(new PeerProcess(812, 33, "www-data", "/usr/bin/mysql",
+        List.of("mysql", "-uapp", "-phunter2", "shop"), true, "cron.service"));
+
+    ClientIdentity identity = identifier.of(session("127.0.0.1", 43210, "127.0.0.1", "25"));
+
+    assertEquals(Optional.of(new Found(new PeerProcess(812, 33, "www-data", "/usr/bin/mysql",
+        List.of("mysql", "-uapp", "-p***", "shop"), true, "cron.service"))), identity.peer());
+    assertFalse(identity.peer().orElseThrow().toString().contains("hunter2"), "log lines print the identity");
+  }
+
+  @Test
   void keepsWhateverTheLookupSaid() {
     lookup.answer = new OwnerOnly(33, "www-data", "no permission");
-    assertEquals(identity(true, Optional.of(lookup.answer)),
+    assertEquals(identity(ClientKind.LOCAL_TCP, Optional.of(lookup.answer)),
         identifier.of(session("127.0.0.1", 1, "127.0.0.1", "25")));
     assertEquals(1, lookupsRecorded("owner_only"));
 
     lookup.answer = new NotFound("gone");
-    assertEquals(identity(true, Optional.of(lookup.answer)),
+    assertEquals(identity(ClientKind.LOCAL_TCP, Optional.of(lookup.answer)),
         identifier.of(session("127.0.0.1", 2, "127.0.0.1", "25")));
     assertEquals(1, lookupsRecorded("not_found"));
     assertEquals(0, lookupsRecorded("found"));
@@ -181,20 +196,20 @@ class ClientIdentifierTest {
     ClientIdentity identity = identifier.of(tx);
     identifier.of(tx);
 
-    assertEquals(identity(false, Optional.empty()), identity);
-    assertFalse(identifier.of(session("2001:db8::99", 1, "2001:db8::10", "25")).localTcp());
+    assertEquals(identity(ClientKind.REMOTE, Optional.empty()), identity);
+    assertEquals(ClientKind.REMOTE, identifier.of(session("2001:db8::99", 1, "2001:db8::10", "25")).kind());
     assertTrue(lookup.calls.isEmpty());
     assertEquals(0, lookupsRecorded());
   }
 
   @Test
   void localClientsAreNotLookedUpWhenLookupsAreOff() {
-    ClientIdentifier noLookups = new ClientIdentifier(localAddresses, Optional.empty(), Optional.empty(),
+    ClientIdentifier noLookups = new ClientIdentifier(localAddresses, Optional.empty(), Optional.empty(), REDACTOR,
         new IdentityMetrics(registry));
 
     ClientIdentity identity = noLookups.of(session("127.0.0.1", 43210, "127.0.0.1", "25"));
 
-    assertEquals(identity(true, Optional.empty()), identity);
+    assertEquals(identity(ClientKind.LOCAL_TCP, Optional.empty()), identity);
     assertEquals(Optional.empty(), identity.unixUser());
     assertTrue(lookup.calls.isEmpty());
     assertEquals(0, lookupsRecorded());
@@ -209,7 +224,7 @@ class ClientIdentifierTest {
   void notFoundWhenTheDaemonMacrosAreMissing(String daemonAddr, String daemonPort) {
     ClientIdentity identity = identifier.of(session("127.0.0.1", 43210, daemonAddr, daemonPort));
 
-    assertTrue(identity.localTcp());
+    assertEquals(ClientKind.LOCAL_TCP, identity.kind());
     NotFound notFound = assertInstanceOf(NotFound.class, identity.peer().orElseThrow());
     assertTrue(notFound.reason().contains("{daemon_addr}/{daemon_port}"), notFound.reason());
     assertTrue(lookup.calls.isEmpty(), "no lookup without the server end of the connection");
@@ -240,40 +255,54 @@ class ClientIdentifierTest {
 
   @Test
   void unixUserComesFromFoundOwnerOnlyOrSubmitter() {
-    assertEquals(Optional.of("www-data"), identity(true, Optional.of(FOUND)).unixUser());
-    assertEquals(Optional.of("www-data"), identity(true, Optional.of(new OwnerOnly(33, "www-data", "x"))).unixUser());
-    assertEquals(Optional.empty(), identity(true, Optional.of(new OwnerOnly(33, null, "x"))).unixUser());
-    assertEquals(Optional.empty(), identity(true, Optional.of(new NotFound("x"))).unixUser());
-    assertEquals(Optional.empty(), identity(false, Optional.empty()).unixUser());
-    assertEquals(Optional.of("alice"), new ClientIdentity(false, Optional.empty(),
+    assertEquals(Optional.of("www-data"), identity(ClientKind.LOCAL_TCP, Optional.of(FOUND)).unixUser());
+    assertEquals(Optional.of("www-data"),
+        identity(ClientKind.LOCAL_TCP, Optional.of(new OwnerOnly(33, "www-data", "x"))).unixUser());
+    assertEquals(Optional.empty(),
+        identity(ClientKind.LOCAL_TCP, Optional.of(new OwnerOnly(33, null, "x"))).unixUser());
+    assertEquals(Optional.empty(), identity(ClientKind.LOCAL_TCP, Optional.of(new NotFound("x"))).unixUser());
+    assertEquals(Optional.empty(), identity(ClientKind.REMOTE, Optional.empty()).unixUser());
+    assertEquals(Optional.of("alice"), new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(),
         Optional.of(new Submitter(1000, "alice", "maildrop/ABC"))).unixUser());
-    assertEquals(Optional.empty(), new ClientIdentity(false, Optional.empty(),
+    assertEquals(Optional.empty(), new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(),
         Optional.of(new Submitter(1000, null, "maildrop/ABC"))).unixUser());
   }
 
-  @Test
-  void unixSocketClientIsLocalButNotLookedUp() {
-    Connection unix = overriding(session("127.0.0.1", 1, "127.0.0.1", "25"),
-        Map.of("client", new ClientAddress(ClientAddress.Family.UNIX, null, 0, "/run/smtpd")));
+  /** Fail closed: whatever is not a TCP peer with an address is a local process, never a remote client. */
+  static List<ClientAddress> nonTcpClients() {
+    return List.of(
+        ClientAddress.UNKNOWN, // family 'U': a unix-socket smtpd service, reported as localhost[127.0.0.1]
+        new ClientAddress(ClientAddress.Family.UNIX, null, 0, "/run/smtpd"), // family 'L'
+        new ClientAddress(ClientAddress.Family.INET4, null, 25, null),
+        new ClientAddress(ClientAddress.Family.INET6, null, 25, null));
+  }
 
-    assertEquals(identity(true, Optional.empty()), identifier.of(unix));
+  @ParameterizedTest
+  @MethodSource("nonTcpClients")
+  void clientThatIsNotAProvenTcpPeerIsLocalButNotLookedUp(ClientAddress client) {
+    Connection connection = overriding(session("198.51.100.7", 1, "192.0.2.10", "25"), Map.of("client", client));
+
+    ClientIdentity identity = identifier.of(connection);
+
+    assertEquals(identity(ClientKind.NON_TCP, Optional.empty()), identity);
+    assertTrue(identity.kind().localSmtp());
     assertTrue(lookup.calls.isEmpty());
   }
 
   @Test
-  void unknownClientIsNeitherLocalNorLookedUp() {
-    Connection unknown = overriding(session("127.0.0.1", 1, "127.0.0.1", "25"),
-        Map.of("client", ClientAddress.UNKNOWN));
-
-    assertEquals(identity(false, Optional.empty()), identifier.of(unknown));
-    assertTrue(lookup.calls.isEmpty());
+  void onlyATcpPeerWithAForeignAddressIsRemote() {
+    assertEquals(ClientKind.REMOTE, identifier.of(session("198.51.100.7", 1, "192.0.2.10", "25")).kind());
+    assertEquals(ClientKind.LOCAL_TCP, identifier.of(session("127.0.0.9", 1, "127.0.0.1", "25")).kind());
+    assertEquals(ClientKind.LOCAL_TCP, identifier.of(session("192.0.2.10", 1, "192.0.2.10", "25")).kind());
+    assertFalse(ClientKind.REMOTE.localSmtp());
+    assertFalse(ClientKind.SENDMAIL.localSmtp());
   }
 
   @Test
   void sendmailSessionsAreNeverPeerLookedUpEvenFromLoopback() {
     TestTransaction tx = session("127.0.0.1", 43210, "127.0.0.1", "25").origin(MailOrigin.NON_SMTPD);
 
-    assertEquals(new ClientIdentity(false, Optional.empty(), Optional.empty()), identifier.of(tx));
+    assertEquals(new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(), Optional.empty()), identifier.of(tx));
     assertTrue(lookup.calls.isEmpty());
     assertEquals(0, lookupsRecorded());
   }
@@ -283,7 +312,7 @@ class ClientIdentifierTest {
     // the submitter lookup starts from the cleanup process holding Postfix's end of the milter connection
     lookup.answer = new NotFound("cleanup gone");
     ClientIdentifier withSubmitters = new ClientIdentifier(localAddresses, Optional.of(lookup),
-        Optional.of(new MaildropSubmitterLookup(dir.resolve("proc"), dir.resolve("passwd"), lookup)),
+        Optional.of(new MaildropSubmitterLookup(dir.resolve("proc"), dir.resolve("passwd"), lookup)), REDACTOR,
         new IdentityMetrics(registry));
     InetSocketAddress cleanup = new InetSocketAddress(ip("127.0.0.1"), 51000);
     InetSocketAddress listener = new InetSocketAddress(ip("127.0.0.1"), 8891);
@@ -294,13 +323,13 @@ class ClientIdentifierTest {
     withSubmitters.of(sendmail);
 
     assertEquals(List.of(List.of(cleanup, listener)), lookup.calls, "once per session, with both milter ends");
-    assertEquals(new ClientIdentity(false, Optional.empty(), Optional.empty()), identity);
+    assertEquals(new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(), Optional.empty()), identity);
   }
 
   @Test
   void noSubmitterLookupWithoutATcpMilterConnection() {
     ClientIdentifier withSubmitters = new ClientIdentifier(localAddresses, Optional.of(lookup),
-        Optional.of(new MaildropSubmitterLookup(dir.resolve("proc"), dir.resolve("passwd"), lookup)),
+        Optional.of(new MaildropSubmitterLookup(dir.resolve("proc"), dir.resolve("passwd"), lookup)), REDACTOR,
         new IdentityMetrics(registry));
     // TestTransaction's milter link has no ends, as for a UNIX-socket listener
     TestTransaction tx = TestTransaction.from("root@host.example").origin(MailOrigin.NON_SMTPD);

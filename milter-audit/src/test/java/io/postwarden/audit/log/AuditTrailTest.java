@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.postwarden.audit.guard.GuardDecision;
 import io.postwarden.audit.identity.ClientIdentity;
+import io.postwarden.audit.identity.ClientKind;
 import io.postwarden.audit.process.PeerLookupResult;
 import io.postwarden.audit.process.PeerLookupResult.Found;
 import io.postwarden.audit.process.PeerLookupResult.NotFound;
@@ -34,14 +35,14 @@ class AuditTrailTest {
   static final Pattern ID = Pattern.compile("[0-9A-HJKMNP-TV-Z]{16}");
   static final String TIME = "2026-11-25T10:00:00Z";
 
-  static final ClientIdentity FOUND = new ClientIdentity(true, Optional.of(new Found(new PeerProcess(812, 33,
-      "www-data", "/usr/sbin/php-fpm8.2", List.of("php-fpm: pool www", "-R"), false, "php8.2-fpm.service"))),
-      Optional.empty());
-  static final ClientIdentity OWNER_ONLY = new ClientIdentity(true,
+  static final ClientIdentity FOUND = new ClientIdentity(ClientKind.LOCAL_TCP, Optional.of(new Found(
+      new PeerProcess(812, 33, "www-data", "/usr/sbin/php-fpm8.2", List.of("php-fpm: pool www", "-R"), false,
+          "php8.2-fpm.service"))), Optional.empty());
+  static final ClientIdentity OWNER_ONLY = new ClientIdentity(ClientKind.LOCAL_TCP,
       Optional.of(new OwnerOnly(33, "www-data", "no permission to read /proc/812/fd")), Optional.empty());
-  static final ClientIdentity NOT_FOUND = new ClientIdentity(true,
+  static final ClientIdentity NOT_FOUND = new ClientIdentity(ClientKind.LOCAL_TCP,
       Optional.<PeerLookupResult>of(new NotFound("no socket 127.0.0.1:43210 -> 127.0.0.1:25")), Optional.empty());
-  static final ClientIdentity REMOTE = new ClientIdentity(false, Optional.empty(), Optional.empty());
+  static final ClientIdentity REMOTE = new ClientIdentity(ClientKind.REMOTE, Optional.empty(), Optional.empty());
 
   // one log for the class: closing waits for the writer's poll, so it is done once
   static ByteArrayOutputStream bytes;
@@ -116,7 +117,8 @@ class AuditTrailTest {
 
     assertTrue(ID.matcher(id).matches(), id);
     assertEquals(head("accept", id) + LOOPBACK_SESSION
-        + "\"local\":true,\"decision\":\"allowed_user\",\"process\":{\"lookup\":\"found\",\"pid\":812,\"uid\":33,"
+        + "\"local\":true,\"client_kind\":\"local_tcp\",\"decision\":\"allowed_user\","
+        + "\"process\":{\"lookup\":\"found\",\"pid\":812,\"uid\":33,"
         + "\"user\":\"www-data\",\"executable\":\"/usr/sbin/php-fpm8.2\","
         + "\"command_line\":[\"php-fpm: pool www\",\"-R\"],\"command_line_truncated\":false,"
         + "\"unit\":\"php8.2-fpm.service\"}}", recordOf(id));
@@ -127,14 +129,15 @@ class AuditTrailTest {
     String id = trail.refused(loopback(), OWNER_ONLY, GuardDecision.REFUSED);
 
     assertEquals(head("refuse", id) + LOOPBACK_SESSION
-        + "\"local\":true,\"decision\":\"refused\",\"process\":{\"lookup\":\"owner_only\",\"uid\":33,"
+        + "\"local\":true,\"client_kind\":\"local_tcp\",\"decision\":\"refused\","
+        + "\"process\":{\"lookup\":\"owner_only\",\"uid\":33,"
         + "\"user\":\"www-data\",\"reason\":\"no permission to read /proc/812/fd\"}}", recordOf(id));
   }
 
   @Test
   void ownerWithoutAUserNameOmitsTheName() throws InterruptedException {
-    ClientIdentity nameless = new ClientIdentity(true, Optional.of(new OwnerOnly(4242, null, "no permission")),
-        Optional.empty());
+    ClientIdentity nameless = new ClientIdentity(ClientKind.LOCAL_TCP,
+        Optional.of(new OwnerOnly(4242, null, "no permission")), Optional.empty());
     String id = trail.refused(loopback(), nameless, GuardDecision.REFUSED);
 
     assertTrue(recordOf(id).endsWith(
@@ -146,7 +149,8 @@ class AuditTrailTest {
     String id = trail.refused(loopback(), NOT_FOUND, GuardDecision.REFUSED);
 
     assertTrue(recordOf(id).startsWith(head("refuse", id)), recordOf(id));
-    assertTrue(recordOf(id).endsWith("\"local\":true,\"decision\":\"refused\",\"process\":{\"lookup\":\"not_found\","
+    assertTrue(recordOf(id).endsWith("\"local\":true,\"client_kind\":\"local_tcp\",\"decision\":\"refused\","
+        + "\"process\":{\"lookup\":\"not_found\","
         + "\"reason\":\"no socket 127.0.0.1:43210 -> 127.0.0.1:25\"}}"), recordOf(id));
   }
 
@@ -159,29 +163,30 @@ class AuditTrailTest {
     assertEquals(head("accept", id) + ",\"origin\":\"smtp\",\"client\":\"[2001:db8:0:0:0:0:0:7]:50000\","
         + "\"client_name\":\"unknown\",\"helo\":\"test.example\",\"sasl_user\":\"alice\","
         + "\"sender\":\"alice@example.org\",\"recipients\":[\"x@example.net\"],\"local\":false,"
-        + "\"decision\":\"authenticated\"}", recordOf(id));
+        + "\"client_kind\":\"remote\",\"decision\":\"authenticated\"}", recordOf(id));
   }
 
   @Test
   void sendmailRecordWithoutADecision() throws InterruptedException {
     TestTransaction tx = TestTransaction.from("").to("root@localhost").origin(MailOrigin.NON_SMTPD);
-    String id = trail.accepted(tx, REMOTE, null);
+    String id = trail.accepted(tx, new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(), Optional.empty()), null);
 
     assertEquals(head("accept", id) + ",\"origin\":\"sendmail\",\"client\":\"unknown\",\"client_name\":\"unknown\","
-        + "\"helo\":\"test.example\",\"sender\":\"\",\"recipients\":[\"root@localhost\"],\"local\":false}",
-        recordOf(id));
+        + "\"helo\":\"test.example\",\"sender\":\"\",\"recipients\":[\"root@localhost\"],\"local\":false,"
+        + "\"client_kind\":\"sendmail\"}", recordOf(id));
   }
 
   @Test
   void sendmailRecordCarriesTheSubmitter() throws InterruptedException {
     TestTransaction tx = TestTransaction.from("alice@host.example").to("bob@example.net").origin(MailOrigin.NON_SMTPD);
-    ClientIdentity submitted = new ClientIdentity(false, Optional.empty(),
+    ClientIdentity submitted = new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(),
         Optional.of(new Submitter(1000, "alice", "/var/spool/postfix/maildrop/4F2A1")));
     String id = trail.accepted(tx, submitted, GuardDecision.LOCAL_SUBMISSION);
 
     assertEquals(head("accept", id) + ",\"origin\":\"sendmail\",\"client\":\"unknown\",\"client_name\":\"unknown\","
         + "\"helo\":\"test.example\",\"sender\":\"alice@host.example\",\"recipients\":[\"bob@example.net\"],"
-        + "\"local\":false,\"decision\":\"local_submission\",\"submitter\":{\"uid\":1000,\"user\":\"alice\","
+        + "\"local\":false,\"client_kind\":\"sendmail\",\"decision\":\"local_submission\","
+        + "\"submitter\":{\"uid\":1000,\"user\":\"alice\","
         + "\"maildrop_file\":\"/var/spool/postfix/maildrop/4F2A1\"}}", recordOf(id));
   }
 

@@ -3,6 +3,7 @@ package io.postwarden.audit.tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.postwarden.audit.identity.ClientIdentity;
+import io.postwarden.audit.identity.ClientKind;
 import io.postwarden.audit.process.PeerLookupResult;
 import io.postwarden.audit.process.PeerLookupResult.Found;
 import io.postwarden.audit.process.PeerLookupResult.NotFound;
@@ -22,11 +23,12 @@ class AuditHeaderTest {
   static final AuditHeader MINIMAL = new AuditHeader(Detail.MINIMAL);
   static final AuditHeader FULL = new AuditHeader(Detail.FULL);
 
-  static final ClientIdentity REMOTE = new ClientIdentity(false, Optional.empty(), Optional.empty());
-  static final ClientIdentity LOCAL_NO_LOOKUP = new ClientIdentity(true, Optional.empty(), Optional.empty());
+  static final ClientIdentity REMOTE = new ClientIdentity(ClientKind.REMOTE, Optional.empty(), Optional.empty());
+  static final ClientIdentity LOCAL_NO_LOOKUP =
+      new ClientIdentity(ClientKind.LOCAL_TCP, Optional.empty(), Optional.empty());
 
   static ClientIdentity local(PeerLookupResult result) {
-    return new ClientIdentity(true, Optional.of(result), Optional.empty());
+    return new ClientIdentity(ClientKind.LOCAL_TCP, Optional.of(result), Optional.empty());
   }
 
   static PeerProcess process(String user, String executable, String unit) {
@@ -68,7 +70,7 @@ class AuditHeaderTest {
   @Test
   void sendmailSubmissionWithAKnownSubmitter() {
     TestTransaction tx = TestTransaction.from("alice@host.example").origin(MailOrigin.NON_SMTPD);
-    ClientIdentity alice = new ClientIdentity(false, Optional.empty(),
+    ClientIdentity alice = new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(),
         Optional.of(new Submitter(1000, "alice", "/var/spool/postfix/maildrop/4F2A1")));
 
     assertEquals("id=" + ID + "; via=sendmail; user=alice", MINIMAL.value(ID, tx, alice));
@@ -78,7 +80,7 @@ class AuditHeaderTest {
   @Test
   void sendmailSubmitterWithoutANameShowsOnlyTheUidInFull() {
     TestTransaction tx = TestTransaction.from("nobody@host.example").origin(MailOrigin.NON_SMTPD);
-    ClientIdentity nameless = new ClientIdentity(false, Optional.empty(),
+    ClientIdentity nameless = new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(),
         Optional.of(new Submitter(4242, null, "/var/spool/postfix/maildrop/4F2A2")));
 
     assertEquals("id=" + ID + "; via=sendmail", MINIMAL.value(ID, tx, nameless));
@@ -88,7 +90,7 @@ class AuditHeaderTest {
   @Test
   void sendmailSubmitterNameIsSanitised() {
     TestTransaction tx = TestTransaction.from("x@host.example").origin(MailOrigin.NON_SMTPD);
-    ClientIdentity odd = new ClientIdentity(false, Optional.empty(),
+    ClientIdentity odd = new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(),
         Optional.of(new Submitter(1001, "a b;c\u00e9", "/var/spool/postfix/maildrop/4F2A3")));
 
     assertEquals("id=" + ID + "; via=sendmail; user=a_b_c_", MINIMAL.value(ID, tx, odd));

@@ -10,6 +10,10 @@ import java.util.Optional;
 /**
  * Macros received per stage, each with its lifetime: connection and HELO macros last the session, MAIL-to-EOM
  * macros one transaction, RCPT macros one recipient. Names are stored without braces.
+ *
+ * <p>Postfix sends the MAIL-stage macros just before the MAIL command they belong to, so they wait aside until
+ * {@link #beginTransaction()}: ending the previous transaction cannot lose them, and a transaction never sees
+ * another's.
  */
 final class MacroStore {
 
@@ -18,24 +22,30 @@ final class MacroStore {
   private static final String SESSION_STAGES = "HC";
   private static final String TRANSACTION_STAGES = "MRTLNBE";
 
+  private static final char MAIL_STAGE = 'M';
+
   private final Map<Character, Map<String, String>> byStage = new HashMap<>();
+  private Map<String, String> nextMail = Map.of();
 
   void define(char stage, Map<String, String> macros) {
     Map<String, String> normalised = new LinkedHashMap<>();
     macros.forEach((name, value) -> normalised.put(bare(name), value));
-    byStage.put(stage, normalised);
+    if (stage == MAIL_STAGE) {
+      nextMail = normalised;
+    } else {
+      byStage.put(stage, normalised);
+    }
+  }
+
+  /** At MAIL, after the previous transaction ended: the MAIL macros that arrived for this command take effect. */
+  void beginTransaction() {
+    byStage.put(MAIL_STAGE, nextMail);
+    nextMail = Map.of();
   }
 
   /** After one RCPT: its macros must not leak into the next recipient. */
   void endRecipient() {
     byStage.remove('R');
-  }
-
-  /** A new MAIL inside an open transaction: keep the MAIL macros that just arrived for it. */
-  void restartTransaction() {
-    for (char stage : TRANSACTION_STAGES.substring(1).toCharArray()) {
-      byStage.remove(stage);
-    }
   }
 
   void endTransaction() {
@@ -46,6 +56,7 @@ final class MacroStore {
 
   void endSession() {
     byStage.clear();
+    nextMail = Map.of();
   }
 
   /** Everything currently visible. */
@@ -56,6 +67,11 @@ final class MacroStore {
   /** Only connection and HELO macros. */
   Macros session() {
     return view(SESSION_STAGES);
+  }
+
+  /** Only the current transaction's MAIL-stage macros: the one place Postfix says who logged in. */
+  Macros mail() {
+    return view(String.valueOf(MAIL_STAGE));
   }
 
   private Macros view(String order) {

@@ -157,8 +157,8 @@ public final class MilterSession {
     if (transaction != null) {
       // a new MAIL without ABORT starts over, as RSET would
       endTransaction(TransactionRecord.Outcome.ABORTED, null, List.of());
-      macros.restartTransaction();
     }
+    macros.beginTransaction();
     transaction = new TransactionState(connection, macros, mail.sender(), mail.esmtpArgs(),
         chain.wants(Stage.BODY));
     phase = Phase.MAIL;

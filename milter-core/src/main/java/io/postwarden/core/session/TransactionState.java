@@ -59,9 +59,13 @@ final class TransactionState implements Transaction {
     return macros.all().get("i").filter(id -> !id.isEmpty());
   }
 
+  /**
+   * Postfix sends {@code {auth_authen}} with the MAIL-stage macros of each transaction after AUTH; the same name at
+   * another stage (a misconfigured macro list, a stale value) proves no login.
+   */
   @Override
   public Optional<String> authenticatedUser() {
-    return macros.all().get("auth_authen").filter(user -> !user.isEmpty());
+    return macros.mail().get("auth_authen").filter(user -> !user.isEmpty());
   }
 
   @Override

@@ -275,4 +275,59 @@ class MilterSessionTest {
     assertEquals("c", codes(driver.send('E', NOTHING)));
     assertEquals(1, seen.size());
   }
+
+  /** A policy that notes who the transaction says logged in, at MAIL, each RCPT and end of message. */
+  private static ScriptedPolicy authWitness(List<String> seen) {
+    return new ScriptedPolicy("witness")
+        .onMail(tx -> note(seen, "mail", tx))
+        .onRecipient((tx, rcpt) -> note(seen, "rcpt", tx))
+        .onEndOfMessage(tx -> note(seen, "eom", tx));
+  }
+
+  private static Decision note(List<String> seen, String stage, Transaction tx) {
+    seen.add(stage + "=" + tx.authenticatedUser().orElse("-"));
+    return Decision.CONTINUE;
+  }
+
+  @Test
+  void authMacrosOutsideTheMailStageAuthenticateNobody() {
+    List<String> seen = new ArrayList<>();
+    SessionDriver driver = new SessionDriver(authWitness(seen));
+    assertEquals("O", codes(driver.send('O', int32s(6, 0x1ff, 0x1fffff))));
+    driver.send('D', macroPayload('C', Map.of("j", "mx.test.example", "{auth_authen}", "connect")));
+    driver.send('C', connectPayload("localhost", '4', 40000, "127.0.0.1"));
+    driver.send('D', macroPayload('H', Map.of("{auth_authen}", "helo")));
+    driver.send('H', strings("client"));
+    driver.send('D', macroPayload('M', Map.of("{mail_addr}", "a@x.example")));
+    driver.send('M', strings("<a@x.example>"));
+    driver.send('D', macroPayload('R', Map.of("{auth_authen}", "rcpt")));
+    driver.send('R', strings("<b@y.example>"));
+    driver.send('D', macroPayload('T', Map.of("{auth_authen}", "data")));
+    driver.send('T', NOTHING);
+    driver.send('D', macroPayload('E', Map.of("{auth_authen}", "eom")));
+    driver.send('E', NOTHING);
+
+    assertEquals(List.of("mail=-", "rcpt=-", "eom=-"), seen);
+    assertNull(driver.transactions.get(0).authenticatedUser());
+  }
+
+  @Test
+  void mailStageAuthLastsExactlyItsTransaction() {
+    List<String> seen = new ArrayList<>();
+    SessionDriver driver = new SessionDriver(authWitness(seen));
+    open(driver);
+    driver.send('D', macroPayload('M', Map.of("{auth_authen}", "alice")));
+    envelope(driver, "a@x.example", "b@y.example");
+    driver.send('E', NOTHING);
+    driver.send('A', NOTHING);
+    // the next MAIL without auth macros of its own: alice's login does not carry over
+    envelope(driver, "c@x.example", "d@y.example");
+    // a MAIL inside an open transaction starts over, with the macros Postfix sent for it
+    driver.send('D', macroPayload('M', Map.of("{auth_authen}", "bob")));
+    envelope(driver, "e@x.example", "f@y.example");
+    driver.send('E', NOTHING);
+
+    assertEquals(List.of("mail=alice", "rcpt=alice", "eom=alice", "mail=-", "rcpt=-", "mail=bob", "rcpt=bob",
+        "eom=bob"), seen);
+  }
 }

@@ -7,15 +7,18 @@ import java.util.ArrayList;
 import java.util.List;
 import org.nightcode.milter.codec.MilterPacket;
 
-/** Runs a session synchronously: packets in, the packets it would write out, policy work done inline. */
-final class SessionDriver {
+/**
+ * Runs a session synchronously: packets in, the packets it would write out, policy work done inline. Public for
+ * other modules' tests of their policies in a real session.
+ */
+public final class SessionDriver {
 
-  final List<TransactionRecord> transactions = new ArrayList<>();
+  public final List<TransactionRecord> transactions = new ArrayList<>();
   final List<String> errors = new ArrayList<>();
   final MilterSession session;
   boolean closed;
 
-  SessionDriver(Policy... policies) {
+  public SessionDriver(Policy... policies) {
     SessionObserver observer = new SessionObserver() {
       @Override
       public void transactionEnded(TransactionRecord record) {
@@ -38,7 +41,7 @@ final class SessionDriver {
         io.postwarden.core.policy.MailOrigin.SMTPD, new io.postwarden.core.policy.MilterLink(null, null));
   }
 
-  List<MilterPacket> send(char command, byte[] payload) {
+  public List<MilterPacket> send(char command, byte[] payload) {
     if (closed) {
       throw new AssertionError("session already closed");
     }
@@ -58,7 +61,7 @@ final class SessionDriver {
     return run(consult.then().apply(consult.work().get()));
   }
 
-  static String codes(List<MilterPacket> packets) {
+  public static String codes(List<MilterPacket> packets) {
     StringBuilder codes = new StringBuilder();
     packets.forEach(p -> codes.append((char) p.command()));
     return codes.toString();
