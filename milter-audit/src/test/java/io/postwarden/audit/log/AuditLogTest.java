@@ -345,14 +345,13 @@ class AuditLogTest {
       log.write(record(0));
       assertTrue(stuck.entered.await(2, TimeUnit.SECONDS), "the writer took record 0 and is stuck writing it");
 
-      long elapsed = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-        long start = System.nanoTime();
+      // a write that blocked would never return while the writer is stuck: the deadline only detects that hang,
+      // it measures no speed (a loaded machine may take seconds for 100k calls)
+      assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
         for (Json record : records) {
           log.write(record);
         }
-        return System.nanoTime() - start;
       }, "write() blocked on a stuck writer");
-      assertTrue(elapsed < TimeUnit.SECONDS.toNanos(3), "100k writes took " + elapsed / 1_000_000 + " ms");
 
       assertEquals(writes - CAPACITY, log.dropped(), "the queue holds " + CAPACITY + ", the rest is dropped");
     } finally {
