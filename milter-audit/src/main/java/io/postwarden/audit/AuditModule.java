@@ -46,7 +46,7 @@ public final class AuditModule {
         config.get(AuditKeys.GUARD_ALLOW_NETWORKS).stream().map(Cidr::parse).toList(),
         Set.copyOf(config.get(AuditKeys.GUARD_ALLOW_USERS)), config.get(AuditKeys.GUARD_REPLY));
     Optional<PeerProcessLookup> peers = config.get(AuditKeys.PEER_LOOKUP)
-        ? Optional.of(new ProcfsPeerLookup(PROC, PASSWD)) : Optional.empty();
+        ? Optional.of(ProcfsPeerLookup.ofThisHost(registry)) : Optional.empty();
     this.identifier = new ClientIdentifier(LocalAddresses.ofThisHost(), peers,
         peers.map(lookup -> new MaildropSubmitterLookup(PROC, PASSWD, lookup)), new IdentityMetrics(registry));
     this.trail = new AuditTrail(log, new AuditRecords(Clock.systemUTC()));

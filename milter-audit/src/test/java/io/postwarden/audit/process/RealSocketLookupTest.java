@@ -20,12 +20,17 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Lookups on this machine's real /proc, for connections this test makes itself or has child processes make. */
+/** Lookups through netlink and this machine's real /proc, for connections this test makes itself or has child processes make. */
 class RealSocketLookupTest {
 
     private static final int ACCEPT_TIMEOUT_MILLIS = 10_000;
 
-    private final PeerProcessLookup lookup = new ProcfsPeerLookup(Path.of("/proc"), Path.of("/etc/passwd"));
+    private final PeerProcessLookup lookup;
+
+    RealSocketLookupTest() throws IOException {
+        lookup = new ProcfsPeerLookup(Path.of("/proc"), Path.of("/etc/passwd"), SockDiagFinder.verified(),
+                ScanLimits.NONE, System::nanoTime, () -> { }); // limits: ScanLimitsTest
+    }
 
     @Test
     void findsThisJvmAsTheClientOfAnIpv4Socket() throws IOException {
