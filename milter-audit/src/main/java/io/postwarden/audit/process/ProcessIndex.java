@@ -1,6 +1,7 @@
 package io.postwarden.audit.process;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -154,8 +155,12 @@ final class ProcessIndex {
 
   /** The pid the kernel allocated last in this pid namespace; -1 if unknown (no such file: list every time). */
   private long lastAllocatedPid() {
-    try {
-      return Long.parseLong(new String(Files.readAllBytes(lastPidFile), StandardCharsets.US_ASCII).trim());
+    // One read() of the whole value: a sysctl file answers a read past its start with nothing, so the way
+    // Files.readAllBytes reads a file that reports size 0 (one byte, then the rest) would get the first digit only.
+    try (InputStream in = Files.newInputStream(lastPidFile)) {
+      byte[] buffer = new byte[32];
+      int length = in.read(buffer);
+      return Long.parseLong(new String(buffer, 0, Math.max(length, 0), StandardCharsets.US_ASCII).trim());
     } catch (IOException | NumberFormatException e) {
       return -1;
     }

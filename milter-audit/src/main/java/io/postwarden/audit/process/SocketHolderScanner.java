@@ -6,12 +6,8 @@ import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -23,14 +19,13 @@ import java.util.function.LongSupplier;
  * the holder runs as the user that created the socket, unless it changed user since or was handed the socket. They
  * are found through a {@link ProcessIndex}, in this order, stopping at the first holder:
  * <ol>
- *   <li>those that held a client socket recently: a web application sends through the same few workers again and
- *       again;
- *   <li>the owner's other indexed processes, newest first;
+ *   <li>the owner's indexed processes, newest first;
  *   <li>the owner's processes started since the last lookup;
  *   <li>processes that were indexed under another uid and run as the owner now.
  * </ol>
- * The order is only an order of reading; every answer is what the fd links say now. Each lookup is bounded by
- * {@link ScanLimits}; past them the holder is unknown.
+ * A site's own uid has few processes, so the order matters little there. No memory of past holders is kept, so a
+ * lookup costs the same whatever came before it. Every answer is what the fd links say now. Each lookup is bounded
+ * by {@link ScanLimits}; past them the holder is unknown.
  *
  * <p>Reading another user's fd directory needs root, or CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH. Directories that
  * could not be read are counted, so that a miss can be told apart from a lack of permission. Processes that exit
@@ -44,18 +39,10 @@ final class SocketHolderScanner {
    */
   record Outcome(OptionalLong holder, int unreadableProcesses, String exhaustedLimit) {}
 
-  private static final int RECENT_HOLDERS = 64;
-
   private final Path procRoot;
   private final ProcessIndex index;
   private final ScanLimits limits;
   private final LongSupplier nanoClock;
-  private final Map<Long, Boolean> recentHolders = new LinkedHashMap<>(RECENT_HOLDERS, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-      return size() > RECENT_HOLDERS;
-    }
-  };
 
   SocketHolderScanner(Path procRoot, ScanLimits limits, LongSupplier nanoClock) {
     this.procRoot = procRoot;
@@ -73,11 +60,7 @@ final class SocketHolderScanner {
     Scan scan = new Scan(procRoot.getFileSystem().getPath("socket:[" + inode + "]"),
         new ScanBudget(limits, nanoClock));
     Set<Long> examined = new HashSet<>();
-    List<Long> known = index.pidsOf(ownerUid);
-    List<Long> order = new ArrayList<>(recentHolders());
-    order.retainAll(known);
-    order.addAll(known);
-    Long holder = scan.first(order, ownerUid, examined);
+    Long holder = scan.first(index.pidsOf(ownerUid), ownerUid, examined);
     if (holder == null && scan.budget.exhausted() == null) {
       index.addNewProcesses(scan.budget);
       holder = scan.first(index.pidsOf(ownerUid), ownerUid, examined);
@@ -85,21 +68,8 @@ final class SocketHolderScanner {
     if (holder == null && scan.budget.exhausted() == null) {
       holder = scan.first(index.recheck(ownerUid, scan.budget), ownerUid, examined);
     }
-    if (holder == null) {
-      return new Outcome(OptionalLong.empty(), scan.unreadable, scan.budget.exhausted());
-    }
-    remember(holder);
-    return new Outcome(OptionalLong.of(holder), scan.unreadable, null);
-  }
-
-  private synchronized List<Long> recentHolders() {
-    List<Long> pids = new ArrayList<>(recentHolders.keySet());
-    Collections.reverse(pids); // most recently found first
-    return pids;
-  }
-
-  private synchronized void remember(long pid) {
-    recentHolders.put(pid, Boolean.TRUE);
+    return holder == null ? new Outcome(OptionalLong.empty(), scan.unreadable, scan.budget.exhausted())
+        : new Outcome(OptionalLong.of(holder), scan.unreadable, null);
   }
 
   /** One search for one socket link. */

@@ -209,9 +209,8 @@ class FakeProcLookupTest {
     }
 
     @Test
-    void aRecentHolderIsOnlyAHintTheLinksStillDecide() {
-        // the worker that sent last time is read first; when the next connection is another process's, the
-        // answer is that process, not the remembered one
+    void aPreviousAnswerDoesNotDecideTheNext() {
+        // the same client endpoint, a new connection from another worker: the links decide, not the index
         proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5001));
         proc.process(900, 33).holding(4, 5001);
         proc.process(901, 33).holding(4, 4000);

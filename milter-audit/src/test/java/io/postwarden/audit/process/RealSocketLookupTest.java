@@ -85,6 +85,28 @@ class RealSocketLookupTest {
     }
 
     @Test
+    void findsAProcessStartedAfterTheLastLookup() throws Exception {
+        TestProcesses.requireRoot("starts a client as user nobody");
+        try (ServerSocket server = listen("127.0.0.1")) {
+            Process first = TestProcesses.start(TestProcesses.asNobody(TestProcesses.bashClient(server.getLocalPort())));
+            Process second = null;
+            try (Socket firstAccepted = server.accept()) {
+                assertEquals(first.pid(), found(lookupClientOf(firstAccepted, lookup)).pid()); // indexes all processes
+
+                second = TestProcesses.start(TestProcesses.asNobody(TestProcesses.bashClient(server.getLocalPort())));
+                try (Socket secondAccepted = server.accept()) {
+                    assertEquals(second.pid(), found(lookupClientOf(secondAccepted, lookup)).pid());
+                }
+            } finally {
+                first.destroyForcibly();
+                if (second != null) {
+                    second.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    @Test
     void findsAChildProcessRunningAsAnotherUser() throws Exception {
         TestProcesses.requireRoot("starts a client as user nobody");
         try (ServerSocket server = listen("127.0.0.1")) {
