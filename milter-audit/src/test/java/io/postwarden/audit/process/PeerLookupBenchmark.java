@@ -33,6 +33,7 @@ import java.util.stream.Stream;
  *   <li>the worst case: four such clients started before them all.
  * </ul>
  * Each group's four connections are looked up in turn; they sit at different places in the kernel's socket table.
+ * Each group runs on a table filled anew, once the previous group's TIME_WAIT sockets have expired.
  * Not a test. Run as root, in a network namespace of its own so that the TIME_WAIT sockets do not crowd the host's
  * ports: {@code scripts/bench-lookup}. Arguments (optional): TIME_WAIT_SOCKETS (50000) SLEEPERS (1000) LOOKUPS (300
  * per group and lookup).
@@ -43,6 +44,7 @@ public final class PeerLookupBenchmark {
     private static final int SITE_OTHER_PROCESSES = 4;
     private static final int CLIENTS = 4;
     private static final int WARMUP_LOOKUPS = 200;
+    private static final long TIME_WAIT_NANOS = 61_000_000_000L;
     private static final int FIRST_PORT = 10_000;
     private static final int PORTS_PER_ADDRESS = 25_000;
 
@@ -74,7 +76,7 @@ public final class PeerLookupBenchmark {
             Clients siteNew = connect("site workers newer than the sleepers", SITE_UID, server, children, accepted);
             Clients nobodyNew = connect("nobody's newest, of " + (sleepers + 2 * CLIENTS) + " processes",
                     TestProcesses.NOBODY, server, children, accepted);
-            fillWithTimeWait(timeWaitSockets);
+            long filled = fillWithTimeWait(timeWaitSockets, 0);
             System.out.printf("host: %s; %d processes; %s%n", tcpSockets(), processes(), machine());
 
             for (int i = 0; i < WARMUP_LOOKUPS; i++) {
@@ -86,8 +88,14 @@ public final class PeerLookupBenchmark {
             }
             System.out.printf("%-50s %7s | %-28s | %-28s | %s%n", lookups + " lookups each, alternating", "",
                     "wall: median    p99     max", "CPU: median    p99     max", "results");
-            for (Clients clients : List.of(siteOld, siteNew, nobodyNew, worst)) {
-                measure(clients, lookups, old, current);
+            List<Clients> groups = List.of(siteOld, siteNew, nobodyNew, worst);
+            for (int group = 0; group < groups.size(); group++) {
+                if (group > 0) { // TIME_WAIT lasts a minute: each group gets the table full, and only that full
+                    Thread.sleep(Math.max(0, filled + TIME_WAIT_NANOS - System.nanoTime()) / 1_000_000);
+                    filled = fillWithTimeWait(timeWaitSockets, group);
+                }
+                measure(groups.get(group), lookups, old, current);
+                System.out.printf("%50s after: %s%n", "", tcpSockets());
             }
             System.out.printf("after the lookups: %s%n", tcpSockets());
             sleeping.destroy();
@@ -194,14 +202,14 @@ public final class PeerLookupBenchmark {
      * Each client is bound to a source address and port of its own: letting the kernel pick a free port gets slower
      * and slower as TIME_WAIT sockets take them.
      */
-    private static void fillWithTimeWait(int count) throws IOException {
+    private static long fillWithTimeWait(int count, int generation) throws IOException {
         long start = System.nanoTime();
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET)) {
             server.bind(new InetSocketAddress("127.0.0.1", 0), 128);
             for (int i = 0; i < count; i++) {
                 try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.INET)) {
-                    client.bind(new InetSocketAddress("127.0.1." + (2 + i / PORTS_PER_ADDRESS),
-                            FIRST_PORT + i % PORTS_PER_ADDRESS));
+                    client.bind(new InetSocketAddress("127.1." + generation + "." + (1 + i / PORTS_PER_ADDRESS),
+                            FIRST_PORT + i % PORTS_PER_ADDRESS)); // each generation its own addresses
                     client.connect(server.getLocalAddress());
                     try (SocketChannel accepted = server.accept()) {
                         client.close(); // the active close: the client's end goes to TIME_WAIT
@@ -209,22 +217,27 @@ public final class PeerLookupBenchmark {
                 }
             }
         }
-        System.out.printf("%d connections opened and closed in %.1f s%n", count, (System.nanoTime() - start) / 1e9);
+        System.out.printf("%d connections opened and closed in %.1f s; %s%n", count,
+                (System.nanoTime() - start) / 1e9, tcpSockets());
+        return start;
     }
 
     private static String tcpSockets() throws IOException {
-        long all = 0;
-        long timeWait = 0;
+        Map<String, Long> states = tcpStates();
+        return states.values().stream().mapToLong(Long::longValue).sum() + " TCP sockets, "
+                + states.getOrDefault("06", 0L) + " in TIME_WAIT";
+    }
+
+    /** The sockets in /proc/net/tcp and tcp6 by state, in the kernel's hex ("06" is TIME_WAIT). */
+    private static Map<String, Long> tcpStates() throws IOException {
+        Map<String, Long> states = new TreeMap<>();
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             List<String> lines = Files.readAllLines(Path.of(table));
             for (String line : lines.subList(1, lines.size())) {
-                all++;
-                if (line.trim().split("\\s+")[3].equals("06")) {
-                    timeWait++;
-                }
+                states.merge(line.trim().split("\\s+")[3], 1L, Long::sum);
             }
         }
-        return all + " TCP sockets, " + timeWait + " in TIME_WAIT";
+        return states;
     }
 
     private static long processes() throws IOException {
