@@ -30,22 +30,14 @@ final class SockDiagFinder implements SocketFinder {
   private final SockDiagCodec codec = new SockDiagCodec(ByteOrder.nativeOrder());
   private final AtomicInteger sequence = new AtomicInteger();
 
-  /** Loads the C library binding; fails with an unchecked error where JNA or libc cannot be loaded. */
-  SockDiagFinder() {
-    LibC.load();
-  }
+  private SockDiagFinder() {}
 
   /**
    * A finder proven to work here: it has found a TCP listener of its own. Where the kernel lacks sock_diag for TCP,
-   * or a sandbox forbids netlink, this fails with the reason.
+   * or a sandbox forbids netlink, this fails with the reason; where JNA cannot load, with a {@link LinkageError}.
    */
   static SockDiagFinder verified() throws IOException {
-    SockDiagFinder finder;
-    try {
-      finder = new SockDiagFinder();
-    } catch (LinkageError e) {
-      throw new IOException("cannot load JNA's native library: " + e, e);
-    }
+    SockDiagFinder finder = new SockDiagFinder();
     InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
     try (ServerSocket listener = new ServerSocket(0, 1, loopback)) {
       InetSocketAddress local = (InetSocketAddress) listener.getLocalSocketAddress();
@@ -101,14 +93,10 @@ final class SockDiagFinder implements SocketFinder {
     }
   }
 
-  /** The few libc calls, bound once per JVM by JNA's direct mapping (no per-call reflection). */
+  /** The few libc calls, bound on first use by JNA's direct mapping (no per-call reflection). */
   private static final class LibC {
     static {
       Native.register("c");
-    }
-
-    static void load() {
-      // the static initialiser does the work
     }
 
     static native int socket(int domain, int type, int protocol) throws LastErrorException;
