@@ -48,7 +48,7 @@ public final class AuditModule {
         Set.copyOf(config.get(AuditKeys.GUARD_ALLOW_USERS)), config.get(AuditKeys.GUARD_REPLY));
     this.guardMetrics = new GuardMetrics(registry);
     Optional<PeerProcessLookup> peers = config.get(AuditKeys.PEER_LOOKUP)
-        ? Optional.of(new ProcfsPeerLookup(PROC, PASSWD)) : Optional.empty();
+        ? Optional.of(ProcfsPeerLookup.ofThisHost(registry)) : Optional.empty();
     this.identifier = new ClientIdentifier(LocalAddresses.ofThisHost(), peers,
         peers.map(lookup -> new MaildropSubmitterLookup(PROC, PASSWD, lookup)), AuditKeys.redactor(config),
         new IdentityMetrics(registry));

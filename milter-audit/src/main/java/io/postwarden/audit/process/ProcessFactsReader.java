@@ -19,6 +19,7 @@ final class ProcessFactsReader {
     static final int COMMAND_LINE_LIMIT = 4096;
 
     private static final String UID_LINE = "\nUid:";
+    private static final String TGID_LINE = "\nTgid:";
 
     private final Path procRoot;
     private final PasswdFile passwd;
@@ -28,28 +29,46 @@ final class ProcessFactsReader {
         this.passwd = passwd;
     }
 
+    /**
+     * @param pid a process, or one of its threads: the thread's directory gives the same answers, and its status
+     *            names the process
+     */
     PeerProcess read(long pid) throws IOException {
         Path process = procRoot.resolve(Long.toString(pid));
-        int uid = effectiveUid(process);
+        String status = Files.readString(process.resolve("status"), StandardCharsets.ISO_8859_1);
+        int uid = effectiveUid(status, process);
         String executable = Files.readSymbolicLink(process.resolve("exe")).toString();
         byte[] commandLine = readAtMost(process.resolve("cmdline"), COMMAND_LINE_LIMIT + 1);
         boolean truncated = commandLine.length > COMMAND_LINE_LIMIT;
         String unit = CgroupOrigin.describe(
                 new String(Files.readAllBytes(process.resolve("cgroup")), StandardCharsets.UTF_8));
-        return new PeerProcess(pid, uid, passwd.userName(uid), executable,
+        return new PeerProcess(processId(status, pid), uid, passwd.userName(uid), executable,
                 arguments(commandLine, Math.min(commandLine.length, COMMAND_LINE_LIMIT)), truncated, unit);
     }
 
     /** The effective uid: the second number of the status file's "Uid:" line (real, effective, saved, fs). */
-    private static int effectiveUid(Path process) throws IOException {
-        String status = Files.readString(process.resolve("status"), StandardCharsets.ISO_8859_1);
-        int line = status.indexOf(UID_LINE);
-        if (line < 0) {
+    private static int effectiveUid(String status, Path process) throws IOException {
+        String ids = field(status, UID_LINE);
+        if (ids == null) {
             throw new IOException(process.resolve("status") + " has no Uid: line");
         }
-        int lineEnd = status.indexOf('\n', line + 1);
-        String ids = status.substring(line + UID_LINE.length(), lineEnd < 0 ? status.length() : lineEnd);
-        return Integer.parseUnsignedInt(ids.trim().split("\\s+")[1]);
+        return Integer.parseUnsignedInt(ids.split("\\s+")[1]);
+    }
+
+    /** The thread group id, which is the process's pid; {@code pid} itself if the status file does not say. */
+    private static long processId(String status, long pid) {
+        String tgid = field(status, TGID_LINE);
+        return tgid == null ? pid : Long.parseLong(tgid);
+    }
+
+    /** The value of a status line, trimmed; null if there is no such line. */
+    private static String field(String status, String line) {
+        int start = status.indexOf(line);
+        if (start < 0) {
+            return null;
+        }
+        int end = status.indexOf('\n', start + 1);
+        return status.substring(start + line.length(), end < 0 ? status.length() : end).trim();
     }
 
     private static byte[] readAtMost(Path file, int limit) throws IOException {

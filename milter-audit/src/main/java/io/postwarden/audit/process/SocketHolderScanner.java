@@ -5,26 +5,27 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
- * Finds a process that holds a socket, by reading the /proc/PID/fd links, which name a socket "socket:[INODE]".
+ * Finds the process that holds a socket, by reading the /proc/PID/fd links, which name a socket "socket:[INODE]".
  *
- * <p>The kernel keeps no index from a socket to its processes, so every process may have to be read. Those running
- * as the socket's owner are read first, since the holder nearly always runs as the user that created the socket, and
- * the scan stops at the first holder. The owner of /proc/PID is the process's effective uid (even for an undumpable
- * process), so one stat tells a process's user without reading its status file.
- *
- * <p>Processes that held a client socket recently are read before all others: a web application sends through the
- * same few workers again and again, and a hit there skips the scan. The list is only an order of reading; every
- * answer is still what the fd links say now.
+ * <p>The kernel keeps no index from a socket to its processes. Only processes running as the socket's owner are read:
+ * the holder runs as the user that created the socket, unless it changed user since or was handed the socket. They
+ * are found through a {@link ProcessIndex}, in this order, stopping at the first holder:
+ * <ol>
+ *   <li>the owner's indexed processes, newest first;
+ *   <li>the owner's processes started since the last lookup;
+ *   <li>processes that were indexed under another uid and run as the owner now.
+ * </ol>
+ * A site's own uid has few processes, so the order matters little there. No memory of past holders is kept, so a
+ * lookup costs the same whatever came before it. Every answer is what the fd links say now. Each lookup is bounded
+ * by {@link ScanLimits}; past them the holder is unknown.
  *
  * <p>Reading another user's fd directory needs root, or CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH. Directories that
  * could not be read are counted, so that a miss can be told apart from a lack of permission. Processes that exit
@@ -32,147 +33,105 @@ import java.util.OptionalLong;
  */
 final class SocketHolderScanner {
 
-    /** The first process found holding the socket, and how many processes' fds could not be read before that. */
-    record Outcome(OptionalLong holder, int unreadableProcesses) {}
+  /**
+   * The first process found holding the socket, how many processes' fds could not be read, and the limit that
+   * stopped the search if one did (null otherwise).
+   */
+  record Outcome(OptionalLong holder, int unreadableProcesses, String exhaustedLimit) {}
 
-    private static final int RECENT_HOLDERS = 64;
+  private final Path procRoot;
+  private final ProcessIndex index;
+  private final ScanLimits limits;
+  private final LongSupplier nanoClock;
 
-    private final Path procRoot;
-    private final Map<Long, Boolean> recentHolders = new LinkedHashMap<>(RECENT_HOLDERS, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-            return size() > RECENT_HOLDERS;
-        }
-    };
+  SocketHolderScanner(Path procRoot, ScanLimits limits, LongSupplier nanoClock) {
+    this.procRoot = procRoot;
+    this.index = new ProcessIndex(procRoot);
+    this.limits = limits;
+    this.nanoClock = nanoClock;
+  }
 
-    SocketHolderScanner(Path procRoot) {
-        this.procRoot = procRoot;
+  /** Indexes every process now, so that the first lookups need not; takes milliseconds per thousand processes. */
+  void indexProcesses() throws IOException {
+    index.addNewProcesses(new ScanBudget(ScanLimits.NONE, nanoClock));
+  }
+
+  Outcome find(long inode, int ownerUid) throws IOException {
+    Scan scan = new Scan(procRoot.getFileSystem().getPath("socket:[" + inode + "]"),
+        new ScanBudget(limits, nanoClock));
+    Set<Long> examined = new HashSet<>();
+    Long holder = scan.first(index.pidsOf(ownerUid), ownerUid, examined);
+    if (holder == null && scan.budget.exhausted() == null) {
+      index.addNewProcesses(scan.budget);
+      holder = scan.first(index.pidsOf(ownerUid), ownerUid, examined);
+    }
+    if (holder == null && scan.budget.exhausted() == null) {
+      holder = scan.first(index.recheck(ownerUid, scan.budget), ownerUid, examined);
+    }
+    return holder == null ? new Outcome(OptionalLong.empty(), scan.unreadable, scan.budget.exhausted())
+        : new Outcome(OptionalLong.of(holder), scan.unreadable, null);
+  }
+
+  /** One search for one socket link. */
+  private final class Scan {
+    private final Path socketLink;
+    private final ScanBudget budget;
+    private int unreadable;
+
+    Scan(Path socketLink, ScanBudget budget) {
+      this.socketLink = socketLink;
+      this.budget = budget;
     }
 
-    Outcome find(long inode, int ownerUid) throws IOException {
-        Scan scan = new Scan(procRoot.getFileSystem().getPath("socket:[" + inode + "]"));
-        List<Long> recent = recentHolders();
-        for (long pid : recent) {
-            Path process = procRoot.resolve(Long.toString(pid));
-            if (ownerUid(process) == ownerUid && scan.holds(process)) {
-                return remember(scan.found(process));
-            }
+    /** The first of {@code pids} not examined yet that runs as {@code uid} and holds the socket, or null. */
+    Long first(List<Long> pids, int uid, Set<Long> examined) {
+      for (long pid : pids) {
+        if (!examined.add(pid)) {
+          continue;
         }
-        List<Path> otherUsers = new ArrayList<>();
-        for (Path process : processesNewestFirst()) {
-            if (recent.contains(pidOf(process.getFileName().toString()))) {
-                continue;
-            }
-            if (ownerUid(process) != ownerUid) {
-                otherUsers.add(process);
-            } else if (scan.holds(process)) {
-                return remember(scan.found(process));
-            }
+        if (!budget.tryStat()) {
+          return null;
         }
-        for (Path process : otherUsers) {
-            if (scan.holds(process)) {
-                return remember(scan.found(process));
-            }
+        if (index.currentUid(pid) == uid && holds(pid)) {
+          return pid;
         }
-        return new Outcome(OptionalLong.empty(), scan.unreadable);
+        if (budget.exhausted() != null) {
+          return null;
+        }
+      }
+      return null;
     }
 
-    private synchronized List<Long> recentHolders() {
-        List<Long> pids = new ArrayList<>(recentHolders.keySet());
-        java.util.Collections.reverse(pids); // most recently found first
-        return pids;
+    private boolean holds(long pid) {
+      if (!budget.tryProcess()) {
+        return false;
+      }
+      try (DirectoryStream<Path> fds = Files.newDirectoryStream(procRoot.resolve(pid + "/fd"))) {
+        for (Path fd : fds) {
+          if (!budget.tryFd()) {
+            return false;
+          }
+          if (linksToSocket(fd)) {
+            return true;
+          }
+        }
+        return false;
+      } catch (AccessDeniedException e) { // listing needs CAP_DAC_READ_SEARCH, the links CAP_SYS_PTRACE
+        unreadable++;
+        return false;
+      } catch (IOException | DirectoryIteratorException exited) {
+        return false;
+      }
     }
 
-    private synchronized Outcome remember(Outcome outcome) {
-        recentHolders.put(outcome.holder().getAsLong(), Boolean.TRUE);
-        return outcome;
+    private boolean linksToSocket(Path fd) throws AccessDeniedException {
+      try {
+        return Files.readSymbolicLink(fd).equals(socketLink);
+      } catch (AccessDeniedException e) {
+        throw e;
+      } catch (IOException closedMeanwhile) {
+        return false;
+      }
     }
-
-    /**
-     * The /proc/PID directories, highest pid first. Until pids wrap around that is newest first: a client that
-     * has just connected is more often a young process (a script, a respawned worker) than an old daemon, and old
-     * daemons (databases, servers) tend to hold the most fds, which are the costly part of the scan.
-     */
-    private List<Path> processesNewestFirst() throws IOException {
-        List<Long> pids = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(procRoot)) {
-            for (Path entry : entries) {
-                long pid = pidOf(entry.getFileName().toString());
-                if (pid >= 0) {
-                    pids.add(pid);
-                }
-            }
-        }
-        pids.sort(Comparator.reverseOrder());
-        List<Path> processes = new ArrayList<>(pids.size());
-        for (long pid : pids) {
-            processes.add(procRoot.resolve(Long.toString(pid)));
-        }
-        return processes;
-    }
-
-    /** The pid a /proc entry stands for, or -1 for entries that are not processes ("net", "self", ...). */
-    private static long pidOf(String name) {
-        if (name.isEmpty() || name.length() > 18) {
-            return -1;
-        }
-        long pid = 0;
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            pid = pid * 10 + (c - '0');
-        }
-        return pid;
-    }
-
-    /** The process's effective uid, from its directory's owner; -1 if the process has exited. */
-    private static int ownerUid(Path process) {
-        try {
-            return (Integer) Files.getAttribute(process, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException exited) {
-            return -1;
-        }
-    }
-
-    /** One search for one socket link. */
-    private static final class Scan {
-        private final Path socketLink;
-        private int unreadable;
-
-        Scan(Path socketLink) {
-            this.socketLink = socketLink;
-        }
-
-        boolean holds(Path process) {
-            try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
-                for (Path fd : fds) {
-                    if (linksToSocket(fd)) {
-                        return true;
-                    }
-                }
-                return false;
-            } catch (AccessDeniedException e) { // listing needs CAP_DAC_READ_SEARCH, the links CAP_SYS_PTRACE
-                unreadable++;
-                return false;
-            } catch (IOException | DirectoryIteratorException exited) {
-                return false;
-            }
-        }
-
-        private boolean linksToSocket(Path fd) throws AccessDeniedException {
-            try {
-                return Files.readSymbolicLink(fd).equals(socketLink);
-            } catch (AccessDeniedException e) {
-                throw e;
-            } catch (IOException closedMeanwhile) {
-                return false;
-            }
-        }
-
-        Outcome found(Path process) {
-            return new Outcome(OptionalLong.of(Long.parseLong(process.getFileName().toString())), unreadable);
-        }
-    }
+  }
 }

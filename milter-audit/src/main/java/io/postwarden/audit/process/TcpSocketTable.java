@@ -13,23 +13,14 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Finds one TCP socket in the kernel's tables, /proc/net/tcp and /proc/net/tcp6, by its local and remote endpoints.
+ * Finds one TCP socket in the kernel's tables, /proc/net/tcp and /proc/net/tcp6, by its local and remote endpoints:
+ * the fallback where netlink sock_diag is unavailable, and the reader of fake procfs trees in tests.
  *
  * <p>The tables can hold thousands of lines. They are streamed through one buffer, and each line's endpoint fields
  * are compared as bytes with the endpoints encoded the way the kernel prints them, so a line that does not match
  * costs a few byte comparisons and no allocation. The scan stops at the first match that a process still holds.
  */
-final class TcpSocketTable {
-
-    /**
-     * A socket's owner (the uid that created it) and inode. Inode 0 means the socket is orphaned: its process has
-     * closed it and only the kernel keeps it (FIN_WAIT, TIME_WAIT).
-     */
-    record Entry(int uid, long inode) {
-        boolean orphaned() {
-            return inode == 0;
-        }
-    }
+final class TcpSocketTable implements SocketFinder {
 
     private static final int LOCAL_FIELD = 1;
     private static final int REMOTE_FIELD = 2;
@@ -49,20 +40,20 @@ final class TcpSocketTable {
     }
 
     /**
-     * The socket whose local endpoint is {@code local} and remote endpoint is {@code remote}. An IPv4 connection is
-     * in /proc/net/tcp if its socket is IPv4, and in /proc/net/tcp6, with v4-mapped addresses, if it is a dual-stack
-     * IPv6 socket; both are searched. A socket still held by a process is preferred to an orphaned one.
+     * An IPv4 connection is in /proc/net/tcp if its socket is IPv4, and in /proc/net/tcp6, with v4-mapped addresses,
+     * if it is a dual-stack IPv6 socket; both are searched.
      */
-    Optional<Entry> find(InetSocketAddress local, InetSocketAddress remote) throws IOException {
-        Entry orphan = null;
+    @Override
+    public Optional<ClientSocket> find(InetSocketAddress local, InetSocketAddress remote) throws IOException {
+        ClientSocket orphan = null;
         if (local.getAddress() instanceof Inet4Address && remote.getAddress() instanceof Inet4Address) {
-            Entry entry = scan(ipv4Table, encode(local, false), encode(remote, false));
+            ClientSocket entry = scan(ipv4Table, encode(local, false), encode(remote, false));
             if (entry != null && !entry.orphaned()) {
                 return Optional.of(entry);
             }
             orphan = entry;
         }
-        Entry entry;
+        ClientSocket entry;
         try {
             entry = scan(ipv6Table, encode(local, true), encode(remote, true));
         } catch (NoSuchFileException kernelWithoutIpv6) {
@@ -103,8 +94,8 @@ final class TcpSocketTable {
     }
 
     /** The matching line's entry: the first one held by a process, else the last orphaned one, else null. */
-    private static Entry scan(Path table, byte[] local, byte[] remote) throws IOException {
-        Entry orphan = null;
+    private static ClientSocket scan(Path table, byte[] local, byte[] remote) throws IOException {
+        ClientSocket orphan = null;
         try (InputStream in = Files.newInputStream(table)) {
             byte[] buffer = new byte[BUFFER_SIZE];
             int filled = 0;
@@ -117,7 +108,7 @@ final class TcpSocketTable {
                         headerSkipped = true;
                         continue;
                     }
-                    Entry entry = match(buffer, lineStart, newline, local, remote);
+                    ClientSocket entry = match(buffer, lineStart, newline, local, remote);
                     if (entry != null) {
                         if (!entry.orphaned()) {
                             return entry;
@@ -145,7 +136,7 @@ final class TcpSocketTable {
     }
 
     /** The line's entry if its endpoints are {@code local} and {@code remote}, else null. */
-    private static Entry match(byte[] line, int start, int end, byte[] local, byte[] remote) {
+    private static ClientSocket match(byte[] line, int start, int end, byte[] local, byte[] remote) {
         int uid = -1;
         int field = 0;
         for (int at = start; ; field++) {
@@ -172,7 +163,7 @@ final class TcpSocketTable {
                 }
                 case UID_FIELD -> uid = (int) parseDecimal(line, at, fieldEnd);
                 case INODE_FIELD -> {
-                    return new Entry(uid, parseDecimal(line, at, fieldEnd));
+                    return new ClientSocket(uid, parseDecimal(line, at, fieldEnd));
                 }
                 default -> { }
             }

@@ -42,9 +42,11 @@ class FakeProcLookupTest {
 
     @BeforeEach
     void setUp() throws IOException {
+        TestProcesses.requireRoot("gives fake /proc directories the owners of their processes");
         proc = new FakeProcTree(dir.resolve("proc"));
         Files.writeString(dir.resolve("passwd"), PASSWD);
-        lookup = new ProcfsPeerLookup(proc.root, dir.resolve("passwd"));
+        lookup = new ProcfsPeerLookup(proc.root, dir.resolve("passwd"), new TcpSocketTable(proc.root),
+                ScanLimits.DEFAULT, () -> 0, () -> { }); // a clock at a standstill: limits are ScanLimitsTest's
     }
 
     @Test
@@ -138,10 +140,9 @@ class FakeProcLookupTest {
     }
 
     @Test
-    void readsProcessesOfTheSocketsOwnerFirst() throws IOException {
-        TestProcesses.requireRoot("gives fake /proc directories other owners");
+    void readsProcessesOfTheSocketsOwnerFirst() {
         proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5001));
-        proc.process(50, 33).holding(3, 5001).ownedBy(33);
+        proc.process(50, 33).holding(3, 5001);
         for (int pid = 100; pid < 130; pid++) {
             proc.process(pid, 0).holding(3, 5001); // sharing it, e.g. children forked after the connect
         }
@@ -167,7 +168,7 @@ class FakeProcLookupTest {
         OwnerOnly result = assertInstanceOf(OwnerOnly.class, lookup.lookup(CLIENT, SMTPD));
 
         assertEquals(new OwnerOnly(33, "www-data",
-                "no process holds socket 127.0.0.1:43210 -> 127.0.0.1:25 (inode 5001) any more"), result);
+                "no process of uid 33 holds socket 127.0.0.1:43210 -> 127.0.0.1:25 (inode 5001)"), result);
     }
 
     @Test
@@ -191,7 +192,7 @@ class FakeProcLookupTest {
 
         NotFound result = assertInstanceOf(NotFound.class, lookup.lookup(CLIENT, SMTPD));
 
-        assertTrue(result.reason().startsWith("cannot read procfs: java.nio.file.NoSuchFileException"),
+        assertTrue(result.reason().startsWith("cannot read the kernel's sockets or procfs: java.nio.file.NoSuch"),
                 result.reason());
     }
 
@@ -208,9 +209,8 @@ class FakeProcLookupTest {
     }
 
     @Test
-    void aRecentHolderIsOnlyAHintTheLinksStillDecide() {
-        // the worker that sent last time is read first; when the next connection is another process's, the
-        // answer is that process, not the remembered one
+    void aPreviousAnswerDoesNotDecideTheNext() {
+        // the same client endpoint, a new connection from another worker: the links decide, not the index
         proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5001));
         proc.process(900, 33).holding(4, 5001);
         proc.process(901, 33).holding(4, 4000);

@@ -33,6 +33,12 @@ final class FakeProcTree {
         write(root.resolve("sys/kernel/pid_max"), "4194304\n");
     }
 
+    /** The pid the kernel allocated last; without it the lookup lists the whole tree for new processes. */
+    FakeProcTree lastPid(long pid) {
+        write(root.resolve("sys/kernel/ns_last_pid"), pid + "\n");
+        return this;
+    }
+
     FakeProcTree tcp(String... lines) {
         write(root.resolve("net/tcp"), table(TCP_HEADER, lines));
         return this;
@@ -49,7 +55,10 @@ final class FakeProcTree {
                 + " 1 0000000000000000 20 4 30 10 -1", local, remote, state, uid, 0, inode);
     }
 
-    /** A process running as {@code uid}, with defaults for everything the lookup reads. */
+    /**
+     * A process running as {@code uid}, with defaults for everything the lookup reads. Its directory belongs to
+     * {@code uid}, as procfs shows it, so making one for another uid needs root.
+     */
     FakeProcess process(long pid, int uid) {
         return new FakeProcess(root.resolve(Long.toString(pid)), uid);
     }
@@ -87,6 +96,7 @@ final class FakeProcTree {
             commandLine("php-fpm: pool www");
             cgroup("0::/system.slice/php8.2-fpm.service\n");
             link(dir.resolve("fd/0"), "pipe:[90001]");
+            ownedBy(uid);
         }
 
         FakeProcess holding(int fd, long inode) {

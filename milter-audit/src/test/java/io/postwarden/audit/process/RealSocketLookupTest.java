@@ -20,12 +20,17 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Lookups on this machine's real /proc, for connections this test makes itself or has child processes make. */
+/** Lookups through netlink and this machine's real /proc, for connections this test makes itself or has child processes make. */
 class RealSocketLookupTest {
 
     private static final int ACCEPT_TIMEOUT_MILLIS = 10_000;
 
-    private final PeerProcessLookup lookup = new ProcfsPeerLookup(Path.of("/proc"), Path.of("/etc/passwd"));
+    private final PeerProcessLookup lookup;
+
+    RealSocketLookupTest() throws IOException {
+        lookup = new ProcfsPeerLookup(Path.of("/proc"), Path.of("/etc/passwd"), SockDiagFinder.verified(),
+                ScanLimits.NONE, System::nanoTime, () -> { }); // limits: ScanLimitsTest
+    }
 
     @Test
     void findsThisJvmAsTheClientOfAnIpv4Socket() throws IOException {
@@ -75,6 +80,28 @@ class RealSocketLookupTest {
                 assertEquals(command, process.commandLine());
             } finally {
                 child.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void findsAProcessStartedAfterTheLastLookup() throws Exception {
+        TestProcesses.requireRoot("starts a client as user nobody");
+        try (ServerSocket server = listen("127.0.0.1")) {
+            Process first = TestProcesses.start(TestProcesses.asNobody(TestProcesses.bashClient(server.getLocalPort())));
+            Process second = null;
+            try (Socket firstAccepted = server.accept()) {
+                assertEquals(first.pid(), found(lookupClientOf(firstAccepted, lookup)).pid()); // indexes all processes
+
+                second = TestProcesses.start(TestProcesses.asNobody(TestProcesses.bashClient(server.getLocalPort())));
+                try (Socket secondAccepted = server.accept()) {
+                    assertEquals(second.pid(), found(lookupClientOf(secondAccepted, lookup)).pid());
+                }
+            } finally {
+                first.destroyForcibly();
+                if (second != null) {
+                    second.destroyForcibly();
+                }
             }
         }
     }

@@ -39,10 +39,10 @@ class TcpSocketTableTest {
                 line("0100007F:A8CA", "0100007F:0019", ESTABLISHED, 33, 104),
                 line("0100007F:A8CA", "0100007F:024B", ESTABLISHED, 1003, 105)); // same client port, to :587
 
-        assertEquals(Optional.of(new TcpSocketTable.Entry(33, 104)), find("127.0.0.1", 43210, "127.0.0.1", 25));
-        assertEquals(Optional.of(new TcpSocketTable.Entry(1001, 102)), find("127.0.0.2", 43210, "127.0.0.1", 25));
-        assertEquals(Optional.of(new TcpSocketTable.Entry(1002, 103)), find("10.0.0.5", 43210, "10.0.0.5", 25));
-        assertEquals(Optional.of(new TcpSocketTable.Entry(1003, 105)), find("127.0.0.1", 43210, "127.0.0.1", 587));
+        assertEquals(Optional.of(new ClientSocket(33, 104)), find("127.0.0.1", 43210, "127.0.0.1", 25));
+        assertEquals(Optional.of(new ClientSocket(1001, 102)), find("127.0.0.2", 43210, "127.0.0.1", 25));
+        assertEquals(Optional.of(new ClientSocket(1002, 103)), find("10.0.0.5", 43210, "10.0.0.5", 25));
+        assertEquals(Optional.of(new ClientSocket(1003, 105)), find("127.0.0.1", 43210, "127.0.0.1", 587));
         assertEquals(Optional.empty(), find("127.0.0.3", 43210, "127.0.0.1", 25));
     }
 
@@ -51,7 +51,7 @@ class TcpSocketTableTest {
         proc.tcp6(line("0000000000000000FFFF00000100007F:A8CA", "0000000000000000FFFF00000100007F:0019",
                 ESTABLISHED, 33, 201));
 
-        assertEquals(Optional.of(new TcpSocketTable.Entry(33, 201)), find("127.0.0.1", 43210, "127.0.0.1", 25));
+        assertEquals(Optional.of(new ClientSocket(33, 201)), find("127.0.0.1", 43210, "127.0.0.1", 25));
     }
 
     @Test
@@ -62,8 +62,8 @@ class TcpSocketTableTest {
                 line("B80D0120000000000000000001000000:A8CA", "B80D0120000000000000000002000000:0019",
                         ESTABLISHED, 34, 302));
 
-        assertEquals(Optional.of(new TcpSocketTable.Entry(33, 301)), find("::1", 43210, "::1", 25));
-        assertEquals(Optional.of(new TcpSocketTable.Entry(34, 302)), find("2001:db8::1", 43210, "2001:db8::2", 25));
+        assertEquals(Optional.of(new ClientSocket(33, 301)), find("::1", 43210, "::1", 25));
+        assertEquals(Optional.of(new ClientSocket(34, 302)), find("2001:db8::1", 43210, "2001:db8::2", 25));
         assertEquals(Optional.empty(), find("127.0.0.1", 43210, "127.0.0.1", 25));
     }
 
@@ -73,14 +73,14 @@ class TcpSocketTableTest {
                 line("0100007F:A8CA", "0100007F:0019", TIME_WAIT, 0, 0),
                 line("0100007F:A8CA", "0100007F:0019", ESTABLISHED, 33, 401));
 
-        assertEquals(Optional.of(new TcpSocketTable.Entry(33, 401)), find("127.0.0.1", 43210, "127.0.0.1", 25));
+        assertEquals(Optional.of(new ClientSocket(33, 401)), find("127.0.0.1", 43210, "127.0.0.1", 25));
     }
 
     @Test
     void reportsAnOrphanedSocketWhenNoProcessHoldsOne() throws IOException {
         proc.tcp(line("0100007F:A8CA", "0100007F:0019", TIME_WAIT, 0, 0));
 
-        Optional<TcpSocketTable.Entry> entry = find("127.0.0.1", 43210, "127.0.0.1", 25);
+        Optional<ClientSocket> entry = find("127.0.0.1", 43210, "127.0.0.1", 25);
 
         assertTrue(entry.orElseThrow().orphaned());
     }
@@ -93,8 +93,8 @@ class TcpSocketTableTest {
         }
         proc.tcp(lines);
 
-        assertEquals(Optional.of(new TcpSocketTable.Entry(33, 3999)), find("127.0.0.1", 12999, "127.0.0.1", 25));
-        assertEquals(Optional.of(new TcpSocketTable.Entry(33, 2777)), find("127.0.0.1", 11777, "127.0.0.1", 25));
+        assertEquals(Optional.of(new ClientSocket(33, 3999)), find("127.0.0.1", 12999, "127.0.0.1", 25));
+        assertEquals(Optional.of(new ClientSocket(33, 2777)), find("127.0.0.1", 11777, "127.0.0.1", 25));
     }
 
     @Test
@@ -104,7 +104,7 @@ class TcpSocketTableTest {
         assertEquals(Optional.empty(), find("::1", 43210, "::1", 25));
     }
 
-    private Optional<TcpSocketTable.Entry> find(String localHost, int localPort, String remoteHost, int remotePort)
+    private Optional<ClientSocket> find(String localHost, int localPort, String remoteHost, int remotePort)
             throws IOException {
         return table.find(new InetSocketAddress(localHost, localPort), new InetSocketAddress(remoteHost, remotePort));
     }

@@ -39,16 +39,21 @@ final class TestProcesses {
 
     /**
      * The command of a perl client started as root that becomes nobody without exec, then connects to
-     * 127.0.0.1:port and holds the connection until the server closes it (or two minutes pass).
+     * 127.0.0.1:port and holds the connection until the server closes it (or ten minutes pass).
      */
     static List<String> perlClientAfterSetuid(int port) {
+        return perlClientAfterSetuid(NOBODY, port);
+    }
+
+    /** As {@link #perlClientAfterSetuid(int)}, becoming {@code uid} (and the group of the same number). */
+    static List<String> perlClientAfterSetuid(int uid, int port) {
         return List.of("perl", "-MIO::Socket::INET", "-e", """
                 $( = $) = "%1$d %1$d"; $< = $> = %1$d;
                 die "still root" if $> == 0;
-                alarm 120;
+                alarm 600;
                 my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:%2$d") or die "connect: $!";
                 sysread($s, my $byte, 1);
-                """.formatted(NOBODY, port));
+                """.formatted(uid, port));
     }
 
     static List<String> asNobody(List<String> command) {

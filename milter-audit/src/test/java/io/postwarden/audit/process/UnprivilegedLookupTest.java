@@ -6,6 +6,7 @@ import static io.postwarden.audit.process.TestProcesses.NOBODY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.jna.Native;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -132,23 +133,24 @@ class UnprivilegedLookupTest {
     }
 
     /** Looks up this JVM's client socket {@code client} in /proc. */
-    private static String lookupAsNobody(List<String> capabilities, Socket client) throws Exception {
+    private String lookupAsNobody(List<String> capabilities, Socket client) throws Exception {
         return lookupAsNobody(capabilities, "/proc", "/etc/passwd", (InetSocketAddress) client.getLocalSocketAddress(),
                 (InetSocketAddress) client.getRemoteSocketAddress());
     }
 
     /** Looks up the client of an accepted connection in /proc, without capabilities. */
-    private static String lookupClientAsNobody(Socket accepted) throws Exception {
+    private String lookupClientAsNobody(Socket accepted) throws Exception {
         return lookupAsNobody(List.of(), "/proc", "/etc/passwd", (InetSocketAddress) accepted.getRemoteSocketAddress(),
                 (InetSocketAddress) accepted.getLocalSocketAddress());
     }
 
     /** Runs {@link LookupCommand} as nobody, with only the given capabilities, and returns what it printed. */
-    private static String lookupAsNobody(List<String> capabilities, String procRoot, String passwd,
+    private String lookupAsNobody(List<String> capabilities, String procRoot, String passwd,
                                          InetSocketAddress client, InetSocketAddress server) throws Exception {
         List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-                "-cp", codeLocation(LookupCommand.class) + ":" + codeLocation(ProcfsPeerLookup.class),
+                "-cp", codeLocation(LookupCommand.class) + ":" + codeLocation(ProcfsPeerLookup.class) + ":"
+                        + readableCopy(codeLocation(Native.class)),
                 LookupCommand.class.getName(), procRoot, passwd,
                 client.getAddress().getHostAddress(), Integer.toString(client.getPort()),
                 server.getAddress().getHostAddress(), Integer.toString(server.getPort()));
@@ -159,6 +161,15 @@ class UnprivilegedLookupTest {
         assertTrue(lookup.waitFor(20, TimeUnit.SECONDS), "lookup as nobody did not finish");
         assertEquals(0, lookup.exitValue(), output);
         return output;
+    }
+
+    /** A copy of the jar that nobody can read: the local Maven repository may be closed to other users. */
+    private String readableCopy(String jar) throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path copy = dir.resolve(Path.of(jar).getFileName());
+        Files.copy(Path.of(jar), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
+        return copy.toString();
     }
 
     private static String codeLocation(Class<?> type) throws Exception {
