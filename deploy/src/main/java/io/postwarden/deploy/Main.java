@@ -67,7 +67,7 @@ public final class Main {
       Signals signals = Signals.install();
       Daemon daemon;
       try {
-        daemon = Daemon.start(settings, Modules::policies);
+        daemon = Daemon.start(settings, Modules.assembly());
       } catch (IOException | RuntimeException e) {
         err.println("postwarden: cannot start: " + e.getMessage());
         return EXIT_UNAVAILABLE;

@@ -70,6 +70,11 @@ public final class AuditModule {
     return new AuditModule(config, registry, log);
   }
 
+  /** Who sent each message, established once per session and shared with other modules (the limits). */
+  public ClientIdentifier identifier() {
+    return identifier;
+  }
+
   public Optional<Policy> guard() {
     return config.get(AuditKeys.GUARD)
         ? Optional.of(new GuardPolicy(rules, identifier, trail, guardMetrics)) : Optional.empty();
