@@ -11,6 +11,7 @@ import io.postwarden.it.harness.Readiness;
 import io.postwarden.it.harness.ReceivedMessage;
 import io.postwarden.it.harness.SmtpResult;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Order;
@@ -35,6 +36,7 @@ class LimitsTest {
   static final MailStack stack = MailStack.builder()
       .milter(postwarden::smtpdEndpoint)
       .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
+      .allowNonRootSendmail()
       .build();
 
   private static double metric(String name, String... tags) {
@@ -81,24 +83,54 @@ class LimitsTest {
     assertTrue(record.contains("\"queue_id\":\"" + held.queueId() + "\"")
         && record.contains("\"held\":{\"key\":\"unix:root\",\"limit\":\"recipients 2/1h\"}"), record);
 
-    postsuper("-H", held.queueId());
-    stack.flush();
+    PostwardenCli.Result listing = PostwardenCli.run("held", "-c", cliConfig().toString());
+    assertEquals(0, listing.status(), listing::toString);
+    assertTrue(listing.out().matches("(?s)KEY +MESSAGES +RCPTS +OLDEST\n" + "unix:root +1 +1 +\\d+s\n"), listing::toString);
+
+    PostwardenCli.Result release = PostwardenCli.run("release", "-c", cliConfig().toString(), "unix:root");
+    assertEquals(0, release.status(), release::toString);
     ReceivedMessage released = stack.sink().awaitMessage(m -> m.recipients().equals(List.of("c@far.example")), WAIT);
     assertEquals("unix:root; limit=recipients 2/1h", released.header("X-Postwarden-Hold").orElseThrow().trim());
     stack.awaitQueueEmpty();
+    String audit = awaitAuditRecord("\"event\":\"release\"");
+    assertTrue(audit.contains("\"target\":\"unix:root\",\"queue_ids\":[\"" + held.queueId() + "\"]"), audit);
+  }
+
+  @Test
+  void aMessageWhoseRecipientsGoOverTheLimitIsHeldWholeAndAPurgeDeletesItForGood() throws Exception {
+    assertTrue(stack.sendmail().asUser("nobody").from("shop@test.example").to("a@far.example", "b@far.example",
+        "c@far.example").message("Subject: three\n\nspam\n").send().ok());
+    assertTrue(Readiness.poll(WAIT, () -> heldMessages().size() == 1), () -> "queue: " + stack.queue());
+    QueuedMessage held = heldMessages().get(0);
+    assertEquals(3, held.recipients().size(), "a message cannot be split: all of it waits");
+
+    PostwardenCli.Result listing = PostwardenCli.run("held", "-c", cliConfig().toString(), "unix:nobody");
+    assertEquals(0, listing.status(), listing::toString);
+    assertTrue(listing.out().contains(held.queueId()) && listing.out().contains("<shop@test.example>"),
+        listing::toString);
+
+    PostwardenCli.Result purge = PostwardenCli.run("purge", "-c", cliConfig().toString(), held.queueId());
+    assertEquals(0, purge.status(), purge::toString);
+    stack.awaitQueueEmpty();
+    assertTrue(stack.sink().messages().isEmpty());
+    String audit = awaitAuditRecord("\"event\":\"purge\"");
+    assertTrue(audit.contains("\"target\":\"" + held.queueId() + "\""), audit);
+
+    PostwardenCli.Result again = PostwardenCli.run("purge", "-c", cliConfig().toString(), "unix:nobody");
+    assertEquals(65, again.status(), again::toString);
+    assertTrue(again.err().contains("nothing on hold for unix:nobody"), again::toString);
+  }
+
+  /** What an operator's postwarden.conf would say: the Postfix instance and the daemon's audit log. */
+  private static Path cliConfig() throws Exception {
+    Path file = stack.workDir().resolve("cli.conf");
+    Files.writeString(file, "postfix-config-dir = \"" + stack.postfix().configDir() + "\"\naudit-log = \""
+        + postwarden.auditLog() + "\"\nsecrets-file = \"" + postwarden.secretsFile() + "\"\n");
+    return file;
   }
 
   private static List<QueuedMessage> heldMessages() {
     return stack.queue().stream().filter(m -> "hold".equals(m.queueName())).toList();
-  }
-
-  private static void postsuper(String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("postsuper", "-c",
-        stack.postfix().configDir().toString()));
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes());
-    assertEquals(0, process.waitFor(), output);
   }
 
   private static String awaitAuditRecord(String fragment) throws Exception {
