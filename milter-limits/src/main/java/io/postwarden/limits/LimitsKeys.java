@@ -45,8 +45,13 @@ public final class LimitsKeys {
       "Keys counted in memory per kind (about 300 bytes each). Beyond that, new keys of the kind share one budget "
           + "until old counts expire: memory stays bounded, and no count still running is forgotten.");
 
+  public static final ConfigKey<String> CONTROL_SOCKET = ConfigKey.string("limits-control-socket",
+      "/var/lib/postwarden/limits.sock",
+      "Unix socket (mode 0600, in a directory created 0700) where `postwarden limits status|reset` reach the running "
+          + "daemon's counts; empty: none. Changing it needs a restart.");
+
   public static final ConfigSchema SCHEMA = ConfigSchema.of(LIMITS, SASL, UNIX, DOMAIN, CLIENT, SERVER, LIMITS_FILE,
-      MAX_KEYS);
+      MAX_KEYS, CONTROL_SOCKET);
 
   private LimitsKeys() {}
 

@@ -6,12 +6,15 @@ import io.postwarden.audit.identity.ClientIdentifier;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.config.WatchedFile;
 import io.postwarden.core.policy.Policy;
+import io.postwarden.limits.control.ControlSocket;
+import io.postwarden.limits.control.LimitsControl;
 import io.postwarden.limits.key.KeyKind;
 import io.postwarden.limits.rule.LimitsFile;
 import io.postwarden.limits.rule.RuleTable;
 import io.postwarden.limits.store.CounterStore;
 import io.postwarden.limits.store.LocalCounterStore;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,11 +30,14 @@ import java.util.function.Supplier;
 public final class LimitsModule implements AutoCloseable {
 
   private static final Duration CHECK_FILES_EVERY = Duration.ofSeconds(1);
+  private static final System.Logger LOG = System.getLogger("postwarden.limits");
 
   private final Clock clock;
   // volatile, not locked: the store calls back into the metrics while it holds its own lock
   private volatile LimitsMetrics metrics;
   private volatile LocalCounterStore store;
+  private volatile Supplier<RuleTable> currentRules;
+  private ControlSocket control;
   private int storeMaxKeys;
 
   public LimitsModule(Clock clock) {
@@ -50,14 +56,29 @@ public final class LimitsModule implements AutoCloseable {
     Supplier<RuleTable> rules = rules(config);
     LimitsMetrics newMetrics = new LimitsMetrics(registry);
     metrics = newMetrics;
+    currentRules = rules;
     CounterStore counters = store(config, registry);
+    openControlSocket(config);
     return Optional.of(identifier -> new LimitsPolicy(identifier, rules, counters, newMetrics));
   }
 
-  /** The counters, once built; for the operator commands. */
-  public Optional<CounterStore> store() {
-    return Optional.ofNullable(store);
+  /**
+   * Once, at the first configuration with limits on; it answers with whatever store and rules are current. A
+   * socket that cannot be opened leaves the limits working without it.
+   */
+  private void openControlSocket(Config config) {
+    String path = config.get(LimitsKeys.CONTROL_SOCKET);
+    if (control != null || path.isEmpty()) {
+      return;
+    }
+    try {
+      control = ControlSocket.open(Path.of(path),
+          request -> new LimitsControl(store, () -> currentRules.get()).answer(request));
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "limits status and reset are unavailable: cannot open " + path + ": " + e.getMessage());
+    }
   }
+
 
   private CounterStore store(Config config, MeterRegistry registry) {
     int maxKeys = config.get(LimitsKeys.MAX_KEYS);
@@ -93,6 +114,9 @@ public final class LimitsModule implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (control != null) {
+      control.close();
+    }
     if (store != null) {
       store.close();
     }

@@ -45,7 +45,7 @@ class LimitsTest {
   }
 
   @Test
-  void authenticatedMessagesOverTheLimitGet451AfterTheLimit() {
+  void authenticatedMessagesOverTheLimitGet451AfterTheLimitUntilAReset() throws Exception {
     for (int i = 1; i <= 3; i++) {
       SmtpResult accepted = stack.submission().auth("alice", "secret").from("alice@test.example")
           .to("friend@far.example").data("Subject: " + i + "\r\n\r\nhello\r\n").send();
@@ -62,6 +62,17 @@ class LimitsTest {
     // another user is not affected
     assertTrue(stack.submission().auth("bob@test.example", "hunter2").from("bob@test.example")
         .to("friend@far.example").data("Subject: bob\r\n\r\nhi\r\n").send().accepted());
+
+    PostwardenCli.Result status = PostwardenCli.run("limits", "status", "-c", cliConfig().toString(), "sasl:alice");
+    assertEquals(0, status.status(), status::toString);
+    assertTrue(status.out().matches("(?s)KEY +LIMIT +USED +REMAINING\n" + "sasl:alice +messages 3/1h +3 +0\n"),
+        status::toString);
+    PostwardenCli.Result reset = PostwardenCli.run("limits", "reset", "-c", cliConfig().toString(), "sasl:alice");
+    assertEquals(0, reset.status(), reset::toString);
+    assertTrue(stack.submission().auth("alice", "secret").from("alice@test.example").to("friend@far.example")
+        .data("Subject: 5\r\n\r\nafter the reset\r\n").send().accepted());
+    String audit = awaitAuditRecord("\"event\":\"limits_reset\"");
+    assertTrue(audit.contains("\"target\":\"sasl:alice\""), audit);
   }
 
   @Test
@@ -125,7 +136,8 @@ class LimitsTest {
   private static Path cliConfig() throws Exception {
     Path file = stack.workDir().resolve("cli.conf");
     Files.writeString(file, "postfix-config-dir = \"" + stack.postfix().configDir() + "\"\naudit-log = \""
-        + postwarden.auditLog() + "\"\nsecrets-file = \"" + postwarden.secretsFile() + "\"\n");
+        + postwarden.auditLog() + "\"\nsecrets-file = \"" + postwarden.secretsFile() + "\"\n"
+        + "limits-control-socket = \"" + postwarden.controlSocket() + "\"\n");
     return file;
   }
 
