@@ -53,6 +53,7 @@ public final class Daemon implements AutoCloseable {
     } catch (RuntimeException e) {
       server.close();
       workers.close();
+      assembly.close();
       throw e;
     }
     this.metrics = endpoint;
@@ -122,6 +123,7 @@ public final class Daemon implements AutoCloseable {
         + "s for " + server.activeSessions() + " session(s)");
     boolean drained = server.shutdown(config.get(CoreKeys.SHUTDOWN_GRACE));
     workers.close();
+    assembly.close();
     if (metrics != null) {
       metrics.close();
     }
@@ -134,6 +136,7 @@ public final class Daemon implements AutoCloseable {
     serving = false;
     server.close();
     workers.close();
+    assembly.close();
     if (metrics != null) {
       metrics.close();
     }

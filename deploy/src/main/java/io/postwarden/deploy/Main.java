@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "postwarden", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Milter sidecar for Postfix: local-submission guard, audit tags, SRS and From: repair.",
     subcommands = {Main.Run.class, Main.ConfigCommand.class, SrsCommands.class,
-        io.postwarden.deploy.doctor.DoctorCommand.class})
+        io.postwarden.deploy.doctor.DoctorCommand.class, HoldCommands.Held.class, HoldCommands.Release.class,
+        HoldCommands.Purge.class, LimitsCommands.class})
 public final class Main {
 
   /** sysexits.h EX_CONFIG: systemd and scripts can tell a bad config from a crash. */
@@ -67,7 +68,7 @@ public final class Main {
       Signals signals = Signals.install();
       Daemon daemon;
       try {
-        daemon = Daemon.start(settings, Modules::policies);
+        daemon = Daemon.start(settings, Modules.assembly());
       } catch (IOException | RuntimeException e) {
         err.println("postwarden: cannot start: " + e.getMessage());
         return EXIT_UNAVAILABLE;

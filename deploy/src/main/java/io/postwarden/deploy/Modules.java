@@ -3,16 +3,21 @@ package io.postwarden.deploy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.postwarden.audit.AuditKeys;
 import io.postwarden.audit.AuditModule;
+import io.postwarden.audit.identity.ClientIdentifier;
 import io.postwarden.core.CoreKeys;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.config.ConfigSchema;
 import io.postwarden.core.policy.Policy;
+import io.postwarden.limits.LimitsKeys;
+import io.postwarden.limits.LimitsModule;
 import io.postwarden.srs.policy.SrsKeys;
 import io.postwarden.srs.policy.SrsModule;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /** The one place that knows every module: their settings and their policies, in the order they run. */
 public final class Modules {
@@ -20,7 +25,7 @@ public final class Modules {
   private Modules() {}
 
   public static ConfigSchema schema() {
-    return CoreKeys.SCHEMA.plus(SrsKeys.SCHEMA).plus(AuditKeys.SCHEMA);
+    return CoreKeys.SCHEMA.plus(SrsKeys.SCHEMA).plus(AuditKeys.SCHEMA).plus(LimitsKeys.SCHEMA);
   }
 
   /**
@@ -44,16 +49,44 @@ public final class Modules {
   }
 
   /**
-   * The production assembly. The guard runs first (a refusal ends the chain before anything is rewritten), the
-   * audit tags last (they record what the others decided).
+   * The daemon's assembly: the limits' counters live in it, so they survive reloads; closing it after the daemon
+   * stopped releases them.
    */
+  public static PolicyAssembly assembly() {
+    LimitsModule limits = new LimitsModule(Clock.systemUTC());
+    return new PolicyAssembly() {
+      @Override
+      public List<Policy> policies(Config config, MeterRegistry registry) throws IOException {
+        return Modules.policies(config, registry, limits);
+      }
+
+      @Override
+      public void close() {
+        limits.close();
+      }
+    };
+  }
+
+  /** The production policies for a single configuration: the limits count afresh from this call on. */
   public static List<Policy> policies(Config config, MeterRegistry registry) throws IOException {
+    return policies(config, registry, new LimitsModule(Clock.systemUTC()));
+  }
+
+  /**
+   * The production policies. The guard runs first (a refusal ends the chain before anything is counted or
+   * rewritten), the limits after SRS (a recipient SRS refuses is not counted), the audit tags last (they record what
+   * the others decided, and which limit held a message).
+   */
+  private static List<Policy> policies(Config config, MeterRegistry registry, LimitsModule limits)
+      throws IOException {
     List<Policy> srs = SrsModule.policies(config, registry, Clock.systemUTC());
+    Optional<Function<ClientIdentifier, Policy>> limitsPolicy = limits.policy(config, registry);
     // opened last: nothing after it can fail and leave its log writer behind
     AuditModule audit = AuditModule.open(config, registry);
     List<Policy> policies = new ArrayList<>();
     audit.guard().ifPresent(policies::add);
     policies.addAll(srs);
+    limitsPolicy.map(policy -> policy.apply(audit.identifier())).ifPresent(policies::add);
     policies.add(audit.audit());
     return policies;
   }

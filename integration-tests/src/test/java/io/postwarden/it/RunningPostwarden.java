@@ -61,6 +61,11 @@ public final class RunningPostwarden implements AutoCloseable, BeforeAllCallback
     return stateDirectory.resolve("srs.secret");
   }
 
+  /** Where `postwarden limits status|reset` reach this daemon unless the test's config names its own socket. */
+  public Path controlSocket() {
+    return stateDirectory.resolve("limits.sock");
+  }
+
   public String smtpdEndpoint() {
     return "inet:127.0.0.1:" + smtpdPort;
   }
@@ -90,7 +95,9 @@ public final class RunningPostwarden implements AutoCloseable, BeforeAllCallback
       config = Config.parse("milter = \"" + smtpdEndpoint() + "\"\nnon-smtpd-milter = \"" + nonSmtpdEndpoint()
           + "\"\nmetrics-listen = \"127.0.0.1:0\"\nshutdown-grace = 2s\n"
           + (extra.contains("secrets-file") ? "" : "secrets-file = \"" + secretsFile() + "\"\n")
-          + (extra.contains("audit-log") ? "" : "audit-log = \"" + auditLog() + "\"\n") + extra,
+          + (extra.contains("audit-log") ? "" : "audit-log = \"" + auditLog() + "\"\n")
+          + (extra.contains("limits-control-socket") ? "" : "limits-control-socket = \"" + controlSocket() + "\"\n")
+          + extra,
           "test config", Modules.schema());
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);

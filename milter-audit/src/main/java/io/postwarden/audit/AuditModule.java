@@ -57,8 +57,7 @@ public final class AuditModule {
 
   /** Opens the audit log named by the configuration; fails at start-up when it cannot be written. */
   public static AuditModule open(Config config, MeterRegistry registry) throws IOException {
-    String target = config.get(AuditKeys.AUDIT_LOG);
-    AuditLog log = target.equals("stdout") ? AuditLog.toStream(System.out) : AuditLog.toFile(Path.of(target));
+    AuditLog log = log(config);
     Counter dropped = Counter.builder("postwarden.audit.dropped")
         .description("Audit records lost because the writer could not keep up")
         .register(registry);
@@ -68,6 +67,17 @@ public final class AuditModule {
         .register(registry);
     log.reportWriteFailuresTo(writeFailures::increment);
     return new AuditModule(config, registry, log);
+  }
+
+  /** The audit log the configuration names (also where operator commands record what they did). */
+  public static AuditLog log(Config config) throws IOException {
+    String target = config.get(AuditKeys.AUDIT_LOG);
+    return target.equals("stdout") ? AuditLog.toStream(System.out) : AuditLog.toFile(Path.of(target));
+  }
+
+  /** Who sent each message, established once per session and shared with other modules (the limits). */
+  public ClientIdentifier identifier() {
+    return identifier;
   }
 
   public Optional<Policy> guard() {

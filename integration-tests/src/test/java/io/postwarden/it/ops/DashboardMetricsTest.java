@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The Grafana dashboard and the Prometheus alert rules in deploy/ query only series the real daemon exports: every
  * metric name, every label a matcher or {@code by} names, and every label value a matcher filters on is checked
- * against a scrape of Postwarden's /metrics, started with the production policies (guard, SRS, From: repair,
+ * against a scrape of Postwarden's /metrics, started with the production policies (guard, SRS, From: repair, limits,
  * audit). Renaming a metric, a label or a label value in the code fails this test until deploy/ follows.
  *
  * <p>Names are compared as PromQL sees them: a histogram is queried as {@code ..._bucket}, {@code ..._count},
@@ -59,7 +59,8 @@ class DashboardMetricsTest {
       "__range", "__range_s", "__range_ms");
 
   private static final Set<String> EXPECTED_ALERTS = Set.of("PostwardenDown", "PostwardenErrors",
-      "GuardRefusalSpike", "SrsInvalidSpike", "PostwardenAuditDropping", "PolicyLatencyHigh");
+      "GuardRefusalSpike", "SrsInvalidSpike", "PostwardenAuditDropping", "PolicyLatencyHigh", "SenderHitLimit",
+      "HeldQueueGrowing");
 
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)(?::\\w+)?}|\\$(\\w+)|\\[\\[(\\w+)]]");
   private static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
@@ -93,7 +94,7 @@ class DashboardMetricsTest {
     assertTrue(scrape.has("postwarden_sessions_active"), "scrape lacks Postwarden's metrics: " + scrape.names());
     assertTrue(scrape.has("jvm_gc_pause_seconds_count"),
         "no GC pause series 15 s after System.gc() (explicit GC disabled?); the dashboard's GC panel needs one");
-    assertEquals(Set.of("none", "guard", "srs", "from-repair", "audit"),
+    assertEquals(Set.of("none", "guard", "srs", "from-repair", "limits", "audit"),
         scrape.labelValues("postwarden_verdicts_total", "policy"), "the production policies should be running");
   }
 

@@ -4,6 +4,7 @@ import io.postwarden.audit.guard.GuardDecision;
 import io.postwarden.audit.identity.ClientIdentity;
 import io.postwarden.core.policy.Transaction;
 import java.security.SecureRandom;
+import java.util.Optional;
 
 /** Gives each decision an audit id and writes its record; the id ties a message's header to its record. */
 public final class AuditTrail implements AutoCloseable {
@@ -19,17 +20,22 @@ public final class AuditTrail implements AutoCloseable {
     this.records = records;
   }
 
+  /** An accepted message; "hold" when another policy put it on hold, with the note saying why. */
   public String accepted(Transaction tx, ClientIdentity identity, GuardDecision decision) {
-    return write("accept", tx, identity, decision);
+    Optional<HoldNote> held = HoldNote.of(tx);
+    return write(held.isPresent() ? "hold" : "accept", tx, identity, decision, held);
   }
 
   public String refused(Transaction tx, ClientIdentity identity, GuardDecision decision) {
-    return write("refuse", tx, identity, decision);
+    return write("refuse", tx, identity, decision, Optional.empty());
   }
 
-  private String write(String event, Transaction tx, ClientIdentity identity, GuardDecision decision) {
+  private String write(String event, Transaction tx, ClientIdentity identity, GuardDecision decision,
+      Optional<HoldNote> held) {
     String id = newId();
-    log.write(records.record(event, id, tx, identity, decision == null ? null : decision.label()));
+    Json record = records.record(event, id, tx, identity, decision == null ? null : decision.label());
+    held.ifPresent(note -> record.object("held", new Json().string("key", note.key()).string("limit", note.limit())));
+    log.write(record);
     return id;
   }
 

@@ -191,6 +191,19 @@ class AuditTrailTest {
   }
 
   @Test
+  void aHeldMessageIsRecordedAsHeldWithTheLimitThatHeldIt() throws InterruptedException {
+    TestTransaction tx = TestTransaction.from("wp@shop.example").to("x@example.net").origin(MailOrigin.NON_SMTPD);
+    ClientIdentity submitted = new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(),
+        Optional.of(new Submitter(1000, "www-shop", "/var/spool/postfix/maildrop/4F2A1")));
+    new HoldNote("unix:www-shop", "recipients 100/1m").attachTo(tx);
+    String id = trail.accepted(tx, submitted, GuardDecision.LOCAL_SUBMISSION);
+
+    assertTrue(recordOf(id).startsWith(head("hold", id)), recordOf(id));
+    assertTrue(recordOf(id).endsWith(",\"held\":{\"key\":\"unix:www-shop\",\"limit\":\"recipients 100/1m\"}}"),
+        recordOf(id));
+  }
+
+  @Test
   void eightBitEnvelopeSurvivesAsEscapes() throws InterruptedException {
     // octet string: UTF-8 "é" is the chars 0xC3 0xA9
     TestTransaction tx = TestTransaction.from("j\u00c3\u00a9r\u00c3\u00b4me@example.org").to("\"q\"@example.net")

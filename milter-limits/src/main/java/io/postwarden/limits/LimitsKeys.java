@@ -1,0 +1,72 @@
+package io.postwarden.limits;
+
+import io.postwarden.core.config.ConfigKey;
+import io.postwarden.core.config.ConfigSchema;
+import io.postwarden.limits.key.KeyKind;
+import io.postwarden.limits.rule.LimitRule;
+import java.util.List;
+import java.util.Map;
+
+/** Settings of the sending limits. */
+public final class LimitsKeys {
+
+  private static final String RULES = " Each rule: \"messages|recipients COUNT/WINDOW [defer|hold] [cooldown DURATION]\" "
+      + "(WINDOW and DURATION in s, m, h or d). SMTP clients over a defer rule get 451 4.7.1; sendmail(1) mail, and "
+      + "any mail over a hold rule, goes to Postfix's hold queue.";
+
+  public static final ConfigKey<Boolean> LIMITS = ConfigKey.bool("limits", true,
+      "Count what each sender sends and stop a sender over its limits (see limits-* and limits-file). false: count "
+          + "nothing, stop nothing.");
+
+  public static final ConfigKey<List<String>> SASL = rules("limits-sasl",
+      List.of("recipients 100/1m", "recipients 1000/1h", "recipients 5000/1d"),
+      "Limits of each SASL user (authenticated SMTP).");
+
+  public static final ConfigKey<List<String>> UNIX = rules("limits-unix",
+      List.of("recipients 100/1m", "recipients 1000/1h", "recipients 5000/1d"),
+      "Limits of each Unix user submitting locally: through sendmail(1) (held when over), or over SMTP without "
+          + "logging in where the guard allows it.");
+
+  public static final ConfigKey<List<String>> DOMAIN = rules("limits-domain",
+      List.of("recipients 2000/1h", "recipients 10000/1d"),
+      "Limits of each envelope sender domain, over all local and authenticated senders using it.");
+
+  public static final ConfigKey<List<String>> CLIENT = rules("limits-client", List.of(),
+      "Limits of each unauthenticated remote client address (IPv6 by /64): mail arriving from the world.");
+
+  public static final ConfigKey<List<String>> SERVER = rules("limits-server", List.of(),
+      "Limits of everything local and authenticated senders send through this server together.");
+
+  public static final ConfigKey<String> LIMITS_FILE = ConfigKey.string("limits-file", "",
+      "A file of per-key limits that replace their kind's defaults, one key a line: \"sasl:USER RULE, RULE\", "
+          + "\"unix:USER none\", \"domain:DOMAIN …\", \"client:ADDRESS …\", \"server …\". Re-read when it changes.");
+
+  public static final ConfigKey<Integer> MAX_KEYS = ConfigKey.integer("limits-max-keys", 20_000, 100, 10_000_000,
+      "Keys counted in memory per kind (about 300 bytes each). Beyond that, new keys of the kind share one budget "
+          + "until old counts expire: memory stays bounded, and no count still running is forgotten.");
+
+  public static final ConfigKey<String> CONTROL_SOCKET = ConfigKey.string("limits-control-socket",
+      "/var/lib/postwarden/limits.sock",
+      "Unix socket (mode 0600, in a directory created 0700) where `postwarden limits status|reset` reach the running "
+          + "daemon's counts; empty: none. Changing it needs a restart.");
+
+  public static final ConfigSchema SCHEMA = ConfigSchema.of(LIMITS, SASL, UNIX, DOMAIN, CLIENT, SERVER, LIMITS_FILE,
+      MAX_KEYS, CONTROL_SOCKET);
+
+  private LimitsKeys() {}
+
+  /** The rules each key kind has unless the limits file says otherwise. */
+  static Map<KeyKind, List<LimitRule>> defaults(io.postwarden.core.config.Config config) {
+    return Map.of(KeyKind.SASL, parse(config.get(SASL)), KeyKind.UNIX, parse(config.get(UNIX)),
+        KeyKind.DOMAIN, parse(config.get(DOMAIN)), KeyKind.CLIENT, parse(config.get(CLIENT)),
+        KeyKind.SERVER, parse(config.get(SERVER)));
+  }
+
+  private static List<LimitRule> parse(List<String> rules) {
+    return rules.stream().map(LimitRule::parse).toList();
+  }
+
+  private static ConfigKey<List<String>> rules(String name, List<String> defaults, String doc) {
+    return ConfigKey.list(name, defaults, doc + RULES).validatedBy(LimitsKeys::parse);
+  }
+}

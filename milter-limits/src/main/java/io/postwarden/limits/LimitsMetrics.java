@@ -1,0 +1,57 @@
+package io.postwarden.limits;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.postwarden.limits.key.KeyKind;
+import io.postwarden.limits.rule.Action;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * {@code postwarden.limits.hits{kind, action}}: MAIL FROM or RCPT TO commands over a limit, deferred (451) or
+ * marking their message for hold; {@code postwarden.limits.held{kind}}: messages put in the hold queue;
+ * {@code postwarden.limits.overflow{kind}}: keys that found the store full and shared its overflow budget. Labels are
+ * key kinds, never a user's name or an address. Every series exists from the start, so a first hit shows as an
+ * increase.
+ */
+public final class LimitsMetrics {
+
+  private final Map<KeyKind, Map<Action, Counter>> hits = new EnumMap<>(KeyKind.class);
+  private final Map<KeyKind, Counter> held = new EnumMap<>(KeyKind.class);
+  private final Map<KeyKind, Counter> overflow = new EnumMap<>(KeyKind.class);
+
+  public LimitsMetrics(MeterRegistry registry) {
+    for (KeyKind kind : KeyKind.values()) {
+      Map<Action, Counter> byAction = new EnumMap<>(Action.class);
+      for (Action action : Action.values()) {
+        byAction.put(action, Counter.builder("postwarden.limits.hits")
+            .description("MAIL FROM and RCPT TO commands over a sending limit: deferred with 451 (defer), or "
+                + "marking their message for the hold queue (hold), by the kind of key whose limit it was")
+            .tag("kind", kind.label())
+            .tag("action", action.label())
+            .register(registry));
+      }
+      hits.put(kind, byAction);
+      held.put(kind, Counter.builder("postwarden.limits.held")
+          .description("Messages put in Postfix's hold queue by a sending limit or cool-down, by key kind")
+          .tag("kind", kind.label())
+          .register(registry));
+      overflow.put(kind, Counter.builder("postwarden.limits.overflow")
+          .description("Keys that found the in-process store full for their kind and shared its overflow budget")
+          .tag("kind", kind.label())
+          .register(registry));
+    }
+  }
+
+  void hit(KeyKind kind, Action action) {
+    hits.get(kind).get(action).increment();
+  }
+
+  void held(KeyKind kind) {
+    held.get(kind).increment();
+  }
+
+  public void overflowed(KeyKind kind) {
+    overflow.get(kind).increment();
+  }
+}

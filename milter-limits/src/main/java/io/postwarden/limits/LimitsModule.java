@@ -1,0 +1,124 @@
+package io.postwarden.limits;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.postwarden.audit.identity.ClientIdentifier;
+import io.postwarden.core.config.Config;
+import io.postwarden.core.config.WatchedFile;
+import io.postwarden.core.policy.Policy;
+import io.postwarden.limits.control.ControlSocket;
+import io.postwarden.limits.control.LimitsControl;
+import io.postwarden.limits.key.KeyKind;
+import io.postwarden.limits.rule.LimitsFile;
+import io.postwarden.limits.rule.RuleTable;
+import io.postwarden.limits.store.CounterStore;
+import io.postwarden.limits.store.LocalCounterStore;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Builds the limits policy, and keeps its counters for the daemon's lifetime: a reload builds a new policy on the
+ * same store, so a sender's counts survive it.
+ */
+public final class LimitsModule implements AutoCloseable {
+
+  private static final Duration CHECK_FILES_EVERY = Duration.ofSeconds(1);
+  private static final System.Logger LOG = System.getLogger("postwarden.limits");
+
+  private final Clock clock;
+  // volatile, not locked: the store calls back into the metrics while it holds its own lock
+  private volatile LimitsMetrics metrics;
+  private volatile LocalCounterStore store;
+  private volatile Supplier<RuleTable> currentRules;
+  private ControlSocket control;
+  private int storeMaxKeys;
+
+  public LimitsModule(Clock clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * The policy for this configuration, empty when limits are off. Reads the limits file now (throws when it is
+   * unusable); the policy itself is made from the identifier that the audit module shares.
+   */
+  public synchronized Optional<Function<ClientIdentifier, Policy>> policy(Config config, MeterRegistry registry)
+      throws IOException {
+    if (!config.get(LimitsKeys.LIMITS)) {
+      return Optional.empty();
+    }
+    Supplier<RuleTable> rules = rules(config);
+    LimitsMetrics newMetrics = new LimitsMetrics(registry);
+    metrics = newMetrics;
+    currentRules = rules;
+    CounterStore counters = store(config, registry);
+    openControlSocket(config);
+    return Optional.of(identifier -> new LimitsPolicy(identifier, rules, counters, newMetrics));
+  }
+
+  /**
+   * Once, at the first configuration with limits on; it answers with whatever store and rules are current. A
+   * socket that cannot be opened leaves the limits working without it.
+   */
+  private void openControlSocket(Config config) {
+    String path = config.get(LimitsKeys.CONTROL_SOCKET);
+    if (control != null || path.isEmpty()) {
+      return;
+    }
+    try {
+      control = ControlSocket.open(Path.of(path),
+          request -> new LimitsControl(store, () -> currentRules.get()).answer(request));
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "limits status and reset are unavailable: cannot open " + path + ": " + e.getMessage());
+    }
+  }
+
+
+  private CounterStore store(Config config, MeterRegistry registry) {
+    int maxKeys = config.get(LimitsKeys.MAX_KEYS);
+    if (store == null || storeMaxKeys != maxKeys) {
+      // a new cap takes a new store; counts of the old one are not carried over (a restart-like reset)
+      store = new LocalCounterStore(clock, maxKeys, kind -> metrics.overflowed(kind));
+      storeMaxKeys = maxKeys;
+    }
+    for (KeyKind kind : KeyKind.values()) {
+      Gauge.builder("postwarden.limits.keys", this, module -> module.keys(kind))
+          .description("Keys the in-process limits store holds counts for, by kind")
+          .tag("kind", kind.label())
+          .register(registry);
+    }
+    return store;
+  }
+
+  private double keys(KeyKind kind) {
+    LocalCounterStore current = store;
+    return current == null ? 0 : current.size(kind);
+  }
+
+  private Supplier<RuleTable> rules(Config config) throws IOException {
+    RuleTable defaults = new RuleTable(LimitsKeys.defaults(config), Map.of());
+    String file = config.get(LimitsKeys.LIMITS_FILE);
+    if (file.isEmpty()) {
+      return () -> defaults;
+    }
+    WatchedFile<RuleTable> watched = WatchedFile.open(Path.of(file),
+        path -> defaults.withOverrides(LimitsFile.read(path)), CHECK_FILES_EVERY, clock);
+    return watched::get;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (control != null) {
+      control.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+}
