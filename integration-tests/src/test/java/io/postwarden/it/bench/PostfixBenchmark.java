@@ -47,7 +47,7 @@ public final class PostfixBenchmark {
     int messages = Integer.getInteger("bench.messages", 4000);
     int rounds = Integer.getInteger("bench.rounds", 3);
     int sessions = Integer.getInteger("bench.sessions", 16);
-    int warmup = Integer.getInteger("bench.warmup", 500);
+    int warmup = Integer.getInteger("bench.warmup", 300);
     BenchDirectory dir = BenchDirectory.fromProperty();
     String machine = Machine.describe();
     System.out.println("machine: " + machine);
