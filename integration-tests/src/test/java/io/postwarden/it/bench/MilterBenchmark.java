@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Milter-level throughput, daemon CPU and latency: an emulated Postfix ({@link EmulatedPostfixSession}, one
  * transaction per connection) drives each milter directly at several numbers of concurrent sessions, for a fixed
  * time each, so a slow and a fast milter take equally long to measure. Setups:
- * Postwarden with every policy for a remote client, for a local client (the process lookup finds this JVM behind a
- * real loopback connection), and the libmilter pass-through reference. Rounds take turns as in
+ * Postwarden with every policy for a remote client, for a local client (the process lookup finds an unprivileged
+ * process behind a real loopback connection), and the libmilter pass-through reference. Rounds take turns as in
  * {@link PostfixBenchmark}. Not a test: run it with {@code scripts/bench --milter}.
  */
 public final class MilterBenchmark {
@@ -54,8 +54,8 @@ public final class MilterBenchmark {
     Clients remote = () -> new OpenClient(new EmulatedPostfixSession.Client("203.0.113.7",
         1024 + remotePorts.getAndIncrement() % 60000, "192.0.2.25", 25), () -> {});
     try (PostwardenDaemon postwarden = PostwardenDaemon.start(dir, "postwarden", routingConfig(dir),
-            "peer-lookup = true\nguard-allow-users = { \"root\" }");
-        PyMilter pymilter = PyMilter.start(dir); LoopbackClients loopback = LoopbackClients.open()) {
+            "peer-lookup = true\nguard-allow-users = { \"" + LoopbackClients.CLIENT_USER + "\" }");
+        PyMilter pymilter = PyMilter.start(dir); LoopbackClients loopback = LoopbackClients.open(dir)) {
       Clients local = () -> {
         LoopbackClients.Connection connection = loopback.connect();
         return new OpenClient(connection.client(), connection);
