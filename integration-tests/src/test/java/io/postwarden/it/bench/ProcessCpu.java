@@ -29,9 +29,14 @@ final class ProcessCpu {
 
   /** Nanoseconds of CPU used so far by {@code pid} and its descendants; 0 once it is gone. */
   static long ofTree(long pid) {
+    return ofTree(PROC, pid);
+  }
+
+  /** As {@link #ofTree(long)}, reading the proc file system mounted at {@code proc}. */
+  static long ofTree(Path proc, long pid) {
     Map<Long, List<Long>> children = new HashMap<>();
     Map<Long, Long> nanos = new HashMap<>();
-    try (Stream<Path> entries = Files.list(PROC)) {
+    try (Stream<Path> entries = Files.list(proc)) {
       for (Path entry : (Iterable<Path>) entries::iterator) {
         String name = entry.getFileName().toString();
         if (!name.chars().allMatch(Character::isDigit)) {
@@ -45,7 +50,7 @@ final class ProcessCpu {
         }
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot list /proc", e);
+      throw new IllegalStateException("cannot list " + proc, e);
     }
     long total = 0;
     List<Long> pending = new ArrayList<>(List.of(pid));
