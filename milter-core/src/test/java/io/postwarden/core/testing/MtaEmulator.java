@@ -2,10 +2,12 @@ package io.postwarden.core.testing;
 
 import static io.postwarden.core.testing.MilterPacketIO.*;
 
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
@@ -31,20 +33,24 @@ public final class MtaEmulator implements AutoCloseable {
   private final Socket socket;
   private final OutputStream out;
   private final DataInputStream in;
+  /** Postfix's way: commands collect in a buffer that goes out in one write when a reply is awaited. */
+  private final boolean flushBeforeRead;
 
   private MtaEmulator(SocketChannel channel) throws IOException {
     this.channel = channel;
     this.socket = null;
+    this.flushBeforeRead = false;
     this.out = Channels.newOutputStream(channel);
     this.in = new DataInputStream(Channels.newInputStream(channel));
   }
 
-  private MtaEmulator(Socket socket) throws IOException {
+  private MtaEmulator(Socket socket, boolean likePostfix) throws IOException {
     this.channel = null;
     this.socket = socket;
-    socket.setSoTimeout(10_000);
-    socket.setTcpNoDelay(true);
-    this.out = socket.getOutputStream();
+    this.flushBeforeRead = likePostfix;
+    socket.setSoTimeout(likePostfix ? 60_000 : 10_000);
+    socket.setTcpNoDelay(!likePostfix);
+    this.out = likePostfix ? new BufferedOutputStream(socket.getOutputStream(), 1 << 17) : socket.getOutputStream();
     this.in = new DataInputStream(socket.getInputStream());
   }
 
@@ -53,20 +59,39 @@ public final class MtaEmulator implements AutoCloseable {
     if (address instanceof java.net.InetSocketAddress inet) {
       Socket socket = new Socket();
       socket.connect(inet, 5_000);
-      return new MtaEmulator(socket);
+      return new MtaEmulator(socket, false);
     }
     return new MtaEmulator(SocketChannel.open(address));
   }
 
+  /**
+   * Connects over TCP the way Postfix's milter client writes: without TCP_NODELAY, and with every packet (macros,
+   * commands that expect no reply) held in a buffer until a reply is awaited, then sent in one write. Benchmarks
+   * use this so that the milter sees the same segments, and the same Nagle and delayed-ACK interplay, as behind
+   * Postfix.
+   */
+  public static MtaEmulator connectLikePostfix(InetSocketAddress address) throws IOException {
+    Socket socket = new Socket();
+    socket.connect(address, 5_000);
+    return new MtaEmulator(socket, true);
+  }
+
   public void send(char command, byte[] payload) throws IOException {
-    write(out, packet(command, payload));
+    sendRaw(packet(command, payload));
   }
 
   public void sendRaw(byte[] bytes) throws IOException {
-    write(out, bytes);
+    if (flushBeforeRead) {
+      out.write(bytes);
+    } else {
+      write(out, bytes);
+    }
   }
 
   public MtaReply read() throws IOException {
+    if (flushBeforeRead) {
+      out.flush();
+    }
     return MilterPacketIO.read(in);
   }
 
@@ -200,6 +225,13 @@ public final class MtaEmulator implements AutoCloseable {
   @Override
   public void close() throws IOException {
     if (socket != null) {
+      if (flushBeforeRead && !socket.isClosed()) {
+        try {
+          out.flush(); // a QUIT still in the buffer
+        } catch (IOException peerGone) {
+          // closing anyway
+        }
+      }
       socket.close();
     } else {
       channel.close();
