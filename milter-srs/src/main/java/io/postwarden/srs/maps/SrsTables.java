@@ -8,6 +8,7 @@ import io.postwarden.srs.policy.SrsRules;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +23,7 @@ public final class SrsTables {
   public static final String NULL_SENDER = "srs-null-sender";
   public static final String CLIENT = "srs-client";
   public static final String VERIFY = "srs-verify";
+  public static final List<String> NAMES = List.of(FORWARD, REVERSE, NULL_SENDER, CLIENT, VERIFY);
 
   private SrsTables() {}
 
