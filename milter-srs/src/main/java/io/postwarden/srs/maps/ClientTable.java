@@ -33,7 +33,7 @@ final class ClientTable implements LookupTable {
     ClientAddress client = new ClientAddress(address instanceof Inet6Address ? ClientAddress.Family.INET6
         : ClientAddress.Family.INET4, address, 0, null);
     context.note(ClientAddress.class, client);
-    return rules.throttleRule(client, "(at our SRS domain)").<LookupResult>map(reply -> new LookupResult.Found(
+    return rules.throttleRule(client, "").<LookupResult>map(reply -> new LookupResult.Found(
         reply.toString())).orElse(LookupResult.NOT_FOUND);
   }
 }

@@ -23,7 +23,7 @@ final class NullSenderTable implements LookupTable {
   @Override
   public LookupResult lookup(String sender, LookupContext context) {
     String asSent = sender.equals(NULL_SENDER_KEY) ? "" : sender;
-    return rules.senderRule(asSent, "(at our SRS domain)").<LookupResult>map(reply -> new LookupResult.Found(
+    return rules.senderRule(asSent, "").<LookupResult>map(reply -> new LookupResult.Found(
         reply.toString())).orElse(LookupResult.NOT_FOUND);
   }
 }

@@ -105,7 +105,10 @@ public final class SrsRules {
     metrics.reverseFailed(rejected.reason());
   }
 
-  /** The rule for the sender of mail to one of our SRS addresses (checked first: no hash oracle, ADR 0011). */
+  /**
+   * The rule for the sender of mail to one of our SRS addresses (checked first: no hash oracle, ADR 0011).
+   * {@code recipient} is for the log; "" where the caller does not know it (an access map keyed by the sender).
+   */
   public Optional<SmtpReply> senderRule(String sender, String recipient) {
     if (nullSenderOnly && !sender.isEmpty()) {
       return Optional.of(refuse(SrsMetrics.Refusal.NON_NULL_SENDER, recipient, "sender <" + sender + "> is not null",
@@ -114,7 +117,7 @@ public final class SrsRules {
     return Optional.empty();
   }
 
-  /** The guessing throttle for this client (checked before the hash, ADR 0012). */
+  /** The guessing throttle for this client (checked before the hash, ADR 0012); {@code recipient} as above. */
   public Optional<SmtpReply> throttleRule(ClientAddress client, String recipient) {
     if (throttle.lockedOut(client)) {
       return Optional.of(refuse(SrsMetrics.Refusal.THROTTLED, recipient, "client " + client
@@ -139,7 +142,8 @@ public final class SrsRules {
 
   SmtpReply refuse(SrsMetrics.Refusal reason, String recipient, String why, SmtpReply reply) {
     metrics.refused(reason);
-    LOG.log(Level.INFO, "refusing SRS recipient <" + recipient + "> (" + reason.label() + "): " + why);
+    LOG.log(Level.INFO, "refusing " + (recipient.isEmpty() ? "an SRS recipient" : "SRS recipient <" + recipient + ">")
+        + " (" + reason.label() + "): " + why);
     return reply;
   }
 
