@@ -8,8 +8,13 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.postwarden.core.CoreKeys;
+import io.postwarden.core.LookupKeys;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.logging.TransactionLog;
+import io.postwarden.core.lookup.LookupTable;
+import io.postwarden.core.lookup.server.LookupMetrics;
+import io.postwarden.core.lookup.server.LookupServer;
+import io.postwarden.core.lookup.server.LookupServerSettings;
 import io.postwarden.core.metrics.MetricsEndpoint;
 import io.postwarden.core.metrics.MilterMetrics;
 import io.postwarden.core.policy.Policy;
@@ -21,6 +26,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.util.List;
+import java.util.Map;
 
 /** The running Postwarden: milter listener, policy workers, metrics endpoint, wired from one configuration. */
 public final class Daemon implements AutoCloseable {
@@ -33,6 +39,7 @@ public final class Daemon implements AutoCloseable {
   private final PolicyWorkers workers;
   private final MilterServer server;
   private final MetricsEndpoint metrics;
+  private final LookupServer lookups;
   private volatile boolean serving;
 
   private Daemon(Config config, PolicyAssembly assembly) throws IOException {
@@ -46,19 +53,37 @@ public final class Daemon implements AutoCloseable {
         new MilterMetrics(registry, policies.stream().map(Policy::name).toList()), new TransactionLog()));
     this.server = new MilterServer(CoreKeys.serverSettings(config), new PolicyChain(policies), workers, observer);
     MetricsEndpoint endpoint = null;
+    LookupServer lookupServer = null;
     try {
       server.start();
+      lookupServer = startLookups(config, registry);
       endpoint = CoreKeys.metricsAddress(config)
           .map(address -> new MetricsEndpoint(address, registry, () -> serving)).orElse(null);
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
+      if (lookupServer != null) {
+        lookupServer.close();
+      }
       server.close();
       workers.close();
       assembly.close();
       throw e;
     }
     this.metrics = endpoint;
+    this.lookups = lookupServer;
     this.serving = true;
     LOG.log(Level.INFO, "Postwarden ready; policies: " + names(policies));
+  }
+
+  /** The lookup-table listeners, or null when none is configured. */
+  private static LookupServer startLookups(Config config, PrometheusMeterRegistry registry) throws IOException {
+    LookupServerSettings settings = LookupKeys.settings(config);
+    if (!settings.enabled()) {
+      return null;
+    }
+    Map<String, LookupTable> tables = Modules.lookupTables(config, registry);
+    LookupServer lookups = new LookupServer(settings, tables, new LookupMetrics(registry, tables.keySet()));
+    lookups.start();
+    return lookups;
   }
 
   /**
@@ -71,6 +96,16 @@ public final class Daemon implements AutoCloseable {
 
   public List<SocketAddress> milterAddresses() {
     return server.boundAddresses();
+  }
+
+  /** Bound socketmap listeners (port 0 resolved); empty when none is configured. */
+  public List<SocketAddress> socketmapAddresses() {
+    return lookups == null ? List.of() : lookups.socketmapAddresses();
+  }
+
+  /** Bound tcp_table listeners, in the order tcp-table lists them; empty when none is configured. */
+  public List<SocketAddress> tcpTableAddresses() {
+    return lookups == null ? List.of() : lookups.tcpTableAddresses();
   }
 
   public java.util.Optional<java.net.InetSocketAddress> metricsAddress() {
@@ -92,18 +127,23 @@ public final class Daemon implements AutoCloseable {
    */
   public synchronized boolean reload(Config newConfig) {
     List<Policy> policies;
+    Map<String, LookupTable> tables;
     try {
       policies = assembly.policies(newConfig, registry);
+      tables = lookups == null ? Map.of() : Modules.lookupTables(newConfig, registry);
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.ERROR, "reload refused, keeping the running configuration: " + e.getMessage());
       return false;
     }
-    for (var key : CoreKeys.SCHEMA.keys()) {
+    for (var key : CoreKeys.SCHEMA.plus(LookupKeys.SCHEMA).keys()) {
       if (key != CoreKeys.LOG_LEVEL && !config.get(key).equals(newConfig.get(key))) {
         LOG.log(Level.WARNING, key.name() + " changed: it takes effect after a restart");
       }
     }
     server.replacePolicies(new PolicyChain(policies));
+    if (lookups != null) {
+      lookups.replaceTables(tables);
+    }
     config = newConfig;
     LOG.log(Level.INFO, "reloaded configuration; policies: " + names(policies));
     return true;
@@ -122,6 +162,10 @@ public final class Daemon implements AutoCloseable {
     LOG.log(Level.INFO, "stopping: waiting up to " + config.get(CoreKeys.SHUTDOWN_GRACE).toSeconds()
         + "s for " + server.activeSessions() + " session(s)");
     boolean drained = server.shutdown(config.get(CoreKeys.SHUTDOWN_GRACE));
+    if (lookups != null) {
+      // after the sessions in flight: their messages' cleanup still asks the canonical maps
+      lookups.close();
+    }
     workers.close();
     assembly.close();
     if (metrics != null) {
@@ -134,6 +178,9 @@ public final class Daemon implements AutoCloseable {
   @Override
   public void close() {
     serving = false;
+    if (lookups != null) {
+      lookups.close();
+    }
     server.close();
     workers.close();
     assembly.close();

@@ -5,17 +5,22 @@ import io.postwarden.audit.AuditKeys;
 import io.postwarden.audit.AuditModule;
 import io.postwarden.audit.identity.ClientIdentifier;
 import io.postwarden.core.CoreKeys;
+import io.postwarden.core.LookupKeys;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.config.ConfigSchema;
+import io.postwarden.core.lookup.LookupTable;
+import io.postwarden.core.lookup.server.LookupServerSettings;
 import io.postwarden.core.policy.Policy;
 import io.postwarden.limits.LimitsKeys;
 import io.postwarden.limits.LimitsModule;
 import io.postwarden.srs.policy.SrsKeys;
+import io.postwarden.srs.maps.SrsTables;
 import io.postwarden.srs.policy.SrsModule;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -25,7 +30,8 @@ public final class Modules {
   private Modules() {}
 
   public static ConfigSchema schema() {
-    return CoreKeys.SCHEMA.plus(SrsKeys.SCHEMA).plus(AuditKeys.SCHEMA).plus(LimitsKeys.SCHEMA);
+    return CoreKeys.SCHEMA.plus(LookupKeys.SCHEMA).plus(SrsKeys.SCHEMA).plus(AuditKeys.SCHEMA)
+        .plus(LimitsKeys.SCHEMA);
   }
 
   /**
@@ -45,7 +51,23 @@ public final class Modules {
           + config.get(SrsKeys.HASH_LENGTH) + "; addresses we write would not verify");
     }
     SrsModule.secretsFileProblem(config).ifPresent(problems::add);
+    lookupProblem(config).ifPresent(problems::add);
     return problems;
+  }
+
+  /** Lookup tables served without SRS, or a tcp_table listener for a table nobody serves, cannot work. */
+  static Optional<String> lookupProblem(Config config) {
+    LookupServerSettings settings = LookupKeys.settings(config);
+    if (settings.enabled() && SrsModule.srsDomain(config).isEmpty()) {
+      return Optional.of("socketmap, tcp-table: the lookup tables are SRS's; set srs-domain (or domains)");
+    }
+    return settings.tcpTables().keySet().stream().filter(table -> !SrsTables.NAMES.contains(table)).findFirst()
+        .map(table -> "tcp-table: no table named " + table + "; the tables are " + String.join(", ", SrsTables.NAMES));
+  }
+
+  /** The lookup tables Postfix may ask (socketmap, tcp_table), by name; none when SRS is off. */
+  public static Map<String, LookupTable> lookupTables(Config config, MeterRegistry registry) throws IOException {
+    return SrsTables.of(config, registry, Clock.systemUTC());
   }
 
   /**

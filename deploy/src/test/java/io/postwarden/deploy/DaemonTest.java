@@ -92,4 +92,58 @@ class DaemonTest {
     daemon.shutdown();
     assertThrows(java.io.IOException.class, () -> get(daemon, "/health"));
   }
+
+  /** Sends a request, returns the reply up to (without) {@code end}: '\n' for tcp_table, ',' for socketmap. */
+  private static String ask(SocketAddress address, String request, char end) throws Exception {
+    java.net.InetSocketAddress inet = (java.net.InetSocketAddress) address;
+    try (java.net.Socket socket = new java.net.Socket(inet.getAddress(), inet.getPort())) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      StringBuilder reply = new StringBuilder();
+      for (int c = socket.getInputStream().read(); c != end && c >= 0; c = socket.getInputStream().read()) {
+        reply.append((char) c);
+      }
+      return reply.toString();
+    }
+  }
+
+  private static String ask(SocketAddress address, String line) throws Exception {
+    return ask(address, line, '\n');
+  }
+
+  private static String netstring(String payload) {
+    return payload.length() + ":" + payload + ",";
+  }
+
+  @Test
+  void servesTheSrsLookupTablesAndReloadsThem(@TempDir Path dir) throws Exception {
+    String base = EPHEMERAL + "secrets-file = \"" + dir.resolve("srs.secret") + "\"\naudit-log = \""
+        + dir.resolve("audit.log") + "\"\nsrs-domain = srs.example\npostfix-config-dir = \"\"\n"
+        + "socketmap = { \"inet:127.0.0.1:0\" }\n"
+        + "tcp-table = { \"forward=inet:127.0.0.1:0\", \"reverse=inet:127.0.0.1:0\" }\n";
+    try (Daemon daemon = Daemon.start(Config.parse(base, "test", Modules.schema()), Modules::policies)) {
+      String forward = ask(daemon.tcpTableAddresses().get(0), "get ann@outside.example\n");
+      assertTrue(forward.matches("200 SRS0=.{8}=..=outside\\.example=ann@srs\\.example"), forward);
+      String srs = forward.substring(4);
+      assertEquals("200 ann@outside.example", ask(daemon.tcpTableAddresses().get(1), "get " + srs + "\n"));
+      assertEquals("22:OK ann@outside.example", ask(daemon.socketmapAddresses().get(0), netstring("reverse " + srs),
+          ','));
+      assertTrue(daemon.reload(Config.parse(base + "domains = { outside.example }\n", "test", Modules.schema())));
+      assertTrue(ask(daemon.tcpTableAddresses().get(0), "get ann@outside.example\n").startsWith("500 "),
+          "after the reload outside.example is ours and keeps its senders");
+      String metrics = daemon.registry().scrape();
+      assertTrue(metrics.contains("postwarden_lookups_total{map=\"forward\",result=\"found\"} 1.0"), metrics);
+      assertTrue(metrics.contains("postwarden_lookups_total{map=\"forward\",result=\"not_found\"} 1.0"), metrics);
+    }
+  }
+
+  @Test
+  void lookupTablesNeedSrsAndKnownTableNames() throws Exception {
+    assertEquals(List.of("socketmap, tcp-table: the lookup tables are SRS's; set srs-domain (or domains)"),
+        Modules.crossKeyProblems(Config.parse("socketmap = { \"inet:127.0.0.1:10003\" }\n", "test",
+            Modules.schema())).stream().filter(p -> p.startsWith("socketmap")).toList());
+    assertTrue(Modules.crossKeyProblems(Config.parse("srs-domain = s.example\ntcp-table = { \"fwd=inet:127.0.0.1:1\" }\n",
+        "test", Modules.schema())).contains("tcp-table: no table named fwd; the tables are forward, reverse, "
+        + "srs-null-sender, srs-client, srs-verify"));
+  }
 }

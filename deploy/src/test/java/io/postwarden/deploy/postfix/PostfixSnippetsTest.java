@@ -27,7 +27,10 @@ class PostfixSnippetsTest {
 
   static final Path SNIPPETS = Path.of("postfix");
   private static final Pattern MAP_REFERENCE =
-      Pattern.compile("\\b(hash|regexp|pcre|lmdb|cdb|texthash):/etc/postfix/([A-Za-z0-9_.-]+)");
+      Pattern.compile("\\b(hash|regexp|pcre|cidr|lmdb|cdb|texthash):/etc/postfix/([A-Za-z0-9_.-]+)");
+  /** The fast path replaces the SRS-domain snippet's recipient check with its own (its comment says so). */
+  private static final String FAST_PATH = "main.cf-fastpath.snippet";
+  private static final String SRS_DOMAIN = "main.cf-srs-domain.snippet";
 
   @TempDir
   Path dir;
@@ -105,6 +108,40 @@ class PostfixSnippetsTest {
       }
     }
     assertTrue(patterns >= 2, "found the SRS patterns");
+  }
+
+  @Test
+  void fastPathSnippetKeepsTheMilterForLocalClientsOnlyAndRoutesSrsAddressesToTheClass() throws IOException {
+    apply("main.cf-milter.snippet");
+    apply(FAST_PATH);
+
+    String socketmap = "socketmap:inet:127.0.0.1:10003:";
+    assertMainCf(Map.of(
+        "smtpd_milter_maps", "cidr:" + dir.resolve("milter_clients"),
+        "sender_canonical_maps", socketmap + "forward",
+        "sender_canonical_classes", "envelope_sender",
+        "recipient_canonical_maps", socketmap + "reverse",
+        "recipient_canonical_classes", "envelope_recipient, header_recipient",
+        "smtpd_restriction_classes", "postwarden_srs_bounce",
+        "postwarden_srs_bounce", "check_sender_access " + socketmap + "srs-null-sender, check_client_access "
+            + socketmap + "srs-client, check_recipient_access " + socketmap + "srs-verify",
+        "smtpd_recipient_restrictions", "check_recipient_access regexp:" + dir.resolve("srs_recipients-fastpath")));
+    String clients = "cidr:" + dir.resolve("milter_clients");
+    String milters = postconf("-h", "smtpd_milters").trim();
+    for (String local : List.of("127.0.0.1", "127.0.0.2", "::1", "192.0.2.10", "2001:db8::10")) {
+      assertEquals(milters, lookup(local, clients), local + " keeps the milters of smtpd_milters");
+    }
+    for (String remote : List.of("192.0.2.11", "198.51.100.7", "2001:db8::11", "::2")) {
+      assertEquals("DISABLE", lookup(remote, clients), remote);
+    }
+    String recipients = "regexp:" + dir.resolve("srs_recipients-fastpath");
+    for (String srs : List.of("SRS0=HHHHHHHH=TT=orig.example=ann@srs.example.com",
+        "srs1+hhhh=orig.example==HHHH=TT=a.example=b@mx.SRS.example.com.")) {
+      assertEquals("postwarden_srs_bounce", lookup(srs, recipients), srs);
+    }
+    assertEquals("REJECT 5.1.1 Not an SRS address", lookup("postmaster@srs.example.com", recipients));
+    assertNull(lookup("SRS0=HHHHHHHH=TT=orig.example=ann@other.example", recipients));
+    assertClean();
   }
 
   @Test
@@ -195,12 +232,21 @@ class PostfixSnippetsTest {
     List<Path> snippets = shippedSnippets();
     // master.cf first: transport-specific main.cf parameters are only known once their service exists
     snippets.stream().filter(p -> p.getFileName().toString().startsWith("master.cf")).forEach(this::applyUnchecked);
-    snippets.stream().filter(p -> p.getFileName().toString().startsWith("main.cf")).forEach(this::applyUnchecked);
+    snippets.stream().filter(p -> p.getFileName().toString().startsWith("main.cf"))
+        .filter(p -> !p.getFileName().toString().equals(FAST_PATH) && !p.getFileName().toString().equals(SRS_DOMAIN))
+        .forEach(this::applyUnchecked);
+    // as the fast-path snippet says: the SRS-domain snippet without its recipient check, which it replaces
+    apply(SRS_DOMAIN, "smtpd_recipient_restrictions");
+    apply(FAST_PATH);
 
     Map<String, String> effective = mainCfInEffect();
     for (Path snippet : snippets) {
       if (snippet.getFileName().toString().startsWith("main.cf")) {
         for (Map.Entry<String, String> parameter : parameters(read(snippet).replace("/etc/postfix/", dir + "/")).entrySet()) {
+          if (snippet.getFileName().toString().equals(SRS_DOMAIN)
+              && parameter.getKey().equals("smtpd_recipient_restrictions")) {
+            continue;
+          }
           assertEquals(parameter.getValue(), effective.get(parameter.getKey()),
               parameter.getKey() + " from " + snippet.getFileName() + " is overridden by another snippet");
         }
@@ -225,7 +271,7 @@ class PostfixSnippetsTest {
           .forEach(maps::add);
     }
     assertEquals(maps, new TreeSet<>(referenced), "map files in deploy/postfix and the maps the snippets name");
-    assertEquals(9, shippedSnippets().size(), "a new snippet needs its own test here");
+    assertEquals(10, shippedSnippets().size(), "a new snippet needs its own test here");
   }
 
   @Test
@@ -243,7 +289,15 @@ class PostfixSnippetsTest {
 
   /** Appends the snippet with /etc/postfix/ pointing at the scratch directory; copies and postmaps its maps. */
   private void apply(String name) throws IOException {
+    apply(name, null);
+  }
+
+  /** As {@link #apply(String)}, leaving out the line that sets {@code leftOut} (null: nothing left out). */
+  private void apply(String name, String leftOut) throws IOException {
     String text = read(SNIPPETS.resolve(name)).replace("/etc/postfix/", dir + "/");
+    if (leftOut != null) {
+      text = text.replaceAll("(?m)^" + leftOut + " = .*\n", "");
+    }
     if (name.startsWith("master.cf")) {
       postfix.appendMasterCf(text);
     } else {
@@ -255,7 +309,7 @@ class PostfixSnippetsTest {
       assertTrue(Files.isRegularFile(source), name + " refers to /etc/postfix/" + m.group(2)
           + ", which is not shipped in deploy/postfix");
       postfix.write(m.group(2), read(source));
-      if (!m.group(1).equals("regexp") && !m.group(1).equals("pcre") && !m.group(1).equals("texthash")) {
+      if (!List.of("regexp", "pcre", "cidr", "texthash").contains(m.group(1))) {
         ScratchPostfix.Result result = postfix.postmap(m.group(1) + ":" + dir.resolve(m.group(2)));
         assertEquals(0, result.status(), "postmap " + m.group(2) + ": " + result.stderr());
         assertEquals(List.of(), result.warnings(), "postmap " + m.group(2));

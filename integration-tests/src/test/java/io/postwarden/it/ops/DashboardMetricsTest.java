@@ -73,7 +73,7 @@ class DashboardMetricsTest {
   private static final Path ALERT_TESTS = DEPLOY.resolve("prometheus/alerts.test.yml");
   private static final Path SCRAPE_CONFIG = DEPLOY.resolve("prometheus/scrape.yml");
 
-  private static final RunningPostwarden postwarden = new RunningPostwarden("srs-domain = srs.test.example\n");
+  private static final RunningPostwarden postwarden = new RunningPostwarden("srs-domain = srs.test.example\nsocketmap = { \"inet:127.0.0.1:0\" }\n");
   private static Exposition scrape;
 
   /** Where a query comes from, its PromQL, and its legend (dashboard only). */

@@ -41,6 +41,33 @@ public final class PostSrsd implements AutoCloseable {
     return "tcp:127.0.0.1:" + reversePort;
   }
 
+  public int forwardPort() {
+    return forwardPort;
+  }
+
+  public int reversePort() {
+    return reversePort;
+  }
+
+  /** One tcp_table request as Postfix sends it (the key %XX-encoded), PostSRSd's raw reply line. */
+  public String tcpTableReply(int port, String key) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write(("get " + hexQuoted(key) + "\n").getBytes(StandardCharsets.ISO_8859_1));
+      return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+          .readLine();
+    }
+  }
+
+  /** Postfix's hex_quote(). */
+  public static String hexQuoted(String key) {
+    StringBuilder out = new StringBuilder();
+    for (char c : key.toCharArray()) {
+      out.append(c > ' ' && c < 0x7f && c != '%' ? String.valueOf(c) : String.format("%%%02X", (int) c));
+    }
+    return out.toString();
+  }
+
   /** Asks PostSRSd's forward table; returns the SRS address. */
   public String forward(String address) throws IOException {
     return query(forwardPort, address);

@@ -67,6 +67,11 @@ public final class SrsKeys {
   public static final ConfigKey<Integer> THROTTLE_CLIENTS = ConfigKey.integer("srs-throttle-clients", 10_000, 1,
       10_000_000, "Most clients the throttle remembers; the least recently seen is forgotten first.");
 
+  public static final ConfigKey<Boolean> REWRITE_IN_MILTER = ConfigKey.bool("srs-rewrite-in-milter", true,
+      "The milter rewrites senders and swaps bounce recipients. false when Postfix's canonical maps rewrite through "
+          + "Postwarden's lookup tables (the fast path, ADR 0017): the milter then only refuses at RCPT (forged, "
+          + "expired, non-null sender, throttle), so nothing is rewritten twice.");
+
   public static final ConfigKey<String> POSTFIX_CONFIG_DIR = ConfigKey.string("postfix-config-dir",
       "/etc/postfix", "Postfix configuration whose aliases and domains tell where a recipient's mail goes. "
           + "Empty: a recipient outside our domains leaves, any other stays.");
@@ -80,7 +85,8 @@ public final class SrsKeys {
 
   public static final ConfigSchema SCHEMA = ConfigSchema.of(SRS_DOMAIN, DOMAINS, DOMAINS_FILE, SECRETS_FILE,
       SEPARATOR, HASH_LENGTH, HASH_MINIMUM, HASH_ALPHABET, ALWAYS_REWRITE, REWRITE_AUTHENTICATED,
-      NULL_SENDER_ONLY, THROTTLE_AFTER, THROTTLE_WINDOW, THROTTLE_TIME, THROTTLE_CLIENTS, POSTFIX_CONFIG_DIR, FROM_REPAIR, NULL_SENDER_FROM);
+      NULL_SENDER_ONLY, THROTTLE_AFTER, THROTTLE_WINDOW, THROTTLE_TIME, THROTTLE_CLIENTS, REWRITE_IN_MILTER,
+      POSTFIX_CONFIG_DIR, FROM_REPAIR, NULL_SENDER_FROM);
 
   private SrsKeys() {}
 

@@ -97,13 +97,9 @@ public final class SrsModule {
   public static List<Policy> policies(Config config, MeterRegistry registry, Clock clock) throws IOException {
     Optional<String> srsDomain = srsDomain(config);
     boolean fromRepair = config.get(SrsKeys.FROM_REPAIR);
-    Counter refused = Counter.builder("postwarden.srs.secrets.refused")
-        .description("Versions of the SRS secrets file refused (open to other users, too short, empty); the "
-            + "previous secrets stay in force")
-        .register(registry);
     WatchedFile<SrsSecrets> secrets;
     try {
-      secrets = secrets(config, clock, refused::increment);
+      secrets = secrets(config, clock, refusedSecretsCounter(registry)::increment);
     } catch (IOException e) {
       if (srsDomain.isPresent()) {
         throw e;
@@ -117,12 +113,10 @@ public final class SrsModule {
     if (srsDomain.isPresent()) {
       Supplier<OurDomains> domains = ourDomains(config, srsDomain.get(), clock);
       SrsPolicy.Settings settings = new SrsPolicy.Settings(srsDomain.get(), config.get(SrsKeys.ALWAYS_REWRITE),
-          config.get(SrsKeys.REWRITE_AUTHENTICATED), config.get(SrsKeys.NULL_SENDER_ONLY));
-      GuessThrottle throttle = new GuessThrottle(new GuessThrottle.Settings(config.get(SrsKeys.THROTTLE_AFTER),
-          config.get(SrsKeys.THROTTLE_WINDOW), config.get(SrsKeys.THROTTLE_TIME),
-          config.get(SrsKeys.THROTTLE_CLIENTS)), clock);
-      policies.add(new SrsPolicy(settings, codec::current, domains, routing(config, domains), throttle,
-          new SrsMetrics(registry)));
+          config.get(SrsKeys.REWRITE_AUTHENTICATED), config.get(SrsKeys.NULL_SENDER_ONLY),
+          config.get(SrsKeys.REWRITE_IN_MILTER));
+      policies.add(new SrsPolicy(settings, rules(config, srsDomain.get(), codec, domains, registry, clock),
+          routing(config, domains)));
     } else {
       LOG.log(Level.INFO, "SRS rewriting is off: set srs-domain (or domains) to turn it on");
     }
@@ -130,6 +124,37 @@ public final class SrsModule {
       policies.add(new FromRepairPolicy(codec::current, config.get(SrsKeys.NULL_SENDER_FROM), registry));
     }
     return policies;
+  }
+
+  /**
+   * The SRS rules as the lookup tables use them, with their own secrets watch and throttle; empty when SRS is off
+   * (no SRS domain).
+   */
+  public static Optional<SrsRules> rules(Config config, MeterRegistry registry, Clock clock) throws IOException {
+    Optional<String> srsDomain = srsDomain(config);
+    if (srsDomain.isEmpty()) {
+      return Optional.empty();
+    }
+    WatchedFile<SrsSecrets> secrets = secrets(config, clock, refusedSecretsCounter(registry)::increment);
+    CodecSource codec = new CodecSource(secrets, current -> codecSettings(config, current), clock);
+    return Optional.of(rules(config, srsDomain.get(), codec, ourDomains(config, srsDomain.get(), clock), registry,
+        clock));
+  }
+
+  private static SrsRules rules(Config config, String srsDomain, CodecSource codec, Supplier<OurDomains> domains,
+      MeterRegistry registry, Clock clock) {
+    GuessThrottle throttle = new GuessThrottle(new GuessThrottle.Settings(config.get(SrsKeys.THROTTLE_AFTER),
+        config.get(SrsKeys.THROTTLE_WINDOW), config.get(SrsKeys.THROTTLE_TIME),
+        config.get(SrsKeys.THROTTLE_CLIENTS)), clock);
+    return new SrsRules(srsDomain, config.get(SrsKeys.NULL_SENDER_ONLY), codec::current, domains, throttle,
+        new SrsMetrics(registry));
+  }
+
+  private static Counter refusedSecretsCounter(MeterRegistry registry) {
+    return Counter.builder("postwarden.srs.secrets.refused")
+        .description("Versions of the SRS secrets file refused (open to other users, too short, empty); the "
+            + "previous secrets stay in force")
+        .register(registry);
   }
 
   private static Supplier<OurDomains> ourDomains(Config config, String srsDomain, Clock clock) throws IOException {

@@ -1,5 +1,6 @@
 package io.postwarden.srs.policy;
 
+import io.postwarden.core.policy.ClientAddress;
 import io.postwarden.core.policy.Decision;
 import io.postwarden.srs.codec.SrsCodec;
 import io.postwarden.core.policy.Modification;
@@ -12,12 +13,9 @@ import io.postwarden.core.policy.Recipient;
 import io.postwarden.core.policy.SmtpReply;
 import io.postwarden.core.policy.Stage;
 import io.postwarden.core.policy.Transaction;
-import io.postwarden.srs.codec.ForwardResult;
-import io.postwarden.srs.codec.ReverseFailure;
 import io.postwarden.srs.codec.ReverseResult;
 import io.postwarden.srs.routing.RecipientRouting;
 import io.postwarden.srs.routing.RecipientRouting.Route;
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -30,34 +28,39 @@ import java.util.function.Supplier;
  * end of message); forged or expired ones at our SRS domain (or a subdomain) are refused at RCPT, and so is any
  * sender but the null sender unless configured otherwise; other people's SRS addresses pass.
  * Mail that leaves this server with a sender outside our domains gets an SRS return path (CHGFROM, address only).
+ * With {@code rewrite} off (Postfix's canonical maps rewrite through the lookup tables) only the RCPT refusals remain.
+ * The rules themselves are {@link SrsRules}, shared with the lookup tables.
  */
 public final class SrsPolicy implements Policy {
-
-  private static final System.Logger LOG = System.getLogger("postwarden.srs");
 
   /**
    * What a decision needs besides the transaction.
    *
    * @param nullSenderOnly our SRS addresses accept only the null sender (bounces, RFC 3834 auto-replies)
+   * @param rewrite        rewrite senders and swap bounce recipients here; off when Postfix's canonical maps do it
    */
   public record Settings(String srsDomain, boolean alwaysRewrite, boolean rewriteAuthenticated,
-      boolean nullSenderOnly) {}
+      boolean nullSenderOnly, boolean rewrite) {
+
+    public Settings(String srsDomain, boolean alwaysRewrite, boolean rewriteAuthenticated, boolean nullSenderOnly) {
+      this(srsDomain, alwaysRewrite, rewriteAuthenticated, nullSenderOnly, true);
+    }
+  }
 
   private final Settings settings;
-  private final Supplier<SrsCodec> codec;
-  private final Supplier<OurDomains> ourDomains;
+  private final SrsRules rules;
   private final RecipientRouting routing;
-  private final GuessThrottle throttle;
-  private final SrsMetrics metrics;
 
   SrsPolicy(Settings settings, Supplier<SrsCodec> codec, Supplier<OurDomains> ourDomains,
       RecipientRouting routing, GuessThrottle throttle, SrsMetrics metrics) {
+    this(settings, new SrsRules(settings.srsDomain(), settings.nullSenderOnly(), codec, ourDomains, throttle,
+        metrics), routing);
+  }
+
+  SrsPolicy(Settings settings, SrsRules rules, RecipientRouting routing) {
     this.settings = settings;
-    this.codec = codec;
-    this.ourDomains = ourDomains;
+    this.rules = rules;
     this.routing = routing;
-    this.throttle = throttle;
-    this.metrics = metrics;
   }
 
   @Override
@@ -67,12 +70,14 @@ public final class SrsPolicy implements Policy {
 
   @Override
   public Set<Stage> stages() {
-    return EnumSet.of(Stage.RCPT, Stage.END_OF_MESSAGE);
+    return settings.rewrite() ? EnumSet.of(Stage.RCPT, Stage.END_OF_MESSAGE) : EnumSet.of(Stage.RCPT);
   }
 
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.CHANGE_SENDER, Capability.ADD_RECIPIENTS, Capability.DELETE_RECIPIENTS);
+    return settings.rewrite()
+        ? EnumSet.of(Capability.CHANGE_SENDER, Capability.ADD_RECIPIENTS, Capability.DELETE_RECIPIENTS)
+        : EnumSet.noneOf(Capability.class);
   }
 
   /**
@@ -83,47 +88,36 @@ public final class SrsPolicy implements Policy {
   public Decision onRecipient(Transaction tx, Recipient recipient) {
     String address = PostfixAddress.normalise(recipient.address());
     Optional<String> postfixSees = tx.macros().get("rcpt_addr").map(PostfixAddress::normalise);
-    Optional<ReverseResult> ours = reverseIfOurs(address);
+    Optional<ReverseResult> ours = rules.reverseIfOurs(address);
     if (postfixSees.isPresent() && !postfixSees.get().equalsIgnoreCase(address)
-        && (ours.isPresent() || reverseIfOurs(postfixSees.get()).isPresent())) {
+        && (ours.isPresent() || rules.reverseIfOurs(postfixSees.get()).isPresent())) {
       // our reading of the RCPT text is not Postfix's: judging either could judge the wrong address
-      return refuse(SrsMetrics.Refusal.AMBIGUOUS, recipient, "Postfix reads it as <" + postfixSees.get() + ">",
-          Decision.tempfail(new SmtpReply(451, "4.3.0", "Cannot tell which SRS address this is; try again later")));
+      return Decision.tempfail(rules.refuse(SrsMetrics.Refusal.AMBIGUOUS, recipient.address(),
+          "Postfix reads it as <" + postfixSees.get() + ">",
+          new SmtpReply(451, "4.3.0", "Cannot tell which SRS address this is; try again later")));
     }
     if (ours.isEmpty()) {
       return Decision.CONTINUE;
     }
-    if (settings.nullSenderOnly() && !tx.sender().isEmpty()) {
-      return refuse(SrsMetrics.Refusal.NON_NULL_SENDER, recipient, "sender <" + tx.sender() + "> is not null",
-          Decision.reject(new SmtpReply(550, "5.7.1", "SRS addresses here accept only bounces (null sender)")));
-    }
-    if (throttle.lockedOut(tx.connection().client())) {
-      return refuse(SrsMetrics.Refusal.THROTTLED, recipient, "client " + tx.connection().client()
-          + " sent too many invalid SRS recipients", Decision.tempfail(
-              new SmtpReply(451, "4.7.1", "Too many invalid SRS recipients from your address; try again later")));
-    }
-    if (ours.get() instanceof ReverseResult.Rejected rejected) {
-      metrics.reverseFailed(rejected.reason());
-      throttle.invalid(tx.connection().client());
-      return refuse(SrsMetrics.Refusal.of(rejected.reason()), recipient, rejected.message(),
-          Decision.reject(new SmtpReply(550, "5.1.1", "Invalid SRS address: " + rejected.message())));
-    }
-    return Decision.CONTINUE;
-  }
-
-  private Decision refuse(SrsMetrics.Refusal reason, Recipient recipient, String why, Decision decision) {
-    metrics.refused(reason);
-    LOG.log(Level.INFO, "refusing SRS recipient <" + recipient.address() + "> (" + reason.label() + "): " + why);
-    return decision;
+    ClientAddress client = tx.connection().client();
+    return rules.senderRule(tx.sender(), recipient.address())
+        .or(() -> rules.throttleRule(client, recipient.address()))
+        .or(() -> rules.hashRule(ours.get(), Optional.of(client), recipient.address()))
+        .map(reply -> reply.permanent() ? Decision.reject(reply) : Decision.tempfail(reply))
+        .orElse(Decision.CONTINUE);
   }
 
   @Override
   public Decision onEndOfMessage(Transaction tx) {
+    if (!settings.rewrite()) {
+      return Decision.CONTINUE;
+    }
     List<Modification> modifications = new ArrayList<>();
     List<String> finalRecipients = new ArrayList<>();
+    String queueId = tx.queueId().orElse("-");
     for (Recipient recipient : tx.recipients()) {
       String address = PostfixAddress.normalise(recipient.address());
-      Optional<ReverseResult> reversed = reverseIfOurs(address);
+      Optional<ReverseResult> reversed = rules.reverseIfOurs(address);
       if (reversed.isPresent() && reversed.get() instanceof ReverseResult.Reversed back) {
         // Postfix matches DELRCPT against the recipient as smtpd stored it: the RCPT text for most forms, the
         // plain address for a source route. A form that matches nothing is ignored, so both are sent.
@@ -133,48 +127,29 @@ public final class SrsPolicy implements Policy {
         }
         modifications.add(new AddRecipient(back.address()));
         finalRecipients.add(back.address());
-        metrics.reversed();
-        LOG.log(Level.INFO, "queue_id=" + tx.queueId().orElse("-") + " srs reverse <" + recipient.address()
-            + "> to <" + back.address() + ">");
+        rules.reversed(recipient.address(), back.address(), queueId);
       } else {
         finalRecipients.add(recipient.address());
       }
     }
-    forward(tx, finalRecipients).ifPresent(modifications::add);
+    forward(tx, finalRecipients, queueId).ifPresent(modifications::add);
     return modifications.isEmpty() ? Decision.CONTINUE : Decision.modify(modifications);
   }
 
-  private Optional<ChangeSender> forward(Transaction tx, List<String> recipients) {
+  private Optional<ChangeSender> forward(Transaction tx, List<String> recipients, String queueId) {
     Optional<String> skip = reasonToKeep(tx, recipients);
     if (skip.isPresent()) {
-      metrics.forward(SrsMetrics.Forward.SKIPPED);
-      LOG.log(Level.DEBUG, "queue_id=" + tx.queueId().orElse("-") + " srs keeps <" + tx.sender() + ">: "
-          + skip.get());
+      rules.kept(tx.sender(), skip.get(), queueId);
       return Optional.empty();
     }
-    ForwardResult result = codec.get().forward(tx.sender(), settings.srsDomain());
-    if (result instanceof ForwardResult.Refused refused) {
-      metrics.forward(SrsMetrics.Forward.ERROR);
-      LOG.log(Level.WARNING, "queue_id=" + tx.queueId().orElse("-") + " srs cannot rewrite <" + tx.sender()
-          + ">, sending it unchanged: " + refused.message());
-      return Optional.empty();
-    }
-    String rewritten = ((ForwardResult.Rewritten) result).address();
-    metrics.forward(SrsMetrics.Forward.REWRITTEN);
-    LOG.log(Level.INFO, "queue_id=" + tx.queueId().orElse("-") + " srs forward <" + tx.sender() + "> to <"
-        + rewritten + ">");
-    return Optional.of(new ChangeSender(rewritten));
+    return rules.forward(tx.sender(), queueId).map(ChangeSender::new);
   }
 
-  /** Why the sender stays as it is, if it does. */
+  /** Why the sender stays as it is, if it does: the shared sender rules, then what only the milter sees. */
   private Optional<String> reasonToKeep(Transaction tx, List<String> recipients) {
-    String sender = tx.sender();
-    if (sender.isEmpty()) {
-      return Optional.of("null sender");
-    }
-    String domain = OurDomains.domainOf(sender);
-    if (domain.equalsIgnoreCase(settings.srsDomain()) || ourDomains.get().contains(domain)) {
-      return Optional.of("sender in our domains");
+    Optional<String> kept = rules.senderKeptBecause(tx.sender());
+    if (kept.isPresent()) {
+      return kept;
     }
     if (tx.authenticatedUser().isPresent() && !settings.rewriteAuthenticated()) {
       return Optional.of("authenticated client");
@@ -183,20 +158,5 @@ public final class SrsPolicy implements Policy {
       return Optional.of("delivered on this server only");
     }
     return Optional.empty();
-  }
-
-  /**
-   * Reverses an address at our SRS domain or one of its subdomains (ours to verify or refuse); empty for any other
-   * address, SRS or not.
-   */
-  private Optional<ReverseResult> reverseIfOurs(String address) {
-    if (!PostfixAddress.inDomain(OurDomains.domainOf(address), settings.srsDomain())) {
-      return Optional.empty();
-    }
-    ReverseResult result = codec.get().reverse(address);
-    if (result instanceof ReverseResult.Rejected rejected && rejected.reason() == ReverseFailure.NOT_SRS) {
-      return Optional.empty();
-    }
-    return Optional.of(result);
   }
 }

@@ -255,4 +255,22 @@ class SrsPolicyTest {
     clock.advanceSeconds(15 * 60);
     assertEquals(Decision.CONTINUE, policy().onRecipient(guesser, rcpt(genuine)), "the lockout ends");
   }
+
+  @Test
+  void whenTheCanonicalMapsRewriteTheMilterOnlyRefusesAtRcpt() {
+    OurDomains ours = new OurDomains(List.of("test.example", SRS_DOMAIN));
+    SrsPolicy checkOnly = new SrsPolicy(new SrsPolicy.Settings(SRS_DOMAIN, true, true, true, false), () -> codec,
+        () -> ours, new DomainRouting(() -> ours), throttle, new SrsMetrics(registry));
+    String genuine = srs0("ann@outside.example");
+    assertEquals(Decision.CONTINUE, checkOnly.onEndOfMessage(TestTransaction.from("ann@outside.example")
+        .to("bob@far.example")), "no CHGFROM: sender_canonical_maps rewrites");
+    assertEquals(Decision.CONTINUE, checkOnly.onEndOfMessage(TestTransaction.from("").to(genuine)),
+        "no recipient swap: recipient_canonical_maps reverses");
+    assertEquals(java.util.Set.of(io.postwarden.core.policy.Stage.RCPT), checkOnly.stages());
+    assertTrue(checkOnly.capabilities().isEmpty());
+    String forged = genuine.replaceFirst("^SRS0=....", "SRS0=ZZZZ");
+    assertEquals(Verdict.REJECT, checkOnly.onRecipient(TestTransaction.from(""), rcpt(forged)).verdict());
+    assertEquals(Verdict.REJECT, checkOnly.onRecipient(TestTransaction.from("x@spam.example"), rcpt(genuine))
+        .verdict());
+  }
 }

@@ -1,0 +1,192 @@
+package io.postwarden.it.maps;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.micrometer.core.instrument.Counter;
+import io.postwarden.it.RunningPostwarden;
+import io.postwarden.it.harness.MailStack;
+import io.postwarden.it.harness.Ports;
+import io.postwarden.it.harness.ReceivedMessage;
+import io.postwarden.it.harness.SmtpResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The fast-path deployment through real Postfix, built from the shipped snippet and tables
+ * (deploy/postfix/main.cf-fastpath.snippet, milter_clients, srs_recipients-fastpath): remote MTAs skip the milter and
+ * get SRS from the canonical maps, refusals at RCPT come from the access maps, local clients keep the milter.
+ *
+ * <p>Every test client is on loopback, which the shipped milter_clients keeps on the milter. To play remote MTAs, the
+ * test puts two lines in front of it: 127.0.0.2 and 127.0.0.3 are "remote" (DISABLE), as any non-local address would
+ * be on a real server.
+ */
+class FastPathTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final String SRS_DOMAIN = "srs.test.example";
+  private static final String REMOTE_MTA = "127.0.0.2";
+  private static final String GUESSING_MTA = "127.0.0.3";
+  private static final String SRS0 = "SRS0=[A-Za-z0-9_-]{8}=[A-Z2-7]{2}=outside\\.example=ann@srs\\.test\\.example";
+  private static final int SOCKETMAP_PORT = Ports.freePort();
+  private static final Path TABLES = tablesDir();
+
+  @RegisterExtension
+  @Order(2)
+  static final RunningPostwarden postwarden = new RunningPostwarden("srs-domain = " + SRS_DOMAIN + "\n"
+      + "domains = { test.example }\npostfix-config-dir = \"\"\nsrs-rewrite-in-milter = false\n"
+      + "socketmap = { \"inet:127.0.0.1:" + SOCKETMAP_PORT + "\" }\n");
+
+  @RegisterExtension
+  @Order(1)
+  static final MailStack stack = fastPath(MailStack.builder()
+      .milter(postwarden::smtpdEndpoint)
+      .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
+      .mainCf("relay_domains", SRS_DOMAIN))
+      .build();
+
+  private static Path tablesDir() {
+    try {
+      return Files.createTempDirectory("fastpath-tables-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The shipped snippet and tables, with this test's ports, paths and SRS domain. */
+  private static MailStack.Builder fastPath(MailStack.Builder builder) {
+    Path milterClients = TABLES.resolve("milter_clients");
+    Path recipients = TABLES.resolve("srs_recipients-fastpath");
+    PostfixSnippet.table("milter_clients", Map.of("inet:127.0.0.1:8895", postwarden.smtpdEndpoint()), milterClients);
+    try {
+      Files.writeString(milterClients, REMOTE_MTA + "\tDISABLE\n" + GUESSING_MTA + "\tDISABLE\n"
+          + Files.readString(milterClients));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    PostfixSnippet.table("srs_recipients-fastpath", Map.of("srs\\.example\\.com", "srs\\.test\\.example"), recipients);
+    PostfixSnippet.mainCf("main.cf-fastpath.snippet", Map.of("127.0.0.1:10003", "127.0.0.1:" + SOCKETMAP_PORT,
+        "/etc/postfix/milter_clients", milterClients.toString(),
+        "/etc/postfix/srs_recipients-fastpath", recipients.toString())).forEach(builder::mainCf);
+    return builder;
+  }
+
+  private static double milterSessions() {
+    return postwarden.daemon().registry().get("postwarden.sessions").counter().count();
+  }
+
+  private static double lookups(String map, String result) {
+    Counter counter = postwarden.daemon().registry().find("postwarden.lookups").tag("map", map).tag("result", result)
+        .counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private static SmtpResult fromRemote(String client, String sender, String recipient) {
+    return stack.smtp().localAddress(client).from(sender).to(recipient).data("Subject: fast\r\n\r\nhello\r\n").send();
+  }
+
+  private static String forwardedReturnPath() {
+    SmtpResult result = fromRemote(REMOTE_MTA, "ann@outside.example", "carol@far.example");
+    assertTrue(result.accepted(), result::toString);
+    String srs = stack.sink().awaitMessage(WAIT).mailFrom();
+    stack.sink().clear();
+    return srs;
+  }
+
+  @Test
+  void aRemoteMtasForwardedMailGetsSrsWithoutAMilterSession() {
+    double sessions = milterSessions();
+    SmtpResult result = fromRemote(REMOTE_MTA, "ann@outside.example", "carol@far.example");
+    assertTrue(result.accepted(), result::toString);
+    ReceivedMessage message = stack.sink().awaitMessage(WAIT);
+    assertTrue(message.mailFrom().matches(SRS0), message.mailFrom());
+    assertFalse(message.contentAsString().contains("X-Postwarden-"), "no milter, no audit tag");
+    assertFalse(message.header("From").isPresent(), "Postfix adds no From: for a remote client, so no SRS0 in it");
+    assertEquals(sessions, milterSessions(), "the milter never saw the remote client");
+    assertTrue(lookups("forward", "found") >= 1);
+  }
+
+  @Test
+  void aBounceFromARemoteMtaGoesBackToTheOriginalSender() {
+    String srs = forwardedReturnPath();
+    double sessions = milterSessions();
+    SmtpResult bounce = fromRemote(REMOTE_MTA, "", srs);
+    assertTrue(bounce.accepted(), bounce::toString);
+    ReceivedMessage delivered = stack.sink().awaitMessage(WAIT);
+    assertEquals(List.of("ann@outside.example"), delivered.recipients());
+    assertEquals("", delivered.mailFrom());
+    assertEquals(sessions, milterSessions());
+  }
+
+  @Test
+  void forgedAndExpiredLookingSrsRecipientsAreRefusedAtRcpt() {
+    String forged = forwardedReturnPath().replaceFirst("^SRS0=........", "SRS0=ZZZZZZZZ");
+    for (String recipient : List.of(forged, forged.toLowerCase(), "SRS0=short=2W=x.example=y@" + SRS_DOMAIN)) {
+      SmtpResult result = fromRemote(REMOTE_MTA, "", recipient);
+      assertEquals(SmtpResult.Step.RCPT, result.failedStep(), result::toString);
+      assertEquals(550, result.code(), result::toString);
+      assertEquals("5.1.1", result.enhancedCode(), result::toString);
+      assertTrue(result.reply().toString().contains("Invalid SRS address"), result::toString);
+    }
+    SmtpResult notSrs = fromRemote(REMOTE_MTA, "", "postmaster@" + SRS_DOMAIN);
+    assertEquals(SmtpResult.Step.RCPT, notSrs.failedStep(), notSrs::toString);
+    stack.awaitQueueEmpty();
+    assertTrue(stack.sink().messages().isEmpty(), () -> "backscatter: " + stack.sink().messages());
+  }
+
+  @Test
+  void aValidSrsAddressTakesOnlyTheNullSender() {
+    String srs = forwardedReturnPath();
+    SmtpResult relayAttempt = fromRemote(REMOTE_MTA, "spam@botnet.example", srs);
+    assertEquals(SmtpResult.Step.RCPT, relayAttempt.failedStep(), relayAttempt::toString);
+    assertEquals(550, relayAttempt.code(), relayAttempt::toString);
+    assertEquals("5.7.1", relayAttempt.enhancedCode(), relayAttempt::toString);
+    String forged = srs.replaceFirst("^SRS0=........", "SRS0=ZZZZZZZZ");
+    SmtpResult forgedAttempt = fromRemote(REMOTE_MTA, "spam@botnet.example", forged);
+    assertEquals(relayAttempt.reply().toString(), forgedAttempt.reply().toString(),
+        "a non-null sender learns nothing about the hash");
+    stack.awaitQueueEmpty();
+    assertTrue(stack.sink().messages().isEmpty(), () -> "relayed: " + stack.sink().messages());
+  }
+
+  @Test
+  void aRemoteMtaGuessingHashesIsThrottled() {
+    String srs = forwardedReturnPath();
+    String forged = srs.replaceFirst("^SRS0=........", "SRS0=ZZZZZZZZ");
+    for (int i = 0; i < 5; i++) {
+      assertEquals(550, fromRemote(GUESSING_MTA, "", forged).code());
+    }
+    SmtpResult throttled = fromRemote(GUESSING_MTA, "", srs);
+    assertEquals(SmtpResult.Step.RCPT, throttled.failedStep(), throttled::toString);
+    assertEquals(451, throttled.code(), throttled::toString);
+    assertEquals("4.7.1", throttled.enhancedCode(), throttled::toString);
+    assertTrue(fromRemote(REMOTE_MTA, "", srs).accepted(), "another client's bounce still gets through");
+  }
+
+  @Test
+  void aLocalUnauthenticatedClientIsStillRefusedByTheGuard() {
+    double sessions = milterSessions();
+    SmtpResult result = stack.smtp().from("spam@test.example").to("victim@far.example")
+        .data("Subject: spam\r\n\r\nbuy\r\n").send();
+    assertEquals(SmtpResult.Step.MAIL, result.failedStep(), result::toString);
+    assertEquals(530, result.code(), result::toString);
+    assertTrue(milterSessions() > sessions, "the local client had a milter session");
+  }
+
+  @Test
+  void aLocalSubmissionIsAuditedAndRewrittenOnceByTheMaps() {
+    SmtpResult result = stack.submission().auth("alice", "secret").from("ann@outside.example")
+        .to("carol@far.example").data("Subject: via SASL\r\n\r\nhi\r\n").send();
+    assertTrue(result.accepted(), result::toString);
+    ReceivedMessage message = stack.sink().awaitMessage(WAIT);
+    assertTrue(message.mailFrom().matches(SRS0), "SRS0 once, not SRS1 of an SRS0: " + message.mailFrom());
+    assertTrue(message.contentAsString().contains("X-Postwarden-"), "the milter tagged it");
+  }
+}

@@ -1,0 +1,168 @@
+package io.postwarden.core.lookup.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.postwarden.core.lookup.LookupTable;
+import io.postwarden.core.server.Endpoint;
+import java.lang.System.Logger.Level;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Serves lookup tables to Postfix over socketmap (netstrings; every table by name) and tcp_table (one table per
+ * listener), beside the milter listener and independent of it. Lookups are answered on the network threads: tables
+ * answer from memory. Bounded: connections over all listeners, request size, idle time.
+ */
+public final class LookupServer implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(LookupServer.class.getName());
+
+  private final LookupServerSettings settings;
+  private final Tables tables;
+  private final LookupMetrics metrics;
+  private final EventLoopGroup acceptors;
+  private final EventLoopGroup workers;
+  private final ChannelGroup listeners = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final List<SocketAddress> socketmapAddresses = new ArrayList<>();
+  private final List<SocketAddress> tcpTableAddresses = new ArrayList<>();
+
+  public LookupServer(LookupServerSettings settings, Map<String, LookupTable> tables, LookupMetrics metrics) {
+    this.settings = settings;
+    this.metrics = metrics;
+    this.tables = new Tables(tables, metrics);
+    IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("postwarden-lookup-accept", true), io);
+    this.workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("postwarden-lookup-io", true), io);
+  }
+
+  /** Binds every endpoint, or fails with the first error and leaves nothing bound. */
+  public void start() {
+    try {
+      for (Endpoint endpoint : settings.socketmap()) {
+        socketmapAddresses.add(bind(endpoint, "socketmap (tables " + String.join(", ", tableNames()) + ")",
+            () -> new SocketmapFrameDecoder(LookupServerSettings.MAX_REQUEST_OCTETS),
+            () -> new SocketmapHandler(tables)));
+      }
+      for (Map.Entry<String, Endpoint> entry : settings.tcpTables().entrySet()) {
+        tcpTableAddresses.add(bind(entry.getValue(), "tcp_table (table " + entry.getKey() + ")",
+            () -> new LineBasedFrameDecoder(LookupServerSettings.MAX_REQUEST_OCTETS, true, true),
+            () -> new TcpTableHandler(tables, entry.getKey())));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close();
+      throw new IllegalStateException("interrupted while binding", e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    } catch (Exception e) {
+      close();
+      throw new IllegalStateException("cannot listen: " + e.getMessage(), e);
+    }
+  }
+
+  /** Tables for requests from now on (reload); a request in progress finishes with the table it started with. */
+  public void replaceTables(Map<String, LookupTable> newTables) {
+    tables.replace(newTables);
+  }
+
+  /** Bound socketmap addresses (port 0 resolved), in configuration order. */
+  public List<SocketAddress> socketmapAddresses() {
+    return List.copyOf(socketmapAddresses);
+  }
+
+  /** Bound tcp_table addresses, in the order of {@link LookupServerSettings#tcpTables()}'s iteration. */
+  public List<SocketAddress> tcpTableAddresses() {
+    return List.copyOf(tcpTableAddresses);
+  }
+
+  private List<String> tableNames() {
+    return tables.names();
+  }
+
+  private SocketAddress bind(Endpoint endpoint, String what, Supplier<ChannelHandler> framing,
+      Supplier<ChannelHandler> handler) throws Exception {
+    Class<? extends ServerChannel> type;
+    if (endpoint.isUnix()) {
+      if (!Epoll.isAvailable()) {
+        throw new IllegalStateException("unix sockets need the native epoll transport: " + Epoll.unavailabilityCause());
+      }
+      SocketFiles.deleteStale(((DomainSocketAddress) endpoint.address()).path());
+      type = EpollServerDomainSocketChannel.class;
+    } else {
+      type = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+    ServerBootstrap bootstrap = new ServerBootstrap().group(acceptors, workers).channel(type)
+        .childHandler(new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel channel) {
+            admit(channel, framing.get(), handler.get());
+          }
+        });
+    if (!endpoint.isUnix()) {
+      bootstrap.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
+    }
+    Channel channel = bootstrap.bind(endpoint.address()).sync().channel();
+    listeners.add(channel);
+    if (endpoint.isUnix()) {
+      SocketFiles.openToAll(((DomainSocketAddress) endpoint.address()).path());
+    }
+    LOG.log(Level.INFO, "lookup tables listening on " + SocketFiles.describe(channel.localAddress()) + " for " + what);
+    return channel.localAddress();
+  }
+
+  private void admit(Channel channel, ChannelHandler framing, ChannelHandler handler) {
+    int active = metrics.activeConnections().incrementAndGet();
+    channel.closeFuture().addListener(future -> metrics.activeConnections().decrementAndGet());
+    if (active > settings.maxConnections()) {
+      metrics.connectionRefused();
+      LOG.log(Level.WARNING, "lookup connection limit " + settings.maxConnections() + " reached; closing a connection");
+      channel.close();
+      return;
+    }
+    connections.add(channel);
+    channel.pipeline()
+        .addLast("idle", new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+        .addLast("framing", framing)
+        .addLast("lookups", handler);
+  }
+
+  /** Closes listeners and connections at once: a lookup is one round trip, Postfix retries a dropped one. */
+  @Override
+  public void close() {
+    listeners.close().awaitUninterruptibly();
+    connections.close().awaitUninterruptibly();
+    acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    for (Endpoint endpoint : settings.socketmap()) {
+      if (endpoint.isUnix()) {
+        SocketFiles.deleteStale(((DomainSocketAddress) endpoint.address()).path());
+      }
+    }
+  }
+}

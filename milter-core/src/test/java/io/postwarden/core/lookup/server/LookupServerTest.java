@@ -1,0 +1,249 @@
+package io.postwarden.core.lookup.server;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.postwarden.core.lookup.LookupContext;
+import io.postwarden.core.lookup.LookupResult;
+import io.postwarden.core.lookup.LookupTable;
+import io.postwarden.core.server.Endpoint;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The lookup server over real sockets: both protocols, errors, bounds, metrics. */
+class LookupServerTest {
+
+  /** Upper-cases keys that contain '@'; remembers the previous key of its connection. */
+  private static final LookupTable UPPER = (key, context) -> key.contains("@")
+      ? new LookupResult.Found(key.toUpperCase(Locale.ROOT)) : LookupResult.NOT_FOUND;
+  private static final LookupTable PREVIOUS = (key, context) -> {
+    String previous = context.noted(String.class).orElse("none");
+    context.note(String.class, key);
+    return new LookupResult.Found(previous);
+  };
+  private static final LookupTable BROKEN = (key, context) -> {
+    throw new IllegalStateException("bug");
+  };
+
+  @TempDir
+  Path dir;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private LookupServer server;
+
+  private LookupServer start(int maxConnections) {
+    Map<String, LookupTable> tables = Map.of("upper", UPPER, "previous", PREVIOUS, "broken", BROKEN);
+    server = new LookupServer(new LookupServerSettings(
+        List.of(Endpoint.parse("inet:127.0.0.1:0"), Endpoint.parse("unix:" + dir.resolve("lookup.sock"))),
+        Map.of("upper", Endpoint.parse("inet:127.0.0.1:0")), maxConnections, Duration.ofMinutes(1)),
+        tables, new LookupMetrics(registry, tables.keySet()));
+    server.start();
+    return server;
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private Socket socketmap() throws IOException {
+    InetSocketAddress address = (InetSocketAddress) server.socketmapAddresses().get(0);
+    Socket socket = new Socket(address.getAddress(), address.getPort());
+    socket.setSoTimeout(5000);
+    return socket;
+  }
+
+  private Socket tcpTable() throws IOException {
+    InetSocketAddress address = (InetSocketAddress) server.tcpTableAddresses().get(0);
+    Socket socket = new Socket(address.getAddress(), address.getPort());
+    socket.setSoTimeout(5000);
+    return socket;
+  }
+
+  private static void send(Socket socket, String text) throws IOException {
+    socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+    socket.getOutputStream().flush();
+  }
+
+  private static String netstring(String payload) {
+    return payload.getBytes(StandardCharsets.ISO_8859_1).length + ":" + payload + ",";
+  }
+
+  /** Reads one netstring reply (its payload). */
+  private static String readNetstring(InputStream in) throws IOException {
+    StringBuilder length = new StringBuilder();
+    int c;
+    while ((c = in.read()) != ':') {
+      if (c < 0) {
+        throw new IOException("closed");
+      }
+      length.append((char) c);
+    }
+    byte[] payload = in.readNBytes(Integer.parseInt(length.toString()));
+    assertEquals(',', in.read());
+    return new String(payload, StandardCharsets.ISO_8859_1);
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int c;
+    while ((c = in.read()) != '\n') {
+      if (c < 0) {
+        throw new IOException("closed");
+      }
+      line.write(c);
+    }
+    return line.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  private double lookups(String map, String result) {
+    return registry.get("postwarden.lookups").tag("map", map).tag("result", result).counter().count();
+  }
+
+  @Test
+  void socketmapAnswersPipelinedRequestsInOrderOnOneConnection() throws Exception {
+    start(10);
+    try (Socket socket = socketmap()) {
+      send(socket, netstring("upper ann@example.org") + netstring("upper no-at-sign") + netstring("previous a")
+          + netstring("previous b"));
+      InputStream in = socket.getInputStream();
+      assertEquals("OK ANN@EXAMPLE.ORG", readNetstring(in));
+      assertEquals("NOTFOUND ", readNetstring(in));
+      assertEquals("OK none", readNetstring(in));
+      assertEquals("OK a", readNetstring(in), "a connection remembers what its tables noted");
+    }
+    try (Socket other = socketmap()) {
+      send(other, netstring("previous c"));
+      assertEquals("OK none", readNetstring(other.getInputStream()), "another connection starts afresh");
+    }
+    assertEquals(1, lookups("upper", "found"));
+    assertEquals(1, lookups("upper", "not_found"));
+  }
+
+  @Test
+  void socketmapOnAUnixSocket() throws Exception {
+    start(10);
+    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      channel.connect(UnixDomainSocketAddress.of(dir.resolve("lookup.sock")));
+      channel.write(ByteBuffer.wrap(netstring("upper bob@example.org").getBytes(StandardCharsets.ISO_8859_1)));
+      assertEquals("OK BOB@EXAMPLE.ORG", readNetstring(Channels.newInputStream(channel)));
+    }
+    assertTrue(Files.getPosixFilePermissions(dir.resolve("lookup.sock")).size() >= 6, "Postfix may connect");
+  }
+
+  @Test
+  void anUnknownTableIsAPermanentErrorAndTheConnectionStaysUsable() throws Exception {
+    start(10);
+    try (Socket socket = socketmap()) {
+      send(socket, netstring("nosuch key@example.org") + netstring("upper x@y"));
+      assertEquals("PERM no such socketmap: nosuch", readNetstring(socket.getInputStream()));
+      assertEquals("OK X@Y", readNetstring(socket.getInputStream()));
+    }
+    assertEquals(1, lookups("unknown", "bad_request"), "a made-up table name is no label of its own");
+  }
+
+  @Test
+  void aTableThatFailsAnswersTryAgainLater() throws Exception {
+    start(10);
+    try (Socket socket = socketmap()) {
+      send(socket, netstring("broken x@y") + netstring("upper x@y"));
+      assertEquals("TEMP internal error", readNetstring(socket.getInputStream()));
+      assertEquals("OK X@Y", readNetstring(socket.getInputStream()));
+    }
+    assertEquals(1, lookups("broken", "temp_error"));
+  }
+
+  @Test
+  void brokenFramingGetsOnePermanentErrorThenTheConnectionCloses() throws Exception {
+    start(10);
+    for (String garbage : List.of("hello\n", "5:abcdef,", "10001:", "upper x@y")) {
+      try (Socket socket = socketmap()) {
+        send(socket, garbage.equals("upper x@y") ? netstring(garbage).replace(",", ";") : garbage);
+        if (garbage.equals("10001:")) {
+          assertTrue(readNetstring(socket.getInputStream()).startsWith("PERM netstring longer than 10000"));
+        } else if (garbage.equals("upper x@y")) {
+          assertEquals("PERM netstring does not end with a comma", readNetstring(socket.getInputStream()));
+        } else {
+          assertTrue(readNetstring(socket.getInputStream()).startsWith("PERM "), garbage);
+        }
+        assertEquals(-1, socket.getInputStream().read(), "closed after " + garbage);
+      }
+    }
+    try (Socket socket = socketmap()) {
+      send(socket, netstring("no-space-here"));
+      assertEquals("PERM socketmap request must be \"name key\"", readNetstring(socket.getInputStream()));
+      assertEquals(-1, socket.getInputStream().read());
+    }
+    assertEquals(5, lookups("unknown", "bad_request"));
+  }
+
+  @Test
+  void tcpTableServesTheListenersTable() throws Exception {
+    start(10);
+    try (Socket socket = tcpTable()) {
+      send(socket, "get ann%20x@example.org\nget nothing\n");
+      assertEquals("200 ANN%20X@EXAMPLE.ORG", readLine(socket.getInputStream()));
+      assertTrue(readLine(socket.getInputStream()).startsWith("500 "));
+    }
+    assertEquals(1, lookups("upper", "found"));
+  }
+
+  @Test
+  void tcpTableRefusesBadAndOverlongRequestsThenCloses() throws Exception {
+    start(10);
+    for (String bad : List.of("put x\n", "get 100%\n", "get " + "a".repeat(10_001) + "\n")) {
+      try (Socket socket = tcpTable()) {
+        send(socket, bad);
+        assertTrue(readLine(socket.getInputStream()).startsWith("400 "), bad.substring(0, 6));
+        assertEquals(-1, socket.getInputStream().read());
+      }
+    }
+    assertEquals(3, lookups("upper", "bad_request"));
+  }
+
+  @Test
+  void connectionsOverTheLimitAreClosedAndCounted() throws Exception {
+    start(1);
+    try (Socket first = socketmap()) {
+      send(first, netstring("upper a@b"));
+      assertEquals("OK A@B", readNetstring(first.getInputStream()), "the first connection is served");
+      try (Socket second = tcpTable()) {
+        assertEquals(-1, second.getInputStream().read(), "the second connection is closed at once");
+      }
+      send(first, netstring("upper c@d"));
+      assertEquals("OK C@D", readNetstring(first.getInputStream()));
+    }
+    assertEquals(1, registry.get("postwarden.lookup.connections.refused").counter().count());
+  }
+
+  @Test
+  void replacedTablesAnswerFromTheNextRequestOn() throws Exception {
+    start(10);
+    try (Socket socket = socketmap()) {
+      send(socket, netstring("upper a@b"));
+      assertEquals("OK A@B", readNetstring(socket.getInputStream()));
+      server.replaceTables(Map.of("upper", (key, context) -> new LookupResult.Found("replaced")));
+      send(socket, netstring("upper a@b"));
+      assertEquals("OK replaced", readNetstring(socket.getInputStream()));
+    }
+  }
+}

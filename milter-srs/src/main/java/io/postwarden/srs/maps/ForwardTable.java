@@ -1,0 +1,35 @@
+package io.postwarden.srs.maps;
+
+import io.postwarden.core.lookup.LookupContext;
+import io.postwarden.core.lookup.LookupResult;
+import io.postwarden.core.lookup.LookupTable;
+import io.postwarden.srs.policy.SrsRules;
+import java.util.Optional;
+
+/**
+ * {@code forward}, for sender_canonical_maps: the sender's SRS address, or not found when it keeps its own. The map
+ * sees the sender only, so it decides by the sender rules alone (null sender, our domains, our SRS domain); it cannot
+ * see recipients or a login, and rewrites as always-rewrite does (ADR 0017).
+ */
+final class ForwardTable implements LookupTable {
+
+  private final SrsRules rules;
+
+  ForwardTable(SrsRules rules) {
+    this.rules = rules;
+  }
+
+  @Override
+  public LookupResult lookup(String sender, LookupContext context) {
+    if (sender.indexOf('@') <= 0) {
+      // not a whole address: Postfix's "user" and "@domain" keys for other table types, or nothing we could sign
+      return LookupResult.NOT_FOUND;
+    }
+    Optional<String> kept = rules.senderKeptBecause(sender);
+    if (kept.isPresent()) {
+      rules.kept(sender, kept.get(), "-");
+      return LookupResult.NOT_FOUND;
+    }
+    return rules.forward(sender, "-").<LookupResult>map(LookupResult.Found::new).orElse(LookupResult.NOT_FOUND);
+  }
+}

@@ -1,0 +1,37 @@
+package io.postwarden.srs.maps;
+
+import io.postwarden.core.lookup.LookupContext;
+import io.postwarden.core.lookup.LookupResult;
+import io.postwarden.core.lookup.LookupTable;
+import io.postwarden.srs.codec.ReverseResult;
+import io.postwarden.srs.policy.SrsRules;
+import java.util.Optional;
+
+/**
+ * {@code reverse}, for recipient_canonical_maps: the original sender of a valid SRS address at our SRS domain. Any
+ * other address, and an invalid one, is not found and stays as it is; invalid ones are refused at RCPT by
+ * {@code srs-verify} (or bounced by the safety-net transport), never delivered.
+ */
+final class ReverseTable implements LookupTable {
+
+  private final SrsRules rules;
+
+  ReverseTable(SrsRules rules) {
+    this.rules = rules;
+  }
+
+  @Override
+  public LookupResult lookup(String recipient, LookupContext context) {
+    Optional<ReverseResult> ours = rules.reverseIfOurs(SrsRules.asPostfixDelivers(recipient));
+    if (ours.isEmpty()) {
+      return LookupResult.NOT_FOUND;
+    }
+    if (ours.get() instanceof ReverseResult.Rejected rejected) {
+      rules.notReversed(rejected);
+      return LookupResult.NOT_FOUND;
+    }
+    String original = ((ReverseResult.Reversed) ours.get()).address();
+    rules.reversed(recipient, original, "-");
+    return new LookupResult.Found(original);
+  }
+}

@@ -1,0 +1,33 @@
+package io.postwarden.srs.maps;
+
+import io.postwarden.core.lookup.LookupContext;
+import io.postwarden.core.lookup.LookupResult;
+import io.postwarden.core.lookup.LookupTable;
+import io.postwarden.core.policy.ClientAddress;
+import io.postwarden.srs.codec.ReverseResult;
+import io.postwarden.srs.policy.SrsRules;
+import java.util.Optional;
+
+/**
+ * {@code srs-verify}, for check_recipient_access: refuses a forged, expired or malformed SRS address at our SRS
+ * domain with the milter's reply ({@code 550 5.1.1 Invalid SRS address: ...}); anything else is not found (DUNNO).
+ * An invalid address counts against the client {@code srs-client} noted on this connection, if any.
+ */
+final class VerifyTable implements LookupTable {
+
+  private final SrsRules rules;
+
+  VerifyTable(SrsRules rules) {
+    this.rules = rules;
+  }
+
+  @Override
+  public LookupResult lookup(String recipient, LookupContext context) {
+    Optional<ReverseResult> ours = rules.reverseIfOurs(SrsRules.asPostfixDelivers(recipient));
+    if (ours.isEmpty()) {
+      return LookupResult.NOT_FOUND;
+    }
+    return rules.hashRule(ours.get(), context.noted(ClientAddress.class), recipient)
+        .<LookupResult>map(reply -> new LookupResult.Found(reply.toString())).orElse(LookupResult.NOT_FOUND);
+  }
+}
