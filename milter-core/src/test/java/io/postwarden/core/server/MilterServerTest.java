@@ -168,10 +168,10 @@ class MilterServerTest {
       origins.add(c.origin() + " " + c.client());
       return Decision.CONTINUE;
     });
-    ServerSettings settings = new ServerSettings(List.of(
+    ServerSettings settings = RunningServer.settings(List.of(
         new Listener(Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.SMTPD),
-        new Listener(Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.NON_SMTPD)), 1 << 20, Duration.ofMinutes(1), 10,
-        Duration.ofSeconds(1));
+        new Listener(Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.NON_SMTPD)),
+        RunningServer.limits(10, 10, Duration.ofMinutes(1)));
     try (RunningServer server = new RunningServer(settings, Duration.ofSeconds(5), new SessionObserver() {}, policy);
         MtaEmulator smtpd = MtaEmulator.connect(server.server.boundAddresses().get(0));
         MtaEmulator pickup = MtaEmulator.connect(server.server.boundAddresses().get(1))) {
@@ -185,16 +185,16 @@ class MilterServerTest {
 
   @Test
   void aFixedEndpointCannotServeBothPaths() {
-    assertThrows(IllegalArgumentException.class, () -> new ServerSettings(List.of(
+    assertThrows(IllegalArgumentException.class, () -> RunningServer.settings(List.of(
         new Listener(Endpoint.parse("inet:127.0.0.1:8895"), MailOrigin.SMTPD),
-        new Listener(Endpoint.parse("inet:127.0.0.1:8895"), MailOrigin.NON_SMTPD)), 1 << 20, Duration.ofMinutes(1),
-        10, Duration.ofSeconds(1)));
+        new Listener(Endpoint.parse("inet:127.0.0.1:8895"), MailOrigin.NON_SMTPD)),
+        RunningServer.limits(10, 10, Duration.ofMinutes(1))));
   }
 
   @Test
   void idleSessionIsClosed() throws Exception {
-    ServerSettings settings = new ServerSettings(RunningServer.listeners("inet:127.0.0.1:0"), 1 << 20,
-        Duration.ofMillis(300), 100, Duration.ofSeconds(1));
+    ServerSettings settings = RunningServer.settings(RunningServer.listeners("inet:127.0.0.1:0"),
+        RunningServer.limits(100, 100, Duration.ofMillis(300)));
     try (RunningServer server = new RunningServer(settings, Duration.ofSeconds(5), new SessionObserver() {});
         MtaEmulator mta = MtaEmulator.connect(server.address())) {
       mta.negotiate();
@@ -204,8 +204,8 @@ class MilterServerTest {
 
   @Test
   void sessionsBeyondTheLimitAreRefused() throws Exception {
-    ServerSettings settings = new ServerSettings(RunningServer.listeners("inet:127.0.0.1:0"), 1 << 20,
-        Duration.ofMinutes(1), 1, Duration.ofSeconds(1));
+    ServerSettings settings = RunningServer.settings(RunningServer.listeners("inet:127.0.0.1:0"),
+        RunningServer.limits(1, 1, Duration.ofMinutes(1)));
     try (RunningServer server = new RunningServer(settings, Duration.ofSeconds(5), new SessionObserver() {});
         MtaEmulator first = MtaEmulator.connect(server.address())) {
       first.negotiate();

@@ -35,7 +35,8 @@ final class SessionDriver {
       }
     };
     session = new MilterSession(new PolicyChain(List.of(policies)), observer,
-        io.postwarden.core.policy.MailOrigin.SMTPD, new io.postwarden.core.policy.MilterLink(null, null));
+        io.postwarden.core.policy.MailOrigin.SMTPD, new io.postwarden.core.policy.MilterLink(null, null),
+        new SessionLimits(4 << 20, new MemoryBudget(64 << 20)));
   }
 
   List<MilterPacket> send(char command, byte[] payload) {
