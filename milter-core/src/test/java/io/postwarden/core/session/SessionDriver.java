@@ -16,6 +16,10 @@ final class SessionDriver {
   boolean closed;
 
   SessionDriver(Policy... policies) {
+    this(new SessionLimits(4 << 20, new MemoryBudget(64 << 20)), policies);
+  }
+
+  SessionDriver(SessionLimits limits, Policy... policies) {
     SessionObserver observer = new SessionObserver() {
       @Override
       public void transactionEnded(TransactionRecord record) {
@@ -35,8 +39,7 @@ final class SessionDriver {
       }
     };
     session = new MilterSession(new PolicyChain(List.of(policies)), observer,
-        io.postwarden.core.policy.MailOrigin.SMTPD, new io.postwarden.core.policy.MilterLink(null, null),
-        new SessionLimits(4 << 20, new MemoryBudget(64 << 20)));
+        io.postwarden.core.policy.MailOrigin.SMTPD, new io.postwarden.core.policy.MilterLink(null, null), limits);
   }
 
   List<MilterPacket> send(char command, byte[] payload) {

@@ -58,6 +58,14 @@ public final class MtaEmulator implements AutoCloseable {
     return new MtaEmulator(SocketChannel.open(address));
   }
 
+  /** Connects over TCP from a chosen local address, e.g. 127.0.0.2: another peer on the same host. */
+  public static MtaEmulator connectFrom(String localAddress, java.net.InetSocketAddress address) throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+    socket.connect(address, 5_000);
+    return new MtaEmulator(socket);
+  }
+
   public void send(char command, byte[] payload) throws IOException {
     write(out, packet(command, payload));
   }
