@@ -3,6 +3,7 @@ package io.postwarden.core.server;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -197,9 +198,19 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ProtocolException.Kind kind = kindOf(cause);
+    if (!isPeersFault(cause)) {
+      LOG.log(Level.ERROR, "internal error in the milter session from " + ctx.channel().remoteAddress(), cause);
+    }
     LOG.log(Level.WARNING, "closing milter session from " + ctx.channel().remoteAddress() + ": " + cause.getMessage());
     observer.protocolError(kind, String.valueOf(cause.getMessage()));
     ctx.writeAndFlush(MilterPackets.SMFIS_TEMPFAIL).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** Bytes the peer got wrong, as opposed to a defect of ours, which deserves its stack trace in the log. */
+  private static boolean isPeersFault(Throwable cause) {
+    Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    return root instanceof ProtocolException || root instanceof CorruptedFrameException
+        || root instanceof TooLongFrameException;
   }
 
   private static ProtocolException.Kind kindOf(Throwable cause) {
