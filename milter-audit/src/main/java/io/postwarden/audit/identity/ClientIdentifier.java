@@ -63,13 +63,9 @@ public final class ClientIdentifier {
     return new ClientIdentity(true, Optional.of(result), Optional.empty());
   }
 
-  /** sendmail(1) mail: found through the cleanup process on the other end of a TCP milter connection. */
+  /** sendmail(1) mail: found through the cleanup process on the other end of the milter connection. */
   private Optional<Submitter> submitter(MilterLink link) {
-    if (submitterLookup.isEmpty() || !(link.mta() instanceof InetSocketAddress cleanup)
-        || !(link.listener() instanceof InetSocketAddress listener)) {
-      return Optional.empty();
-    }
-    return submitterLookup.get().lookup(cleanup, listener);
+    return submitterLookup.flatMap(lookup -> lookup.lookup(link));
   }
 
   /** Where the client connected to: the macros Postwarden requests at negotiation. */
