@@ -23,10 +23,11 @@ import java.util.Map;
  * @param main            further main.cf settings (they override the defaults above them)
  * @param smtpOptions     extra {@code -o} options for the port-25 service
  * @param submissionOptions extra {@code -o} options for the submission service
+ * @param chrootSmtpd     run the smtpd services chrooted in the queue directory, as Debian's master.cf does
  */
 record PostfixConfig(Layout layout, int smtpPort, boolean ipv6, int submissionPort, int sinkPort, String saslPath,
                      String milter, Map<String, String> main, Map<String, String> smtpOptions,
-                     Map<String, String> submissionOptions) {
+                     Map<String, String> submissionOptions, boolean chrootSmtpd) {
 
     /** Directory layout of one instance under its workspace. */
     record Layout(Path root, Path configDir, Path queueDir, Path dataDir, Path maillog, Path logPrefix) {
@@ -37,7 +38,7 @@ record PostfixConfig(Layout layout, int smtpPort, boolean ipv6, int submissionPo
         }
     }
 
-    /** Services every instance needs; all with chroot {@code n}. */
+    /** Services every instance needs; all with chroot {@code n} (cleanup and pickup too). */
     private static final String INTERNAL_SERVICES = String.join("\n",
             "pickup    unix  n       -       n       60      1       pickup",
             "cleanup   unix  n       -       n       -       0       cleanup",
@@ -124,8 +125,9 @@ record PostfixConfig(Layout layout, int smtpPort, boolean ipv6, int submissionPo
         return sb.toString();
     }
 
-    private static String service(String name, Map<String, String> options) {
-        StringBuilder sb = new StringBuilder(name).append(" inet n - n - - smtpd\n");
+    private String service(String name, Map<String, String> options) {
+        StringBuilder sb = new StringBuilder(name).append(" inet n - ").append(chrootSmtpd ? "y" : "n")
+                .append(" - - smtpd\n");
         options.forEach((k, v) -> {
             // values with white space need the "{ name = value }" form (Postfix >= 3.0)
             boolean plain = v.chars().noneMatch(Character::isWhitespace);
