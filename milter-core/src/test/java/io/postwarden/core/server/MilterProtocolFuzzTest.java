@@ -64,7 +64,7 @@ class MilterProtocolFuzzTest {
       packet('A', new byte[0]));
 
   @Provide
-  Arbitrary<List<byte[]>> streams() {
+  static Arbitrary<List<byte[]>> streams() {
     Arbitrary<byte[]> postfixLike = Arbitraries.frequency(Tuple.of(8, TRANSACTION), Tuple.of(1, OPTNEG),
         Tuple.of(1, CONNECT), Tuple.of(1, packet('A', new byte[0])), Tuple.of(1, packet('K', new byte[0])),
         Tuple.of(1, packet('Q', new byte[0])), Tuple.of(1, packet('U', strings("NOOP"))));
@@ -88,7 +88,12 @@ class MilterProtocolFuzzTest {
         Tuple.of(2, bigHeader), Tuple.of(1, flipped), Tuple.of(1, truncated)).list().ofMaxSize(30);
   }
 
-  private static List<byte[]> reads(byte[] stream, int size) {
+  /** The frames as one byte stream; mostly opened the way Postfix does, so that mutations reach every phase. */
+  static byte[] stream(List<byte[]> frames, boolean negotiateFirst) {
+    return concat(negotiateFirst ? concat(OPTNEG, CONNECT) : new byte[0], concat(frames.toArray(byte[][]::new)));
+  }
+
+  static List<byte[]> reads(byte[] stream, int size) {
     List<byte[]> reads = new ArrayList<>();
     for (int at = 0; at < stream.length; at += size) {
       reads.add(java.util.Arrays.copyOfRange(stream, at, Math.min(stream.length, at + size)));
@@ -97,7 +102,7 @@ class MilterProtocolFuzzTest {
   }
 
   /** One read per packet, as Postfix sends them (it waits for each reply); what does not parse is one read. */
-  private static List<byte[]> packets(byte[] stream) {
+  static List<byte[]> packets(byte[] stream) {
     List<byte[]> reads = new ArrayList<>();
     int at = 0;
     while (at < stream.length) {
@@ -148,9 +153,7 @@ class MilterProtocolFuzzTest {
     try {
       EmbeddedSession session = new EmbeddedSession(LIMITS, new SessionLimits(TRANSACTION_BYTES, budget),
           new SessionObserver() {}, everything);
-      // mostly the way Postfix opens a session, so that the mutations reach every phase
-      byte[] stream = concat(negotiateFirst ? concat(OPTNEG, CONNECT) : new byte[0],
-          concat(frames.toArray(byte[][]::new)));
+      byte[] stream = stream(frames, negotiateFirst);
       for (byte[] read : packetByPacket ? packets(stream) : reads(stream, readSize)) {
         if (!session.open()) {
           break;
