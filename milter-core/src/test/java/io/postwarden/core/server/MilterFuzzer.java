@@ -44,12 +44,17 @@ public final class MilterFuzzer {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     List<Future<?>> running = new ArrayList<>();
+    // jqwik generates on one thread at a time
+    Iterator<List<byte[]>> samples = MilterProtocolFuzzTest.streams().sampleStream().iterator();
     for (int i = 0; i < clients; i++) {
       Random random = new Random(seed + i);
       running.add(pool.submit(() -> {
-        Iterator<List<byte[]>> samples = MilterProtocolFuzzTest.streams().sampleStream().iterator();
         while (System.nanoTime() < end) {
-          fuzzer.send(MilterProtocolFuzzTest.stream(samples.next(), random.nextInt(4) > 0), random);
+          List<byte[]> frames;
+          synchronized (samples) {
+            frames = samples.next();
+          }
+          fuzzer.send(MilterProtocolFuzzTest.stream(frames, random.nextInt(4) > 0), random);
         }
         return null;
       }));
@@ -71,7 +76,7 @@ public final class MilterFuzzer {
     frames.addAndGet(MilterProtocolFuzzTest.packets(stream).size());
     try (Socket socket = new Socket()) {
       socket.connect(target, 2_000);
-      socket.setSoTimeout(50);
+      socket.setSoTimeout(5);
       OutputStream out = socket.getOutputStream();
       InputStream in = socket.getInputStream();
       byte[] buffer = new byte[65_536];
