@@ -13,10 +13,12 @@ import java.time.Duration;
 record ScanLimits(int processes, int fds, Duration time) {
 
   /**
-   * Room for a uid with a thousand small processes, and for a cold JVM's first lookups; about 10 ms at worst. A
-   * lookup of a site's PHP-FPM worker takes well under 1 ms (docs/performance.md).
+   * Room for a uid with a thousand small processes, and for a cold JVM's first lookups; the process and fd caps
+   * bound the work (about 10 ms of CPU at worst). The time limit is wall-clock and only a backstop: on a loaded host
+   * the scheduler can stall a lookup for tens of milliseconds, and a limit that close to the work itself would name
+   * busy senders by uid only. A lookup of a site's PHP-FPM worker takes well under 1 ms (docs/performance.md).
    */
-  static final ScanLimits DEFAULT = new ScanLimits(1024, 32_768, Duration.ofMillis(10));
+  static final ScanLimits DEFAULT = new ScanLimits(1024, 32_768, Duration.ofMillis(100));
 
   /** No limit worth the name: for building the process index at start-up, and for tests of other things. */
   static final ScanLimits NONE = new ScanLimits(Integer.MAX_VALUE, Integer.MAX_VALUE, Duration.ofDays(1));
