@@ -44,6 +44,7 @@ final class PostwardenDaemon implements AutoCloseable {
         "milter = { \"inet:127.0.0.1:" + smtpd.getPort() + "\" }",
         "non-smtpd-milter = { \"inet:127.0.0.1:" + nonSmtpd.getPort() + "\" }",
         "metrics-listen = \"127.0.0.1:" + Ports.freePort() + "\"",
+        "limits-control-socket = \"\"",
         "secrets-file = \"" + dir.file(name + ".secret") + "\"",
         "audit-log = \"" + dir.file(name + ".audit.log") + "\"",
         "srs-domain = \"srs.test.example\"",
