@@ -4,6 +4,7 @@ import io.postwarden.core.config.ConfigKey;
 import io.postwarden.core.config.ConfigSchema;
 import io.postwarden.limits.key.KeyKind;
 import io.postwarden.limits.rule.LimitRule;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -50,8 +51,23 @@ public final class LimitsKeys {
       "Unix socket (mode 0600, in a directory created 0700) where `postwarden limits status|reset` reach the running "
           + "daemon's counts; empty: none. Changing it needs a restart.");
 
+  public static final ConfigKey<String> STATE_FILE = ConfigKey.string("limits-state-file",
+      "/var/lib/postwarden/limits.state",
+      "File (mode 0600, written whole and renamed into place) where the in-process counts outlive a restart: read "
+          + "at start, written every limits-state-interval and when the daemon stops. A damaged or non-private file "
+          + "is logged, set aside as FILE.refused and counting starts from zero. Empty: counts live in memory only.");
+
+  public static final ConfigKey<Duration> STATE_INTERVAL = ConfigKey.duration("limits-state-interval",
+      Duration.ofMinutes(1),
+      "How often the counts are written to limits-state-file: a crash forgets at most this much counting.")
+      .validatedBy(every -> {
+        if (every.compareTo(Duration.ofSeconds(1)) < 0) {
+          throw new IllegalArgumentException("expected at least 1s, got " + every.toMillis() + "ms");
+        }
+      });
+
   public static final ConfigSchema SCHEMA = ConfigSchema.of(LIMITS, SASL, UNIX, DOMAIN, CLIENT, SERVER, LIMITS_FILE,
-      MAX_KEYS, CONTROL_SOCKET);
+      MAX_KEYS, CONTROL_SOCKET, STATE_FILE, STATE_INTERVAL);
 
   private LimitsKeys() {}
 

@@ -4,13 +4,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.postwarden.limits.key.KeyKind;
 import io.postwarden.limits.rule.Action;
+import io.postwarden.limits.state.StateFile;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
  * {@code postwarden.limits.hits{kind, action}}: MAIL FROM or RCPT TO commands over a limit, deferred (451) or
  * marking their message for hold; {@code postwarden.limits.held{kind}}: messages put in the hold queue;
- * {@code postwarden.limits.overflow{kind}}: keys that found the store full and shared its overflow budget. Labels are
+ * {@code postwarden.limits.overflow{kind}}: keys that found the store full and shared its overflow budget;
+ * {@code postwarden.limits.state.problems{problem}}: state files refused and state writes failed. Labels are
  * key kinds, never a user's name or an address. Every series exists from the start, so a first hit shows as an
  * increase.
  */
@@ -19,6 +21,7 @@ public final class LimitsMetrics {
   private final Map<KeyKind, Map<Action, Counter>> hits = new EnumMap<>(KeyKind.class);
   private final Map<KeyKind, Counter> held = new EnumMap<>(KeyKind.class);
   private final Map<KeyKind, Counter> overflow = new EnumMap<>(KeyKind.class);
+  private final Map<StateFile.Problem, Counter> stateProblems = new EnumMap<>(StateFile.Problem.class);
 
   public LimitsMetrics(MeterRegistry registry) {
     for (KeyKind kind : KeyKind.values()) {
@@ -41,6 +44,13 @@ public final class LimitsMetrics {
           .tag("kind", kind.label())
           .register(registry));
     }
+    for (StateFile.Problem problem : StateFile.Problem.values()) {
+      stateProblems.put(problem, Counter.builder("postwarden.limits.state.problems")
+          .description("State files refused at start (corrupt, not_private, too_large, unreadable: counting started "
+              + "from zero) and writes of it that failed (write_failed)")
+          .tag("problem", problem.label())
+          .register(registry));
+    }
   }
 
   void hit(KeyKind kind, Action action) {
@@ -53,5 +63,9 @@ public final class LimitsMetrics {
 
   public void overflowed(KeyKind kind) {
     overflow.get(kind).increment();
+  }
+
+  void stateProblem(StateFile.Problem problem) {
+    stateProblems.get(problem).increment();
   }
 }

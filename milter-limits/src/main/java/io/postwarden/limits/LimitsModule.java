@@ -11,6 +11,8 @@ import io.postwarden.limits.control.LimitsControl;
 import io.postwarden.limits.key.KeyKind;
 import io.postwarden.limits.rule.LimitsFile;
 import io.postwarden.limits.rule.RuleTable;
+import io.postwarden.limits.state.StateFile;
+import io.postwarden.limits.state.StateKeeper;
 import io.postwarden.limits.store.CounterStore;
 import io.postwarden.limits.store.LocalCounterStore;
 import java.io.IOException;
@@ -25,7 +27,7 @@ import java.util.function.Supplier;
 
 /**
  * Builds the limits policy, and keeps its counters for the daemon's lifetime: a reload builds a new policy on the
- * same store, so a sender's counts survive it.
+ * same store, so a sender's counts survive it; the state file carries them over a restart.
  */
 public final class LimitsModule implements AutoCloseable {
 
@@ -33,15 +35,22 @@ public final class LimitsModule implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("postwarden.limits");
 
   private final Clock clock;
+  private final boolean keepState;
   // volatile, not locked: the store calls back into the metrics while it holds its own lock
   private volatile LimitsMetrics metrics;
   private volatile LocalCounterStore store;
   private volatile Supplier<RuleTable> currentRules;
   private ControlSocket control;
+  private StateKeeper state;
   private int storeMaxKeys;
 
-  public LimitsModule(Clock clock) {
+  /**
+   * @param keepState whether counts are read from and written to {@code limits-state-file}: the daemon's module
+   *                  does, a module built for a single configuration (tests) counts afresh and leaves no file
+   */
+  public LimitsModule(Clock clock, boolean keepState) {
     this.clock = clock;
+    this.keepState = keepState;
   }
 
   /**
@@ -82,9 +91,15 @@ public final class LimitsModule implements AutoCloseable {
 
   private CounterStore store(Config config, MeterRegistry registry) {
     int maxKeys = config.get(LimitsKeys.MAX_KEYS);
-    if (store == null || storeMaxKeys != maxKeys) {
-      // a new cap takes a new store; counts of the old one are not carried over (a restart-like reset)
+    if (store == null) {
       store = new LocalCounterStore(clock, maxKeys, kind -> metrics.overflowed(kind));
+      storeMaxKeys = maxKeys;
+      keepState(config);
+    } else if (storeMaxKeys != maxKeys) {
+      // a new cap takes a new store, which takes over the counts that fit
+      LocalCounterStore resized = new LocalCounterStore(clock, maxKeys, kind -> metrics.overflowed(kind));
+      resized.restore(store.snapshot());
+      store = resized;
       storeMaxKeys = maxKeys;
     }
     for (KeyKind kind : KeyKind.values()) {
@@ -94,6 +109,16 @@ public final class LimitsModule implements AutoCloseable {
           .register(registry);
     }
     return store;
+  }
+
+  /** Once, with the first store: restores it from the state file and keeps writing whichever store is current. */
+  private void keepState(Config config) {
+    String path = config.get(LimitsKeys.STATE_FILE);
+    if (!keepState || path.isEmpty()) {
+      return;
+    }
+    state = StateKeeper.start(new StateFile(Path.of(path)), store, storeMaxKeys, () -> store,
+        config.get(LimitsKeys.STATE_INTERVAL), clock, problem -> metrics.stateProblem(problem));
   }
 
   private double keys(KeyKind kind) {
@@ -116,6 +141,9 @@ public final class LimitsModule implements AutoCloseable {
   public synchronized void close() {
     if (control != null) {
       control.close();
+    }
+    if (state != null) {
+      state.close();
     }
     if (store != null) {
       store.close();
