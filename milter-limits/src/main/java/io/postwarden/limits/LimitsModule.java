@@ -9,17 +9,21 @@ import io.postwarden.core.policy.Policy;
 import io.postwarden.limits.control.ControlSocket;
 import io.postwarden.limits.control.LimitsControl;
 import io.postwarden.limits.key.KeyKind;
+import io.postwarden.limits.redis.RedisCounterStore;
+import io.postwarden.limits.redis.RedisUri;
 import io.postwarden.limits.rule.LimitsFile;
 import io.postwarden.limits.rule.RuleTable;
 import io.postwarden.limits.state.StateFile;
 import io.postwarden.limits.state.StateKeeper;
 import io.postwarden.limits.store.CounterStore;
+import io.postwarden.limits.store.FailoverCounterStore;
 import io.postwarden.limits.store.LocalCounterStore;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -39,6 +43,10 @@ public final class LimitsModule implements AutoCloseable {
   // volatile, not locked: the store calls back into the metrics while it holds its own lock
   private volatile LimitsMetrics metrics;
   private volatile LocalCounterStore store;
+  /** What the policy counts with: the local store, or Redis failing over to it. */
+  private volatile CounterStore counters;
+  private RedisCounterStore shared;
+  private List<Object> sharedSettings;
   private volatile Supplier<RuleTable> currentRules;
   private ControlSocket control;
   private StateKeeper state;
@@ -82,14 +90,14 @@ public final class LimitsModule implements AutoCloseable {
     }
     try {
       control = ControlSocket.open(Path.of(path),
-          request -> new LimitsControl(store, () -> currentRules.get()).answer(request));
+          request -> new LimitsControl(counters, () -> currentRules.get()).answer(request));
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "limits status and reset are unavailable: cannot open " + path + ": " + e.getMessage());
     }
   }
 
 
-  private CounterStore store(Config config, MeterRegistry registry) {
+  private CounterStore store(Config config, MeterRegistry registry) throws IOException {
     int maxKeys = config.get(LimitsKeys.MAX_KEYS);
     if (store == null) {
       store = new LocalCounterStore(clock, maxKeys, kind -> metrics.overflowed(kind));
@@ -108,7 +116,39 @@ public final class LimitsModule implements AutoCloseable {
           .tag("kind", kind.label())
           .register(registry);
     }
-    return store;
+    shareCounts(config, registry);
+    return counters;
+  }
+
+  /**
+   * With {@code limits-redis}, once: counts go to Redis, and to the local store when Redis cannot count them (or are
+   * refused, as {@code limits-redis-unavailable} says). Its settings are fixed until a restart.
+   */
+  private void shareCounts(Config config, MeterRegistry registry) throws IOException {
+    List<Object> settings = List.of(config.get(LimitsKeys.REDIS), config.get(LimitsKeys.REDIS_USER),
+        config.get(LimitsKeys.REDIS_PASSWORD_FILE), config.get(LimitsKeys.REDIS_TIMEOUT),
+        config.get(LimitsKeys.REDIS_PREFIX), config.get(LimitsKeys.REDIS_UNAVAILABLE));
+    if (shared != null) {
+      if (!settings.equals(sharedSettings)) {
+        LOG.log(Level.WARNING, "limits-redis* changed: it takes effect after a restart");
+      }
+      return;
+    }
+    String uri = config.get(LimitsKeys.REDIS);
+    if (uri.isEmpty()) {
+      counters = store;
+      return;
+    }
+    shared = new RedisCounterStore(RedisUri.of(uri, config.get(LimitsKeys.REDIS_USER),
+        config.get(LimitsKeys.REDIS_PASSWORD_FILE)), config.get(LimitsKeys.REDIS_PREFIX),
+        config.get(LimitsKeys.REDIS_TIMEOUT), clock);
+    sharedSettings = settings;
+    counters = new FailoverCounterStore(shared, () -> store, config.get(LimitsKeys.REDIS_UNAVAILABLE),
+        outcome -> metrics.redisUnavailable(outcome));
+    RedisCounterStore answering = shared;
+    Gauge.builder("postwarden.limits.redis.answering", answering, redis -> redis.answering() ? 1 : 0)
+        .description("1 while Redis answers the limits' calls, 0 while it is down, unreachable or too slow")
+        .register(registry);
   }
 
   /** Once, with the first store: restores it from the state file and keeps writing whichever store is current. */
@@ -147,6 +187,9 @@ public final class LimitsModule implements AutoCloseable {
     }
     if (store != null) {
       store.close();
+    }
+    if (shared != null) {
+      shared.close();
     }
   }
 }

@@ -127,8 +127,9 @@ public final class StateFile {
     }
     Path temporary = dir.resolve("." + path.getFileName() + ".tmp");
     Files.deleteIfExists(temporary);
-    try (FileChannel out = FileChannel.open(temporary, EnumSet.of(StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+    try (FileChannel out = FileChannel.open(temporary,
+        EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       while (buffer.hasRemaining()) {
         out.write(buffer);
