@@ -88,7 +88,7 @@ public final class RedisCounterStore implements CounterStore {
     this.clock = clock;
     uri.setTimeout(timeout);
     // reconnect soon after Redis is back; its default backs off to 30 s, which would keep counting local that long
-    this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+    this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
         .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
         .build();
     this.client = RedisClient.create(resources);
