@@ -50,6 +50,11 @@ public final class RedisServer implements AutoCloseable {
     return port;
   }
 
+  /** The redis-server process, e.g. to read its CPU time. */
+  public synchronized ProcessHandle process() {
+    return process.toHandle();
+  }
+
   /** The URI Postwarden is given: without the password, which goes in a file. */
   public String uri() {
     return "redis://127.0.0.1:" + port + "/0";
