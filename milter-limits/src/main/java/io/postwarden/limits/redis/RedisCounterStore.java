@@ -13,6 +13,8 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.event.DefaultEventPublisherOptions;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.postwarden.core.logging.RateLimitedLog;
@@ -87,9 +89,13 @@ public final class RedisCounterStore implements CounterStore {
     this.prefix = prefix;
     this.clock = clock;
     uri.setTimeout(timeout);
-    // reconnect soon after Redis is back; its default backs off to 30 s, which would keep counting local that long
+    // reconnect soon after Redis is back; its default backs off to 30 s, which would keep counting local that long.
+    // No command latency statistics: with HdrHistogram on the class path (Micrometer's) Lettuce would record every
+    // command and run pause-detector threads, CPU nobody reads
     this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
         .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+        .commandLatencyRecorder(CommandLatencyRecorder.disabled())
+        .commandLatencyPublisherOptions(DefaultEventPublisherOptions.disabled())
         .build();
     this.client = RedisClient.create(resources);
     client.setOptions(ClientOptions.builder()
