@@ -59,7 +59,7 @@ public final class RedisCounterStore implements CounterStore {
   private static final System.Logger LOG = System.getLogger("postwarden.limits");
   private static final long TTL_SLACK_SECONDS = 60;
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
-  private static final Duration SHORTEST_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   private static final int SCAN_BATCH = 1000;
   private static final int SCAN_ROUNDS = 100;
   private static final String COOLDOWN = "cooldown";
@@ -88,7 +88,10 @@ public final class RedisCounterStore implements CounterStore {
     this.uri = uri;
     this.prefix = prefix;
     this.clock = clock;
-    uri.setTimeout(timeout);
+    // connecting (and Redis's handshake) may take longer than a command, on a cold JVM too; each command is cut off
+    // at timeout by the timeout options below
+    Duration connectTimeout = timeout.compareTo(CONNECT_TIMEOUT) > 0 ? timeout : CONNECT_TIMEOUT;
+    uri.setTimeout(connectTimeout);
     // reconnect soon after Redis is back; its default backs off to 30 s, which would keep counting local that long.
     // No command latency statistics: with HdrHistogram on the class path (Micrometer's) Lettuce would record every
     // command and run pause-detector threads, CPU nobody reads
@@ -102,8 +105,7 @@ public final class RedisCounterStore implements CounterStore {
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .timeoutOptions(TimeoutOptions.enabled(timeout))
-        .socketOptions(SocketOptions.builder().connectTimeout(
-            timeout.compareTo(SHORTEST_CONNECT_TIMEOUT) > 0 ? timeout : SHORTEST_CONNECT_TIMEOUT).build())
+        .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
         .build());
     this.scriptSha = sha1(ChargeScript.SOURCE);
     try {

@@ -14,6 +14,7 @@ import io.postwarden.limits.store.Counter;
 import io.postwarden.limits.store.CounterStore;
 import io.postwarden.limits.store.LocalCounterStore;
 import io.postwarden.limits.store.MutableClock;
+import io.postwarden.limits.store.StoreUnavailableException;
 import io.postwarden.limits.testing.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
@@ -184,6 +185,21 @@ class RedisCounterStoreTest {
     assertFalse(store.reset(ALICE));
     assertEquals(0, used(ALICE, THREE_PER_HOUR));
     assertEquals(1, used(SHOP, FIVE_PER_HOUR));
+  }
+
+  @Test
+  void aRedisSlowerThanTheTimeoutIsUnavailableNotWaitedFor() {
+    RedisCounterStore impatient = new RedisCounterStore(RedisURI.create(redis.uri()), PREFIX, Duration.ofMillis(200),
+        clock);
+    try {
+      assertInstanceOf(Charge.Charged.class, impatient.charge(List.of(ALICE), List.of()));
+      // Redis answers nobody for 1.5 s (then by itself again): longer than the timeout, shorter than connecting
+      commands.clientPause(1500);
+      assertThrows(StoreUnavailableException.class, () -> impatient.charge(List.of(ALICE), List.of()));
+      assertFalse(impatient.answering());
+    } finally {
+      impatient.close();
+    }
   }
 
   /** Any sequence of events gets the same answers from both stores: switching stores changes only sharing. */
