@@ -15,6 +15,8 @@ import java.util.logging.StreamHandler;
 public final class LogSetup {
 
   private static boolean installed;
+  /** Held here: the log manager keeps loggers only weakly, and would forget the level set on a collected one. */
+  private static final Logger LETTUCE_RECONNECTS = Logger.getLogger("io.lettuce.core.protocol");
 
   private LogSetup() {}
 
@@ -28,6 +30,8 @@ public final class LogSetup {
     root.setLevel(level);
     // Netty's debug chatter is for Netty developers
     Logger.getLogger("io.netty").setLevel(level.intValue() < Level.INFO.intValue() ? Level.INFO : level);
+    // Lettuce logs each reconnect attempt to a Redis that is down (every 2 s); the limits log it, rate-limited
+    LETTUCE_RECONNECTS.setLevel(Level.SEVERE);
   }
 
   /** Flushes each record; never closes stderr, which outlives any logging configuration. */

@@ -72,10 +72,10 @@ public final class Modules {
 
   /**
    * The daemon's assembly: the limits' counters live in it, so they survive reloads; closing it after the daemon
-   * stopped releases them.
+   * stopped writes them to the state file, where the next start finds them.
    */
   public static PolicyAssembly assembly() {
-    LimitsModule limits = new LimitsModule(Clock.systemUTC());
+    LimitsModule limits = new LimitsModule(Clock.systemUTC(), true);
     return new PolicyAssembly() {
       @Override
       public List<Policy> policies(Config config, MeterRegistry registry) throws IOException {
@@ -89,9 +89,12 @@ public final class Modules {
     };
   }
 
-  /** The production policies for a single configuration: the limits count afresh from this call on. */
+  /**
+   * The production policies for a single configuration: the limits count afresh from this call on, and neither read
+   * nor write the state file.
+   */
   public static List<Policy> policies(Config config, MeterRegistry registry) throws IOException {
-    return policies(config, registry, new LimitsModule(Clock.systemUTC()));
+    return policies(config, registry, new LimitsModule(Clock.systemUTC(), false));
   }
 
   /**

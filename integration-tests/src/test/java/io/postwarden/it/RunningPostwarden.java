@@ -29,7 +29,7 @@ public final class RunningPostwarden implements AutoCloseable, BeforeAllCallback
   private Supplier<Path> socketDirectory;
   private final Supplier<String> extraConfig;
   private final Path stateDirectory;
-  private final PolicyAssembly policies;
+  private final Supplier<PolicyAssembly> policies;
   private Daemon daemon;
 
   /** The policies the real daemon assembles from {@code extraConfig}. */
@@ -43,6 +43,18 @@ public final class RunningPostwarden implements AutoCloseable, BeforeAllCallback
 
   /** {@code extraConfig} is read at each start, e.g. to name the Postfix config directory of a started stack. */
   public RunningPostwarden(Supplier<String> extraConfig, PolicyAssembly policies) {
+    this(extraConfig, () -> policies);
+  }
+
+  /**
+   * A new assembly from {@code assemblies} at each start, as a new process would have: a {@link #kill} and
+   * {@link #start} is then a restart, and only what the daemon wrote to disk carries over.
+   */
+  public static RunningPostwarden restartable(Supplier<String> extraConfig, Supplier<PolicyAssembly> assemblies) {
+    return new RunningPostwarden(extraConfig, assemblies);
+  }
+
+  private RunningPostwarden(Supplier<String> extraConfig, Supplier<PolicyAssembly> policies) {
     this.extraConfig = extraConfig;
     this.policies = policies;
     try {
@@ -60,6 +72,11 @@ public final class RunningPostwarden implements AutoCloseable, BeforeAllCallback
   /** Where the SRS secret lives unless the test's config names its own secrets-file. */
   public Path secretsFile() {
     return stateDirectory.resolve("srs.secret");
+  }
+
+  /** Where the limits' counts outlive a restart unless the test's config names its own state file. */
+  public Path limitsStateFile() {
+    return stateDirectory.resolve("limits.state");
   }
 
   /** Where `postwarden limits status|reset` reach this daemon unless the test's config names its own socket. */
@@ -109,6 +126,7 @@ public final class RunningPostwarden implements AutoCloseable, BeforeAllCallback
           + (extra.contains("secrets-file") ? "" : "secrets-file = \"" + secretsFile() + "\"\n")
           + (extra.contains("audit-log") ? "" : "audit-log = \"" + auditLog() + "\"\n")
           + (extra.contains("limits-control-socket") ? "" : "limits-control-socket = \"" + controlSocket() + "\"\n")
+          + (extra.contains("limits-state-file") ? "" : "limits-state-file = \"" + limitsStateFile() + "\"\n")
           + extra,
           "test config", Modules.schema());
     } catch (ConfigException e) {
@@ -123,7 +141,7 @@ public final class RunningPostwarden implements AutoCloseable, BeforeAllCallback
           throw new IllegalStateException("cannot create " + socketDirectory.get());
         }
       }
-      daemon = Daemon.start(config, policies);
+      daemon = Daemon.start(config, policies.get());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -3,7 +3,10 @@ package io.postwarden.limits;
 import io.postwarden.core.config.ConfigKey;
 import io.postwarden.core.config.ConfigSchema;
 import io.postwarden.limits.key.KeyKind;
+import io.postwarden.limits.redis.RedisUri;
 import io.postwarden.limits.rule.LimitRule;
+import io.postwarden.limits.store.FailoverCounterStore.WhenUnavailable;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -50,8 +53,56 @@ public final class LimitsKeys {
       "Unix socket (mode 0600, in a directory created 0700) where `postwarden limits status|reset` reach the running "
           + "daemon's counts; empty: none. Changing it needs a restart.");
 
+  public static final ConfigKey<String> STATE_FILE = ConfigKey.string("limits-state-file",
+      "/var/lib/postwarden/limits.state",
+      "File (mode 0600, written whole and renamed into place) where the in-process counts outlive a restart: read "
+          + "at start, written every limits-state-interval and when the daemon stops. A damaged or non-private file "
+          + "is logged, set aside as FILE.refused and counting starts from zero. Empty: counts live in memory only.");
+
+  public static final ConfigKey<Duration> STATE_INTERVAL = ConfigKey.duration("limits-state-interval",
+      Duration.ofMinutes(1),
+      "How often the counts are written to limits-state-file: a crash forgets at most this much counting.")
+      .validatedBy(every -> {
+        if (every.compareTo(Duration.ofSeconds(1)) < 0) {
+          throw new IllegalArgumentException("expected at least 1s, got " + every.toMillis() + "ms");
+        }
+      });
+
+  public static final ConfigKey<String> REDIS = ConfigKey.string("limits-redis", "",
+      "Redis or Valkey that holds the counts, shared by every mail server that names it (and the same "
+          + "limits-redis-prefix): redis://HOST[:PORT][/DB], rediss://… for TLS, redis-socket:///PATH. Empty: each "
+          + "server counts on its own. Credentials go in limits-redis-user and limits-redis-password-file, never in "
+          + "the URI. Changing it needs a restart.").validatedBy(RedisUri::check);
+
+  public static final ConfigKey<String> REDIS_USER = ConfigKey.string("limits-redis-user", "",
+      "Redis ACL user; empty: the default user.");
+
+  public static final ConfigKey<String> REDIS_PASSWORD_FILE = ConfigKey.string("limits-redis-password-file", "",
+      "File whose first line is the Redis password, readable by no other user (whoever has it can reset any "
+          + "sender's counts); empty: no password.");
+
+  public static final ConfigKey<Duration> REDIS_TIMEOUT = ConfigKey.duration("limits-redis-timeout",
+      Duration.ofMillis(200),
+      "Longest one Redis call may take before the event counts as if Redis were down (limits-redis-unavailable).")
+      .validatedBy(timeout -> {
+        if (timeout.toMillis() < 1 || timeout.compareTo(Duration.ofSeconds(5)) > 0) {
+          throw new IllegalArgumentException("expected 1ms to 5s, got " + timeout.toMillis() + "ms");
+        }
+      });
+
+  public static final ConfigKey<String> REDIS_PREFIX = ConfigKey.string("limits-redis-prefix", "postwarden:limits:",
+      "Put before every Redis key: servers that share limits use the same prefix, other groups another one.");
+
+  public static final ConfigKey<WhenUnavailable> REDIS_UNAVAILABLE = ConfigKey.of("limits-redis-unavailable",
+      WhenUnavailable.LOCAL, WhenUnavailable::parse,
+      "What a message that Redis cannot count gets. local: counted on this server alone, so each server still "
+          + "enforces every limit (a sender may get one limit per server while Redis is down). defer: SMTP clients "
+          + "get 451 and sendmail(1) mail is held until an operator releases it: no sending beyond the shared "
+          + "limits, and no mail sent while Redis is down.");
+
   public static final ConfigSchema SCHEMA = ConfigSchema.of(LIMITS, SASL, UNIX, DOMAIN, CLIENT, SERVER, LIMITS_FILE,
-      MAX_KEYS, CONTROL_SOCKET);
+      MAX_KEYS, CONTROL_SOCKET, STATE_FILE, STATE_INTERVAL, REDIS, REDIS_USER, REDIS_PASSWORD_FILE, REDIS_TIMEOUT,
+      REDIS_PREFIX, REDIS_UNAVAILABLE);
 
   private LimitsKeys() {}
 

@@ -9,15 +9,21 @@ import io.postwarden.core.policy.Policy;
 import io.postwarden.limits.control.ControlSocket;
 import io.postwarden.limits.control.LimitsControl;
 import io.postwarden.limits.key.KeyKind;
+import io.postwarden.limits.redis.RedisCounterStore;
+import io.postwarden.limits.redis.RedisUri;
 import io.postwarden.limits.rule.LimitsFile;
 import io.postwarden.limits.rule.RuleTable;
+import io.postwarden.limits.state.StateFile;
+import io.postwarden.limits.state.StateKeeper;
 import io.postwarden.limits.store.CounterStore;
+import io.postwarden.limits.store.FailoverCounterStore;
 import io.postwarden.limits.store.LocalCounterStore;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -25,7 +31,7 @@ import java.util.function.Supplier;
 
 /**
  * Builds the limits policy, and keeps its counters for the daemon's lifetime: a reload builds a new policy on the
- * same store, so a sender's counts survive it.
+ * same store, so a sender's counts survive it; the state file carries them over a restart.
  */
 public final class LimitsModule implements AutoCloseable {
 
@@ -33,15 +39,26 @@ public final class LimitsModule implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("postwarden.limits");
 
   private final Clock clock;
+  private final boolean keepState;
   // volatile, not locked: the store calls back into the metrics while it holds its own lock
   private volatile LimitsMetrics metrics;
   private volatile LocalCounterStore store;
+  /** What the policy counts with: the local store, or Redis failing over to it. */
+  private volatile CounterStore counters;
+  private RedisCounterStore shared;
+  private List<Object> sharedSettings;
   private volatile Supplier<RuleTable> currentRules;
   private ControlSocket control;
+  private StateKeeper state;
   private int storeMaxKeys;
 
-  public LimitsModule(Clock clock) {
+  /**
+   * @param keepState whether counts are read from and written to {@code limits-state-file}: the daemon's module
+   *                  does, a module built for a single configuration (tests) counts afresh and leaves no file
+   */
+  public LimitsModule(Clock clock, boolean keepState) {
     this.clock = clock;
+    this.keepState = keepState;
   }
 
   /**
@@ -73,18 +90,24 @@ public final class LimitsModule implements AutoCloseable {
     }
     try {
       control = ControlSocket.open(Path.of(path),
-          request -> new LimitsControl(store, () -> currentRules.get()).answer(request));
+          request -> new LimitsControl(counters, () -> currentRules.get()).answer(request));
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "limits status and reset are unavailable: cannot open " + path + ": " + e.getMessage());
     }
   }
 
 
-  private CounterStore store(Config config, MeterRegistry registry) {
+  private CounterStore store(Config config, MeterRegistry registry) throws IOException {
     int maxKeys = config.get(LimitsKeys.MAX_KEYS);
-    if (store == null || storeMaxKeys != maxKeys) {
-      // a new cap takes a new store; counts of the old one are not carried over (a restart-like reset)
+    if (store == null) {
       store = new LocalCounterStore(clock, maxKeys, kind -> metrics.overflowed(kind));
+      storeMaxKeys = maxKeys;
+      keepState(config);
+    } else if (storeMaxKeys != maxKeys) {
+      // a new cap takes a new store, which takes over the counts that fit
+      LocalCounterStore resized = new LocalCounterStore(clock, maxKeys, kind -> metrics.overflowed(kind));
+      resized.restore(store.snapshot());
+      store = resized;
       storeMaxKeys = maxKeys;
     }
     for (KeyKind kind : KeyKind.values()) {
@@ -93,7 +116,49 @@ public final class LimitsModule implements AutoCloseable {
           .tag("kind", kind.label())
           .register(registry);
     }
-    return store;
+    shareCounts(config, registry);
+    return counters;
+  }
+
+  /**
+   * With {@code limits-redis}, once: counts go to Redis, and to the local store when Redis cannot count them (or are
+   * refused, as {@code limits-redis-unavailable} says). Its settings are fixed until a restart.
+   */
+  private void shareCounts(Config config, MeterRegistry registry) throws IOException {
+    List<Object> settings = List.of(config.get(LimitsKeys.REDIS), config.get(LimitsKeys.REDIS_USER),
+        config.get(LimitsKeys.REDIS_PASSWORD_FILE), config.get(LimitsKeys.REDIS_TIMEOUT),
+        config.get(LimitsKeys.REDIS_PREFIX), config.get(LimitsKeys.REDIS_UNAVAILABLE));
+    if (shared != null) {
+      if (!settings.equals(sharedSettings)) {
+        LOG.log(Level.WARNING, "limits-redis* changed: it takes effect after a restart");
+      }
+      return;
+    }
+    String uri = config.get(LimitsKeys.REDIS);
+    if (uri.isEmpty()) {
+      counters = store;
+      return;
+    }
+    shared = new RedisCounterStore(RedisUri.of(uri, config.get(LimitsKeys.REDIS_USER),
+        config.get(LimitsKeys.REDIS_PASSWORD_FILE)), config.get(LimitsKeys.REDIS_PREFIX),
+        config.get(LimitsKeys.REDIS_TIMEOUT), clock);
+    sharedSettings = settings;
+    counters = new FailoverCounterStore(shared, () -> store, config.get(LimitsKeys.REDIS_UNAVAILABLE),
+        outcome -> metrics.redisUnavailable(outcome));
+    RedisCounterStore answering = shared;
+    Gauge.builder("postwarden.limits.redis.answering", answering, redis -> redis.answering() ? 1 : 0)
+        .description("1 while Redis answers the limits' calls, 0 while it is down, unreachable or too slow")
+        .register(registry);
+  }
+
+  /** Once, with the first store: restores it from the state file and keeps writing whichever store is current. */
+  private void keepState(Config config) {
+    String path = config.get(LimitsKeys.STATE_FILE);
+    if (!keepState || path.isEmpty()) {
+      return;
+    }
+    state = StateKeeper.start(new StateFile(Path.of(path)), store, storeMaxKeys, () -> store,
+        config.get(LimitsKeys.STATE_INTERVAL), clock, problem -> metrics.stateProblem(problem));
   }
 
   private double keys(KeyKind kind) {
@@ -117,8 +182,14 @@ public final class LimitsModule implements AutoCloseable {
     if (control != null) {
       control.close();
     }
+    if (state != null) {
+      state.close();
+    }
     if (store != null) {
       store.close();
+    }
+    if (shared != null) {
+      shared.close();
     }
   }
 }

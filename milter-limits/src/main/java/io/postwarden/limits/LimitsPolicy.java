@@ -41,6 +41,9 @@ public final class LimitsPolicy implements Policy {
   /** Names the key and limit that held a message; read by {@code postwarden held}. */
   public static final String HOLD_HEADER = "X-Postwarden-Hold";
 
+  /** The limit named for mail held because the shared store could not count it. */
+  static final String STORE_UNAVAILABLE = "store-unavailable";
+
   private static final System.Logger LOG = System.getLogger("postwarden.limits");
 
   private final ClientIdentifier identifier;
@@ -117,6 +120,9 @@ public final class LimitsPolicy implements Policy {
       }
     }
     Charge charge = store.charge(limits.keys, counters);
+    if (charge instanceof Charge.Unavailable) {
+      return unavailable(limits, smtp);
+    }
     if (charge instanceof Charge.Refused refused) {
       Counter counter = refused.counter();
       metrics.hit(counter.key().kind(), Action.DEFER);
@@ -130,6 +136,20 @@ public final class LimitsPolicy implements Policy {
       limits.hold = charged.over().isEmpty() ? new Hold(charged.coolingDown().get(0), "cooldown")
           : new Hold(charged.over().get(0).key(), charged.over().get(0).rule().toString());
       metrics.hit(limits.hold.key().kind(), Action.HOLD);
+    }
+    return Decision.CONTINUE;
+  }
+
+  /**
+   * The shared store could not count and the site chose to stop rather than count locally: an SMTP client retries
+   * later; sendmail(1) mail, which nobody would retry, waits in the hold queue under the sender's key.
+   */
+  private Decision unavailable(TransactionLimits limits, boolean smtp) {
+    if (smtp) {
+      return Decision.tempfail(new SmtpReply(451, "4.3.0", "Sending limits cannot be checked now, try again later"));
+    }
+    if (limits.hold == null) {
+      limits.hold = new Hold(limits.keys.get(0), STORE_UNAVAILABLE);
     }
     return Decision.CONTINUE;
   }

@@ -4,6 +4,7 @@ import io.postwarden.limits.key.LimitKey;
 import io.postwarden.limits.rule.RuleTable;
 import io.postwarden.limits.store.CounterStore;
 import io.postwarden.limits.store.KeyUsage;
+import io.postwarden.limits.store.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -36,6 +37,8 @@ public final class LimitsControl {
       };
     } catch (IllegalArgumentException e) {
       return List.of("error: " + e.getMessage());
+    } catch (StoreUnavailableException e) {
+      return List.of("error: the shared limits store is unavailable: " + e.getMessage());
     }
   }
 

@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -71,9 +73,12 @@ public final class LocalCounterStore implements CounterStore {
     if (refusing.isPresent()) {
       return new Charge.Refused(refusing.get());
     }
+    // two rules over the same window (one deferring, one holding) share its count: the event is one event
+    Set<SlidingWindow> charged = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Counter counter : counters) {
-      states.get(counter.key()).window(counter.rule()).add(now, 1);
+      charged.add(states.get(counter.key()).window(counter.rule()));
     }
+    charged.forEach(window -> window.add(now, 1));
     Set<LimitKey> cooling = new LinkedHashSet<>();
     states.forEach((key, state) -> {
       if (state.cooldownUntil > now) {
@@ -117,6 +122,45 @@ public final class LocalCounterStore implements CounterStore {
   /** Keys held per kind now, for the metrics. */
   public synchronized int size(KeyKind kind) {
     return tables.get(kind).size();
+  }
+
+  /** The counts that still matter now, for the state file: a key whose windows and cool-down passed is left out. */
+  public synchronized List<SavedKey> snapshot() {
+    long now = clock.millis();
+    List<SavedKey> saved = new ArrayList<>();
+    tables.forEach((kind, table) -> table.forEach((name, state) -> {
+      if (!state.expired(now)) {
+        List<SavedKey.SavedWindow> windows = new ArrayList<>();
+        state.windows.forEach((id, window) -> windows.add(new SavedKey.SavedWindow(id.measure(), id.lengthMillis(),
+            window.index(), window.previous(), window.current())));
+        saved.add(new SavedKey(kind, name, state.cooldownUntil, windows));
+      }
+    }));
+    return saved;
+  }
+
+  /**
+   * Takes over saved counts (a state file read at start): those whose windows have passed are left out, and so is
+   * whatever finds its kind full ({@code limits-max-keys} lowered since). A saved key replaces what the store counted
+   * for it.
+   *
+   * @return how many keys were taken over
+   */
+  public synchronized int restore(List<SavedKey> saved) {
+    long now = clock.millis();
+    int restored = 0;
+    for (SavedKey key : saved) {
+      KeyState state = new KeyState();
+      state.cooldownUntil = key.cooldownUntil();
+      key.windows().forEach(window -> state.windows.put(new WindowId(window.measure(), window.lengthMillis()),
+          new SlidingWindow(window.lengthMillis(), window.index(), window.previous(), window.current())));
+      Map<String, KeyState> table = tables.get(key.kind());
+      if (!state.expired(now) && (table.size() < maxKeysPerKind || table.containsKey(key.name()))) {
+        table.put(key.name(), state);
+        restored++;
+      }
+    }
+    return restored;
   }
 
   @Override

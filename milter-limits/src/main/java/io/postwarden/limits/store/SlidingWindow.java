@@ -5,7 +5,7 @@ package io.postwarden.limits.store;
  * weighted by how much of it still lies inside the sliding window. With a steady rate it is exact; it never counts
  * less than a burst that fits into one fixed window. Times are epoch milliseconds; not thread-safe.
  */
-final class SlidingWindow {
+public final class SlidingWindow {
 
   private final long length;
   private long index;
@@ -16,8 +16,8 @@ final class SlidingWindow {
     this.length = lengthMillis;
   }
 
-  /** Restores a saved state. */
-  SlidingWindow(long lengthMillis, long index, long previous, long current) {
+  /** Restores a saved state (the state file, or a shared store's record of it). */
+  public SlidingWindow(long lengthMillis, long index, long previous, long current) {
     this.length = lengthMillis;
     this.index = index;
     this.previous = previous;
@@ -25,7 +25,7 @@ final class SlidingWindow {
   }
 
   /** Counted in the window that ends at {@code now}, rounded up. */
-  long used(long now) {
+  public long used(long now) {
     roll(now);
     long elapsed = Math.min(length, Math.max(0, now - index * length));
     // previous × (share of the previous window still inside), rounded up; < 2^62 for a count < 2^31 and ≤ 31 days

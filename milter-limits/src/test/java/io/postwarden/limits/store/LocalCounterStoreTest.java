@@ -84,6 +84,32 @@ class LocalCounterStoreTest {
   }
 
   @Test
+  void twoRulesOverTheSameWindowCountAnEventOnce() {
+    LimitRule deferAtThree = LimitRule.parse("recipients 3/1h");
+    LimitRule holdAtTwo = LimitRule.parse("recipients 2/1h hold");
+    for (int i = 0; i < 2; i++) {
+      Charge charge = store.charge(List.of(ALICE), List.of(new Counter(ALICE, deferAtThree, true),
+          new Counter(ALICE, holdAtTwo, false)));
+      assertEquals(new Charge.Charged(List.of(), List.of()), charge, "recipient " + (i + 1));
+    }
+    assertEquals(2, used(ALICE, deferAtThree));
+  }
+
+  @Test
+  void aRestoredStoreTakesOverOnlyWhatFitsItsCap() {
+    LimitRule onePerHour = LimitRule.parse("messages 1/1h");
+    for (int i = 0; i < 150; i++) {
+      LimitKey client = LimitKey.client(address(i));
+      store.charge(List.of(client), List.of(new Counter(client, onePerHour, true)));
+    }
+    List<SavedKey> saved = store.snapshot();
+    assertEquals(101, saved.size(), "100 clients and the overflow budget of the other 50");
+    LocalCounterStore smaller = new LocalCounterStore(clock, 100, overflows::add);
+    assertEquals(100, smaller.restore(saved));
+    assertEquals(100, smaller.size(KeyKind.CLIENT));
+  }
+
+  @Test
   void resetForgetsCountsAndCooldown() {
     for (int i = 0; i < 4; i++) {
       charge(false);
