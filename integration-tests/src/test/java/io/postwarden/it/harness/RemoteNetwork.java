@@ -39,7 +39,7 @@ public final class RemoteNetwork implements AutoCloseable {
   public static final int HOSTS = 16;
 
   private static final String PREFIX = "pwit";
-  private static final Pattern OWNED = Pattern.compile("^" + PREFIX + "-(\\d+)-(\\d+)-(\\d+)\\b");
+  private static final Pattern OWNED = Pattern.compile("^" + PREFIX + "-\\d+-(\\d+)-(\\d+)\\b");
   private static final Pattern ROUTE_PREFIX = Pattern.compile("^(?:[a-z]+ )?([0-9a-f.:]+(?:/\\d+)?)\\s");
   private static boolean reaped;
 
@@ -279,10 +279,10 @@ public final class RemoteNetwork implements AutoCloseable {
     }
     for (String line : ip("netns", "list").check().stdout().split("\n")) {
       Matcher m = OWNED.matcher(line);
-      if (m.find() && !ownerAlive(Long.parseLong(m.group(2)), Long.parseLong(m.group(3)))) {
+      if (m.find() && !ownerAlive(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)))) {
         String stale = line.split("\\s")[0];
         System.err.println("[mailstack] deleting stale network namespace " + stale);
-        ip("link", "delete", hostLink(Integer.parseInt(m.group(1))));
+        // its veth pair goes with it; the link name is not deleted by name, another JVM may hold that slot by now
         ip("netns", "delete", stale);
       }
     }
