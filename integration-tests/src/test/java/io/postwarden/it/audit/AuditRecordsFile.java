@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /** Reads the JSON lines the daemon's audit log wrote (written asynchronously, so it waits a little). */
-final class AuditRecordsFile {
+public final class AuditRecordsFile {
 
   private AuditRecordsFile() {}
 
-  static String awaitRecord(Path file, Predicate<String> match, Duration timeout) throws Exception {
+  public static String awaitRecord(Path file, Predicate<String> match, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       for (String line : lines(file)) {

@@ -70,4 +70,23 @@ class HarnessUnitTest {
         assertTrue(r.transientFailure());
         assertEquals("", SmtpReply.of(220, List.of("mx.test.example ESMTP Postfix")).enhanced());
     }
+
+    @Test
+    void remoteNetworkSlotsSkipRoutesTheHostHas() {
+        String routes = "default via 192.0.2.1 dev eth0 \n192.0.2.0/24 dev eth0 proto kernel scope link src 192.0.2.2 \n"
+                + "local 127.0.0.1 dev lo table local proto kernel scope host src 127.0.0.1 \n"
+                + "local fd00::2 dev eth0 table local proto kernel metric 0 pref medium\n"
+                + "2001:db8:5057:13::/64 dev pwit3 proto kernel metric 256 pref medium\n";
+        assertEquals(List.of("192.0.2.0/24", "127.0.0.1", "fd00::2", "2001:db8:5057:13::/64"),
+                RemoteNetwork.routePrefixes(routes));
+        assertEquals("198.51.100.96/27", RemoteNetwork.subnetV4(3));
+        assertEquals("203.0.113.224/27", RemoteNetwork.subnetV4(RemoteNetwork.SLOTS - 1));
+        assertTrue(RemoteNetwork.overlaps("2001:db8:5057:13::/64", RemoteNetwork.subnetV6(3)));
+        assertTrue(!RemoteNetwork.overlaps("2001:db8:5057:13::/64", RemoteNetwork.subnetV6(4)));
+        assertTrue(RemoteNetwork.overlaps("198.51.100.0/24", RemoteNetwork.subnetV4(3)));
+        assertTrue(RemoteNetwork.overlaps("198.51.100.97", RemoteNetwork.subnetV4(3)));
+        assertTrue(!RemoteNetwork.overlaps("198.51.100.128", RemoteNetwork.subnetV4(3)));
+        assertTrue(!RemoteNetwork.overlaps("192.0.2.0/24", RemoteNetwork.subnetV4(0)));
+        assertTrue(!RemoteNetwork.overlaps("fd00::2", RemoteNetwork.subnetV4(0)), "families never overlap");
+    }
 }

@@ -57,6 +57,7 @@ public final class MailStack implements BeforeAllCallback, AfterAllCallback, Bef
     private CapturingSink sink;
     private DovecotSasl sasl;
     private PostfixInstance postfix;
+    private RemoteNetwork remote;
     private Thread shutdownHook;
     private boolean started;
     private boolean perTest;
@@ -91,8 +92,25 @@ public final class MailStack implements BeforeAllCallback, AfterAllCallback, Bef
         started = true;
         try {
             ipv6 = settings.ipv6 && Ports.ipv6Available();
-            smtpPort = ipv6 ? Ports.freePort(Ports.V4, Ports.V6) : Ports.freePort();
-            submissionPort = Ports.freePort();
+            List<String> publicAddresses = new ArrayList<>();
+            if (settings.remoteHosts) {
+                remote = RemoteNetwork.create(ipv6);
+                publicAddresses.add(remote.serverAddress());
+                if (ipv6) {
+                    publicAddresses.add(remote.serverAddressV6());
+                }
+            }
+            List<java.net.InetAddress> smtpAddresses = new ArrayList<>(List.of(Ports.V4));
+            if (ipv6) {
+                smtpAddresses.add(Ports.V6);
+            }
+            List<java.net.InetAddress> submissionAddresses = new ArrayList<>(List.of(Ports.V4));
+            for (String address : publicAddresses) {
+                smtpAddresses.add(java.net.InetAddress.getByName(address));
+                submissionAddresses.add(java.net.InetAddress.getByName(address));
+            }
+            smtpPort = Ports.freePort(smtpAddresses.toArray(java.net.InetAddress[]::new));
+            submissionPort = Ports.freePort(submissionAddresses.toArray(java.net.InetAddress[]::new));
 
             long t1 = System.nanoTime();
             sink = new CapturingSink(Ports.freePort());
@@ -105,6 +123,8 @@ public final class MailStack implements BeforeAllCallback, AfterAllCallback, Bef
             Map<String, String> main = new LinkedHashMap<>();
             if (settings.mynetworks != null) {
                 main.put("mynetworks", settings.mynetworks);
+            } else if (remote != null) {
+                main.put("mynetworks", "127.0.0.0/8 [::1]/128 " + remote.mailServer().address() + "/32");
             }
             if (settings.myhostname != null) {
                 main.put("myhostname", settings.myhostname);
@@ -132,7 +152,7 @@ public final class MailStack implements BeforeAllCallback, AfterAllCallback, Bef
             String milter = settings.milter == null ? null : settings.milter.get();
             PostfixConfig config = new PostfixConfig(layout, smtpPort, ipv6, submissionPort, sink.port(),
                     sasl.endpoint(), milter, main, settings.smtpOptions, settings.submissionOptions,
-                    settings.unixSmtpd, settings.chrootSmtpd);
+                    settings.unixSmtpd, settings.chrootSmtpd, publicAddresses);
             postfix = new PostfixInstance(config);
             if (settings.allowNonRootSendmail) {
                 AlternateConfigDirs.register(layout.configDir());
@@ -142,6 +162,10 @@ public final class MailStack implements BeforeAllCallback, AfterAllCallback, Bef
             startTiming = String.format("workspace %d ms, sink %d ms, dovecot %d ms, postfix %d ms",
                     (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
                     (System.nanoTime() - t3) / 1_000_000);
+        } catch (java.net.UnknownHostException e) {
+            failed = true;
+            stopQuietly();
+            throw new IllegalStateException(e);
         } catch (RuntimeException | Error e) {
             failed = true;
             stopQuietly();
@@ -149,9 +173,9 @@ public final class MailStack implements BeforeAllCallback, AfterAllCallback, Bef
         }
         lastStart = Duration.ofNanos(System.nanoTime() - t0);
         System.err.printf("[mailstack] started in %d ms (%s): smtp 127.0.0.1%s:%d, submission :%d, sink :%d,"
-                        + " sasl :%d, milter %s, workspace %s%n", lastStart.toMillis(), startTiming,
+                        + " sasl :%d, milter %s, remote network %s, workspace %s%n", lastStart.toMillis(), startTiming,
                 ipv6 ? "+[::1]" : "", smtpPort, submissionPort, sink.port(), sasl.port(),
-                milterInUse == null ? "none" : milterInUse, workspace.root());
+                milterInUse == null ? "none" : milterInUse, remote == null ? "none" : remote, workspace.root());
     }
 
     /** Stops everything; keeps the workspace if a test failed or -Dpostwarden.it.keep=true. */
@@ -193,6 +217,9 @@ public final class MailStack implements BeforeAllCallback, AfterAllCallback, Bef
         }
         if (sink != null) {
             timed(timing, "sink", sink::stop);
+        }
+        if (remote != null) {
+            timed(timing, "remote network", remote::close);
         }
         lastStopTiming = timing.toString();
     }
@@ -354,6 +381,37 @@ public final class MailStack implements BeforeAllCallback, AfterAllCallback, Bef
         return SmtpClient.overUnixSocket(postfix.unixSmtpdSocket());
     }
 
+    /** The remote hosts; needs {@link Builder#remoteHosts()}. */
+    public RemoteNetwork remote() {
+        if (remote == null) {
+            throw new IllegalStateException("no remote hosts (Builder.remoteHosts())");
+        }
+        return remote;
+    }
+
+    /** A session with the port-25 smtpd from a remote host, to this server's address on the remote network. */
+    public SmtpClient smtpFrom(RemoteNetwork.Host host) {
+        return host.smtp(smtpPort);
+    }
+
+    /** A session with the submission smtpd from a remote host; add {@code .auth(user, password)}. */
+    public SmtpClient submissionFrom(RemoteNetwork.Host host) {
+        return host.smtp(submissionPort);
+    }
+
+    /**
+     * A session with the port-25 smtpd from this host to its own address on the remote network (not loopback), as a
+     * local process that connects to the server's public address.
+     */
+    public SmtpClient smtpToOwnAddress() {
+        return new SmtpClient(remote().serverAddress(), smtpPort);
+    }
+
+    /** The same over IPv6. */
+    public SmtpClient smtpToOwnAddressV6() {
+        return new SmtpClient(remote().serverAddressV6(), smtpPort);
+    }
+
     /** A session with the submission smtpd; add {@code .auth(user, password)}. */
     public SmtpClient submission() {
         return new SmtpClient("127.0.0.1", submissionPort);
@@ -456,6 +514,7 @@ public final class MailStack implements BeforeAllCallback, AfterAllCallback, Bef
         private boolean allowNonRootSendmail;
         private boolean unixSmtpd;
         private boolean chrootSmtpd;
+        private boolean remoteHosts;
         private boolean isolateTests = true;
         private Duration startTimeout = Duration.ofSeconds(20);
 
@@ -563,6 +622,16 @@ public final class MailStack implements BeforeAllCallback, AfterAllCallback, Bef
         /** Runs the smtpd services chrooted in the queue directory, as Debian's stock master.cf does (default: not). */
         public Builder chrootSmtpd() {
             this.chrootSmtpd = true;
+            return this;
+        }
+
+        /**
+         * Adds remote hosts ({@link RemoteNetwork}): Postfix listens on this server's address there too (port-25 and
+         * submission smtpd, same ports), and the network's {@link RemoteNetwork#mailServer()} is in mynetworks unless
+         * {@link #mynetworks} says otherwise.
+         */
+        public Builder remoteHosts() {
+            this.remoteHosts = true;
             return this;
         }
 

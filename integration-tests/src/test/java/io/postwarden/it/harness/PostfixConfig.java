@@ -1,7 +1,9 @@
 package io.postwarden.it.harness;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,10 +27,13 @@ import java.util.Map;
  * @param submissionOptions extra {@code -o} options for the submission service
  * @param unixSmtpd       also run the port-25 smtpd on a unix socket ({@link Layout#unixSmtpdSocket()})
  * @param chrootSmtpd     run the smtpd services chrooted in the queue directory, as Debian's master.cf does
+ * @param publicAddresses further addresses of this host (e.g. on a {@link RemoteNetwork}) where the port-25 and
+ *                        submission smtpd listen too, with the same ports; also in inet_interfaces
  */
 record PostfixConfig(Layout layout, int smtpPort, boolean ipv6, int submissionPort, int sinkPort, String saslPath,
                      String milter, Map<String, String> main, Map<String, String> smtpOptions,
-                     Map<String, String> submissionOptions, boolean unixSmtpd, boolean chrootSmtpd) {
+                     Map<String, String> submissionOptions, boolean unixSmtpd, boolean chrootSmtpd,
+                     List<String> publicAddresses) {
 
     /** master.cf name of the unix-socket smtpd: a public service, so its socket is queue/public/NAME. */
     static final String UNIX_SMTPD = "smtpd-unix";
@@ -89,7 +94,9 @@ record PostfixConfig(Layout layout, int smtpPort, boolean ipv6, int submissionPo
         m.put("local_recipient_maps", "");
         m.put("alias_maps", "");
         m.put("alias_database", "");
-        m.put("inet_interfaces", ipv6 ? "127.0.0.1, [::1]" : "127.0.0.1");
+        List<String> interfaces = new ArrayList<>(ipv6 ? List.of("127.0.0.1", "[::1]") : List.of("127.0.0.1"));
+        publicAddresses.forEach(a -> interfaces.add(bracketed(a)));
+        m.put("inet_interfaces", String.join(", ", interfaces));
         m.put("inet_protocols", ipv6 ? "all" : "ipv4");
         m.put("mynetworks", "127.0.0.0/8 [::1]/128");
         m.put("smtp_dns_support_level", "disabled");
@@ -130,11 +137,20 @@ record PostfixConfig(Layout layout, int smtpPort, boolean ipv6, int submissionPo
         sub.put("milter_macro_daemon_name", "ORIGINATING");
         sub.putAll(submissionOptions);
         sb.append(service("127.0.0.1:" + submissionPort, sub));
+        for (String address : publicAddresses) {
+            sb.append(service(bracketed(address) + ":" + smtpPort, smtpOptions));
+            sb.append(service(bracketed(address) + ":" + submissionPort, sub));
+        }
         if (unixSmtpd) {
             sb.append(service(UNIX_SMTPD, "unix", smtpOptions));
         }
         sb.append(INTERNAL_SERVICES);
         return sb.toString();
+    }
+
+    /** An address as main.cf and master.cf write it: IPv6 in brackets. */
+    static String bracketed(String address) {
+        return address.contains(":") ? "[" + address + "]" : address;
     }
 
     private String service(String name, Map<String, String> options) {

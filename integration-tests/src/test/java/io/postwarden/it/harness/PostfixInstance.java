@@ -44,6 +44,10 @@ public final class PostfixInstance {
             l.add(new InetSocketAddress(Ports.V6, config.smtpPort()));
         }
         l.add(new InetSocketAddress(Ports.V4, config.submissionPort()));
+        for (String address : config.publicAddresses()) {
+            l.add(new InetSocketAddress(address, config.smtpPort()));
+            l.add(new InetSocketAddress(address, config.submissionPort()));
+        }
         this.listeners = List.copyOf(l);
     }
 

@@ -46,6 +46,7 @@ public final class SmtpClient {
     private final String host;
     private final int port;
     private final Path unixSocket;
+    private final List<String> bridge;
     private String localAddress;
     private String helo = "client." + MailStack.REMOTE_DOMAIN;
     private String authUser;
@@ -58,18 +59,27 @@ public final class SmtpClient {
     private Duration timeout = Duration.ofSeconds(60);
 
     public SmtpClient(String host, int port) {
-        this(host, port, null);
+        this(host, port, null, null);
     }
 
-    private SmtpClient(String host, int port, Path unixSocket) {
+    private SmtpClient(String host, int port, Path unixSocket, List<String> bridge) {
         this.host = host;
         this.port = port;
         this.unixSocket = unixSocket;
+        this.bridge = bridge;
     }
 
     /** A session over a unix socket (e.g. a master.cf {@code unix} smtpd); {@link #localAddress} does not apply. */
     public static SmtpClient overUnixSocket(Path socket) {
-        return new SmtpClient(null, 0, socket);
+        return new SmtpClient(null, 0, socket, null);
+    }
+
+    /**
+     * A session over the stdin/stdout of a process that holds the connection (e.g. one started in another network
+     * namespace, {@link RemoteNetwork}); {@link #localAddress} does not apply.
+     */
+    static SmtpClient overProcess(List<String> command) {
+        return new SmtpClient(null, 0, null, List.copyOf(command));
     }
 
     /** Source address to bind, e.g. "127.0.0.2" or "::1". */
@@ -129,7 +139,7 @@ public final class SmtpClient {
 
     /**
      * Socket read timeout per reply (default 60 s, longer than Postfix's 30 s milter command timeout); over a unix
-     * socket, the limit of the whole session.
+     * socket or a process, the limit of the whole session.
      */
     public SmtpClient timeout(Duration t) {
         this.timeout = t;
@@ -144,7 +154,7 @@ public final class SmtpClient {
         List<Exchange> ex = new ArrayList<>();
         Step step = Step.CONNECT;
         String command = null;
-        try (Link link = unixSocket == null ? tcp() : unix()) {
+        try (Link link = bridge != null ? process() : unixSocket != null ? unix() : tcp()) {
             InputStream in = new BufferedInputStream(link.in());
             OutputStream out = link.out();
 
@@ -252,6 +262,13 @@ public final class SmtpClient {
             }
         });
         return new Link(Channels.newInputStream(channel), Channels.newOutputStream(channel), channel);
+    }
+
+    /** Like {@link #unix()}: a process pipe has no read timeout, so the process is killed after {@code timeout}. */
+    private Link process() throws IOException {
+        Process process = new ProcessBuilder(bridge).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(process::destroyForcibly);
+        return new Link(process.getInputStream(), process.getOutputStream(), process::destroyForcibly);
     }
 
     private SmtpResult fail(List<Exchange> ex, Exchange failing, OutputStream out, InputStream in) {

@@ -13,7 +13,9 @@
  *       gives (or none), {@code milter_default_action = tempfail}, {@code milter_protocol = 6}.</li>
  * </ul>
  * Tests talk to it with {@link io.postwarden.it.harness.SmtpClient} (exact reply per SMTP step) and
- * {@link io.postwarden.it.harness.Sendmail} (sendmail(1), optionally as another Unix user).
+ * {@link io.postwarden.it.harness.Sendmail} (sendmail(1), optionally as another Unix user). With
+ * {@code remoteHosts()} the stack also builds a {@link io.postwarden.it.harness.RemoteNetwork}: a network namespace
+ * joined by a veth pair, whose hosts reach Postfix from real non-local addresses (docs/decisions/0022).
  *
  * <h2>Quirks found while building it (Debian 12, Postfix 3.7.11, Dovecot 2.3.19.1, gVisor sandbox)</h2>
  * <ul>
@@ -45,6 +47,8 @@
  *       after the client's headers. Client names: {@code smtpd_peername_lookup = no}, so no DNS query ever leaves
  *       loopback and every client is "unknown" (Received: "from HELO (unknown [127.0.0.1])").</li>
  *   <li>The sink's greeting name must differ from Postfix's myhostname ("loops back to myself").</li>
+ *   <li>This machine's own eth0 is in 192.0.2.0/24, so remote networks use 198.51.100.0/24 and 203.0.113.0/24; IPv6
+ *       addresses need {@code nodad}, or Postfix cannot bind them for the first second or two.</li>
  * </ul>
  */
 package io.postwarden.it.harness;

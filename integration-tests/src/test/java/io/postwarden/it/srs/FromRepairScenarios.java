@@ -6,13 +6,15 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.postwarden.it.harness.MailStack;
 import io.postwarden.it.harness.ReceivedMessage;
+import io.postwarden.it.harness.SmtpClient;
 import io.postwarden.it.harness.SmtpResult;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The From: promise on the three ways mail arrives; each subclass runs them in one SRS setup. In every case the
- * envelope leaves rewritten (SRS0) and the message has exactly one From:, the original sender's.
+ * The From: promise on the three ways mail arrives; each subclass runs them in one SRS setup, deployed as the README
+ * says (every policy at its default, remote clients at their own addresses). In every case the envelope leaves
+ * rewritten (SRS0) and the message has exactly one From:, the original sender's.
  */
 abstract class FromRepairScenarios {
 
@@ -20,6 +22,11 @@ abstract class FromRepairScenarios {
   private static final String NO_FROM = "Subject: no From header\r\nTo: someone@far.example\r\n\r\nhello\r\n";
 
   abstract MailStack stack();
+
+  /** A second mail server of the site (in mynetworks) relaying through this one: a remote client. */
+  private SmtpClient fromMailServer() {
+    return stack().smtpFrom(stack().remote().mailServer());
+  }
 
   private ReceivedMessage delivered() {
     ReceivedMessage message = stack().sink().awaitMessage(WAIT);
@@ -29,8 +36,8 @@ abstract class FromRepairScenarios {
 
   @Test
   void remoteClientWithoutFromGetsOneBuiltFromTheOriginalSender() {
-    // 127.0.0.2 is not one of Postfix's inet_interfaces: cleanup treats it as remote and adds no From:
-    SmtpResult result = stack().smtp().localAddress("127.0.0.2").from("ann@outside.example")
+    // not one of Postfix's inet_interfaces: cleanup treats it as remote and adds no From:
+    SmtpResult result = fromMailServer().from("ann@outside.example")
         .to("someone@far.example").data(NO_FROM).send();
     assertTrue(result.accepted(), result::toString);
     assertEquals("<ann@outside.example>", assertOneFromWithoutSrs(delivered()));
@@ -38,10 +45,12 @@ abstract class FromRepairScenarios {
 
   @Test
   void authenticatedSubmissionWithoutFromShowsTheOriginalSender() {
-    SmtpResult result = stack().submission().auth("alice", "secret").from("ann@outside.example")
+    SmtpResult result = stack().submissionFrom(stack().remote().client()).auth("alice", "secret")
+        .from("ann@outside.example")
         .to("someone@far.example").data(NO_FROM).send();
     assertTrue(result.accepted(), result::toString);
-    assertEquals("ann@outside.example", assertOneFromWithoutSrs(delivered()));
+    // a remote client is not in cleanup's local rewrite context, so the From: is the repair's, not cleanup's
+    assertEquals("<ann@outside.example>", assertOneFromWithoutSrs(delivered()));
   }
 
   @Test
@@ -53,7 +62,7 @@ abstract class FromRepairScenarios {
 
   @Test
   void aSendersOwnFromIsLeftAlone() {
-    SmtpResult result = stack().smtp().localAddress("127.0.0.2").from("ann@outside.example")
+    SmtpResult result = fromMailServer().from("ann@outside.example")
         .to("someone@far.example").data("From: Ann <ann@outside.example>\r\nSubject: own\r\n\r\nhi\r\n").send();
     assertTrue(result.accepted(), result::toString);
     assertEquals("Ann <ann@outside.example>", assertOneFromWithoutSrs(delivered()));
@@ -61,7 +70,7 @@ abstract class FromRepairScenarios {
 
   /** An SRS address our secrets verify, as this setup hands them out: the return path of a forwarded message. */
   private String srsAddressFor(String original) {
-    assertTrue(stack().smtp().from(original).to("someone@far.example").data("Subject: mint\r\n\r\nx\r\n").send()
+    assertTrue(fromMailServer().from(original).to("someone@far.example").data("Subject: mint\r\n\r\nx\r\n").send()
         .accepted());
     String srs = delivered().mailFrom();
     stack().sink().clear();
@@ -71,7 +80,7 @@ abstract class FromRepairScenarios {
   @Test
   void foldedSrsFromIsDecodedAndStaysWellFormed() {
     String srs = srsAddressFor("ann@outside.example");
-    SmtpResult result = stack().smtp().localAddress("127.0.0.2").from("ann@outside.example")
+    SmtpResult result = fromMailServer().from("ann@outside.example")
         .to("someone@far.example").data("From: \"Ann Example\"\r\n\t<" + srs + ">\r\nSubject: folded\r\n\r\nhi\r\n")
         .send();
     assertTrue(result.accepted(), result::toString);
@@ -95,7 +104,7 @@ abstract class FromRepairScenarios {
   @Test
   void anSrsSenderWeCannotVerifyIsNotShownInAnAddedFrom() {
     // forged, expired, or another forwarder's: nothing vouches for what it encodes
-    SmtpResult result = stack().smtp().localAddress("127.0.0.2")
+    SmtpResult result = fromMailServer()
         .from("SRS0=ZZZZ=TT=outside.example=ann@forwarder.example").to("someone@far.example").data(NO_FROM).send();
     assertTrue(result.accepted(), result::toString);
     ReceivedMessage message = stack().sink().awaitMessage(WAIT);

@@ -25,7 +25,7 @@ class FromRepairWithPostSrsdTest extends FromRepairScenarios {
   @Order(2)
   static final RunningPostwarden postwarden = new RunningPostwarden(
       // hash-minimum = 4: PostSRSd still writes (and cleanup copies into From:) 4-character hashes
-      "guard = no\nsecrets-file = \"" + secrets + "\"\nhash-minimum = 4\npostfix-config-dir = \"\"\n",
+      "secrets-file = \"" + secrets + "\"\nhash-minimum = 4\npostfix-config-dir = \"\"\n",
       Modules::policies);
 
   @RegisterExtension
@@ -33,6 +33,7 @@ class FromRepairWithPostSrsdTest extends FromRepairScenarios {
   static final MailStack stack = MailStack.builder()
       .milter(postwarden::smtpdEndpoint)
       .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
+      .remoteHosts()
       .mainCf("sender_canonical_maps", postsrsd.forwardMap())
       .mainCf("recipient_canonical_maps", postsrsd.reverseMap())
       .mainCf("recipient_canonical_classes", "envelope_recipient, header_recipient")

@@ -11,7 +11,7 @@ class FromRepairWithPostwardenSrsTest extends FromRepairScenarios {
 
   @RegisterExtension
   @Order(2)
-  static final RunningPostwarden postwarden = new RunningPostwarden(() -> "guard = no\nsrs-domain = srs.test.example\n"
+  static final RunningPostwarden postwarden = new RunningPostwarden(() -> "srs-domain = srs.test.example\n"
       + "domains = { test.example }\n"
       + "postfix-config-dir = \"" + FromRepairWithPostwardenSrsTest.stack.postfix().configDir() + "\"\n",
       Modules::policies);
@@ -21,6 +21,7 @@ class FromRepairWithPostwardenSrsTest extends FromRepairScenarios {
   static final MailStack stack = MailStack.builder()
       .milter(postwarden::smtpdEndpoint)
       .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
+      .remoteHosts()
       .build();
 
   @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.postwarden.it.RunningPostwarden;
 import io.postwarden.it.harness.MailStack;
 import io.postwarden.it.harness.ReceivedMessage;
+import io.postwarden.it.harness.RemoteNetwork;
 import io.postwarden.it.harness.SmtpResult;
 import io.postwarden.srs.codec.ForwardResult;
 import io.postwarden.srs.codec.SrsCodec;
@@ -19,12 +20,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** SRS end to end through real Postfix: forwarding, bounces, refusals, what keeps its sender, PostSRSd interop. */
+/**
+ * SRS end to end through real Postfix, deployed as the README says: every policy at its default (the guard on), mail
+ * from remote hosts at their own addresses. Forwarding, bounces, refusals, what keeps its sender, PostSRSd interop.
+ */
 class SrsScenariosTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -36,7 +41,7 @@ class SrsScenariosTest {
 
   @RegisterExtension
   @Order(2)
-  static final RunningPostwarden postwarden = new RunningPostwarden(() -> "guard = no\nsrs-domain = " + SRS_DOMAIN + "\n"
+  static final RunningPostwarden postwarden = new RunningPostwarden(() -> "srs-domain = " + SRS_DOMAIN + "\n"
       + "domains = { test.example }\n"
       + "secrets-file = \"" + secrets + "\"\n"
       + "postfix-config-dir = \"" + SrsScenariosTest.stack.postfix().configDir() + "\"\n", Modules::policies);
@@ -48,6 +53,7 @@ class SrsScenariosTest {
       .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
       .virtualAlias("info@test.example", "someone@outside.example")
       .mainCf("relay_domains", SRS_DOMAIN)
+      .remoteHosts()
       .build();
 
   private static Path sharedSecret() {
@@ -63,30 +69,40 @@ class SrsScenariosTest {
     Files.deleteIfExists(secrets);
   }
 
-  private static ReceivedMessage sendSmtp(String from, String... to) {
-    SmtpResult result = stack.smtp().from(from).to(to).data("Subject: srs\r\n\r\nhello\r\n").send();
+  /** A remote MTA delivers to this server's domains (and SRS addresses); it may not relay. */
+  private static RemoteNetwork.Host mta() {
+    return stack.remote().mta();
+  }
+
+  /** A second mail server of the site, in mynetworks: it relays through this one. */
+  private static RemoteNetwork.Host mailServer() {
+    return stack.remote().mailServer();
+  }
+
+  private static ReceivedMessage send(RemoteNetwork.Host host, String from, String... to) {
+    SmtpResult result = stack.smtpFrom(host).from(from).to(to).data("Subject: srs\r\n\r\nhello\r\n").send();
     assertTrue(result.accepted(), result::toString);
     return stack.sink().awaitMessage(WAIT);
   }
 
   private static String forwardedReturnPath() {
-    ReceivedMessage forwarded = sendSmtp("ann@outside.example", "info@test.example");
+    ReceivedMessage forwarded = send(mta(), "ann@outside.example", "info@test.example");
     stack.sink().clear();
     return forwarded.mailFrom();
   }
 
   @Test
   void messageToAVirtualAliasPointingOffServerLeavesWithAnSrs0ReturnPath() {
-    ReceivedMessage message = sendSmtp("ann@outside.example", "info@test.example");
+    ReceivedMessage message = send(mta(), "ann@outside.example", "info@test.example");
     assertTrue(message.mailFrom().matches(SRS0), message.mailFrom());
     assertEquals(List.of("someone@outside.example"), message.recipients());
   }
 
   @Test
   void relayedMessageAndAuthenticatedForeignSenderAreRewritten() {
-    assertTrue(sendSmtp("ann@outside.example", "carol@far.example").mailFrom().matches(SRS0));
+    assertTrue(send(mailServer(), "ann@outside.example", "carol@far.example").mailFrom().matches(SRS0));
     stack.sink().clear();
-    SmtpResult result = stack.submission().auth("alice", "secret").from("ann@outside.example")
+    SmtpResult result = stack.submissionFrom(stack.remote().client()).auth("alice", "secret").from("ann@outside.example")
         .to("carol@far.example").data("Subject: srs\r\n\r\nhi\r\n").send();
     assertTrue(result.accepted(), result::toString);
     assertTrue(stack.sink().awaitMessage(WAIT).mailFrom().matches(SRS0));
@@ -95,7 +111,7 @@ class SrsScenariosTest {
   @Test
   void bounceToOurSrsAddressIsDeliveredToTheOriginalSender() {
     String srs = forwardedReturnPath();
-    ReceivedMessage bounce = sendSmtp("", srs);
+    ReceivedMessage bounce = send(mta(), "", srs);
     assertEquals("", bounce.mailFrom());
     assertEquals(List.of("ann@outside.example"), bounce.recipients());
   }
@@ -103,17 +119,17 @@ class SrsScenariosTest {
   @Test
   void remoteMtasLowercasingTheAddressDoesNotLoseTheBounce() {
     String srs = forwardedReturnPath().toLowerCase(java.util.Locale.ROOT);
-    assertEquals(List.of("ann@outside.example"), sendSmtp("", srs).recipients());
+    assertEquals(List.of("ann@outside.example"), send(mta(), "", srs).recipients());
   }
 
   @Test
   void forgedAndExpiredSrsBouncesAreRefusedAtRcpt() {
     String genuine = forwardedReturnPath();
     String forged = genuine.replaceFirst("^SRS0=....", "SRS0=ZZZZ");
-    String expired = ((ForwardResult.Rewritten) codecAt(Instant.now().minus(Duration.ofDays(30)))
+    String expired = ((ForwardResult.Rewritten) codecAt(daysBefore(genuine, 30))
         .forward("ann@outside.example", SRS_DOMAIN)).address();
     for (String address : List.of(forged, expired)) {
-      SmtpResult result = stack.smtp().from("").to(address).data("Subject: bounce\r\n\r\nx\r\n").send();
+      SmtpResult result = stack.smtpFrom(mta()).from("").to(address).data("Subject: bounce\r\n\r\nx\r\n").send();
       assertEquals(SmtpResult.Step.RCPT, result.failedStep(), result::toString);
       assertEquals(550, result.code(), result::toString);
       assertEquals("5.1.1", result.enhancedCode(), result::toString);
@@ -123,11 +139,12 @@ class SrsScenariosTest {
 
   @Test
   void localAndOwnDomainMailKeepsItsSender() {
-    assertEquals("ann@outside.example", sendSmtp("ann@outside.example", "bob@test.example").mailFrom());
+    assertEquals("ann@outside.example", send(mta(), "ann@outside.example", "bob@test.example").mailFrom());
     stack.sink().clear();
-    assertEquals("www-data@test.example", sendSmtp("www-data@test.example", "carol@far.example").mailFrom());
+    assertEquals("www-data@test.example",
+        send(mailServer(), "www-data@test.example", "carol@far.example").mailFrom());
     stack.sink().clear();
-    SmtpResult result = stack.submission().auth("alice", "secret").from("alice@test.example")
+    SmtpResult result = stack.submissionFrom(stack.remote().client()).auth("alice", "secret").from("alice@test.example")
         .to("carol@far.example").data("Subject: own\r\n\r\nhi\r\n").send();
     assertTrue(result.accepted(), result::toString);
     assertEquals("alice@test.example", stack.sink().awaitMessage(WAIT).mailFrom());
@@ -135,7 +152,7 @@ class SrsScenariosTest {
 
   @Test
   void mixedLocalAndRemoteRecipientsAreRewrittenForAll() {
-    ReceivedMessage message = sendSmtp("ann@outside.example", "bob@test.example", "carol@far.example");
+    ReceivedMessage message = send(mailServer(), "ann@outside.example", "bob@test.example", "carol@far.example");
     assertTrue(message.mailFrom().matches(SRS0), message.mailFrom());
   }
 
@@ -151,7 +168,7 @@ class SrsScenariosTest {
   void byDefaultTheFourCharacterHashesPostSrsdWritesAreTooShort() throws Exception {
     try (PostSrsd postsrsd = new PostSrsd(secrets, SRS_DOMAIN)) {
       String issuedByPostSrsd = postsrsd.forward("ann@outside.example");
-      SmtpResult result = stack.smtp().from("").to(issuedByPostSrsd).data("Subject: bounce\r\n\r\nx\r\n").send();
+      SmtpResult result = stack.smtpFrom(mta()).from("").to(issuedByPostSrsd).data("Subject: bounce\r\n\r\nx\r\n").send();
       assertEquals(SmtpResult.Step.RCPT, result.failedStep(), result::toString);
       assertEquals(550, result.code(), result::toString);
     }
@@ -160,17 +177,18 @@ class SrsScenariosTest {
   @Test
   void aValidSrsAddressTakesNothingButBounces() {
     String srs = forwardedReturnPath();
-    SmtpResult relayAttempt = stack.smtp().localAddress("127.0.0.40").from("spam@botnet.example").to(srs)
+    SmtpResult relayAttempt = stack.smtpFrom(stack.remote().host(4)).from("spam@botnet.example").to(srs)
         .data("Subject: cheap pills\r\n\r\nbuy\r\n").send();
     assertEquals(SmtpResult.Step.RCPT, relayAttempt.failedStep(), relayAttempt::toString);
     assertEquals(550, relayAttempt.code(), relayAttempt::toString);
     assertEquals("5.7.1", relayAttempt.enhancedCode(), relayAttempt::toString);
-    SmtpResult submitted = stack.submission().auth("alice", "secret").from("alice@test.example").to(srs)
+    SmtpResult submitted = stack.submissionFrom(stack.remote().client()).auth("alice", "secret")
+        .from("alice@test.example").to(srs)
         .data("Subject: via SASL\r\n\r\nhi\r\n").send();
     assertEquals(550, submitted.code(), submitted::toString);
     stack.awaitQueueEmpty();
     assertTrue(stack.sink().messages().isEmpty(), () -> "relayed: " + stack.sink().messages());
-    assertEquals(List.of("ann@outside.example"), sendSmtp("", srs).recipients(), "a bounce still gets through");
+    assertEquals(List.of("ann@outside.example"), send(mta(), "", srs).recipients(), "a bounce still gets through");
   }
 
   @Test
@@ -180,8 +198,8 @@ class SrsScenariosTest {
     List<String> forms = List.of(forged + ".", "\"" + local + "\"@" + SRS_DOMAIN, "@relay.example,@b.example:" + forged,
         forged + " (comment)", local + "@mx." + SRS_DOMAIN);
     for (int i = 0; i < forms.size(); i++) {
-      // each from its own address: the guess throttle is not what this test is about
-      SmtpResult result = stack.smtp().localAddress("127.0.0." + (50 + i)).from("").to(forms.get(i))
+      // each from its own host: the guess throttle is not what this test is about
+      SmtpResult result = stack.smtpFrom(stack.remote().host(5 + i)).from("").to(forms.get(i))
           .data("Subject: bounce\r\n\r\nx\r\n").send();
       assertEquals(SmtpResult.Step.RCPT, result.failedStep(), result::toString);
       assertEquals(550, result.code(), result::toString);
@@ -195,9 +213,20 @@ class SrsScenariosTest {
     String srs = forwardedReturnPath();
     String local = srs.substring(0, srs.indexOf('@'));
     for (String form : List.of(srs + ".", "\"" + local + "\"@" + SRS_DOMAIN, "@relay.example:" + srs)) {
-      assertEquals(List.of("ann@outside.example"), sendSmtp("", form).recipients(), form);
+      assertEquals(List.of("ann@outside.example"), send(mta(), "", form).recipients(), form);
       stack.sink().clear();
     }
+  }
+
+  /**
+   * A day {@code days} before the one on which the daemon stamped {@code srs} (its stamp is the day modulo 1024): taken
+   * from the daemon's own address, so the test neither reads the wall clock nor depends on today's date.
+   */
+  static Instant daysBefore(String srs, int days) {
+    String stamp = srs.split("=")[2].toUpperCase(Locale.ROOT);
+    String base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    int day = base32.indexOf(stamp.charAt(0)) * 32 + base32.indexOf(stamp.charAt(1));
+    return Instant.EPOCH.plus(Duration.ofDays(1024 + day - days));
   }
 
   static SrsCodec codecAt(Instant instant) {
