@@ -4,6 +4,7 @@ import io.postwarden.audit.identity.ClientIdentity;
 import io.postwarden.audit.process.PeerLookupResult;
 import io.postwarden.audit.process.PeerProcess;
 import io.postwarden.core.policy.Connection;
+import io.postwarden.core.policy.Header;
 import io.postwarden.core.policy.MailOrigin;
 import io.postwarden.core.policy.Recipient;
 import io.postwarden.core.policy.Transaction;
@@ -11,6 +12,9 @@ import java.time.Clock;
 
 /** Builds the one JSON record per decision that the audit log keeps. */
 public final class AuditRecords {
+
+  /** RFC 5322 lines are at most 998 characters; a real Message-ID is far shorter. */
+  static final int MESSAGE_ID_LIMIT = 998;
 
   private final Clock clock;
 
@@ -29,6 +33,7 @@ public final class AuditRecords {
         .string("event", event)
         .string("audit_id", auditId)
         .string("queue_id", tx.queueId().orElse(null))
+        .string("message_id", messageId(tx))
         .string("origin", connection.origin() == MailOrigin.SMTPD ? "smtp" : "sendmail")
         .string("client", connection.client().toString())
         .string("client_name", connection.clientHostname())
@@ -44,6 +49,20 @@ public final class AuditRecords {
             .number("uid", submitter.uid())
             .string("user", submitter.user())
             .string("maildrop_file", submitter.maildropFile())).orElse(null));
+  }
+
+  /**
+   * The first Message-ID header, as {@code audit find} matches it: the client's text, so unfolded, trimmed and cut
+   * at {@link #MESSAGE_ID_LIMIT} characters; null when there is none.
+   */
+  static String messageId(Transaction tx) {
+    for (Header header : tx.headers()) {
+      if (header.is("Message-ID")) {
+        String value = header.value().replaceAll("[\\r\\n]+", "").trim();
+        return value.length() > MESSAGE_ID_LIMIT ? value.substring(0, MESSAGE_ID_LIMIT) : value;
+      }
+    }
+    return null;
   }
 
   private static Json process(PeerLookupResult result) {
