@@ -3,10 +3,14 @@ package io.postwarden.deploy;
 import io.postwarden.audit.AuditKeys;
 import io.postwarden.audit.forensics.AuditLogReader;
 import io.postwarden.audit.forensics.AuditRecord;
+import io.postwarden.audit.forensics.HeaderCheck;
 import io.postwarden.audit.forensics.RecordQuery;
 import io.postwarden.audit.forensics.RecordText;
 import io.postwarden.audit.forensics.TimeBound;
 import io.postwarden.audit.forensics.TopSenders;
+import io.postwarden.audit.tag.AuditHeader;
+import io.postwarden.audit.tag.AuditKey;
+import io.postwarden.audit.tag.HeaderSignature;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.config.ConfigException;
 import java.io.IOException;
@@ -16,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine;
@@ -33,6 +38,8 @@ final class AuditCommands {
 
   /** Where the package puts the configuration; read when no -c is given, as these commands need the log's path. */
   static final Path PACKAGED_CONFIG = Path.of("/etc/postwarden/postwarden.conf");
+  /** The audit header given is not ours as it stands: its signature fails, or it contradicts its record. */
+  static final int EXIT_NOT_OURS = 1;
 
   private AuditCommands() {}
 
@@ -83,12 +90,49 @@ final class AuditCommands {
 
     abstract int run(AuditLogReader reader, PrintWriter out, PrintWriter err) throws IOException;
 
+    private Config settings() throws ConfigException {
+      return Main.load(config != null ? config : Files.exists(PACKAGED_CONFIG) ? PACKAGED_CONFIG : null);
+    }
+
+    /** The configuration's header signature; empty, with the reason on stderr, when its key cannot be read. */
+    Optional<HeaderSignature> signature(PrintWriter err) {
+      try {
+        return Optional.of(new HeaderSignature(AuditKey.read(settings().get(AuditKeys.AUDIT_KEY_FILE))));
+      } catch (IOException | ConfigException e) {
+        err.println("postwarden: the signature cannot be checked: " + e.getMessage());
+        return Optional.empty();
+      }
+    }
+
+    /**
+     * Checks a report's audit header: its signature, then its claims against the records found by its id. Returns
+     * whether it is ours as it stands (signed by us, agreeing with its record).
+     */
+    boolean checkHeader(String header, List<AuditRecord> records, PrintWriter out, PrintWriter err) {
+      HeaderCheck check = HeaderCheck.parse(header);
+      boolean ours = true;
+      Optional<HeaderSignature> signature = signature(err);
+      if (signature.isPresent()) {
+        HeaderSignature.Verdict verdict = signature.get().verify(header.replaceFirst("(?i)^\\s*"
+            + AuditHeader.NAME + ":", ""));
+        out.println("header: " + HeaderCheck.describe(verdict));
+        ours = verdict == HeaderSignature.Verdict.VALID;
+      }
+      for (AuditRecord record : records) {
+        for (String disagreement : check.disagreements(record)) {
+          out.println("header and record disagree: " + disagreement);
+          ours = false;
+        }
+      }
+      return ours;
+    }
+
     private Path logFile() throws ConfigException {
       if (log != null) {
         return log;
       }
+      Config settings = settings();
       Path file = config != null ? config : Files.exists(PACKAGED_CONFIG) ? PACKAGED_CONFIG : null;
-      Config settings = Main.load(file);
       String target = settings.get(AuditKeys.AUDIT_LOG);
       if (target.equals("stdout")) {
         throw new IllegalArgumentException((file == null ? "the built-in configuration" : file.toString())
@@ -117,23 +161,28 @@ final class AuditCommands {
     }
   }
 
-  @Command(name = "show", description = "The whole record of one message, by audit id or Postfix queue id.")
+  @Command(name = "show", description = "The whole record of one message, by audit id or Postfix queue id; given "
+      + "a whole X-Postwarden-Audit header, also whether this server wrote it as it stands.")
   static final class Show extends LogCommand {
 
-    @Parameters(paramLabel = "ID|QUEUEID")
+    @Parameters(paramLabel = "ID|QUEUEID|HEADER", description = "An audit id, a queue id, or an X-Postwarden-Audit "
+        + "header value (quoted), e.g. 'id=…; sasl=alice; sig=…'.")
     String id;
 
     @Override
     int run(AuditLogReader reader, PrintWriter out, PrintWriter err) throws IOException {
+      boolean header = HeaderCheck.looksLikeHeader(id);
+      String wanted = header ? HeaderCheck.parse(id).id().orElse("") : id.strip();
       List<AuditRecord> found = new ArrayList<>();
-      read(reader, new RecordQuery().auditOrQueueId(id), found::add, err);
+      read(reader, new RecordQuery().auditOrQueueId(wanted), found::add, err);
+      boolean ours = !header || checkHeader(id, found, out, err);
       if (found.isEmpty()) {
-        err.println("postwarden: no record with audit id or queue id " + RecordText.escape(id) + " in "
+        err.println("postwarden: no record with audit id or queue id " + RecordText.escape(wanted) + " in "
             + reader.files().size() + " file(s) of " + reader.files().get(reader.files().size() - 1));
-        return HoldCommands.EXIT_NO_MATCH;
+        return ours ? HoldCommands.EXIT_NO_MATCH : EXIT_NOT_OURS;
       }
       found.forEach(record -> print(out, record, true));
-      return 0;
+      return ours ? 0 : EXIT_NOT_OURS;
     }
   }
 

@@ -7,6 +7,7 @@ import io.postwarden.core.config.Config;
 import io.postwarden.core.config.ConfigKey;
 import io.postwarden.core.config.ConfigSchema;
 import io.postwarden.core.policy.SmtpReply;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -63,9 +64,15 @@ public final class AuditKeys {
   public static final ConfigKey<String> AUDIT_LOG = ConfigKey.string("audit-log", "stdout",
       "Where the JSON audit records go: stdout, or a file (reopened when rotated, or on SIGHUP).");
 
+  public static final ConfigKey<Path> AUDIT_KEY_FILE = ConfigKey.path("audit-key-file",
+      Path.of("/var/lib/postwarden/audit.key"),
+      "Keys that sign X-Postwarden-Audit (its last field, sig=), one per line: the first signs, all verify. "
+          + "Created with a random key if missing; private like secrets-file. `postwarden audit show` and `find` "
+          + "use it to tell our headers from forged or altered ones.");
+
   public static final ConfigSchema SCHEMA = ConfigSchema.of(GUARD, GUARD_REPLY, GUARD_ALLOW_ALL,
       GUARD_ALLOW_NETWORKS, GUARD_ALLOW_USERS, PEER_LOOKUP, REDACT_COMMAND_LINES, REDACT_PATTERNS, AUDIT_HEADER,
-      AUDIT_LOG);
+      AUDIT_LOG, AUDIT_KEY_FILE);
 
   private AuditKeys() {}
 
