@@ -4,8 +4,10 @@ import io.postwarden.audit.AuditKeys;
 import io.postwarden.audit.forensics.AuditLogReader;
 import io.postwarden.audit.forensics.AuditRecord;
 import io.postwarden.audit.forensics.HeaderCheck;
+import io.postwarden.audit.forensics.MessageParts;
 import io.postwarden.audit.forensics.RecordQuery;
 import io.postwarden.audit.forensics.RecordText;
+import io.postwarden.audit.forensics.ReportKeys;
 import io.postwarden.audit.forensics.TimeBound;
 import io.postwarden.audit.forensics.TopSenders;
 import io.postwarden.audit.tag.AuditHeader;
@@ -14,7 +16,9 @@ import io.postwarden.audit.tag.HeaderSignature;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.config.ConfigException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,11 +33,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code postwarden audit show | search | top}: the audit log read back, with its rotated and compressed files.
+ * {@code postwarden audit show | find | search | top}: the audit log read back, with its rotated and compressed files.
  * Read-only; the log is root's and postwarden's, so run as either.
  */
-@Command(name = "audit", description = "Read the audit log: one message's record, searches, top senders.",
-    subcommands = {AuditCommands.Show.class, AuditCommands.Search.class, AuditCommands.Top.class})
+@Command(name = "audit", description = "Read the audit log: one message's record, the records of a reported "
+    + "message, searches, top senders.",
+    subcommands = {AuditCommands.Show.class, AuditCommands.Find.class, AuditCommands.Search.class,
+        AuditCommands.Top.class})
 final class AuditCommands {
 
   /** Where the package puts the configuration; read when no -c is given, as these commands need the log's path. */
@@ -182,6 +188,54 @@ final class AuditCommands {
         return ours ? HoldCommands.EXIT_NO_MATCH : EXIT_NOT_OURS;
       }
       found.forEach(record -> print(out, record, true));
+      return ours ? 0 : EXIT_NOT_OURS;
+    }
+  }
+
+  @Command(name = "find", description = "The records of the message in a pasted header block, a whole message or "
+      + "an abuse report (ARF, or the original attached), read from FILE or stdin: by our audit header (its "
+      + "signature checked), Postfix queue id or Message-ID; failing those, by sender, recipient and date.")
+  static final class Find extends LogCommand {
+
+    /** More than any report; what the sender of a report sends is bounded before it is read. */
+    static final int MAX_INPUT = 64 << 20;
+
+    @Parameters(paramLabel = "FILE", arity = "0..1", description = "The message or headers (default: stdin).")
+    Path file;
+
+    @Override
+    int run(AuditLogReader reader, PrintWriter out, PrintWriter err) throws IOException {
+      byte[] input;
+      try (InputStream in = file == null ? System.in : Files.newInputStream(file)) {
+        input = in.readNBytes(MAX_INPUT);
+      }
+      ReportKeys keys = ReportKeys.of(MessageParts.of(new String(input, StandardCharsets.ISO_8859_1)));
+      List<AuditRecord> found = new ArrayList<>();
+      if (!keys.ids().isEmpty()) {
+        read(reader, new RecordQuery().anyId(keys.ids()), found::add, err);
+      }
+      if (found.isEmpty() && keys.envelopeQuery().isPresent()) {
+        err.println("postwarden: no audit id, queue id or Message-ID of ours; looking for " + RecordText.escape(
+            keys.envelope()));
+        read(reader, keys.envelopeQuery().get(), found::add, err);
+      }
+      boolean ours = true;
+      for (String header : keys.auditHeaders()) {
+        out.println("audit header: " + RecordText.escape(header));
+        String id = HeaderCheck.parse(header).id().orElse("");
+        ours &= checkHeader(header, found.stream().filter(r -> r.auditId().filter(id::equals).isPresent()).toList(),
+            out, err);
+      }
+      if (found.isEmpty()) {
+        err.println("postwarden: no matching record in " + reader.files().size() + " file(s)" + (keys.ids().isEmpty()
+            && keys.envelopeQuery().isEmpty() ? "; the text has no audit header, queue id, Message-ID or envelope"
+            : ""));
+        return ours ? HoldCommands.EXIT_NO_MATCH : EXIT_NOT_OURS;
+      }
+      found.forEach(record -> {
+        out.println();
+        print(out, record, true);
+      });
       return ours ? 0 : EXIT_NOT_OURS;
     }
   }

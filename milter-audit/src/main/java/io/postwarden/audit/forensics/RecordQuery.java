@@ -3,8 +3,10 @@ package io.postwarden.audit.forensics;
 import io.postwarden.audit.log.Json;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * What an operator looks for in the audit log; every criterion given must hold. Each criterion also names text the
@@ -52,6 +54,16 @@ public final class RecordQuery {
     lineTests.add(line -> line.contains(audit) || line.contains(queue));
     conditions.add(record -> record.auditId().filter(id::equals).isPresent()
         || record.queueId().filter(id::equals).isPresent());
+    return this;
+  }
+
+  /** Any of {@code ids} as audit id, queue id or Message-ID: what {@code audit find} gathers from a report. */
+  public RecordQuery anyId(Collection<String> ids) {
+    List<String> needles = ids.stream().flatMap(id -> Stream.of(encoded("audit_id", id), encoded("queue_id", id),
+        encoded("message_id", id))).toList();
+    lineTests.add(line -> needles.stream().anyMatch(line::contains));
+    conditions.add(record -> Stream.of(record.auditId(), record.queueId(), record.messageId())
+        .anyMatch(id -> id.filter(ids::contains).isPresent()));
     return this;
   }
 
