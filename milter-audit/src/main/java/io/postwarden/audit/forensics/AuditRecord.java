@@ -113,7 +113,14 @@ public final class AuditRecord {
     if (uid.isPresent()) {
       return "uid:" + uid.get();
     }
-    return "sendmail".equals(fields.get("origin")) ? "sendmail" : "smtp:" + text("client").orElse("?");
+    return "sendmail".equals(fields.get("origin")) ? "sendmail" : "smtp:" + withoutPort(text("client").orElse("?"));
+  }
+
+  /** "192.0.2.7:50000" and "[2001:db8::7]:50000" without the port, which changes with every connection. */
+  private static String withoutPort(String client) {
+    int colon = client.lastIndexOf(':');
+    boolean hasPort = colon > 0 && (client.charAt(colon - 1) == ']' || client.indexOf(':') == colon);
+    return hasPort ? client.substring(0, colon) : client;
   }
 
   public Optional<String> text(String name) {
