@@ -19,6 +19,7 @@ import io.postwarden.audit.process.ProcfsPeerLookup;
 import io.postwarden.audit.tag.AuditHeader;
 import io.postwarden.audit.tag.AuditKey;
 import io.postwarden.audit.tag.HeaderSignature;
+import io.postwarden.audit.tag.SmarthostHeader;
 import io.postwarden.audit.tag.AuditPolicy;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.policy.Policy;
@@ -113,8 +114,10 @@ public final class AuditModule {
   public Policy audit() {
     Optional<GuardObserver> guardOff = config.get(AuditKeys.GUARD)
         ? Optional.empty() : Optional.of(new GuardObserver(rules, guardMetrics));
+    Optional<SmarthostHeader> smarthost = config.get(AuditKeys.SMARTHOST_HEADER)
+        ? Optional.of(new SmarthostHeader(config.get(AuditKeys.SMARTHOST_HEADER_NAME))) : Optional.empty();
     return new AuditPolicy(identifier, guardOff,
-        new AuditHeader(config.get(AuditKeys.AUDIT_HEADER), Optional.of(signature)), trail);
+        new AuditHeader(config.get(AuditKeys.AUDIT_HEADER), Optional.of(signature)), trail, smarthost);
   }
 
 }

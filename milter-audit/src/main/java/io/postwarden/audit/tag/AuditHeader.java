@@ -62,12 +62,16 @@ public final class AuditHeader {
     return signature.isPresent() ? signature.get().signed(value.toString()) : value.toString();
   }
 
-  /** Values come from users and /proc: anything outside plain printable ASCII, or ';', becomes '_'. */
   private static void field(StringBuilder value, String name, String text) {
-    value.append("; ").append(name).append('=');
+    printable(value.append("; ").append(name).append('='), text);
+  }
+
+  /** Values come from users and /proc: anything outside plain printable ASCII, or ';', becomes '_'. */
+  static StringBuilder printable(StringBuilder value, String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       value.append(c > 0x20 && c < 0x7f && c != ';' ? c : '_');
     }
+    return value;
   }
 }
