@@ -7,6 +7,8 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +24,8 @@ import java.util.zip.GZIPOutputStream;
  * How fast {@code postwarden audit search} and {@code top} go through a month of a busy server's audit log. Writes
  * RECORDS records (the real record builder's lines: local PHP sites, sendmail(1) users, SASL users) spread over DAYS
  * days into DIR as logrotate leaves them (audit.log, audit.log.1, audit.log.2.gz …), then times a search for one
- * user over everything, {@code top} over everything, and a search over the last day. Not a test; run from
+ * user over everything, {@code top} over everything, and a search over the last day, in wall-clock and in the
+ * reading thread's CPU time (all of the work, gzip included, is on that thread). Not a test; run from
  * milter-audit/: {@code java -cp target/test-classes:target/classes:$(cat cp.txt)
  * io.postwarden.audit.forensics.AuditSearchBenchmark DIR [RECORDS] [DAYS]} (cp.txt from
  * {@code mvn dependency:build-classpath -Dmdep.outputFile=cp.txt}); RECORDS defaults to 3,000,000, DAYS to 30.
@@ -56,11 +59,14 @@ public final class AuditSearchBenchmark {
 
   private static void time(String what, AuditLogReader reader, RecordQuery query,
       java.util.function.Consumer<AuditRecord> out) throws IOException {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long start = System.nanoTime();
+    long cpuStart = threads.getCurrentThreadCpuTime();
     AuditLogReader.Summary summary = reader.read(query, out);
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("%-40s %,11d lines %,9d matched %6.2f s %,12.0f records/s%n", what, summary.lines(),
-        summary.matched(), seconds, summary.lines() / seconds);
+    double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+    System.out.printf("%-38s %,10d lines %,9d matched %6.2f s %,10.0f records/s, CPU %6.2f s %,10.0f records/s%n",
+        what, summary.lines(), summary.matched(), seconds, summary.lines() / seconds, cpu, summary.lines() / cpu);
   }
 
   private static void write(Path dir, long records, int days) throws IOException {
