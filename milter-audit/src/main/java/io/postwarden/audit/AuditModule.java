@@ -46,10 +46,15 @@ public final class AuditModule {
   private final AuditTrail trail;
   private final Config config;
   private final HeaderSignature signature;
+  private final Counter smarthostCopiesDeleted;
 
   private AuditModule(Config config, MeterRegistry registry, AuditLog log, HeaderSignature signature) {
     this.config = config;
     this.signature = signature;
+    this.smarthostCopiesDeleted = Counter.builder("postwarden.audit.smarthost.header.deleted")
+        .description("Copies of the smart-host identity header (smarthost-header-name) that arrived with a message "
+            + "and were deleted: someone trying to pass for another sender")
+        .register(registry);
     this.rules = new GuardRules(config.get(AuditKeys.GUARD_ALLOW_ALL),
         config.get(AuditKeys.GUARD_ALLOW_NETWORKS).stream().map(Cidr::parse).toList(),
         Set.copyOf(config.get(AuditKeys.GUARD_ALLOW_USERS)), config.get(AuditKeys.GUARD_REPLY));
@@ -115,7 +120,9 @@ public final class AuditModule {
     Optional<GuardObserver> guardOff = config.get(AuditKeys.GUARD)
         ? Optional.empty() : Optional.of(new GuardObserver(rules, guardMetrics));
     Optional<SmarthostHeader> smarthost = config.get(AuditKeys.SMARTHOST_HEADER)
-        ? Optional.of(new SmarthostHeader(config.get(AuditKeys.SMARTHOST_HEADER_NAME))) : Optional.empty();
+        ? Optional.of(new SmarthostHeader(config.get(AuditKeys.SMARTHOST_HEADER_NAME),
+            smarthostCopiesDeleted::increment))
+        : Optional.empty();
     return new AuditPolicy(identifier, guardOff,
         new AuditHeader(config.get(AuditKeys.AUDIT_HEADER), Optional.of(signature)), trail, smarthost);
   }

@@ -8,6 +8,7 @@ import io.postwarden.core.policy.Transaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.DoubleConsumer;
 
 /**
  * The sender's identity in the header a smart host judges senders by (MailChannels: {@code X-AuthUser}): the SASL
@@ -21,13 +22,19 @@ public final class SmarthostHeader {
   static final int MAX_VALUE = 256;
 
   private final String name;
+  private final DoubleConsumer deleted;
 
-  public SmarthostHeader(String name) {
+  /** @param deleted told how many copies arrived with a message (a metric: someone tried to pass for another) */
+  public SmarthostHeader(String name, DoubleConsumer deleted) {
     this.name = name;
+    this.deleted = deleted;
   }
 
   public List<Modification> changes(Transaction tx, ClientIdentity identity) {
     List<Modification> changes = new ArrayList<>(OurHeaders.removals(tx.headers(), name::equalsIgnoreCase));
+    if (!changes.isEmpty()) {
+      deleted.accept(changes.size());
+    }
     identity(tx, identity).ifPresent(sender -> changes.add(new AddHeader(name,
         AuditHeader.printable(new StringBuilder(), sender.length() > MAX_VALUE ? sender.substring(0, MAX_VALUE)
             : sender).toString())));

@@ -16,18 +16,19 @@ import org.junit.jupiter.api.Test;
 
 class SmarthostHeaderTest {
 
-  static final SmarthostHeader AUTH_USER = new SmarthostHeader("X-AuthUser");
+  final double[] deleted = new double[1];
+  final SmarthostHeader authUser = new SmarthostHeader("X-AuthUser", count -> deleted[0] += count);
 
   @Test
   void saslUsersAndLocalUnixUsersAreNamed() {
-    assertEquals(List.of(new AddHeader("X-AuthUser", "alice@example.org")), AUTH_USER.changes(
+    assertEquals(List.of(new AddHeader("X-AuthUser", "alice@example.org")), authUser.changes(
         AuditHeaderTest.loopback().authenticatedAs("alice@example.org"), AuditHeaderTest.FOUND));
     assertEquals(List.of(new AddHeader("X-AuthUser", "www-data")),
-        AUTH_USER.changes(AuditHeaderTest.loopback(), AuditHeaderTest.FOUND), "the PHP site's Unix user");
+        authUser.changes(AuditHeaderTest.loopback(), AuditHeaderTest.FOUND), "the PHP site's Unix user");
     ClientIdentity cron = new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(),
         Optional.of(new Submitter(1003, "cron", "/var/spool/postfix/maildrop/1")));
     assertEquals(List.of(new AddHeader("X-AuthUser", "cron")),
-        AUTH_USER.changes(TestTransaction.from("root@host.example").origin(MailOrigin.NON_SMTPD), cron));
+        authUser.changes(TestTransaction.from("root@host.example").origin(MailOrigin.NON_SMTPD), cron));
   }
 
   @Test
@@ -37,14 +38,16 @@ class SmarthostHeaderTest {
         .header("X-AuthUser", " ceo").header("x-authuser", " ceo2");
 
     assertEquals(List.<Modification>of(ChangeHeader.delete("x-authuser", 2), ChangeHeader.delete("X-AuthUser", 1)),
-        AUTH_USER.changes(forged, AuditHeaderTest.REMOTE));
-    assertEquals(List.of(), AUTH_USER.changes(AuditHeaderTest.loopback(), AuditHeaderTest.NOT_FOUND),
+        authUser.changes(forged, AuditHeaderTest.REMOTE));
+    assertEquals(2, deleted[0], "counted");
+    assertEquals(List.of(), authUser.changes(AuditHeaderTest.loopback(), AuditHeaderTest.NOT_FOUND),
         "a local client whose user is unknown is not named");
+    assertEquals(2, deleted[0], "nothing deleted, nothing counted");
   }
 
   @Test
   void aLoginIsWrittenPrintableAndBounded() {
-    List<Modification> changes = AUTH_USER.changes(
+    List<Modification> changes = authUser.changes(
         AuditHeaderTest.loopback().authenticatedAs("eve\r\nBcc: x@y;" + "a".repeat(400)), AuditHeaderTest.REMOTE);
 
     AddHeader added = (AddHeader) changes.get(0);
