@@ -118,7 +118,8 @@ class DaemonTest {
   @Test
   void servesTheSrsLookupTablesAndReloadsThem(@TempDir Path dir) throws Exception {
     String base = EPHEMERAL + "secrets-file = \"" + dir.resolve("srs.secret") + "\"\naudit-log = \""
-        + dir.resolve("audit.log") + "\"\naudit-key-file = \"" + dir.resolve("audit.key") + "\"\nsrs-domain = srs.example\npostfix-config-dir = \"\"\n"
+        + dir.resolve("audit.log") + "\"\naudit-key-file = \"" + dir.resolve("audit.key")
+        + "\"\nsrs-domain = srs.example\npostfix-config-dir = \"\"\n"
         + "socketmap = { \"inet:127.0.0.1:0\" }\n"
         + "tcp-table = { \"forward=inet:127.0.0.1:0\", \"reverse=inet:127.0.0.1:0\" }\n";
     try (Daemon daemon = Daemon.start(Config.parse(base, "test", Modules.schema()), Modules::policies)) {

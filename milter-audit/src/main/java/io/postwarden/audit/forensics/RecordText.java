@@ -67,7 +67,7 @@ public final class RecordText {
     return value == null ? "null" : escape(value.toString());
   }
 
-  /** Printable ASCII as is (a backslash doubled); everything else as {@code \xNN}, or a backslash, u and four hex digits. */
+  /** Printable ASCII as is (a backslash doubled); anything else as {@code \xNN}, or backslash, u, four hex digits. */
   public static String escape(String text) {
     StringBuilder out = null;
     for (int i = 0; i < text.length(); i++) {
