@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
     description = "Milter sidecar for Postfix: local-submission guard, audit tags, SRS and From: repair.",
     subcommands = {Main.Run.class, Main.ConfigCommand.class, SrsCommands.class,
         io.postwarden.deploy.doctor.DoctorCommand.class, HoldCommands.Held.class, HoldCommands.Release.class,
-        HoldCommands.Purge.class, LimitsCommands.class})
+        HoldCommands.Purge.class, LimitsCommands.class, AuditCommands.class})
 public final class Main {
 
   /** sysexits.h EX_CONFIG: systemd and scripts can tell a bad config from a crash. */

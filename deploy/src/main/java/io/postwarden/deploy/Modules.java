@@ -51,6 +51,7 @@ public final class Modules {
           + config.get(SrsKeys.HASH_LENGTH) + "; addresses we write would not verify");
     }
     SrsModule.secretsFileProblem(config).ifPresent(problems::add);
+    AuditModule.keyFileProblem(config).ifPresent(problems::add);
     lookupProblem(config).ifPresent(problems::add);
     return problems;
   }

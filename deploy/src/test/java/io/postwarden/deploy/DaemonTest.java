@@ -48,7 +48,7 @@ class DaemonTest {
   @Test
   void reloadAppliesToNewSessionsWhileSessionsInFlightKeepTheirPolicies(@TempDir Path dir) throws Exception {
     String base = EPHEMERAL + "secrets-file = \"" + dir.resolve("srs.secret") + "\"\naudit-log = \""
-        + dir.resolve("audit.log") + "\"\n";
+        + dir.resolve("audit.log") + "\"\naudit-key-file = \"" + dir.resolve("audit.key") + "\"\n";
     Config open = Config.parse(base + "guard = no\n", "test", Modules.schema());
     try (Daemon daemon = Daemon.start(open, Modules::policies)) {
       SocketAddress milter = daemon.milterAddresses().get(0);
@@ -72,7 +72,7 @@ class DaemonTest {
   @Test
   void reloadWithUnusablePolicyFilesIsRefusedAndTheRunningConfigurationKept(@TempDir Path dir) throws Exception {
     String base = EPHEMERAL + "secrets-file = \"" + dir.resolve("srs.secret") + "\"\naudit-log = \""
-        + dir.resolve("audit.log") + "\"\nguard = no\n";
+        + dir.resolve("audit.log") + "\"\naudit-key-file = \"" + dir.resolve("audit.key") + "\"\nguard = no\n";
     try (Daemon daemon = Daemon.start(Config.parse(base, "test", Modules.schema()), Modules::policies)) {
       Config broken = Config.parse(EPHEMERAL + "secrets-file = \"" + dir + "\"\nsrs-domain = s.example\n"
           + "audit-log = \"" + dir.resolve("audit.log") + "\"\nguard = yes\n", "test", Modules.schema());
@@ -118,7 +118,8 @@ class DaemonTest {
   @Test
   void servesTheSrsLookupTablesAndReloadsThem(@TempDir Path dir) throws Exception {
     String base = EPHEMERAL + "secrets-file = \"" + dir.resolve("srs.secret") + "\"\naudit-log = \""
-        + dir.resolve("audit.log") + "\"\nsrs-domain = srs.example\npostfix-config-dir = \"\"\n"
+        + dir.resolve("audit.log") + "\"\naudit-key-file = \"" + dir.resolve("audit.key")
+        + "\"\nsrs-domain = srs.example\npostfix-config-dir = \"\"\n"
         + "socketmap = { \"inet:127.0.0.1:0\" }\n"
         + "tcp-table = { \"forward=inet:127.0.0.1:0\", \"reverse=inet:127.0.0.1:0\" }\n";
     try (Daemon daemon = Daemon.start(Config.parse(base, "test", Modules.schema()), Modules::policies)) {

@@ -79,6 +79,11 @@ public final class RunningPostwarden implements AutoCloseable, BeforeAllCallback
     return stateDirectory.resolve("limits.state");
   }
 
+  /** Where the key that signs the audit headers lives unless the test's config names its own audit-key-file. */
+  public Path auditKeyFile() {
+    return stateDirectory.resolve("audit.key");
+  }
+
   /** Where `postwarden limits status|reset` reach this daemon unless the test's config names its own socket. */
   public Path controlSocket() {
     return stateDirectory.resolve("limits.sock");
@@ -124,6 +129,7 @@ public final class RunningPostwarden implements AutoCloseable, BeforeAllCallback
       config = Config.parse("milter = \"" + smtpdEndpoint() + "\"\nnon-smtpd-milter = \"" + nonSmtpdEndpoint()
           + "\"\nmetrics-listen = \"127.0.0.1:0\"\nshutdown-grace = 2s\n"
           + (extra.contains("secrets-file") ? "" : "secrets-file = \"" + secretsFile() + "\"\n")
+          + (extra.contains("audit-key-file") ? "" : "audit-key-file = \"" + auditKeyFile() + "\"\n")
           + (extra.contains("audit-log") ? "" : "audit-log = \"" + auditLog() + "\"\n")
           + (extra.contains("limits-control-socket") ? "" : "limits-control-socket = \"" + controlSocket() + "\"\n")
           + (extra.contains("limits-state-file") ? "" : "limits-state-file = \"" + limitsStateFile() + "\"\n")

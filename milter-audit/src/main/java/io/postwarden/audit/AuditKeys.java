@@ -3,10 +3,12 @@ package io.postwarden.audit;
 import io.postwarden.audit.guard.Cidr;
 import io.postwarden.audit.identity.CommandLineRedactor;
 import io.postwarden.audit.tag.AuditHeader;
+import io.postwarden.audit.tag.OurHeaders;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.config.ConfigKey;
 import io.postwarden.core.config.ConfigSchema;
 import io.postwarden.core.policy.SmtpReply;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -63,9 +65,31 @@ public final class AuditKeys {
   public static final ConfigKey<String> AUDIT_LOG = ConfigKey.string("audit-log", "stdout",
       "Where the JSON audit records go: stdout, or a file (reopened when rotated, or on SIGHUP).");
 
+  public static final ConfigKey<Path> AUDIT_KEY_FILE = ConfigKey.path("audit-key-file",
+      Path.of("/var/lib/postwarden/audit.key"),
+      "Keys that sign X-Postwarden-Audit (its last field, sig=), one per line: the first signs, all verify. "
+          + "Created with a random key if missing; private like secrets-file. `postwarden audit show` and `find` "
+          + "use it to tell our headers from forged or altered ones.");
+
+  public static final ConfigKey<Boolean> SMARTHOST_HEADER = ConfigKey.bool("smarthost-header", false,
+      "Tell the smart host who sent each message, in the header named by smarthost-header-name: the SASL login, or "
+          + "the Unix user of a local client or sendmail(1). Copies arriving with a message are always deleted "
+          + "when on.");
+
+  public static final ConfigKey<String> SMARTHOST_HEADER_NAME = ConfigKey.string("smarthost-header-name",
+      "X-AuthUser", "The header the smart host identifies senders by (MailChannels: X-AuthUser).")
+      .validatedBy(name -> {
+        if (!name.matches("[\\x21-\\x39\\x3b-\\x7e]{1,64}")) {
+          throw new IllegalArgumentException("not a header name: \"" + name + "\"");
+        }
+        if (name.regionMatches(true, 0, OurHeaders.PREFIX, 0, OurHeaders.PREFIX.length())) {
+          throw new IllegalArgumentException(OurHeaders.PREFIX + "… are Postwarden's own headers");
+        }
+      });
+
   public static final ConfigSchema SCHEMA = ConfigSchema.of(GUARD, GUARD_REPLY, GUARD_ALLOW_ALL,
       GUARD_ALLOW_NETWORKS, GUARD_ALLOW_USERS, PEER_LOOKUP, REDACT_COMMAND_LINES, REDACT_PATTERNS, AUDIT_HEADER,
-      AUDIT_LOG);
+      AUDIT_LOG, AUDIT_KEY_FILE, SMARTHOST_HEADER, SMARTHOST_HEADER_NAME);
 
   private AuditKeys() {}
 

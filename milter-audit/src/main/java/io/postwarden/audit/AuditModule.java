@@ -17,10 +17,15 @@ import io.postwarden.audit.process.MaildropSubmitterLookup;
 import io.postwarden.audit.process.PeerProcessLookup;
 import io.postwarden.audit.process.ProcfsPeerLookup;
 import io.postwarden.audit.tag.AuditHeader;
+import io.postwarden.audit.tag.AuditKey;
+import io.postwarden.audit.tag.HeaderSignature;
+import io.postwarden.audit.tag.SmarthostHeader;
 import io.postwarden.audit.tag.AuditPolicy;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.policy.Policy;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -40,9 +45,16 @@ public final class AuditModule {
   private final ClientIdentifier identifier;
   private final AuditTrail trail;
   private final Config config;
+  private final HeaderSignature signature;
+  private final Counter smarthostCopiesDeleted;
 
-  private AuditModule(Config config, MeterRegistry registry, AuditLog log) {
+  private AuditModule(Config config, MeterRegistry registry, AuditLog log, HeaderSignature signature) {
     this.config = config;
+    this.signature = signature;
+    this.smarthostCopiesDeleted = Counter.builder("postwarden.audit.smarthost.header.deleted")
+        .description("Copies of the smart-host identity header (smarthost-header-name) that arrived with a message "
+            + "and were deleted: someone trying to pass for another sender")
+        .register(registry);
     this.rules = new GuardRules(config.get(AuditKeys.GUARD_ALLOW_ALL),
         config.get(AuditKeys.GUARD_ALLOW_NETWORKS).stream().map(Cidr::parse).toList(),
         Set.copyOf(config.get(AuditKeys.GUARD_ALLOW_USERS)), config.get(AuditKeys.GUARD_REPLY));
@@ -57,6 +69,7 @@ public final class AuditModule {
 
   /** Opens the audit log named by the configuration; fails at start-up when it cannot be written. */
   public static AuditModule open(Config config, MeterRegistry registry) throws IOException {
+    HeaderSignature signature = new HeaderSignature(AuditKey.openOrCreate(config.get(AuditKeys.AUDIT_KEY_FILE)));
     AuditLog log = log(config);
     Counter dropped = Counter.builder("postwarden.audit.dropped")
         .description("Audit records lost because the writer could not keep up")
@@ -66,13 +79,30 @@ public final class AuditModule {
         .description("Audit log writes that failed (full disk, missing directory); the record is kept and retried")
         .register(registry);
     log.reportWriteFailuresTo(writeFailures::increment);
-    return new AuditModule(config, registry, log);
+    return new AuditModule(config, registry, log, signature);
   }
 
   /** The audit log the configuration names (also where operator commands record what they did). */
   public static AuditLog log(Config config) throws IOException {
     String target = config.get(AuditKeys.AUDIT_LOG);
     return target.equals("stdout") ? AuditLog.toStream(System.out) : AuditLog.toFile(Path.of(target));
+  }
+
+  /**
+   * What start-up would refuse in the audit key file, by the same rules, for {@code config check}. A missing file is
+   * no problem: start-up creates it, private.
+   */
+  public static Optional<String> keyFileProblem(Config config) {
+    Path path = config.get(AuditKeys.AUDIT_KEY_FILE);
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    try {
+      AuditKey.read(path);
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of(AuditKeys.AUDIT_KEY_FILE.name() + ": " + e.getMessage());
+    }
   }
 
   /** Who sent each message, established once per session and shared with other modules (the limits). */
@@ -89,7 +119,12 @@ public final class AuditModule {
   public Policy audit() {
     Optional<GuardObserver> guardOff = config.get(AuditKeys.GUARD)
         ? Optional.empty() : Optional.of(new GuardObserver(rules, guardMetrics));
-    return new AuditPolicy(identifier, guardOff, new AuditHeader(config.get(AuditKeys.AUDIT_HEADER)), trail);
+    Optional<SmarthostHeader> smarthost = config.get(AuditKeys.SMARTHOST_HEADER)
+        ? Optional.of(new SmarthostHeader(config.get(AuditKeys.SMARTHOST_HEADER_NAME),
+            smarthostCopiesDeleted::increment))
+        : Optional.empty();
+    return new AuditPolicy(identifier, guardOff,
+        new AuditHeader(config.get(AuditKeys.AUDIT_HEADER), Optional.of(signature)), trail, smarthost);
   }
 
 }

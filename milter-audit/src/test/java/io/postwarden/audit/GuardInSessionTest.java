@@ -37,7 +37,7 @@ class GuardInSessionTest {
 
   void start(String settings) throws Exception {
     Config config = Config.parse(settings + "\npeer-lookup = false\naudit-log = \"" + dir.resolve("audit.log")
-        + "\"\n", "test", AuditKeys.SCHEMA);
+        + "\"\naudit-key-file = \"" + dir.resolve("audit.key") + "\"\n", "test", AuditKeys.SCHEMA);
     AuditModule module = AuditModule.open(config, registry);
     audit = module.audit();
     List<Policy> policies = new ArrayList<>();

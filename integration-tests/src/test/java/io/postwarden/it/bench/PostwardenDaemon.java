@@ -46,6 +46,7 @@ final class PostwardenDaemon implements AutoCloseable {
         "metrics-listen = \"127.0.0.1:" + Ports.freePort() + "\"",
         "limits-control-socket = \"\"",
         "secrets-file = \"" + dir.file(name + ".secret") + "\"",
+        "audit-key-file = \"" + dir.file(name + ".audit.key") + "\"",
         "audit-log = \"" + dir.file(name + ".audit.log") + "\"",
         "srs-domain = \"srs.test.example\"",
         "domains = { \"test.example\" }",

@@ -27,6 +27,7 @@ class NohupDaemonTest {
             + "non-smtpd-milter = \"inet:127.0.0.1:" + Ports.freePort() + "\"\n"
             + "metrics-listen = \"127.0.0.1:" + metricsPort + "\"\nlimits-control-socket = \"\"\n"
             + "secrets-file = \"" + dir.resolve("srs.secret") + "\"\n"
+            + "audit-key-file = \"" + dir.resolve("audit.key") + "\"\n"
             + "audit-log = \"" + dir.resolve("audit.log") + "\"\n");
   }
 

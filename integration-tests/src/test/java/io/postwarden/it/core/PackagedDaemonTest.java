@@ -65,6 +65,8 @@ class PackagedDaemonTest {
             + "non-smtpd-milter = \"inet:127.0.0.1:" + Ports.freePort() + "\"\n"
             + "metrics-listen = \"127.0.0.1:" + metricsPort + "\"\nlimits-control-socket = \"\"\n"
             + "secrets-file = \"" + dir.resolve("srs.secret") + "\"\n"
+        + "audit-key-file = \"" + dir.resolve("audit.key") + "\"\n"
+            + "audit-key-file = \"" + dir.resolve("audit.key") + "\"\n"
             + "audit-log = \"" + dir.resolve("audit.log") + "\"\n"
             + "shutdown-grace = 10s\n");
     Path log = dir.resolve("postwarden.log");
@@ -103,6 +105,7 @@ class PackagedDaemonTest {
         + "non-smtpd-milter = \"inet:127.0.0.1:" + Ports.freePort() + "\"\n"
         + "metrics-listen = \"127.0.0.1:" + metricsPort + "\"\nlimits-control-socket = \"\"\n"
         + "secrets-file = \"" + dir.resolve("srs.secret") + "\"\n"
+        + "audit-key-file = \"" + dir.resolve("audit.key") + "\"\n"
         + "audit-log = \"" + dir.resolve("audit.log") + "\"\n";
     Path config = Files.writeString(dir.resolve("postwarden.conf"), base + "guard = no\n");
     Path log = dir.resolve("postwarden.log");

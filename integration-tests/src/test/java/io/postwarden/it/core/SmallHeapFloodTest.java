@@ -47,6 +47,7 @@ class SmallHeapFloodTest {
             + "non-smtpd-milter = \"inet:127.0.0.1:" + Ports.freePort() + "\"\n"
             + "metrics-listen = \"127.0.0.1:" + metricsPort + "\"\nlimits-control-socket = \"\"\n"
             + "secrets-file = \"" + dir.resolve("srs.secret") + "\"\n"
+            + "audit-key-file = \"" + dir.resolve("audit.key") + "\"\n"
             + "audit-log = \"" + dir.resolve("audit.log") + "\"\n");
     Path log = dir.resolve("postwarden.log");
     assertTrue(Files.isRegularFile(PackagedDaemonTest.JAR), "run mvn package first");

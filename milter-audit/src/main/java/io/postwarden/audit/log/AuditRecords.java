@@ -4,13 +4,22 @@ import io.postwarden.audit.identity.ClientIdentity;
 import io.postwarden.audit.process.PeerLookupResult;
 import io.postwarden.audit.process.PeerProcess;
 import io.postwarden.core.policy.Connection;
+import io.postwarden.core.policy.Header;
 import io.postwarden.core.policy.MailOrigin;
 import io.postwarden.core.policy.Recipient;
 import io.postwarden.core.policy.Transaction;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Builds the one JSON record per decision that the audit log keeps. */
 public final class AuditRecords {
+
+  /** RFC 5322 lines are at most 998 characters; a real Message-ID is far shorter. */
+  static final int MESSAGE_ID_LIMIT = 998;
+
+  static final int PHP_SCRIPTS_KEPT = 4;
+  static final int PHP_SCRIPT_LIMIT = 512;
 
   private final Clock clock;
 
@@ -24,11 +33,12 @@ public final class AuditRecords {
    */
   public Json record(String event, String auditId, Transaction tx, ClientIdentity identity, String decision) {
     Connection connection = tx.connection();
-    return new Json()
+    Json record = new Json()
         .string("time", clock.instant().toString())
         .string("event", event)
         .string("audit_id", auditId)
         .string("queue_id", tx.queueId().orElse(null))
+        .string("message_id", messageId(tx))
         .string("origin", connection.origin() == MailOrigin.SMTPD ? "smtp" : "sendmail")
         .string("client", connection.client().toString())
         .string("client_name", connection.clientHostname())
@@ -44,6 +54,39 @@ public final class AuditRecords {
             .number("uid", submitter.uid())
             .string("user", submitter.user())
             .string("maildrop_file", submitter.maildropFile())).orElse(null));
+    List<String> scripts = phpScripts(tx);
+    return scripts.isEmpty() ? record : record.strings("php_script", scripts);
+  }
+
+  /**
+   * The first Message-ID header, as {@code audit find} matches it: the client's text, so unfolded, trimmed and cut
+   * at {@link #MESSAGE_ID_LIMIT} characters; null when there is none.
+   */
+  static String messageId(Transaction tx) {
+    for (Header header : tx.headers()) {
+      if (header.is("Message-ID")) {
+        String value = header.value().replaceAll("[\\r\\n]+", "").trim();
+        return value.length() > MESSAGE_ID_LIMIT ? value.substring(0, MESSAGE_ID_LIMIT) : value;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * PHP's {@code X-PHP-Originating-Script: UID:script.php} headers (mail.add_x_header), which name the script where
+   * the process lookup sees only the PHP-FPM pool. PHP writes its own first; a script can add more of its own
+   * making, so all are kept, at most {@link #PHP_SCRIPTS_KEPT}, each cut at {@link #PHP_SCRIPT_LIMIT} characters.
+   * The record has none when PHP did not say.
+   */
+  static List<String> phpScripts(Transaction tx) {
+    List<String> scripts = new ArrayList<>();
+    for (Header header : tx.headers()) {
+      if (header.is("X-PHP-Originating-Script") && scripts.size() < PHP_SCRIPTS_KEPT) {
+        String value = header.value().replaceAll("[\\r\\n]+", "").trim();
+        scripts.add(value.length() > PHP_SCRIPT_LIMIT ? value.substring(0, PHP_SCRIPT_LIMIT) : value);
+      }
+    }
+    return scripts;
   }
 
   private static Json process(PeerLookupResult result) {

@@ -9,8 +9,6 @@ import java.util.Optional;
 /** Gives each decision an audit id and writes its record; the id ties a message's header to its record. */
 public final class AuditTrail implements AutoCloseable {
 
-  private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
-
   private final AuditLog log;
   private final AuditRecords records;
   private final SecureRandom random = new SecureRandom();
@@ -48,17 +46,6 @@ public final class AuditTrail implements AutoCloseable {
   String newId() {
     byte[] bytes = new byte[10];
     random.nextBytes(bytes);
-    StringBuilder id = new StringBuilder(16);
-    long bits = 0;
-    int count = 0;
-    for (byte b : bytes) {
-      bits = (bits << 8) | (b & 0xff);
-      count += 8;
-      while (count >= 5) {
-        count -= 5;
-        id.append(ALPHABET[(int) ((bits >> count) & 31)]);
-      }
-    }
-    return id.toString();
+    return Crockford.encode(bytes);
   }
 }

@@ -26,14 +26,22 @@ public final class AuditPolicy implements Policy, AutoCloseable {
   private final Optional<GuardObserver> guardOff;
   private final AuditHeader header;
   private final AuditTrail trail;
+  private final Optional<SmarthostHeader> smarthost;
 
   /** @param guardOff present when the guard is off: it then only observes what the guard would have decided */
   public AuditPolicy(ClientIdentifier identifier, Optional<GuardObserver> guardOff, AuditHeader header,
       AuditTrail trail) {
+    this(identifier, guardOff, header, trail, Optional.empty());
+  }
+
+  /** @param smarthost present when the sender's identity goes to the smart host in a header of its own */
+  public AuditPolicy(ClientIdentifier identifier, Optional<GuardObserver> guardOff, AuditHeader header,
+      AuditTrail trail, Optional<SmarthostHeader> smarthost) {
     this.identifier = identifier;
     this.guardOff = guardOff;
     this.header = header;
     this.trail = trail;
+    this.smarthost = smarthost;
   }
 
   @Override
@@ -69,6 +77,7 @@ public final class AuditPolicy implements Policy, AutoCloseable {
     String auditId = trail.accepted(tx, identity, guardDecision(tx, identity));
     List<Modification> changes = new ArrayList<>(OurHeaders.removals(tx.headers()));
     changes.add(new AddHeader(AuditHeader.NAME, header.value(auditId, tx, identity)));
+    smarthost.ifPresent(added -> changes.addAll(added.changes(tx, identity)));
     return Decision.modify(changes);
   }
 

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Postwarden's own headers, all named {@code X-Postwarden-…}. Copies that arrive with a message are deleted before
@@ -24,9 +25,14 @@ public final class OurHeaders {
    * is deleted from its last occurrence to its first, so the indexes stay right whether or not Postfix renumbers.
    */
   public static List<Modification> removals(List<Header> headers) {
+    return removals(headers, name -> name.regionMatches(true, 0, PREFIX, 0, PREFIX.length()));
+  }
+
+  /** Deletions for every incoming header whose name {@code ours} accepts, in the same order. */
+  static List<Modification> removals(List<Header> headers, Predicate<String> ours) {
     Map<String, List<String>> occurrences = new LinkedHashMap<>();
     for (Header header : headers) {
-      if (header.name().regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+      if (ours.test(header.name())) {
         occurrences.computeIfAbsent(header.name().toLowerCase(Locale.ROOT), key -> new ArrayList<>())
             .add(header.name());
       }
