@@ -58,6 +58,7 @@ final class PostwardenDaemon implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(packageJvmOptions());
+    command.addAll(extraJvmOptions());
     command.addAll(List.of("-jar", BenchDirectory.repositoryRoot().resolve("deploy/target/postwarden.jar").toString(),
         "run", "--config", config.toString()));
     return new PostwardenDaemon(smtpd, nonSmtpd, ExternalDaemon.start(dir, name, command, smtpd, nonSmtpd));
@@ -75,6 +76,12 @@ final class PostwardenDaemon implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** {@code scripts/bench --postwarden-jvm "OPTIONS"}: added after the package's, e.g. to record a profile. */
+  private static List<String> extraJvmOptions() {
+    String extra = System.getProperty("bench.postwarden.jvm", "").trim();
+    return extra.isEmpty() ? List.of() : Arrays.asList(extra.split("\\s+"));
   }
 
   InetSocketAddress smtpdListener() {
