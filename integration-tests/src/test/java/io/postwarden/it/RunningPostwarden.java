@@ -26,6 +26,7 @@ public final class RunningPostwarden implements AutoCloseable, BeforeAllCallback
 
   private final int smtpdPort = Ports.freePort();
   private final int nonSmtpdPort = Ports.freePort();
+  private Supplier<Path> socketDirectory;
   private final Supplier<String> extraConfig;
   private final Path stateDirectory;
   private final PolicyAssembly policies;
@@ -66,12 +67,23 @@ public final class RunningPostwarden implements AutoCloseable, BeforeAllCallback
     return stateDirectory.resolve("limits.sock");
   }
 
+  /**
+   * Listens on milter.sock and non-smtpd.sock in {@code directory} (read at each start) instead of loopback ports,
+   * as the Debian package does in /var/spool/postfix/postwarden; the directory is created setgid postfix.
+   */
+  public RunningPostwarden onUnixSockets(Supplier<Path> directory) {
+    this.socketDirectory = directory;
+    return this;
+  }
+
   public String smtpdEndpoint() {
-    return "inet:127.0.0.1:" + smtpdPort;
+    return socketDirectory == null ? "inet:127.0.0.1:" + smtpdPort
+        : "unix:" + socketDirectory.get().resolve("milter.sock");
   }
 
   public String nonSmtpdEndpoint() {
-    return "inet:127.0.0.1:" + nonSmtpdPort;
+    return socketDirectory == null ? "inet:127.0.0.1:" + nonSmtpdPort
+        : "unix:" + socketDirectory.get().resolve("non-smtpd.sock");
   }
 
   @Override
@@ -104,9 +116,19 @@ public final class RunningPostwarden implements AutoCloseable, BeforeAllCallback
     }
     LogSetup.configure(CoreKeys.logLevel(config));
     try {
+      if (socketDirectory != null) {
+        Process install = new ProcessBuilder("install", "-d", "-m", "2750", "-g", "postfix",
+            socketDirectory.get().toString()).inheritIO().start();
+        if (install.waitFor() != 0) {
+          throw new IllegalStateException("cannot create " + socketDirectory.get());
+        }
+      }
       daemon = Daemon.start(config, policies);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
     return this;
   }

@@ -6,13 +6,20 @@ import io.postwarden.core.config.ConfigSchema;
 import io.postwarden.core.policy.MailOrigin;
 import io.postwarden.core.server.Endpoint;
 import io.postwarden.core.server.Listener;
+import io.postwarden.core.server.ListenerLimits;
 import io.postwarden.core.server.PolicyWorkers;
 import io.postwarden.core.server.ServerSettings;
+import io.postwarden.core.server.SocketAccess;
+import io.postwarden.core.session.MemoryBudget;
+import io.postwarden.core.session.SessionLimits;
 import java.net.InetSocketAddress;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Level;
 
 /** The core's settings: where to listen, how long to wait, how much to take on. */
@@ -41,7 +48,41 @@ public final class CoreKeys {
       .validatedBy(CoreKeys::metricsAddress);
 
   public static final ConfigKey<Integer> MAX_SESSIONS = ConfigKey.integer("max-sessions", 1000, 1, 100_000,
-      "Milter connections served at once; more are closed and Postfix applies milter_default_action.");
+      "Connections the milter (smtpd_milters) listeners serve at once; more are closed at once and Postfix applies "
+          + "milter_default_action.");
+
+  public static final ConfigKey<Integer> NON_SMTPD_MAX_SESSIONS = ConfigKey.integer("non-smtpd-max-sessions", 100,
+      1, 100_000, "The same for the non-smtpd-milter listeners, counted apart so that neither kind starves the other.");
+
+  public static final ConfigKey<Integer> MAX_SESSIONS_PER_PEER = ConfigKey.integer("max-sessions-per-peer", 500,
+      1, 100_000, "Connections one peer may hold on one listener kind: per client address on inet listeners, per "
+          + "Unix user on unix sockets. Postfix is one peer: keep it above Postfix's process limits.");
+
+  public static final ConfigKey<Duration> NEGOTIATION_TIMEOUT = ConfigKey.duration("negotiation-timeout",
+      Duration.ofSeconds(5), "A connection must complete option negotiation this soon after connecting; Postfix "
+          + "does so at once.")
+      .validatedBy(d -> positive(d, "negotiation-timeout"));
+
+  public static final ConfigKey<Duration> FRAME_TIMEOUT = ConfigKey.duration("frame-timeout",
+      Duration.ofSeconds(5), "A milter packet must be complete this soon after its first byte; Postfix writes each "
+          + "one whole.")
+      .validatedBy(d -> positive(d, "frame-timeout"));
+
+  public static final ConfigKey<String> MILTER_SOCKET_GROUP = ConfigKey.string("milter-socket-group", "postfix",
+      "Group of unix: listener sockets; Postfix's smtpd and cleanup connect as group postfix. Empty: leave the "
+          + "group the socket was created with.");
+
+  public static final ConfigKey<String> MILTER_SOCKET_MODE = ConfigKey.string("milter-socket-mode", "0660",
+      "Permissions of unix: listener sockets, in octal. 0666 lets every local user connect (the old default).")
+      .validatedBy(CoreKeys::socketMode);
+
+  public static final ConfigKey<Long> MAX_TRANSACTION_BYTES = ConfigKey.size("max-transaction-bytes", 4L << 20,
+      64L << 10, 1L << 30, "Header and recipient bytes one message may keep in memory; beyond it the message is "
+          + "tempfailed. Postfix cuts each header at header_size_limit (100 KiB).");
+
+  public static final ConfigKey<Long> TRANSACTION_MEMORY = ConfigKey.size("transaction-memory", 0, 0, 1L << 40,
+      "Header and recipient bytes all sessions together may keep; a message that needs more is tempfailed. "
+          + "0: a quarter of the Java heap (-Xmx).");
 
   public static final ConfigKey<Duration> SESSION_IDLE_TIMEOUT = ConfigKey.duration("session-idle-timeout",
       Duration.ofMinutes(10),
@@ -67,7 +108,9 @@ public final class CoreKeys {
       .validatedBy(CoreKeys::logLevel);
 
   public static final ConfigSchema SCHEMA = ConfigSchema.of(MILTER, NON_SMTPD_MILTER, METRICS_LISTEN, MAX_SESSIONS,
-      SESSION_IDLE_TIMEOUT, POLICY_TIMEOUT, POLICY_THREADS, POLICY_QUEUE, SHUTDOWN_GRACE, LOG_LEVEL);
+      NON_SMTPD_MAX_SESSIONS, MAX_SESSIONS_PER_PEER, NEGOTIATION_TIMEOUT, FRAME_TIMEOUT, MILTER_SOCKET_GROUP,
+      MILTER_SOCKET_MODE, MAX_TRANSACTION_BYTES, TRANSACTION_MEMORY, SESSION_IDLE_TIMEOUT, POLICY_TIMEOUT,
+      POLICY_THREADS, POLICY_QUEUE, SHUTDOWN_GRACE, LOG_LEVEL);
 
   private CoreKeys() {}
 
@@ -76,8 +119,34 @@ public final class CoreKeys {
     config.get(MILTER).forEach(spec -> listeners.add(new Listener(Endpoint.parse(spec), MailOrigin.SMTPD)));
     config.get(NON_SMTPD_MILTER)
         .forEach(spec -> listeners.add(new Listener(Endpoint.parse(spec), MailOrigin.NON_SMTPD)));
-    return new ServerSettings(listeners, MAX_PACKET_SIZE,
-        config.get(SESSION_IDLE_TIMEOUT), config.get(MAX_SESSIONS), config.get(SHUTDOWN_GRACE));
+    ListenerLimits limits = new ListenerLimits(config.get(MAX_SESSIONS), config.get(NON_SMTPD_MAX_SESSIONS),
+        config.get(MAX_SESSIONS_PER_PEER), config.get(NEGOTIATION_TIMEOUT), config.get(FRAME_TIMEOUT),
+        config.get(SESSION_IDLE_TIMEOUT));
+    long memory = config.get(TRANSACTION_MEMORY);
+    SessionLimits sessionLimits = new SessionLimits(config.get(MAX_TRANSACTION_BYTES),
+        new MemoryBudget(memory > 0 ? memory : Runtime.getRuntime().maxMemory() / 4));
+    return new ServerSettings(listeners, MAX_PACKET_SIZE, limits,
+        new SocketAccess(config.get(MILTER_SOCKET_GROUP), socketMode(config.get(MILTER_SOCKET_MODE))),
+        sessionLimits, config.get(SHUTDOWN_GRACE));
+  }
+
+  /** Octal permissions such as 0660, as chmod(1) takes them; no setuid, setgid or sticky bits. */
+  private static Set<PosixFilePermission> socketMode(String octal) {
+    if (!octal.matches("0?[0-7]{3}")) {
+      throw new IllegalArgumentException("expected octal permissions such as 0660, got \"" + octal + "\"");
+    }
+    int bits = Integer.parseInt(octal, 8);
+    PosixFilePermission[] order = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+        PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+        PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+        PosixFilePermission.OWNER_READ};
+    Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
+    for (int bit = 0; bit < order.length; bit++) {
+      if ((bits & (1 << bit)) != 0) {
+        mode.add(order[bit]);
+      }
+    }
+    return mode;
   }
 
   public static PolicyWorkers policyWorkers(Config config) {

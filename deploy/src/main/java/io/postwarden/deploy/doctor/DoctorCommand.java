@@ -110,10 +110,11 @@ public final class DoctorCommand implements Callable<Integer> {
     checks.add(new SrsHashCheck(settings.get(SrsKeys.HASH_LENGTH), settings.get(SrsKeys.HASH_MINIMUM)));
     List<String> milter = settings.get(CoreKeys.MILTER);
     List<String> nonSmtpd = settings.get(CoreKeys.NON_SMTPD_MILTER);
+    String socketGroup = settings.get(CoreKeys.MILTER_SOCKET_GROUP);
     milter.forEach(endpoint -> checks.add(
-        new MilterListenerCheck(endpoint, "milter", "smtpd_milters", MILTER_TIMEOUT)));
+        new MilterListenerCheck(endpoint, "milter", "smtpd_milters", MILTER_TIMEOUT, socketGroup)));
     nonSmtpd.forEach(endpoint -> checks.add(
-        new MilterListenerCheck(endpoint, "non-smtpd-milter", "non_smtpd_milters", MILTER_TIMEOUT)));
+        new MilterListenerCheck(endpoint, "non-smtpd-milter", "non_smtpd_milters", MILTER_TIMEOUT, socketGroup)));
 
     Path postfixDirectory = postfixDirectory(settings);
     Optional<PostfixSettings> postfix;

@@ -8,11 +8,20 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
-/** One configured milter listener answers a real option negotiation, as Postfix's first packet would get. */
+/**
+ * One configured milter listener answers a real option negotiation, as Postfix's first packet would get, and only
+ * Postfix can reach it: an inet: listener is open to every local user, a unix: socket to whom its file lets in.
+ */
 final class MilterListenerCheck implements Check {
 
   private static final String TOPIC = "milter";
@@ -21,16 +30,19 @@ final class MilterListenerCheck implements Check {
   private final String key;
   private final String postfixParameter;
   private final Duration timeout;
+  private final String socketGroup;
 
   /**
    * @param key the Postwarden setting the endpoint comes from (milter, non-smtpd-milter)
    * @param postfixParameter the Postfix parameter that should name it (smtpd_milters, non_smtpd_milters)
    */
-  MilterListenerCheck(String spec, String key, String postfixParameter, Duration timeout) {
+  /** @param socketGroup the group Postfix connects as (milter-socket-group); empty: not checked */
+  MilterListenerCheck(String spec, String key, String postfixParameter, Duration timeout, String socketGroup) {
     this.spec = spec;
     this.key = key;
     this.postfixParameter = postfixParameter;
     this.timeout = timeout;
+    this.socketGroup = socketGroup;
   }
 
   @Override
@@ -48,8 +60,14 @@ final class MilterListenerCheck implements Check {
     }
     try {
       MilterProbe.Negotiated reply = MilterProbe.negotiate(address, timeout);
-      return List.of(Finding.ok(TOPIC, what + " answers the milter handshake (protocol version "
-          + reply.version() + ")"));
+      List<Finding> findings = new ArrayList<>(List.of(Finding.ok(TOPIC, what + " answers the milter handshake "
+          + "(protocol version " + reply.version() + ")")));
+      findings.addAll(address instanceof UnixDomainSocketAddress unix ? access(what, unix.getPath())
+          : List.of(Finding.warn(TOPIC, what + ": every local user can connect to an inet: listener and hold "
+              + "sessions Postfix needs (max-sessions-per-peer and the deadlines only limit that). On a shared host "
+              + "use a unix socket only Postfix can reach: " + key + " = { \"unix:/var/spool/postfix/postwarden/"
+              + (key.equals("milter") ? "milter" : "non-smtpd") + ".sock\" } (README, Install on a mail server)")));
+      return findings;
     } catch (ConnectException e) {
       return List.of(Finding.fail(TOPIC, what + ": nothing accepts connections there (" + e.getMessage()
           + "). Is Postwarden running? systemctl status postwarden; journalctl -u postwarden says why it stopped. "
@@ -69,6 +87,24 @@ final class MilterListenerCheck implements Check {
           : ". Check that Postwarden is running and listens there";
       return List.of(Finding.fail(TOPIC, what + ": " + reason + hint));
     }
+  }
+
+  /** Who the socket file lets connect (write permission): Postfix's group, and nobody else. */
+  private List<Finding> access(String what, Path socket) throws IOException {
+    PosixFileAttributes file = Files.readAttributes(socket, PosixFileAttributes.class);
+    Set<PosixFilePermission> mode = file.permissions();
+    String shown = file.owner().getName() + ":" + file.group().getName() + " " + PosixFilePermissions.toString(mode);
+    if (mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+      return List.of(Finding.warn(TOPIC, what + ": every local user can connect (" + shown + ") and hold sessions "
+          + "Postfix needs. Set milter-socket-mode = \"0660\" and restart Postwarden"));
+    }
+    if (!socketGroup.isEmpty()
+        && (!file.group().getName().equals(socketGroup) || !mode.contains(PosixFilePermission.GROUP_WRITE))) {
+      return List.of(Finding.fail(TOPIC, what + ": Postfix (group " + socketGroup + ") cannot connect: the socket is "
+          + shown + ". Its directory must be setgid " + socketGroup + " (install -d -o postwarden -g " + socketGroup
+          + " -m 2750 " + socket.getParent() + ") and milter-socket-mode give the group rw; then restart Postwarden"));
+    }
+    return List.of(Finding.ok(TOPIC, what + ": only its owner and group can connect (" + shown + ")"));
   }
 
   /** Where to connect: the configured address, with a wildcard listener reached through loopback. */

@@ -60,7 +60,7 @@ class DoctorCommandTest {
   @BeforeEach
   void goodSetup() throws Exception {
     Config ephemeral = Config.parse("milter = { \"inet:127.0.0.1:0\" }\nnon-smtpd-milter = { \"inet:127.0.0.1:0\" }\n"
-        + "metrics-listen = \"\"\n", "test", Modules.schema());
+        + "metrics-listen = \"\"\nlimits-control-socket = \"\"\n", "test", Modules.schema());
     daemon = Daemon.start(ephemeral, (c, r) -> List.of());
     smtpdEndpoint = "inet:127.0.0.1:" + ((InetSocketAddress) daemon.milterAddresses().get(0)).getPort();
     nonSmtpdEndpoint = "inet:127.0.0.1:" + ((InetSocketAddress) daemon.milterAddresses().get(1)).getPort();
@@ -91,7 +91,7 @@ class DoctorCommandTest {
         + "srs-domain = \"" + srsDomain + "\"\n"
         + "secrets-file = \"" + secrets + "\"\n"
         + "postfix-config-dir = \"" + postfix.dir() + "\"\n"
-        + "metrics-listen = \"\"\n" + extra);
+        + "metrics-listen = \"\"\nlimits-control-socket = \"\"\n" + extra);
   }
 
   private record Report(int status, List<String> lines) {
@@ -131,8 +131,22 @@ class DoctorCommandTest {
     return new Report(status, out.toString().lines().toList());
   }
 
+  /** Restarts Postwarden on unix sockets in the scratch queue directory, as the Debian package sets it up. */
+  private void listenOnUnixSockets(String extraConfig) throws Exception {
+    Path sockets = Files.createDirectories(postfix.dir().resolve("queue/postwarden"));
+    daemon.close();
+    String config = "milter = { \"unix:" + sockets.resolve("milter.sock") + "\" }\nnon-smtpd-milter = { \"unix:"
+        + sockets.resolve("non-smtpd.sock") + "\" }\nmetrics-listen = \"\"\nlimits-control-socket = \"\"\n" + extraConfig;
+    daemon = Daemon.start(Config.parse(config, "test", Modules.schema()), (c, r) -> List.of());
+    smtpdEndpoint = "unix:" + sockets.resolve("milter.sock");
+    nonSmtpdEndpoint = "unix:" + sockets.resolve("non-smtpd.sock");
+    writeConfig(extraConfig);
+    postfix.set("smtpd_milters = unix:postwarden/milter.sock", "non_smtpd_milters = unix:postwarden/non-smtpd.sock");
+  }
+
   @Test
-  void goodSetupIsAllOk() {
+  void goodSetupIsAllOk() throws Exception {
+    listenOnUnixSockets("");
     Report report = doctor();
     assertEquals(0, report.status(), report.toString());
     assertEquals(List.of(), report.with("WARN"), report.toString());
@@ -141,16 +155,46 @@ class DoctorCommandTest {
     assertTrue(report.has("OK", "secrets", "1 secret, mode 0600"), report.toString());
     assertTrue(report.has("OK", "milter", smtpdEndpoint + " (milter, for Postfix's smtpd_milters) answers the "
         + "milter handshake (protocol version 6)"), report.toString());
+    assertTrue(report.has("OK", "milter", smtpdEndpoint + " (milter, for Postfix's smtpd_milters): only its owner "
+        + "and group can connect (root:postfix rw-rw----)"), report.toString());
     assertTrue(report.has("OK", "milter", nonSmtpdEndpoint + " (non-smtpd-milter"), report.toString());
-    assertTrue(report.has("OK", "postfix", "smtpd_milters reaches Postwarden at " + smtpdEndpoint), report.toString());
-    assertTrue(report.has("OK", "postfix", "non_smtpd_milters reaches Postwarden at " + nonSmtpdEndpoint),
+    assertTrue(report.has("OK", "postfix", "smtpd_milters reaches Postwarden at unix:postwarden/milter.sock"),
+        report.toString());
+    assertTrue(report.has("OK", "postfix", "non_smtpd_milters reaches Postwarden at unix:postwarden/non-smtpd.sock"),
         report.toString());
     assertTrue(report.has("OK", "postfix", "milter_default_action = tempfail"), report.toString());
     assertTrue(report.has("OK", "postfix", "policy-timeout (20s) is below milter_command_timeout"), report.toString());
     assertTrue(report.has("OK", "dns", "MX mx.test.example (preference 10) -> 127.0.0.1 is this server"),
         report.toString());
     assertTrue(report.has("OK", "dns", "by ip4:127.0.0.1"), report.toString());
-    assertEquals("doctor: 12 OK, 0 WARN, 0 FAIL", report.lines().get(report.lines().size() - 1));
+    assertEquals("doctor: 14 OK, 0 WARN, 0 FAIL", report.lines().get(report.lines().size() - 1));
+  }
+
+  @Test
+  void inetListenersWarnThatEveryLocalUserCanReachThem() {
+    Report report = doctor();
+    assertEquals(0, report.status(), report.toString());
+    assertTrue(report.has("WARN", "milter", smtpdEndpoint + " (milter, for Postfix's smtpd_milters): every local "
+        + "user can connect to an inet: listener"), report.toString());
+    assertTrue(report.has("WARN", "milter", "milter = { \"unix:/var/spool/postfix/postwarden/milter.sock\" }"),
+        report.toString());
+    assertEquals(2, report.with("WARN").size(), report.toString());
+  }
+
+  @Test
+  void aSocketEveryoneMayUseWarnsAndOnePostfixCannotUseFails() throws Exception {
+    listenOnUnixSockets("milter-socket-mode = \"0666\"\n");
+    Report open = doctor();
+    assertEquals(0, open.status(), open.toString());
+    assertTrue(open.has("WARN", "milter", "every local user can connect (root:postfix rw-rw-rw-)"), open.toString());
+    assertTrue(open.has("WARN", "milter", "milter-socket-mode = \"0660\""), open.toString());
+
+    listenOnUnixSockets("milter-socket-group = \"nogroup\"\n");
+    writeConfig(""); // the file says Postfix connects as group postfix; the running daemon gave the sockets nogroup
+    Report closed = doctor();
+    assertEquals(1, closed.status(), closed.toString());
+    assertTrue(closed.has("FAIL", "milter", smtpdEndpoint + " (milter, for Postfix's smtpd_milters): Postfix (group "
+        + "postfix) cannot connect: the socket is root:nogroup rw-rw----"), closed.toString());
   }
 
   @Test
@@ -191,7 +235,7 @@ class DoctorCommandTest {
     Path socket = Files.createDirectories(postfix.dir().resolve("queue/postwarden")).resolve("milter.sock");
     daemon.close();
     daemon = Daemon.start(Config.parse("milter = { \"inet:127.0.0.1:0\" }\nnon-smtpd-milter = { \"unix:" + socket
-        + "\" }\nmetrics-listen = \"\"\n", "test", Modules.schema()), (c, r) -> List.of());
+        + "\" }\nmetrics-listen = \"\"\nlimits-control-socket = \"\"\n", "test", Modules.schema()), (c, r) -> List.of());
     smtpdEndpoint = "inet:127.0.0.1:" + ((InetSocketAddress) daemon.milterAddresses().get(0)).getPort();
     nonSmtpdEndpoint = "unix:" + socket;
     writeConfig("");

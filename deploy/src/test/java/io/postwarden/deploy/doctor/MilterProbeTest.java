@@ -29,14 +29,14 @@ class MilterProbeTest {
   void negotiatesWithPostwardenOverTcpAndUnixSockets() throws Exception {
     Path socket = dir.resolve("milter.sock");
     Config config = Config.parse("milter = { \"inet:127.0.0.1:0\" }\nnon-smtpd-milter = { \"unix:" + socket
-        + "\" }\nmetrics-listen = \"\"\n", "test", Modules.schema());
+        + "\" }\nmetrics-listen = \"\"\nlimits-control-socket = \"\"\n", "test", Modules.schema());
     try (Daemon daemon = Daemon.start(config, (c, r) -> List.of())) {
       MilterProbe.Negotiated tcp = MilterProbe.negotiate(daemon.milterAddresses().get(0), Duration.ofSeconds(5));
       assertEquals(6, tcp.version());
       MilterProbe.Negotiated unix = MilterProbe.negotiate(UnixDomainSocketAddress.of(socket), Duration.ofSeconds(5));
       assertEquals(6, unix.version());
       List<Finding> findings = new MilterListenerCheck("unix:" + socket, "non-smtpd-milter", "non_smtpd_milters",
-          Duration.ofSeconds(5)).run();
+          Duration.ofSeconds(5), "postfix").run();
       assertEquals(Severity.OK, findings.get(0).severity(), findings.toString());
     }
   }
@@ -61,7 +61,7 @@ class MilterProbeTest {
           new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), Duration.ofSeconds(5)));
       assertTrue(e.getMessage().contains("\"220 \""), e.getMessage());
       List<Finding> findings = new MilterListenerCheck("inet:127.0.0.1:" + server.getLocalPort(), "milter",
-          "smtpd_milters", Duration.ofSeconds(1)).run();
+          "smtpd_milters", Duration.ofSeconds(1), "postfix").run();
       assertEquals(Severity.FAIL, findings.get(0).severity());
       assertTrue(findings.get(0).text().contains("Is another program listening there?"), findings.toString());
     }
@@ -80,7 +80,7 @@ class MilterProbeTest {
   @Test
   void aMissingUnixSocketFails() {
     List<Finding> findings = new MilterListenerCheck("unix:" + dir.resolve("none.sock"), "milter", "smtpd_milters",
-        Duration.ofSeconds(1)).run();
+        Duration.ofSeconds(1), "postfix").run();
     assertEquals(Severity.FAIL, findings.get(0).severity());
     assertTrue(findings.get(0).text().startsWith("unix:" + dir.resolve("none.sock")), findings.toString());
   }

@@ -47,8 +47,8 @@ class PostfixSnippetsTest {
     apply("main.cf-milter.snippet");
 
     assertMainCf(Map.of(
-        "smtpd_milters", "inet:127.0.0.1:8895",
-        "non_smtpd_milters", "inet:127.0.0.1:8896",
+        "smtpd_milters", "unix:postwarden/milter.sock",
+        "non_smtpd_milters", "unix:postwarden/non-smtpd.sock",
         "milter_default_action", "tempfail",
         "milter_protocol", "6",
         "milter_connect_timeout", "10s",

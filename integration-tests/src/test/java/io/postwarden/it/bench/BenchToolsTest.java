@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.postwarden.core.CoreKeys;
+import io.postwarden.core.config.Config;
 import io.postwarden.core.policy.Decision;
-import io.postwarden.core.policy.MailOrigin;
 import io.postwarden.core.policy.Modification.Capability;
 import io.postwarden.core.policy.Modification.ChangeSender;
-import io.postwarden.core.server.Endpoint;
-import io.postwarden.core.server.Listener;
 import io.postwarden.core.server.MilterServer;
 import io.postwarden.core.server.PolicyWorkers;
 import io.postwarden.core.server.ServerSettings;
@@ -113,9 +112,10 @@ class BenchToolsTest {
         .onEndOfMessage(tx -> Decision.modify(
             new ChangeSender("SRS0=abcd=JT=remote-sender.example=sender@srs.example")));
     try (PolicyWorkers workers = new PolicyWorkers(2, 16, Duration.ofSeconds(5))) {
-      MilterServer server = new MilterServer(new ServerSettings(List.of(new Listener(
-          Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.SMTPD)), 1 << 20, Duration.ofMinutes(1), 10,
-          Duration.ofSeconds(1)), new PolicyChain(List.of(policy)), workers, new SessionObserver() {});
+      ServerSettings settings = CoreKeys.serverSettings(Config.parse(
+          "milter = { \"inet:127.0.0.1:0\" }\nnon-smtpd-milter = { }\n", "test", CoreKeys.SCHEMA));
+      MilterServer server = new MilterServer(settings, new PolicyChain(List.of(policy)), workers,
+          new SessionObserver() {});
       server.start();
       try {
         EmulatedPostfixSession.Outcome outcome = EmulatedPostfixSession.run(

@@ -63,7 +63,7 @@ class PackagedDaemonTest {
     Path config = Files.writeString(dir.resolve("postwarden.conf"),
         "milter = \"inet:127.0.0.1:" + milterPort + "\"\n"
             + "non-smtpd-milter = \"inet:127.0.0.1:" + Ports.freePort() + "\"\n"
-            + "metrics-listen = \"127.0.0.1:" + metricsPort + "\"\n"
+            + "metrics-listen = \"127.0.0.1:" + metricsPort + "\"\nlimits-control-socket = \"\"\n"
             + "secrets-file = \"" + dir.resolve("srs.secret") + "\"\n"
             + "audit-log = \"" + dir.resolve("audit.log") + "\"\n"
             + "shutdown-grace = 10s\n");
@@ -101,7 +101,7 @@ class PackagedDaemonTest {
     int metricsPort = Ports.freePort();
     String base = "milter = \"inet:127.0.0.1:" + milterPort + "\"\n"
         + "non-smtpd-milter = \"inet:127.0.0.1:" + Ports.freePort() + "\"\n"
-        + "metrics-listen = \"127.0.0.1:" + metricsPort + "\"\n"
+        + "metrics-listen = \"127.0.0.1:" + metricsPort + "\"\nlimits-control-socket = \"\"\n"
         + "secrets-file = \"" + dir.resolve("srs.secret") + "\"\n"
         + "audit-log = \"" + dir.resolve("audit.log") + "\"\n";
     Path config = Files.writeString(dir.resolve("postwarden.conf"), base + "guard = no\n");

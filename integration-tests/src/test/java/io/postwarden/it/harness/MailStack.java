@@ -132,7 +132,7 @@ public final class MailStack implements BeforeAllCallback, AfterAllCallback, Bef
             String milter = settings.milter == null ? null : settings.milter.get();
             PostfixConfig config = new PostfixConfig(layout, smtpPort, ipv6, submissionPort, sink.port(),
                     sasl.endpoint(), milter, main, settings.smtpOptions, settings.submissionOptions,
-                    settings.unixSmtpd);
+                    settings.unixSmtpd, settings.chrootSmtpd);
             postfix = new PostfixInstance(config);
             if (settings.allowNonRootSendmail) {
                 AlternateConfigDirs.register(layout.configDir());
@@ -421,6 +421,11 @@ public final class MailStack implements BeforeAllCallback, AfterAllCallback, Bef
         return postfix.maillog();
     }
 
+    /** queue_directory, where chrooted daemons live and unix: milter names are resolved. */
+    public java.nio.file.Path queueDirectory() {
+        return postfix.queueDir();
+    }
+
     /** Waits for a maillog line matching {@code regex}; returns it. */
     public String awaitMaillog(String regex) {
         return postfix.awaitMaillog(regex, DEFAULT_WAIT);
@@ -450,6 +455,7 @@ public final class MailStack implements BeforeAllCallback, AfterAllCallback, Bef
         private boolean ipv6 = true;
         private boolean allowNonRootSendmail;
         private boolean unixSmtpd;
+        private boolean chrootSmtpd;
         private boolean isolateTests = true;
         private Duration startTimeout = Duration.ofSeconds(20);
 
@@ -551,6 +557,12 @@ public final class MailStack implements BeforeAllCallback, AfterAllCallback, Bef
          */
         public Builder unixSmtpd() {
             this.unixSmtpd = true;
+            return this;
+        }
+
+        /** Runs the smtpd services chrooted in the queue directory, as Debian's stock master.cf does (default: not). */
+        public Builder chrootSmtpd() {
+            this.chrootSmtpd = true;
             return this;
         }
 

@@ -24,10 +24,11 @@ import java.util.Map;
  * @param smtpOptions     extra {@code -o} options for the port-25 service
  * @param submissionOptions extra {@code -o} options for the submission service
  * @param unixSmtpd       also run the port-25 smtpd on a unix socket ({@link Layout#unixSmtpdSocket()})
+ * @param chrootSmtpd     run the smtpd services chrooted in the queue directory, as Debian's master.cf does
  */
 record PostfixConfig(Layout layout, int smtpPort, boolean ipv6, int submissionPort, int sinkPort, String saslPath,
                      String milter, Map<String, String> main, Map<String, String> smtpOptions,
-                     Map<String, String> submissionOptions, boolean unixSmtpd) {
+                     Map<String, String> submissionOptions, boolean unixSmtpd, boolean chrootSmtpd) {
 
     /** master.cf name of the unix-socket smtpd: a public service, so its socket is queue/public/NAME. */
     static final String UNIX_SMTPD = "smtpd-unix";
@@ -46,7 +47,7 @@ record PostfixConfig(Layout layout, int smtpPort, boolean ipv6, int submissionPo
         }
     }
 
-    /** Services every instance needs; all with chroot {@code n}. */
+    /** Services every instance needs; all with chroot {@code n} (cleanup and pickup too). */
     private static final String INTERNAL_SERVICES = String.join("\n",
             "pickup    unix  n       -       n       60      1       pickup",
             "cleanup   unix  n       -       n       -       0       cleanup",
@@ -136,12 +137,13 @@ record PostfixConfig(Layout layout, int smtpPort, boolean ipv6, int submissionPo
         return sb.toString();
     }
 
-    private static String service(String name, Map<String, String> options) {
+    private String service(String name, Map<String, String> options) {
         return service(name, "inet", options);
     }
 
-    private static String service(String name, String type, Map<String, String> options) {
-        StringBuilder sb = new StringBuilder(name).append(' ').append(type).append(" n - n - - smtpd\n");
+    private String service(String name, String type, Map<String, String> options) {
+        StringBuilder sb = new StringBuilder(name).append(' ').append(type).append(" n - ")
+                .append(chrootSmtpd ? "y" : "n").append(" - - smtpd\n");
         options.forEach((k, v) -> {
             // values with white space need the "{ name = value }" form (Postfix >= 3.0)
             boolean plain = v.chars().noneMatch(Character::isWhitespace);

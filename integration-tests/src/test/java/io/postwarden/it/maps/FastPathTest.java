@@ -64,7 +64,7 @@ class FastPathTest {
   private static MailStack.Builder fastPath(MailStack.Builder builder) {
     Path milterClients = TABLES.resolve("milter_clients");
     Path recipients = TABLES.resolve("srs_recipients-fastpath");
-    PostfixSnippet.table("milter_clients", Map.of("inet:127.0.0.1:8895", postwarden.smtpdEndpoint()), milterClients);
+    PostfixSnippet.table("milter_clients", Map.of("unix:postwarden/milter.sock", postwarden.smtpdEndpoint()), milterClients);
     try {
       Files.writeString(milterClients, REMOTE_MTA + "\tDISABLE\n" + GUESSING_MTA + "\tDISABLE\n"
           + Files.readString(milterClients));

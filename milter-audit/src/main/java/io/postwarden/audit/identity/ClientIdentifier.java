@@ -87,13 +87,9 @@ public final class ClientIdentifier {
     return localAddresses.isLocal(client.address()) ? ClientKind.LOCAL_TCP : ClientKind.REMOTE;
   }
 
-  /** sendmail(1) mail: found through the cleanup process on the other end of a TCP milter connection. */
+  /** sendmail(1) mail: found through the cleanup process on the other end of the milter connection. */
   private Optional<Submitter> submitter(MilterLink link) {
-    if (submitterLookup.isEmpty() || !(link.mta() instanceof InetSocketAddress cleanup)
-        || !(link.listener() instanceof InetSocketAddress listener)) {
-      return Optional.empty();
-    }
-    return submitterLookup.get().lookup(cleanup, listener);
+    return submitterLookup.flatMap(lookup -> lookup.lookup(link));
   }
 
   /** Where the client connected to: the macros Postwarden requests at negotiation. */

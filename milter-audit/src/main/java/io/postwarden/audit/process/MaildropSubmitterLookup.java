@@ -1,5 +1,6 @@
 package io.postwarden.audit.process;
 
+import io.postwarden.core.policy.MilterLink;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Finds the Unix user behind a sendmail(1) submission. The milter session of such mail comes from Postfix's
- * cleanup; its parent is the Postfix master; that master's pickup process holds the maildrop file open until
+ * cleanup (named by the kernel on a unix-socket listener, found through its TCP end otherwise); its parent is the
+ * Postfix master; that master's pickup process holds the maildrop file open until
  * cleanup (and so the milter) has finished, and the file belongs to the submitting user. Every step is read from
  * /proc (root, or CAP_SYS_PTRACE plus CAP_DAC_READ_SEARCH); any step that fails gives no answer, never a guess.
  */
@@ -26,16 +28,21 @@ public final class MaildropSubmitterLookup {
     this.peers = peers;
   }
 
-  /**
-   * @param cleanupEnd Postfix's end of the milter connection
-   * @param listener   our end
-   */
-  public Optional<Submitter> lookup(InetSocketAddress cleanupEnd, InetSocketAddress listener) {
-    if (!(peers.lookup(cleanupEnd, listener) instanceof PeerLookupResult.Found cleanup)) {
-      return Optional.empty();
+  /** @param link the non_smtpd milter connection, which cleanup opened */
+  public Optional<Submitter> lookup(MilterLink link) {
+    if (link.peerCredentials().isPresent()) {
+      return submitterOf(link.peerCredentials().get().pid());
     }
+    if (link.mta() instanceof InetSocketAddress cleanupEnd && link.listener() instanceof InetSocketAddress listener
+        && peers.lookup(cleanupEnd, listener) instanceof PeerLookupResult.Found cleanup) {
+      return submitterOf(cleanup.process().pid());
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Submitter> submitterOf(long cleanupPid) {
     try {
-      Optional<Long> master = parentOf(cleanup.process().pid());
+      Optional<Long> master = parentOf(cleanupPid);
       if (master.isEmpty()) {
         return Optional.empty();
       }

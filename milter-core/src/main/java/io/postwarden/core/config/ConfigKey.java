@@ -25,6 +25,8 @@ public final class ConfigKey<T> {
   private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,10}");
   /** Up to nine digits, so that even a number of days stays far from overflowing a Duration. */
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)?");
+  /** Up to nine digits, so that even gibibytes stay far from overflowing a long. */
+  private static final Pattern SIZE = Pattern.compile("(\\d{1,9})([kmg])?", Pattern.CASE_INSENSITIVE);
 
   private final String name;
   private final T defaultValue;
@@ -68,6 +70,15 @@ public final class ConfigKey<T> {
   public static ConfigKey<Duration> duration(String name, Duration defaultValue, String doc) {
     return create(name, Objects.requireNonNull(defaultValue, "defaultValue"), doc,
         value -> parseDuration(value.single()));
+  }
+
+  /** Bytes: {@code 512k}, {@code 4m}, {@code 1g} (powers of 1024), or a bare number of bytes; within min to max. */
+  public static ConfigKey<Long> size(String name, long defaultValue, long min, long max, String doc) {
+    if (defaultValue < min || defaultValue > max) {
+      throw new IllegalArgumentException(
+          "default " + defaultValue + " of '" + name + "' is not within " + min + " to " + max);
+    }
+    return create(name, defaultValue, doc, value -> parseSize(value.single(), min, max));
   }
 
   /** A single value in the file is accepted as a one-element list. */
@@ -159,6 +170,24 @@ public final class ConfigKey<T> {
       case "h" -> Duration.ofHours(amount);
       default -> Duration.ofDays(amount);
     };
+  }
+
+  private static long parseSize(String text, long min, long max) {
+    Matcher matcher = SIZE.matcher(text);
+    if (matcher.matches()) {
+      String unit = matcher.group(2) == null ? "" : matcher.group(2).toLowerCase(Locale.ROOT);
+      long bytes = Long.parseLong(matcher.group(1)) << switch (unit) {
+        case "k" -> 10;
+        case "m" -> 20;
+        case "g" -> 30;
+        default -> 0;
+      };
+      if (bytes >= min && bytes <= max) {
+        return bytes;
+      }
+    }
+    throw new IllegalArgumentException("expected a size from " + min + " to " + max + " bytes, such as 512k, 4m "
+        + "or 1g, got " + quote(text));
   }
 
   private static Path parsePath(String text) {

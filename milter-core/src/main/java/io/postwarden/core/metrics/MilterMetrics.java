@@ -3,9 +3,11 @@ package io.postwarden.core.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.postwarden.core.policy.MailOrigin;
 import io.postwarden.core.policy.Stage;
 import io.postwarden.core.policy.Verdict;
 import io.postwarden.core.protocol.ProtocolException;
+import io.postwarden.core.session.ConnectionDrop;
 import io.postwarden.core.session.Evaluation;
 import io.postwarden.core.session.Fault;
 import io.postwarden.core.session.SessionObserver;
@@ -37,6 +39,7 @@ public final class MilterMetrics implements SessionObserver {
   private final MeterRegistry registry;
   private final Map<TransactionRecord.Outcome, Counter> transactions = new EnumMap<>(TransactionRecord.Outcome.class);
   private final Map<String, Counter> errors = new HashMap<>();
+  private final Map<String, Counter> drops = new HashMap<>();
 
   /** @param policyNames the active policies, so each one's verdict series exists from the start */
   public MilterMetrics(MeterRegistry registry, List<String> policyNames) {
@@ -66,6 +69,17 @@ public final class MilterMetrics implements SessionObserver {
     }
     for (ProtocolException.Kind kind : ProtocolException.Kind.values()) {
       errors.put(protocolLabel(kind), errorCounter(registry, protocolLabel(kind)));
+    }
+    for (MailOrigin listener : MailOrigin.values()) {
+      for (ConnectionDrop reason : ConnectionDrop.values()) {
+        drops.put(dropKey(listener, reason), Counter.builder(
+                reason.atAccept() ? "postwarden.connections.refused" : "postwarden.connections.closed")
+            .description(reason.atAccept() ? "Milter connections refused at accept, by listener kind and limit"
+                : "Milter connections cut off for breaking a deadline or limit, by listener kind and reason")
+            .tag("listener", label(listener))
+            .tag("reason", reason.label())
+            .register(registry));
+      }
     }
   }
 
@@ -118,6 +132,15 @@ public final class MilterMetrics implements SessionObserver {
   @Override
   public void protocolError(ProtocolException.Kind kind, String detail) {
     errors.get(protocolLabel(kind)).increment();
+  }
+
+  @Override
+  public void connectionDropped(MailOrigin listener, ConnectionDrop reason) {
+    drops.get(dropKey(listener, reason)).increment();
+  }
+
+  private static String dropKey(MailOrigin listener, ConnectionDrop reason) {
+    return listener + "/" + reason;
   }
 
   private static List<String> withNone(List<String> policyNames) {

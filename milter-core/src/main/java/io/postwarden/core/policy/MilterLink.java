@@ -1,6 +1,7 @@
 package io.postwarden.core.policy;
 
 import java.net.SocketAddress;
+import java.util.Optional;
 
 /**
  * The milter connection itself: which Postfix process end (smtpd or cleanup) talks to which of our listeners. Lets
@@ -8,5 +9,16 @@ import java.net.SocketAddress;
  *
  * @param mta      Postfix's end; an InetSocketAddress for TCP listeners
  * @param listener our end
+ * @param peer     the connecting process on a unix-socket listener, null otherwise (or when the kernel would not say)
  */
-public record MilterLink(SocketAddress mta, SocketAddress listener) {}
+public record MilterLink(SocketAddress mta, SocketAddress listener, PeerCredentials peer) {
+
+  /** A TCP connection: the peer is known only by its endpoint. */
+  public MilterLink(SocketAddress mta, SocketAddress listener) {
+    this(mta, listener, null);
+  }
+
+  public Optional<PeerCredentials> peerCredentials() {
+    return Optional.ofNullable(peer);
+  }
+}

@@ -17,12 +17,12 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.handler.codec.LengthFieldPrepender;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.postwarden.core.policy.MailOrigin;
 import io.postwarden.core.policy.MilterLink;
+import io.postwarden.core.policy.PeerCredentials;
+import io.postwarden.core.session.ConnectionDrop;
 import io.postwarden.core.session.MilterSession;
 import io.postwarden.core.session.PolicyChain;
 import io.postwarden.core.session.SessionObserver;
@@ -33,19 +33,16 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.nightcode.milter.codec.MilterPacketDecoder;
-import org.nightcode.milter.codec.MilterPacketEncoder;
 
 /**
- * The milter listener: our own Netty bootstrap (bounded frames, idle timeout, SO_REUSEADDR, TCP_NODELAY, a
- * session limit, unix sockets) around jmilter's packet codec, because jmilter's server has none of these
- * (docs/decisions/0001-jmilter-scope.md). Bind failures surface at once.
+ * The milter listener: our own Netty bootstrap (bounded frames, deadlines, SO_REUSEADDR, TCP_NODELAY, session
+ * limits per listener kind and per peer, unix sockets with their owner group and mode) around jmilter's packet
+ * codec, because jmilter's server has none of these (docs/decisions/0001-jmilter-scope.md,
+ * 0013-listener-defaults-and-limits.md). Bind failures surface at once.
  */
 public final class MilterServer implements AutoCloseable {
 
@@ -59,7 +56,8 @@ public final class MilterServer implements AutoCloseable {
   private final EventLoopGroup sessions;
   private final ChannelGroup listeners = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-  private final AtomicInteger activeSessions = new AtomicInteger();
+  private final ConnectionGate gate;
+  private final ConnectionDrops drops;
   private final List<SocketAddress> boundAddresses = new ArrayList<>();
 
   public MilterServer(ServerSettings settings, PolicyChain chain, PolicyWorkers workers, SessionObserver observer) {
@@ -67,6 +65,8 @@ public final class MilterServer implements AutoCloseable {
     this.chain = chain;
     this.workers = workers;
     this.observer = observer;
+    this.gate = new ConnectionGate(settings.limits());
+    this.drops = new ConnectionDrops(observer);
     IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("postwarden-accept", true), io);
     this.sessions = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("postwarden-io", true), io);
@@ -81,7 +81,8 @@ public final class MilterServer implements AutoCloseable {
         listeners.add(channel);
         boundAddresses.add(channel.localAddress());
         if (endpoint.isUnix()) {
-          openSocketFile(((DomainSocketAddress) endpoint.address()).path());
+          UnixSocketFiles.grantAccess(Path.of(((DomainSocketAddress) endpoint.address()).path()),
+              settings.socketAccess());
         }
         LOG.log(Level.INFO, "milter listening on " + describe(channel.localAddress()) + " for "
             + (listener.origin() == MailOrigin.SMTPD ? "smtpd_milters" : "non_smtpd_milters"));
@@ -115,7 +116,7 @@ public final class MilterServer implements AutoCloseable {
   }
 
   public int activeSessions() {
-    return activeSessions.get();
+    return gate.active();
   }
 
   private ServerBootstrap bootstrap(Listener listener) {
@@ -143,28 +144,27 @@ public final class MilterServer implements AutoCloseable {
     return bootstrap;
   }
 
+  /** Runs for each accepted connection before it reads a byte: within the limits it gets a session, else closed. */
   private void admit(Channel channel, MailOrigin origin) {
-    int active = activeSessions.incrementAndGet();
-    PolicyChain policies = acquireChain();
-    channel.closeFuture().addListener(future -> {
-      activeSessions.decrementAndGet();
-      policies.release();
-    });
-    if (active > settings.maxSessions()) {
-      LOG.log(Level.WARNING, "session limit " + settings.maxSessions() + " reached; refusing a connection");
+    PeerCredentials credentials = UnixSocketFiles.peerCredentials(channel);
+    String peer = credentials != null ? "uid " + credentials.uid()
+        : channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
+    ConnectionDrop refused = gate.admit(origin, peer);
+    if (refused != null) {
+      drops.record(origin, refused, peer);
       channel.close();
       return;
     }
+    PolicyChain policies = acquireChain();
+    channel.closeFuture().addListener(future -> {
+      gate.release(origin, peer);
+      policies.release();
+    });
     connections.add(channel);
-    channel.pipeline()
-        .addLast("idle", new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
-        .addLast("frames", new MilterFrameDecoder(settings.maxFrameLength()))
-        .addLast("length", new LengthFieldPrepender(4))
-        .addLast("packetEncoder", new MilterPacketEncoder())
-        .addLast("packetDecoder", new MilterPacketDecoder())
-        .addLast("commands", new CommandDecodingHandler())
-        .addLast("session", new SessionHandler(new MilterSession(policies, observer, origin,
-            new MilterLink(channel.remoteAddress(), channel.localAddress())), observer, workers));
+    MilterSession session = new MilterSession(policies, observer, origin,
+        new MilterLink(channel.remoteAddress(), channel.localAddress(), credentials), settings.sessionLimits());
+    SessionPipeline.install(channel.pipeline(), settings, session, observer, workers,
+        reason -> drops.record(origin, reason, peer));
   }
 
   /** The current chain, registered for one more session (a reload may retire and close it at any moment). */
@@ -218,11 +218,6 @@ public final class MilterServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot remove old socket " + path, e);
     }
-  }
-
-  /** Postfix's smtpd and cleanup run as another user; they must be able to connect. */
-  private static void openSocketFile(String path) throws IOException {
-    Files.setPosixFilePermissions(Path.of(path), PosixFilePermissions.fromString("rw-rw-rw-"));
   }
 
   private static String describe(SocketAddress address) {

@@ -3,6 +3,7 @@ package io.postwarden.core.server;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,18 +16,27 @@ import java.util.function.Supplier;
  */
 public final class PolicyWorkers implements AutoCloseable {
 
-  private final ThreadPoolExecutor executor;
+  private final ExecutorService executor;
   private final Duration deadline;
 
   public PolicyWorkers(int threads, int queueCapacity, Duration deadline) {
+    this(pool(threads, queueCapacity), deadline);
+  }
+
+  /** Tests run the policies on an executor of their choice, e.g. inline. */
+  PolicyWorkers(ExecutorService executor, Duration deadline) {
+    this.executor = executor;
+    this.deadline = deadline;
+  }
+
+  private static ExecutorService pool(int threads, int queueCapacity) {
     AtomicInteger counter = new AtomicInteger();
-    this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+    return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(queueCapacity), runnable -> {
           Thread thread = new Thread(runnable, "postwarden-policy-" + counter.incrementAndGet());
           thread.setDaemon(true);
           return thread;
         }, new ThreadPoolExecutor.AbortPolicy());
-    this.deadline = deadline;
   }
 
   <T> CompletableFuture<T> submit(Supplier<T> work) {

@@ -1,5 +1,6 @@
 package io.postwarden.core.server;
 
+import io.postwarden.core.session.SessionLimits;
 import java.time.Duration;
 import java.util.List;
 
@@ -8,13 +9,13 @@ import java.util.List;
  *
  * @param listeners      where to listen, each for smtpd_milters or non_smtpd_milters
  * @param maxFrameLength the largest milter packet accepted; Postfix's largest is a 64 KiB body chunk
- * @param idleTimeout    how long a session may stay silent; above Postfix's smtpd_timeout (300 s), because Postfix
- *                       keeps the milter connection open while its SMTP client thinks
- * @param maxSessions    connections beyond this are closed at once (Postfix then applies its default action)
+ * @param limits         sessions per listener kind and per peer, and the deadlines a connection must keep
+ * @param socketAccess   group and mode of unix-socket listeners
+ * @param sessionLimits  what one session may keep in memory
  * @param shutdownGrace  how long SIGTERM waits for sessions in flight
  */
-public record ServerSettings(List<Listener> listeners, int maxFrameLength, Duration idleTimeout, int maxSessions,
-    Duration shutdownGrace) {
+public record ServerSettings(List<Listener> listeners, int maxFrameLength, ListenerLimits limits,
+    SocketAccess socketAccess, SessionLimits sessionLimits, Duration shutdownGrace) {
 
   public ServerSettings {
     listeners = List.copyOf(listeners);

@@ -3,12 +3,14 @@ package io.postwarden.core.server;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.postwarden.core.logging.RateLimitedLog;
 import io.postwarden.core.protocol.MilterCommand;
 import io.postwarden.core.protocol.ProtocolException;
+import io.postwarden.core.session.ConnectionDrop;
 import io.postwarden.core.session.Evaluation;
 import io.postwarden.core.session.Fault;
 import io.postwarden.core.session.MilterSession;
@@ -23,13 +25,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.nightcode.milter.codec.MilterPacket;
 import org.nightcode.milter.util.MilterPackets;
 
 /**
  * Drives one {@link MilterSession} from the event loop: commands in order, one at a time. Policy work is handed to
- * the worker pool; while it runs, later commands wait in a queue, and the answer is written back from the event
- * loop. Each reply goes out in a single flush, so Nagle never splits modifications from their verdict.
+ * the worker pool; while it runs, the connection stops reading, commands already read wait in a bounded queue,
+ * and the answer is written back from the event loop. Each reply goes out in a single flush, so Nagle never
+ * splits modifications from their verdict.
  */
 final class SessionHandler extends ChannelInboundHandlerAdapter {
 
@@ -37,17 +41,28 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   /** Shared by all sessions: every event is counted (protocol errors, faults), a flood is logged in part. */
   private static final RateLimitedLog WARNINGS = RateLimitedLog.perMinute(LOG);
 
+  /**
+   * Commands that may wait behind a policy stage. Postfix waits for each reply, so at most a macro packet and
+   * an ABORT or QUIT arrive early; a peer that sends more is not an MTA, and each command may hold a packet's
+   * worth of memory.
+   */
+  static final int MAX_WAITING = 16;
+
   private final MilterSession session;
   private final SessionObserver observer;
   private final PolicyWorkers workers;
+  private final Consumer<ConnectionDrop> drops;
   private final Queue<MilterCommand> waiting = new ArrayDeque<>();
   private boolean consulting;
   private boolean closing;
 
-  SessionHandler(MilterSession session, SessionObserver observer, PolicyWorkers workers) {
+  /** @param drops told when this handler cuts the connection off, and why */
+  SessionHandler(MilterSession session, SessionObserver observer, PolicyWorkers workers,
+      Consumer<ConnectionDrop> drops) {
     this.session = session;
     this.observer = observer;
     this.workers = workers;
+    this.drops = drops;
   }
 
   @Override
@@ -68,7 +83,14 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object message) {
     MilterCommand command = (MilterCommand) message;
+    if (closing) {
+      return;
+    }
     if (consulting) {
+      if (waiting.size() >= MAX_WAITING) {
+        cutOff(ctx, ConnectionDrop.COMMAND_BACKLOG);
+        return;
+      }
       waiting.add(command);
       return;
     }
@@ -93,6 +115,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
   private void consult(ChannelHandlerContext ctx, Step.Consult consult) {
     consulting = true;
+    // what the peer sends meanwhile stays in the kernel's socket buffer, not in our heap
+    ctx.channel().config().setAutoRead(false);
     CompletableFuture<Evaluation> future;
     try {
       future = workers.submit(consult.work());
@@ -125,6 +149,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
       Step step = session.receive(waiting.poll());
       perform(ctx, step);
     }
+    if (!consulting && !closing) {
+      ctx.channel().config().setAutoRead(true);
+    }
   }
 
   private static void write(ChannelHandlerContext ctx, List<MilterPacket> packets) {
@@ -138,11 +165,29 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
     if (event instanceof IdleStateEvent && !consulting) {
-      LOG.log(Level.INFO, "closing idle milter session from " + ctx.channel().remoteAddress());
-      ctx.close();
+      cutOff(ctx, ConnectionDrop.IDLE_TIMEOUT);
+      return;
+    }
+    if (event instanceof ConnectionDrop missedDeadline) {
+      cutOff(ctx, missedDeadline);
       return;
     }
     ctx.fireUserEventTriggered(event);
+  }
+
+  /** Closes a connection that broke a limit; with a tempfail when the peer awaits a reply. */
+  private void cutOff(ChannelHandlerContext ctx, ConnectionDrop reason) {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    waiting.clear();
+    drops.accept(reason);
+    if (reason == ConnectionDrop.COMMAND_BACKLOG) {
+      ctx.writeAndFlush(MilterPackets.SMFIS_TEMPFAIL).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.close();
+    }
   }
 
   @Override
@@ -156,10 +201,20 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ProtocolException.Kind kind = kindOf(cause);
+    if (!isPeersFault(cause)) {
+      LOG.log(Level.ERROR, "internal error in the milter session from " + ctx.channel().remoteAddress(), cause);
+    }
     WARNINGS.log(Level.WARNING, "protocol error " + kind,
         "closing milter session from " + ctx.channel().remoteAddress() + ": " + cause.getMessage());
     observer.protocolError(kind, String.valueOf(cause.getMessage()));
     ctx.writeAndFlush(MilterPackets.SMFIS_TEMPFAIL).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** Bytes the peer got wrong, as opposed to a defect of ours, which deserves its stack trace in the log. */
+  private static boolean isPeersFault(Throwable cause) {
+    Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    return root instanceof ProtocolException || root instanceof CorruptedFrameException
+        || root instanceof TooLongFrameException;
   }
 
   private static ProtocolException.Kind kindOf(Throwable cause) {

@@ -9,7 +9,11 @@ public enum Fault {
   OVERLOADED,
   MODIFICATION_OUTSIDE_EOM,
   UNNEGOTIATED_MODIFICATION,
-  INVALID_MODIFICATION;
+  INVALID_MODIFICATION,
+  /** One transaction's headers and recipients outgrew max-transaction-bytes. */
+  TRANSACTION_TOO_LARGE,
+  /** All sessions together hold transaction-memory; the transaction that needed more was tempfailed. */
+  TRANSACTION_MEMORY_FULL;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);

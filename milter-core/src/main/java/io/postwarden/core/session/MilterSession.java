@@ -47,13 +47,16 @@ public final class MilterSession {
   private final MacroStore macros = new MacroStore();
   private final MailOrigin origin;
   private final MilterLink link;
+  private final SessionLimits limits;
   private ConnectionState connection;
   private NegotiatedOptions options;
   private TransactionState transaction;
   private Phase phase = Phase.AWAIT_OPTNEG;
 
-  public MilterSession(PolicyChain chain, SessionObserver observer, MailOrigin origin, MilterLink link) {
+  public MilterSession(PolicyChain chain, SessionObserver observer, MailOrigin origin, MilterLink link,
+      SessionLimits limits) {
     this.chain = chain;
+    this.limits = limits;
     this.observer = observer;
     this.origin = origin;
     this.link = link;
@@ -127,6 +130,10 @@ public final class MilterSession {
     if (command instanceof HeaderField header) {
       advance(command, Phase.RCPT, Phase.HEADERS, Phase.HEADERS);
       if (chain.wants(Stage.HEADERS)) {
+        Fault refused = transaction.reserve(TransactionState.sizeOf(header.name(), List.of(header.value())));
+        if (refused != null) {
+          return oversized(Stage.HEADERS, refused);
+        }
         transaction.addHeader(new Header(header.name(), header.value()));
       }
       return proceed();
@@ -160,7 +167,7 @@ public final class MilterSession {
     }
     macros.beginTransaction();
     transaction = new TransactionState(connection, macros, mail.sender(), mail.esmtpArgs(),
-        chain.wants(Stage.BODY));
+        chain.wants(Stage.BODY), limits);
     phase = Phase.MAIL;
     TransactionState tx = transaction;
     return consult(Stage.MAIL, policy -> policy.onMail(tx), evaluation -> {
@@ -175,9 +182,17 @@ public final class MilterSession {
     advance(rcpt, Phase.MAIL, Phase.RCPT, Phase.RCPT);
     Recipient recipient = new Recipient(rcpt.recipient(), rcpt.esmtpArgs());
     TransactionState tx = transaction;
+    long size = TransactionState.sizeOf(rcpt.recipient(), rcpt.esmtpArgs());
+    Fault refused = tx.reserve(size);
+    if (refused != null) {
+      macros.endRecipient();
+      return oversized(Stage.RCPT, refused);
+    }
     return consult(Stage.RCPT, policy -> policy.onRecipient(tx, recipient), evaluation -> {
       macros.endRecipient();
-      if (!evaluation.decision().verdict().refuses()) {
+      if (evaluation.decision().verdict().refuses()) {
+        tx.unreserve(size);
+      } else {
         tx.addRecipient(recipient);
       }
       return evaluation;
@@ -215,9 +230,24 @@ public final class MilterSession {
 
   private Step failMessage(Fault error, Evaluation evaluation, String detail) {
     LOG.log(Level.ERROR, "refusing to send a modification: " + detail);
-    Evaluation failed = Evaluation.failure(error, evaluation.decidedBy());
-    observer.stageEvaluated(Stage.END_OF_MESSAGE, failed, 0);
-    endTransaction(TransactionRecord.Outcome.TEMPFAILED, evaluation.decidedBy(), List.of());
+    return tempfailTransaction(Stage.END_OF_MESSAGE, Evaluation.failure(error, evaluation.decidedBy()));
+  }
+
+  private Step oversized(Stage stage, Fault fault) {
+    LOG.log(Level.WARNING, fault == Fault.TRANSACTION_TOO_LARGE
+        ? "tempfailing a transaction whose headers and recipients exceed " + limits.maxTransactionBytes() + " bytes"
+        : "tempfailing a transaction: all sessions together keep " + limits.budget().capacity()
+            + " bytes of headers and recipients already");
+    return tempfailTransaction(stage, Evaluation.failure(fault, null));
+  }
+
+  /**
+   * Ends the transaction with a tempfail Postwarden could not avoid. An MTA stops the message there; a client that
+   * keeps sending its headers or recipients is out of order and loses the session.
+   */
+  private Step tempfailTransaction(Stage stage, Evaluation failed) {
+    observer.stageEvaluated(stage, failed, 0);
+    endTransaction(TransactionRecord.Outcome.TEMPFAILED, failed.decidedBy(), List.of());
     return reply(ReplyEncoder.verdict(Verdict.TEMPFAIL, Evaluation.TRY_AGAIN));
   }
 
@@ -255,6 +285,7 @@ public final class MilterSession {
     observer.transactionEnded(new TransactionRecord(tx.queueId().orElse(null), connection.client(),
         connection.clientHostname(), tx.authenticatedUser().orElse(null), tx.sender(), tx.recipients().size(),
         outcome, decidedBy, List.copyOf(modifications), Duration.ofNanos(System.nanoTime() - tx.startNanos())));
+    tx.releaseAll();
     transaction = null;
     macros.endTransaction();
     if (phase.compareTo(Phase.CONNECTED) > 0) {

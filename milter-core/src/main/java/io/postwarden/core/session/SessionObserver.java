@@ -1,5 +1,6 @@
 package io.postwarden.core.session;
 
+import io.postwarden.core.policy.MailOrigin;
 import io.postwarden.core.policy.Stage;
 import io.postwarden.core.protocol.ProtocolException;
 import java.util.List;
@@ -16,6 +17,9 @@ public interface SessionObserver {
   default void transactionEnded(TransactionRecord record) {}
 
   default void protocolError(ProtocolException.Kind kind, String detail) {}
+
+  /** A listener of {@code listener}'s kind refused or cut off a connection. */
+  default void connectionDropped(MailOrigin listener, ConnectionDrop reason) {}
 
   /** Fans out to several observers. */
   static SessionObserver all(List<SessionObserver> observers) {
@@ -44,6 +48,11 @@ public interface SessionObserver {
       @Override
       public void protocolError(ProtocolException.Kind kind, String detail) {
         copy.forEach(o -> o.protocolError(kind, detail));
+      }
+
+      @Override
+      public void connectionDropped(MailOrigin listener, ConnectionDrop reason) {
+        copy.forEach(o -> o.connectionDropped(listener, reason));
       }
     };
   }

@@ -10,8 +10,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
-/** One mail transaction as it accumulates. Confined to the session's current thread. */
+/**
+ * One mail transaction as it accumulates. Confined to the session's current thread. What it keeps (headers,
+ * recipients) is reserved first against the session's limits and released when the transaction ends.
+ */
 final class TransactionState implements Transaction {
+
+  /** Per kept item: the object, its strings and the list slot, roughly. */
+  private static final int OVERHEAD = 64;
 
   private final Connection connection;
   private final MacroStore macros;
@@ -20,15 +26,45 @@ final class TransactionState implements Transaction {
   private final List<Recipient> recipients = new ArrayList<>();
   private final List<Header> headers = new ArrayList<>();
   private final long startNanos = System.nanoTime();
+  private final SessionLimits limits;
+  private long keptBytes;
   private long bodySize;
 
   TransactionState(Connection connection, MacroStore macros, String sender, List<String> senderArgs,
-      boolean countsBody) {
+      boolean countsBody, SessionLimits limits) {
+    this.limits = limits;
     this.connection = connection;
     this.macros = macros;
     this.sender = sender;
     this.senderArgs = List.copyOf(senderArgs);
     this.bodySize = countsBody ? 0 : -1;
+  }
+
+  /** Octet strings hold one byte per char. */
+  static long sizeOf(String first, List<String> more) {
+    return OVERHEAD + first.length() + more.stream().mapToLong(text -> text.length() + OVERHEAD).sum();
+  }
+
+  /** Reserves room to keep {@code bytes} more; null when granted, else why not (nothing is reserved then). */
+  Fault reserve(long bytes) {
+    if (keptBytes + bytes > limits.maxTransactionBytes()) {
+      return Fault.TRANSACTION_TOO_LARGE;
+    }
+    if (!limits.budget().tryReserve(bytes)) {
+      return Fault.TRANSACTION_MEMORY_FULL;
+    }
+    keptBytes += bytes;
+    return null;
+  }
+
+  void unreserve(long bytes) {
+    keptBytes -= bytes;
+    limits.budget().release(bytes);
+  }
+
+  /** The transaction ended: everything it kept goes back to the shared budget. */
+  void releaseAll() {
+    unreserve(keptBytes);
   }
 
   void addRecipient(Recipient recipient) {

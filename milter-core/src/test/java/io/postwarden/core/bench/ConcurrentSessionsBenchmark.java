@@ -1,14 +1,12 @@
 package io.postwarden.core.bench;
 
+import io.postwarden.core.CoreKeys;
+import io.postwarden.core.config.Config;
 import io.postwarden.core.policy.Decision;
-import io.postwarden.core.policy.MailOrigin;
 import io.postwarden.core.policy.Modification.AddHeader;
 import io.postwarden.core.policy.Modification.Capability;
-import io.postwarden.core.server.Endpoint;
-import io.postwarden.core.server.Listener;
 import io.postwarden.core.server.MilterServer;
 import io.postwarden.core.server.PolicyWorkers;
-import io.postwarden.core.server.ServerSettings;
 import io.postwarden.core.session.PolicyChain;
 import io.postwarden.core.session.SessionObserver;
 import io.postwarden.core.testing.MtaEmulator;
@@ -39,9 +37,12 @@ public final class ConcurrentSessionsBenchmark {
         .onMail(tx -> Decision.CONTINUE)
         .onEndOfMessage(tx -> Decision.modify(new AddHeader("X-Postwarden-Bench", "1")));
     PolicyWorkers workers = new PolicyWorkers(16, 4096, Duration.ofSeconds(20));
-    MilterServer server = new MilterServer(new ServerSettings(List.of(new Listener(
-        Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.SMTPD)), 1 << 20, Duration.ofMinutes(5), sessions + 10,
-        Duration.ofSeconds(5)), new PolicyChain(List.of(policy)), workers, new SessionObserver() {});
+    // every session comes from 127.0.0.1, as Postfix's would: the per-peer cap must admit them all
+    Config config = Config.parse("milter = \"inet:127.0.0.1:0\"\nnon-smtpd-milter = \"inet:127.0.0.1:0\"\n"
+        + "max-sessions = " + (sessions + 10) + "\nmax-sessions-per-peer = " + (sessions + 10) + "\n", "benchmark",
+        CoreKeys.SCHEMA);
+    MilterServer server = new MilterServer(CoreKeys.serverSettings(config), new PolicyChain(List.of(policy)),
+        workers, new SessionObserver() {});
     server.start();
     try {
       List<MtaEmulator> open = new ArrayList<>();

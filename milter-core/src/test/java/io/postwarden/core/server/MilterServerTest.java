@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.postwarden.core.policy.ClientAddress;
 import io.postwarden.core.policy.Decision;
 import io.postwarden.core.policy.MailOrigin;
+import io.postwarden.core.policy.MilterLink;
+import io.postwarden.core.policy.PeerCredentials;
 import io.postwarden.core.policy.Modification.AddHeader;
 import io.postwarden.core.policy.Modification.Capability;
 import io.postwarden.core.protocol.ProtocolException;
+import io.postwarden.core.session.ConnectionDrop;
 import io.postwarden.core.session.SessionObserver;
 import io.postwarden.core.testing.MtaEmulator;
 import io.postwarden.core.testing.MtaReply;
@@ -19,6 +22,8 @@ import java.net.ServerSocket;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Socket-level behaviour, including immunity to each jmilter 0.6.1 defect listed in shared/notes. */
 class MilterServerTest {
+
+  private static MtaEmulator negotiated(MtaEmulator mta) throws IOException {
+    assertEquals('O', mta.negotiate().code());
+    return mta;
+  }
 
   private static List<MtaReply> passThrough(MtaEmulator mta) throws IOException {
     mta.openSession("127.0.0.1", 40000);
@@ -168,10 +178,10 @@ class MilterServerTest {
       origins.add(c.origin() + " " + c.client());
       return Decision.CONTINUE;
     });
-    ServerSettings settings = new ServerSettings(List.of(
+    ServerSettings settings = RunningServer.settings(List.of(
         new Listener(Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.SMTPD),
-        new Listener(Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.NON_SMTPD)), 1 << 20, Duration.ofMinutes(1), 10,
-        Duration.ofSeconds(1));
+        new Listener(Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.NON_SMTPD)),
+        RunningServer.limits(10, 10, Duration.ofMinutes(1)));
     try (RunningServer server = new RunningServer(settings, Duration.ofSeconds(5), new SessionObserver() {}, policy);
         MtaEmulator smtpd = MtaEmulator.connect(server.server.boundAddresses().get(0));
         MtaEmulator pickup = MtaEmulator.connect(server.server.boundAddresses().get(1))) {
@@ -185,16 +195,16 @@ class MilterServerTest {
 
   @Test
   void aFixedEndpointCannotServeBothPaths() {
-    assertThrows(IllegalArgumentException.class, () -> new ServerSettings(List.of(
+    assertThrows(IllegalArgumentException.class, () -> RunningServer.settings(List.of(
         new Listener(Endpoint.parse("inet:127.0.0.1:8895"), MailOrigin.SMTPD),
-        new Listener(Endpoint.parse("inet:127.0.0.1:8895"), MailOrigin.NON_SMTPD)), 1 << 20, Duration.ofMinutes(1),
-        10, Duration.ofSeconds(1)));
+        new Listener(Endpoint.parse("inet:127.0.0.1:8895"), MailOrigin.NON_SMTPD)),
+        RunningServer.limits(10, 10, Duration.ofMinutes(1))));
   }
 
   @Test
   void idleSessionIsClosed() throws Exception {
-    ServerSettings settings = new ServerSettings(RunningServer.listeners("inet:127.0.0.1:0"), 1 << 20,
-        Duration.ofMillis(300), 100, Duration.ofSeconds(1));
+    ServerSettings settings = RunningServer.settings(RunningServer.listeners("inet:127.0.0.1:0"),
+        RunningServer.limits(100, 100, Duration.ofMillis(300)));
     try (RunningServer server = new RunningServer(settings, Duration.ofSeconds(5), new SessionObserver() {});
         MtaEmulator mta = MtaEmulator.connect(server.address())) {
       mta.negotiate();
@@ -204,8 +214,8 @@ class MilterServerTest {
 
   @Test
   void sessionsBeyondTheLimitAreRefused() throws Exception {
-    ServerSettings settings = new ServerSettings(RunningServer.listeners("inet:127.0.0.1:0"), 1 << 20,
-        Duration.ofMinutes(1), 1, Duration.ofSeconds(1));
+    ServerSettings settings = RunningServer.settings(RunningServer.listeners("inet:127.0.0.1:0"),
+        RunningServer.limits(1, 1, Duration.ofMinutes(1)));
     try (RunningServer server = new RunningServer(settings, Duration.ofSeconds(5), new SessionObserver() {});
         MtaEmulator first = MtaEmulator.connect(server.address())) {
       first.negotiate();
@@ -217,15 +227,80 @@ class MilterServerTest {
   }
 
   @Test
-  void unixSocketListener(@TempDir Path dir) throws Exception {
+  void unixSocketListenerTakesItsGroupAndModeAndKnowsWhoConnected(@TempDir Path dir) throws Exception {
     Path socket = dir.resolve("milter.sock");
-    try (RunningServer server = new RunningServer(RunningServer.settings("unix:" + socket), Duration.ofSeconds(5),
-        new SessionObserver() {}); MtaEmulator mta = MtaEmulator.connect(UnixDomainSocketAddress.of(socket))) {
-      assertEquals("rw-rw-rw-", java.nio.file.attribute.PosixFilePermissions.toString(
-          Files.getPosixFilePermissions(socket)));
+    List<MilterLink> links = new CopyOnWriteArrayList<>();
+    ScriptedPolicy policy = new ScriptedPolicy("p").onConnect(c -> {
+      links.add(c.milterLink());
+      return Decision.CONTINUE;
+    });
+    ServerSettings settings = new ServerSettings(RunningServer.listeners("unix:" + socket), 1 << 20,
+        RunningServer.limits(10, 10, Duration.ofMinutes(1)),
+        new SocketAccess("nogroup", PosixFilePermissions.fromString("rw-rw----")),
+        RunningServer.settings("inet:127.0.0.1:0").sessionLimits(), Duration.ofSeconds(1));
+    try (RunningServer server = new RunningServer(settings, Duration.ofSeconds(5), new SessionObserver() {}, policy);
+        MtaEmulator mta = MtaEmulator.connect(UnixDomainSocketAddress.of(socket))) {
+      assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+      assertEquals("nogroup", Files.readAttributes(socket, PosixFileAttributes.class).group().getName());
       assertEquals('c', passThrough(mta).get(0).code());
+      PeerCredentials peer = links.get(0).peerCredentials().orElseThrow();
+      assertEquals(ProcessHandle.current().pid(), peer.pid());
+      assertEquals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"), peer.uid());
     }
     assertFalse(Files.exists(socket), "socket file removed on close");
+  }
+
+  @Test
+  void eachPeerGetsOnlyItsShareOfSessions() throws Exception {
+    List<String> drops = new CopyOnWriteArrayList<>();
+    SessionObserver observer = new SessionObserver() {
+      @Override
+      public void connectionDropped(MailOrigin listener, ConnectionDrop reason) {
+        drops.add(listener + " " + reason);
+      }
+    };
+    ServerSettings settings = RunningServer.settings(RunningServer.listeners("inet:0.0.0.0:0"),
+        RunningServer.limits(10, 2, Duration.ofMinutes(1)));
+    try (RunningServer server = new RunningServer(settings, Duration.ofSeconds(5), observer)) {
+      int port = ((InetSocketAddress) server.address()).getPort();
+      // each connection negotiates before the next one connects: admission happens in this order
+      try (MtaEmulator first = negotiated(MtaEmulator.connect(new InetSocketAddress("127.0.0.1", port)));
+          MtaEmulator second = negotiated(MtaEmulator.connect(new InetSocketAddress("127.0.0.1", port)));
+          MtaEmulator third = MtaEmulator.connect(new InetSocketAddress("127.0.0.1", port));
+          MtaEmulator otherPeer = MtaEmulator.connectFrom("127.0.0.2", new InetSocketAddress("127.0.0.1", port))) {
+        assertTrue(third.closedByPeer(), "the third connection from 127.0.0.1 is over its share");
+        assertEquals('O', otherPeer.negotiate().code(), "another address has its own share");
+        assertEquals('c', first.connectInet("localhost", "127.0.0.1", 0).code());
+        assertEquals(List.of("SMTPD PEER_LIMIT"), drops);
+      }
+      try (MtaEmulator again = MtaEmulator.connect(new InetSocketAddress("127.0.0.1", port))) {
+        assertEquals('O', again.negotiate().code(), "closed sessions give their share back");
+      }
+    }
+  }
+
+  @Test
+  void smtpdSessionsCannotStarveTheNonSmtpdListener() throws Exception {
+    List<String> drops = new CopyOnWriteArrayList<>();
+    SessionObserver observer = new SessionObserver() {
+      @Override
+      public void connectionDropped(MailOrigin listener, ConnectionDrop reason) {
+        drops.add(listener + " " + reason);
+      }
+    };
+    ServerSettings settings = RunningServer.settings(List.of(
+        new Listener(Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.SMTPD),
+        new Listener(Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.NON_SMTPD)),
+        new ListenerLimits(2, 1, 10, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1)));
+    try (RunningServer server = new RunningServer(settings, Duration.ofSeconds(5), observer);
+        MtaEmulator smtpd1 = negotiated(MtaEmulator.connect(server.server.boundAddresses().get(0)));
+        MtaEmulator smtpd2 = negotiated(MtaEmulator.connect(server.server.boundAddresses().get(0)));
+        MtaEmulator smtpd3 = MtaEmulator.connect(server.server.boundAddresses().get(0));
+        MtaEmulator sendmail = MtaEmulator.connect(server.server.boundAddresses().get(1))) {
+      assertTrue(smtpd3.closedByPeer());
+      assertEquals('O', sendmail.negotiate().code(), "the non-smtpd listener keeps its own sessions");
+      assertEquals(List.of("SMTPD SESSION_LIMIT"), drops);
+    }
   }
 
   @Test

@@ -1,9 +1,12 @@
 package io.postwarden.core.server;
 
 import io.postwarden.core.policy.Policy;
+import io.postwarden.core.session.MemoryBudget;
 import io.postwarden.core.session.PolicyChain;
+import io.postwarden.core.session.SessionLimits;
 import io.postwarden.core.session.SessionObserver;
 import java.net.SocketAddress;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 
@@ -24,7 +27,19 @@ final class RunningServer implements AutoCloseable {
   }
 
   static ServerSettings settings(String... endpoints) {
-    return new ServerSettings(listeners(endpoints), 1 << 20, Duration.ofMinutes(1), 100, Duration.ofSeconds(5));
+    return settings(listeners(endpoints), limits(100, 100, Duration.ofMinutes(1)));
+  }
+
+  static ServerSettings settings(List<Listener> listeners, ListenerLimits limits) {
+    return new ServerSettings(listeners, 1 << 20, limits,
+        new SocketAccess("", PosixFilePermissions.fromString("rw-rw----")),
+        new SessionLimits(4 << 20, new MemoryBudget(64 << 20)), Duration.ofSeconds(5));
+  }
+
+  /** The same session limit for both listener kinds; deadlines of a few seconds. */
+  static ListenerLimits limits(int sessions, int perPeer, Duration idleTimeout) {
+    return new ListenerLimits(sessions, sessions, perPeer, Duration.ofSeconds(5), Duration.ofSeconds(5),
+        idleTimeout);
   }
 
   static List<Listener> listeners(String... endpoints) {

@@ -19,6 +19,10 @@ public final class SessionDriver {
   boolean closed;
 
   public SessionDriver(Policy... policies) {
+    this(new SessionLimits(4 << 20, new MemoryBudget(64 << 20)), policies);
+  }
+
+  public SessionDriver(SessionLimits limits, Policy... policies) {
     SessionObserver observer = new SessionObserver() {
       @Override
       public void transactionEnded(TransactionRecord record) {
@@ -38,7 +42,7 @@ public final class SessionDriver {
       }
     };
     session = new MilterSession(new PolicyChain(List.of(policies)), observer,
-        io.postwarden.core.policy.MailOrigin.SMTPD, new io.postwarden.core.policy.MilterLink(null, null));
+        io.postwarden.core.policy.MailOrigin.SMTPD, new io.postwarden.core.policy.MilterLink(null, null), limits);
   }
 
   public List<MilterPacket> send(char command, byte[] payload) {

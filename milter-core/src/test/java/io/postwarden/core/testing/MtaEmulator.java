@@ -76,6 +76,14 @@ public final class MtaEmulator implements AutoCloseable {
     return new MtaEmulator(socket, true);
   }
 
+  /** Connects over TCP from a chosen local address, e.g. 127.0.0.2: another peer on the same host. */
+  public static MtaEmulator connectFrom(String localAddress, InetSocketAddress address) throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new InetSocketAddress(localAddress, 0));
+    socket.connect(address, 5_000);
+    return new MtaEmulator(socket, false);
+  }
+
   public void send(char command, byte[] payload) throws IOException {
     sendRaw(packet(command, payload));
   }

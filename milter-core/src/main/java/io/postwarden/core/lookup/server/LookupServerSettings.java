@@ -24,7 +24,8 @@ public record LookupServerSettings(List<Endpoint> socketmap, Map<String, Endpoin
 
   public LookupServerSettings {
     socketmap = List.copyOf(socketmap);
-    tcpTables = Map.copyOf(tcpTables);
+    // in the configured order: listeners bind, log and report their addresses in the order the operator wrote them
+    tcpTables = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tcpTables));
   }
 
   public boolean enabled() {
