@@ -98,6 +98,25 @@ final class CachedMapLookup implements MapLookup {
     return keys.stream().map(known::get).flatMap(Optional::stream).findFirst();
   }
 
+  @Override
+  public Optional<String> firstRemembered(List<String> keys) throws NotRemembered {
+    forgetChanged();
+    long now = clock.millis();
+    long current = generation;
+    for (String key : keys) {
+      Answer answer = answers.get(key);
+      if (answer == null || answer.generation() != current || expired(answer, now)) {
+        throw new NotRemembered();
+      }
+      if (answer.value().isPresent()) {
+        metrics.remembered();
+        return answer.value();
+      }
+    }
+    metrics.remembered();
+    return Optional.empty();
+  }
+
   private boolean expired(Answer answer, long now) {
     return keep != null && now - answer.askedMillis() >= keep.toMillis();
   }

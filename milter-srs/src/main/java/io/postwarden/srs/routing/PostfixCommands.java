@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * Asks Postfix's own tools about one configuration directory, so every map type Postfix supports (hash, lmdb,
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 public class PostfixCommands {
 
   private static final long TIMEOUT_SECONDS = 10;
+  private static final Pattern LIST_SEPARATORS = Pattern.compile("[,\\s]+");
   /** Well below the 64 KiB a Linux pipe holds. */
   private static final int MAX_INPUT = 16 * 1024;
 
@@ -144,7 +146,7 @@ public class PostfixCommands {
   /** Splits a Postfix list value (commas and/or white space). */
   public static List<String> list(String value) {
     List<String> items = new ArrayList<>();
-    for (String item : value.split("[,\\s]+")) {
+    for (String item : LIST_SEPARATORS.split(value)) {
       if (!item.isEmpty()) {
         items.add(item);
       }

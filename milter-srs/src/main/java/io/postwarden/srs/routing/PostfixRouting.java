@@ -67,9 +67,18 @@ public final class PostfixRouting implements RecipientRouting {
   }
 
   @Override
+  public Optional<Route> routeFromMemory(String recipient) {
+    try {
+      return Optional.of(expand(recipient, true));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
   public Route route(String recipient) {
     try {
-      return expand(recipient);
+      return expand(recipient, false);
     } catch (IOException e) {
       LOG.log(Level.WARNING, "cannot resolve " + recipient + " through Postfix, treating it as leaving: "
           + e.getMessage());
@@ -77,7 +86,8 @@ public final class PostfixRouting implements RecipientRouting {
     }
   }
 
-  private Route expand(String recipient) throws IOException {
+  /** @param remembered from the maps' remembered answers only, {@link MapLookup.NotRemembered} if they fall short */
+  private Route expand(String recipient, boolean remembered) throws IOException {
     Deque<String> pending = new ArrayDeque<>(List.of(recipient));
     Set<String> seen = new HashSet<>();
     while (!pending.isEmpty()) {
@@ -88,17 +98,17 @@ public final class PostfixRouting implements RecipientRouting {
       if (seen.size() > MAX_ADDRESSES) {
         throw new IOException("alias expansion of " + recipient + " exceeds " + MAX_ADDRESSES + " addresses");
       }
-      Optional<List<String>> aliased = virtualAlias(address);
+      Optional<List<String>> aliased = virtualAlias(address, remembered);
       if (aliased.isPresent()) {
         aliased.get().stream().filter(target -> !target.equalsIgnoreCase(address)).forEach(pending::add);
         if (aliased.get().stream().anyMatch(target -> target.equalsIgnoreCase(address))) {
-          if (classify(address, pending) == Route.LEAVES) {
+          if (classify(address, pending, remembered) == Route.LEAVES) {
             return Route.LEAVES;
           }
         }
         continue;
       }
-      if (classify(address, pending) == Route.LEAVES) {
+      if (classify(address, pending, remembered) == Route.LEAVES) {
         return Route.LEAVES;
       }
     }
@@ -106,10 +116,10 @@ public final class PostfixRouting implements RecipientRouting {
   }
 
   /** Delivery by address class; local(8) addresses may expand further through alias_maps. */
-  private Route classify(String address, Deque<String> pending) throws IOException {
+  private Route classify(String address, Deque<String> pending, boolean remembered) throws IOException {
     String domain = OurDomains.domainOf(address);
     if (domain.isEmpty() || localDomains.contains(domain)) {
-      localAliases(localPart(address)).ifPresent(targets -> targets.stream()
+      localAliases(localPart(address), remembered).ifPresent(targets -> targets.stream()
           .filter(target -> !target.startsWith("|") && !target.startsWith("/") && !target.startsWith(":include:"))
           .map(target -> target.contains("@") ? target : target + "@" + (domain.isEmpty() ? "localhost" : domain))
           .filter(target -> !target.equalsIgnoreCase(address))
@@ -122,15 +132,19 @@ public final class PostfixRouting implements RecipientRouting {
     return Route.LEAVES;
   }
 
-  private Optional<List<String>> virtualAlias(String address) throws IOException {
+  private Optional<List<String>> virtualAlias(String address, boolean remembered) throws IOException {
     String domain = OurDomains.domainOf(address);
     List<String> keys = localDomains.contains(domain)
         ? List.of(address, localPart(address), "@" + domain) : List.of(address, "@" + domain);
-    return virtualAliasMaps.first(keys).map(PostfixCommands::list);
+    return first(virtualAliasMaps, keys, remembered).map(PostfixCommands::list);
   }
 
-  private Optional<List<String>> localAliases(String localPart) throws IOException {
-    return aliasMaps.first(List.of(localPart.toLowerCase(Locale.ROOT))).map(PostfixCommands::list);
+  private Optional<List<String>> localAliases(String localPart, boolean remembered) throws IOException {
+    return first(aliasMaps, List.of(localPart.toLowerCase(Locale.ROOT)), remembered).map(PostfixCommands::list);
+  }
+
+  private static Optional<String> first(MapLookup maps, List<String> keys, boolean remembered) throws IOException {
+    return remembered ? maps.firstRemembered(keys) : maps.first(keys);
   }
 
   private static String localPart(String address) {
