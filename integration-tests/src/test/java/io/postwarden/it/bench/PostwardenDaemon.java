@@ -54,6 +54,8 @@ final class PostwardenDaemon implements AutoCloseable {
         "limits-domain = { \"recipients 999999999/1d\" }",
         "limits-client = { \"recipients 999999999/1d\" }",
         "limits-server = { \"recipients 999999999/1d\" }",
+        // every emulated session comes from 127.0.0.1: --sessions 500 and the ones still closing exceed the default
+        "max-sessions-per-peer = 2000",
         policySettings, ""));
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
