@@ -56,10 +56,13 @@ final class PostwardenDaemon implements AutoCloseable {
         "limits-domain = { \"recipients 999999999/1d\" }",
         "limits-client = { \"recipients 999999999/1d\" }",
         "limits-server = { \"recipients 999999999/1d\" }",
+        // every emulated session comes from 127.0.0.1: --sessions 500 and the ones still closing exceed the default
+        "max-sessions-per-peer = 2000",
         policySettings, ""));
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(packageJvmOptions());
+    command.addAll(extraJvmOptions());
     command.addAll(List.of("-jar", BenchDirectory.repositoryRoot().resolve("deploy/target/postwarden.jar").toString(),
         "run", "--config", config.toString()));
     return new PostwardenDaemon(smtpd, nonSmtpd, ExternalDaemon.start(dir, name, command, smtpd, nonSmtpd));
@@ -77,6 +80,12 @@ final class PostwardenDaemon implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** {@code scripts/bench --postwarden-jvm "OPTIONS"}: added after the package's, e.g. to record a profile. */
+  private static List<String> extraJvmOptions() {
+    String extra = System.getProperty("bench.postwarden.jvm", "").trim();
+    return extra.isEmpty() ? List.of() : Arrays.asList(extra.split("\\s+"));
   }
 
   InetSocketAddress smtpdListener() {

@@ -44,6 +44,12 @@ public final class GuardPolicy implements Policy {
     return EnumSet.of(Stage.CONNECT, Stage.MAIL);
   }
 
+  /** Only the process lookup blocks; it runs once per connection, for a local client. */
+  @Override
+  public boolean mayBlock(Stage stage, Connection connection) {
+    return identifier.mayBlock(connection);
+  }
+
   @Override
   public Set<Capability> capabilities() {
     return EnumSet.noneOf(Capability.class);

@@ -47,6 +47,20 @@ public final class ClientIdentifier {
     return identity;
   }
 
+  /**
+   * Whether {@link #of} may have to look a process up for this connection: its identity is not known yet, and it
+   * is a local TCP client or a sendmail(1) submission with that lookup on. Remote clients never wait.
+   */
+  public boolean mayBlock(Connection connection) {
+    if (connection.attributes().get(ClientIdentity.class).isPresent()) {
+      return false;
+    }
+    if (connection.origin() == MailOrigin.NON_SMTPD) {
+      return submitterLookup.isPresent();
+    }
+    return peerLookup.isPresent() && kindOf(connection.client()) == ClientKind.LOCAL_TCP;
+  }
+
   private ClientIdentity identify(Connection connection) {
     if (connection.origin() == MailOrigin.NON_SMTPD) {
       return new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(), submitter(connection.milterLink()));

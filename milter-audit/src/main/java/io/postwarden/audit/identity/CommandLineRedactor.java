@@ -62,7 +62,7 @@ public final class CommandLineRedactor {
     boolean mysql = false;
     for (int i = 0; i < out.size(); i++) {
       String word = out.get(i);
-      String name = word.replaceFirst("^-{1,2}", "");
+      String name = withoutOptionDashes(word);
       mysql |= MYSQL_PROGRAM.matcher(word.substring(word.lastIndexOf('/') + 1)).matches();
       boolean option = word.startsWith("-") && !name.isEmpty() && name.indexOf('=') < 0;
       boolean nextIsValue = i + 1 < out.size();
@@ -127,11 +127,16 @@ public final class CommandLineRedactor {
     Matcher assignment = ASSIGNMENT.matcher(argument);
     StringBuilder out = new StringBuilder();
     while (assignment.find()) {
-      String name = assignment.group(1).replaceFirst("^-{1,2}", "");
+      String name = withoutOptionDashes(assignment.group(1));
       String replacement = secretName(name) ? assignment.group(1) + "=" + MASK : assignment.group();
       assignment.appendReplacement(out, Matcher.quoteReplacement(replacement));
     }
     return assignment.appendTail(out).toString();
+  }
+
+  /** "--name" and "-name" as "name" (String.replaceFirst would compile its pattern on every call). */
+  private static String withoutOptionDashes(String word) {
+    return word.substring(word.startsWith("--") ? 2 : word.startsWith("-") ? 1 : 0);
   }
 
   private static String maskMatches(Pattern pattern, String argument) {

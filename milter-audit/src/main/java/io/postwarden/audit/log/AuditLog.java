@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -28,6 +30,7 @@ public final class AuditLog implements AutoCloseable {
   /** A disk that stays full fails a write each second: the log shows a few per minute, the metric all. */
   private static final RateLimitedLog FAILURES = RateLimitedLog.perMinute(LOG);
   private static final int CAPACITY = 65_536;
+  private static final int MAX_BATCH = 512;
   /** Queued by close() so the writer wakes at once instead of at its next poll timeout. */
   private static final String END = new String("end of audit log");
 
@@ -91,24 +94,30 @@ public final class AuditLog implements AutoCloseable {
     return writeFailures.get();
   }
 
+  /**
+   * Writes what is queued, a batch per write: one record per wake-up at low rates, many under load. A batch is
+   * appended whole or not at all (AppendOnlyFile), so a failed one is retried as it was.
+   */
   private void drain() {
-    String line = null;
-    while (!closing || line != null || !pending.isEmpty()) {
+    List<String> batch = new ArrayList<>();
+    while (!closing || !batch.isEmpty() || !pending.isEmpty()) {
       try {
-        if (line == null) {
-          line = pending.poll(1, TimeUnit.SECONDS);
+        if (batch.isEmpty()) {
+          String first = pending.poll(1, TimeUnit.SECONDS);
+          if (first != null) {
+            batch.add(first);
+            pending.drainTo(batch, MAX_BATCH - 1);
+            batch.removeIf(line -> line == END);
+          }
         }
-        if (line == END) {
-          line = null;
-          continue;
-        }
+        // per batch: a file deleted with its directory would swallow whatever is written to it
         if (path != null && rotated()) {
           open();
         }
-        if (line == null) {
+        if (batch.isEmpty()) {
           continue;
         }
-        byte[] bytes = (line + "\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] bytes = lines(batch);
         if (file != null) {
           file.append(bytes);
         } else {
@@ -117,11 +126,11 @@ public final class AuditLog implements AutoCloseable {
             stream.flush();
           }
         }
-        line = null;
+        batch.clear();
       } catch (InterruptedException e) {
         closing = true;
       } catch (IOException e) {
-        // keep the line and try again: a full disk or a vanished directory must not lose records
+        // keep the batch and try again: a full disk or a vanished directory must not lose records
         writeFailures.incrementAndGet();
         writeFailureListener.run();
         FAILURES.log(Level.ERROR, "audit log write failure",
@@ -130,6 +139,12 @@ public final class AuditLog implements AutoCloseable {
       }
     }
     closeQuietly();
+  }
+
+  private static byte[] lines(List<String> batch) {
+    StringBuilder text = new StringBuilder(batch.size() * 512);
+    batch.forEach(line -> text.append(line).append('\n'));
+    return text.toString().getBytes(StandardCharsets.US_ASCII);
   }
 
   private boolean rotated() {

@@ -9,6 +9,8 @@ import java.util.List;
  */
 public final class Json {
 
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
   private final StringBuilder out = new StringBuilder(256).append('{');
   private boolean first = true;
 
@@ -48,7 +50,7 @@ public final class Json {
   public Json object(String name, Json value) {
     if (value != null) {
       key(name);
-      out.append(value.toString());
+      out.append(value.out).append('}');
     }
     return this;
   }
@@ -74,7 +76,8 @@ public final class Json {
         case '\t' -> out.append("\\t");
         default -> {
           if (c < 0x20 || c > 0x7e) {
-            out.append(String.format("\\u%04x", (int) c));
+            out.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf]).append(HEX[c >> 4 & 0xf])
+                .append(HEX[c & 0xf]);
           } else {
             out.append(c);
           }

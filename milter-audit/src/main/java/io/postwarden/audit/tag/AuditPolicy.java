@@ -54,6 +54,12 @@ public final class AuditPolicy implements Policy, AutoCloseable {
     return EnumSet.of(Stage.CONNECT, Stage.HEADERS, Stage.END_OF_MESSAGE);
   }
 
+  /** Only the process lookup blocks; it runs once per connection, for a local client. */
+  @Override
+  public boolean mayBlock(Stage stage, Connection connection) {
+    return identifier.mayBlock(connection);
+  }
+
   @Override
   public Set<Capability> capabilities() {
     return EnumSet.of(Capability.ADD_HEADERS, Capability.CHANGE_HEADERS);

@@ -203,6 +203,20 @@ class ClientIdentifierTest {
   }
 
   @Test
+  void onlyALocalClientWhoseProcessIsNotKnownYetMayBlock() {
+    assertFalse(identifier.mayBlock(session("203.0.113.7", 43210, "192.0.2.10", "25")), "remote");
+    assertFalse(identifier.mayBlock(session(OWN_ADDRESS.getHostAddress(), 43210, "192.0.2.10", "25").origin(
+        MailOrigin.NON_SMTPD)), "sendmail(1) without the submitter lookup");
+    TestTransaction local = session("127.0.0.1", 43210, "127.0.0.1", "25");
+    assertTrue(identifier.mayBlock(local));
+    identifier.of(local);
+    assertFalse(identifier.mayBlock(local), "looked up once per connection");
+    ClientIdentifier noLookups = new ClientIdentifier(localAddresses, Optional.empty(), Optional.empty(), REDACTOR,
+        new IdentityMetrics(registry));
+    assertFalse(noLookups.mayBlock(session("127.0.0.1", 43210, "127.0.0.1", "25")));
+  }
+
+  @Test
   void localClientsAreNotLookedUpWhenLookupsAreOff() {
     ClientIdentifier noLookups = new ClientIdentifier(localAddresses, Optional.empty(), Optional.empty(), REDACTOR,
         new IdentityMetrics(registry));

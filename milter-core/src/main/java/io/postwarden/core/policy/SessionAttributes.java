@@ -19,4 +19,9 @@ public final class SessionAttributes {
   public <T> Optional<T> get(Class<T> type) {
     return Optional.ofNullable(type.cast(values.get(type)));
   }
+
+  /** Takes out a fact meant for one moment of the session only. */
+  public <T> Optional<T> remove(Class<T> type) {
+    return Optional.ofNullable(type.cast(values.remove(type)));
+  }
 }

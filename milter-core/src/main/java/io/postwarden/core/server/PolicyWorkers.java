@@ -39,8 +39,17 @@ public final class PolicyWorkers implements AutoCloseable {
         }, new ThreadPoolExecutor.AbortPolicy());
   }
 
+  /** Runs {@code work} on the pool; the caller keeps the {@link #deadline()}. */
   <T> CompletableFuture<T> submit(Supplier<T> work) {
-    return CompletableFuture.supplyAsync(work, executor).orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    return CompletableFuture.supplyAsync(work, executor);
+  }
+
+  /**
+   * How long a call may take before its session tempfails. Kept by the session's event loop, whose own timer
+   * costs no thread wake-up, where CompletableFuture.orTimeout's wakes a timer thread twice per call.
+   */
+  Duration deadline() {
+    return deadline;
   }
 
   @Override

@@ -24,6 +24,8 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.nightcode.milter.codec.MilterPacket;
@@ -53,7 +55,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   private final PolicyWorkers workers;
   private final Consumer<ConnectionDrop> drops;
   private final Queue<MilterCommand> waiting = new ArrayDeque<>();
-  private boolean consulting;
+  /** The policy work the session waits for, if any; answered once, by the workers or by the deadline. */
+  private Step.Consult consulting;
   private boolean closing;
 
   /** @param drops told when this handler cuts the connection off, and why */
@@ -86,7 +89,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     if (closing) {
       return;
     }
-    if (consulting) {
+    if (consulting != null) {
       if (waiting.size() >= MAX_WAITING) {
         cutOff(ctx, ConnectionDrop.COMMAND_BACKLOG);
         return;
@@ -114,7 +117,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void consult(ChannelHandlerContext ctx, Step.Consult consult) {
-    consulting = true;
+    consulting = consult;
     // what the peer sends meanwhile stays in the kernel's socket buffer, not in our heap
     ctx.channel().config().setAutoRead(false);
     CompletableFuture<Evaluation> future;
@@ -123,10 +126,21 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     } catch (RejectedExecutionException e) {
       future = CompletableFuture.failedFuture(e);
     }
+    ScheduledFuture<?> deadline = ctx.executor().schedule(
+        () -> answer(ctx, consult, null, new TimeoutException()), workers.deadline().toNanos(), TimeUnit.NANOSECONDS);
     future.whenComplete((evaluation, failure) -> ctx.executor().execute(() -> {
-      consulting = false;
-      perform(ctx, consult.then().apply(failure == null ? evaluation : failed(failure)));
+      deadline.cancel(false);
+      answer(ctx, consult, evaluation, failure);
     }));
+  }
+
+  /** The first answer to {@code consult} goes on; a late one (after the deadline answered) is dropped. */
+  private void answer(ChannelHandlerContext ctx, Step.Consult consult, Evaluation evaluation, Throwable failure) {
+    if (consulting != consult) {
+      return;
+    }
+    consulting = null;
+    perform(ctx, consult.then().apply(failure == null ? evaluation : failed(failure)));
   }
 
   private static Evaluation failed(Throwable failure) {
@@ -145,11 +159,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void drain(ChannelHandlerContext ctx) {
-    while (!consulting && !closing && !waiting.isEmpty()) {
+    while (consulting == null && !closing && !waiting.isEmpty()) {
       Step step = session.receive(waiting.poll());
       perform(ctx, step);
     }
-    if (!consulting && !closing) {
+    if (consulting == null && !closing) {
       ctx.channel().config().setAutoRead(true);
     }
   }
@@ -164,7 +178,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-    if (event instanceof IdleStateEvent && !consulting) {
+    if (event instanceof IdleStateEvent && consulting == null) {
       cutOff(ctx, ConnectionDrop.IDLE_TIMEOUT);
       return;
     }

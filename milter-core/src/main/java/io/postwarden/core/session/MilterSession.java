@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.nightcode.milter.codec.MilterPacket;
 import org.nightcode.milter.util.MilterPackets;
@@ -110,12 +111,14 @@ public final class MilterSession {
       require(command, Phase.AWAIT_CONNECT, Phase.AWAIT_CONNECT);
       connection.connected(connect.hostname(), connect.client());
       phase = Phase.CONNECTED;
-      return consult(Stage.CONNECT, policy -> policy.onConnect(connection), Function.identity());
+      return consult(Stage.CONNECT, policy -> policy.mayBlock(Stage.CONNECT, connection),
+          policy -> policy.onConnect(connection), Function.identity());
     }
     if (command instanceof Helo helo) {
       require(command, Phase.CONNECTED, Phase.CONNECTED);
       connection.helo(helo.name());
-      return consult(Stage.HELO, policy -> policy.onHelo(connection), Function.identity());
+      return consult(Stage.HELO, policy -> policy.mayBlock(Stage.HELO, connection), policy -> policy.onHelo(connection),
+          Function.identity());
     }
     if (command instanceof Mail mail) {
       return mail(mail);
@@ -170,7 +173,7 @@ public final class MilterSession {
         chain.wants(Stage.BODY), limits);
     phase = Phase.MAIL;
     TransactionState tx = transaction;
-    return consult(Stage.MAIL, policy -> policy.onMail(tx), evaluation -> {
+    return consult(Stage.MAIL, policy -> policy.mayBlock(Stage.MAIL, tx), policy -> policy.onMail(tx), evaluation -> {
       if (evaluation.decision().verdict().refuses()) {
         endTransaction(outcomeOf(evaluation.decision().verdict()), evaluation.decidedBy(), List.of());
       }
@@ -188,7 +191,8 @@ public final class MilterSession {
       macros.endRecipient();
       return oversized(Stage.RCPT, refused);
     }
-    return consult(Stage.RCPT, policy -> policy.onRecipient(tx, recipient), evaluation -> {
+    return consult(Stage.RCPT, policy -> policy.mayBlock(Stage.RCPT, tx), policy -> policy.onRecipient(tx, recipient),
+        evaluation -> {
       macros.endRecipient();
       if (evaluation.decision().verdict().refuses()) {
         tx.unreserve(size);
@@ -201,9 +205,12 @@ public final class MilterSession {
 
   private Step endOfMessage() {
     TransactionState tx = transaction;
-    Step.Consult consult = new Step.Consult(
-        timed(Stage.END_OF_MESSAGE, policy -> policy.onEndOfMessage(tx)), this::concludeMessage);
-    return chain.wants(Stage.END_OF_MESSAGE) ? consult : concludeMessage(Evaluation.of(Decision.CONTINUE, null));
+    if (!chain.wants(Stage.END_OF_MESSAGE)) {
+      return concludeMessage(Evaluation.of(Decision.CONTINUE, null));
+    }
+    Supplier<Evaluation> work = timed(Stage.END_OF_MESSAGE, policy -> policy.onEndOfMessage(tx));
+    return chain.mayBlock(Stage.END_OF_MESSAGE, policy -> policy.mayBlock(Stage.END_OF_MESSAGE, tx))
+        ? new Step.Consult(work, this::concludeMessage) : concludeMessage(work.get());
   }
 
   /** Turns the merged end-of-message answer into modifications plus verdict, sent in one write. */
@@ -252,19 +259,22 @@ public final class MilterSession {
   }
 
   /**
-   * Asks the policies (off the event loop) when any wants this stage, else answers at once. {@code after} runs
-   * on the session's thread with the merged answer before it is encoded.
+   * Asks the policies when any wants this stage, else answers at once: off the event loop (a {@link Step.Consult})
+   * when one of them {@code blocks} this time, on the session's own thread otherwise. {@code after} runs on the
+   * session's thread with the merged answer before it is encoded.
    */
-  private Step consult(Stage stage, Function<Policy, Decision> callback,
+  private Step consult(Stage stage, Predicate<Policy> blocks, Function<Policy, Decision> callback,
       Function<Evaluation, Evaluation> after) {
     if (!chain.wants(stage)) {
       after.apply(Evaluation.of(Decision.CONTINUE, null));
       return proceed();
     }
-    return new Step.Consult(timed(stage, callback), evaluation -> {
+    Function<Evaluation, Step> answer = evaluation -> {
       Decision decision = after.apply(evaluation).decision();
       return reply(ReplyEncoder.verdict(decision.verdict(), decision.reply()));
-    });
+    };
+    Supplier<Evaluation> work = timed(stage, callback);
+    return chain.mayBlock(stage, blocks) ? new Step.Consult(work, answer) : answer.apply(work.get());
   }
 
   private Supplier<Evaluation> timed(Stage stage,

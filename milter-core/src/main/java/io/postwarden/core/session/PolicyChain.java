@@ -6,10 +6,13 @@ import io.postwarden.core.policy.Policy;
 import io.postwarden.core.policy.Stage;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The active policies in their configured order, and the rule that merges their answers: the first refusal wins
@@ -24,6 +27,8 @@ public final class PolicyChain {
   private static final System.Logger LOG = System.getLogger(PolicyChain.class.getName());
 
   private final List<Policy> policies;
+  /** Who wants each stage, in order: asked once, as a policy's stages() may build a new set per call. */
+  private final Map<Stage, List<Policy>> byStage = new EnumMap<>(Stage.class);
   private final Set<Stage> stages = EnumSet.noneOf(Stage.class);
   private final Set<Modification.Capability> capabilities = EnumSet.noneOf(Modification.Capability.class);
   private int sessions;
@@ -33,7 +38,9 @@ public final class PolicyChain {
   public PolicyChain(List<Policy> policies) {
     this.policies = List.copyOf(policies);
     for (Policy policy : this.policies) {
-      stages.addAll(policy.stages());
+      Set<Stage> wanted = policy.stages();
+      stages.addAll(wanted);
+      wanted.forEach(stage -> byStage.computeIfAbsent(stage, s -> new ArrayList<>()).add(policy));
       capabilities.addAll(policy.capabilities());
     }
   }
@@ -90,12 +97,27 @@ public final class PolicyChain {
     return stages.contains(stage);
   }
 
+  /**
+   * Whether any policy that wants {@code stage} may block at it ({@code blocks} asks one of the two
+   * {@code mayBlock}s). One that fails to answer is taken to block.
+   */
+  boolean mayBlock(Stage stage, Predicate<Policy> blocks) {
+    for (Policy policy : byStage.getOrDefault(stage, List.of())) {
+      try {
+        if (blocks.test(policy)) {
+          return true;
+        }
+      } catch (RuntimeException e) {
+        LOG.log(Level.ERROR, "policy " + policy.name() + " failed to tell whether it blocks at " + stage, e);
+        return true;
+      }
+    }
+    return false;
+  }
+
   Evaluation evaluate(Stage stage, Function<Policy, Decision> callback) {
     List<Modification> modifications = new ArrayList<>();
-    for (Policy policy : policies) {
-      if (!policy.stages().contains(stage)) {
-        continue;
-      }
+    for (Policy policy : byStage.getOrDefault(stage, List.of())) {
       Decision decision;
       try {
         decision = callback.apply(policy);

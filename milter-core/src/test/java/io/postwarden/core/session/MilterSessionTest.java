@@ -12,10 +12,13 @@ import io.postwarden.core.policy.SmtpReply;
 import io.postwarden.core.policy.Stage;
 import io.postwarden.core.policy.Transaction;
 import io.postwarden.core.testing.ScriptedPolicy;
+import io.postwarden.core.policy.Policy;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class MilterSessionTest {
@@ -35,6 +38,61 @@ class MilterSessionTest {
     for (String recipient : recipients) {
       assertEquals("c", codes(driver.send('R', strings("<" + recipient + ">"))));
     }
+  }
+
+  private static void message(SessionDriver driver) {
+    envelope(driver, "a@x.example", "b@y.example");
+    driver.send('T', NOTHING);
+    assertEquals("c", codes(driver.send('E', NOTHING)));
+  }
+
+  @Test
+  void onlyStagesWhereSomePolicyMayBlockGoToTheWorkers() {
+    SessionDriver driver = new SessionDriver(
+        new ScriptedPolicy("lookup").onConnect(c -> Decision.CONTINUE).blocksOnlyAt(Stage.CONNECT),
+        new ScriptedPolicy("memory").onMail(tx -> Decision.CONTINUE).onRecipient((tx, r) -> Decision.CONTINUE)
+            .onEndOfMessage(tx -> Decision.CONTINUE).blocksOnlyAt());
+    open(driver);
+    message(driver);
+    assertEquals(1, driver.consulted, "CONNECT only");
+  }
+
+  @Test
+  void aPolicyThatDoesNotSayMayBlockEverywhere() {
+    SessionDriver driver = new SessionDriver(new ScriptedPolicy("quiet").onConnect(c -> Decision.CONTINUE)
+        .onMail(tx -> Decision.CONTINUE).onRecipient((tx, r) -> Decision.CONTINUE)
+        .onEndOfMessage(tx -> Decision.CONTINUE));
+    open(driver);
+    message(driver);
+    assertEquals(4, driver.consulted, "CONNECT, MAIL, RCPT, end of message");
+  }
+
+  @Test
+  void aPolicyThatCannotTellWhetherItBlocksRunsOnTheWorkers() {
+    SessionDriver driver = new SessionDriver(new Policy() {
+      @Override
+      public String name() {
+        return "broken";
+      }
+
+      @Override
+      public Set<Stage> stages() {
+        return EnumSet.of(Stage.MAIL);
+      }
+
+      @Override
+      public Set<Capability> capabilities() {
+        return EnumSet.noneOf(Capability.class);
+      }
+
+      @Override
+      public boolean mayBlock(Stage stage, Transaction tx) {
+        throw new IllegalStateException("cannot tell");
+      }
+    });
+    open(driver);
+    envelope(driver, "a@x.example");
+    assertEquals(1, driver.consulted);
   }
 
   @Test

@@ -15,6 +15,8 @@ public final class SessionDriver {
 
   public final List<TransactionRecord> transactions = new ArrayList<>();
   final List<String> errors = new ArrayList<>();
+  /** Stages the session handed to the worker pool (the rest it answered on its own thread). */
+  int consulted;
   final MilterSession session;
   boolean closed;
 
@@ -62,6 +64,7 @@ public final class SessionDriver {
       return close.packets();
     }
     Step.Consult consult = (Step.Consult) step;
+    consulted++;
     return run(consult.then().apply(consult.work().get()));
   }
 

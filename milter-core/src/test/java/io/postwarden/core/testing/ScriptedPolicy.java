@@ -18,6 +18,8 @@ public final class ScriptedPolicy implements Policy {
   private final String name;
   private final Set<Stage> stages = EnumSet.noneOf(Stage.class);
   private final Set<Modification.Capability> capabilities = EnumSet.noneOf(Modification.Capability.class);
+  /** Stages at which it may block; null: every stage, Policy's default. */
+  private Set<Stage> blocking;
   private Function<Connection, Decision> onConnect = c -> Decision.CONTINUE;
   private Function<Transaction, Decision> onMail = tx -> Decision.CONTINUE;
   private BiFunction<Transaction, Recipient, Decision> onRecipient = (tx, r) -> Decision.CONTINUE;
@@ -29,6 +31,13 @@ public final class ScriptedPolicy implements Policy {
 
   public ScriptedPolicy needs(Stage... more) {
     stages.addAll(Set.of(more));
+    return this;
+  }
+
+  /** Declares that it may block at these stages only (none: it never blocks). */
+  public ScriptedPolicy blocksOnlyAt(Stage... stagesThatBlock) {
+    blocking = EnumSet.noneOf(Stage.class);
+    blocking.addAll(Set.of(stagesThatBlock));
     return this;
   }
 
@@ -74,6 +83,11 @@ public final class ScriptedPolicy implements Policy {
   @Override
   public Set<Modification.Capability> capabilities() {
     return capabilities;
+  }
+
+  @Override
+  public boolean mayBlock(Stage stage, Connection connection) {
+    return blocking == null || blocking.contains(stage);
   }
 
   @Override

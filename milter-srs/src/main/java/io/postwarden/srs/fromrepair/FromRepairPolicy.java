@@ -2,6 +2,7 @@ package io.postwarden.srs.fromrepair;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.postwarden.core.policy.Connection;
 import io.postwarden.core.policy.Decision;
 import io.postwarden.core.policy.Header;
 import io.postwarden.core.policy.Modification;
@@ -63,6 +64,12 @@ public final class FromRepairPolicy implements Policy {
   @Override
   public Set<Stage> stages() {
     return EnumSet.of(Stage.HEADERS, Stage.END_OF_MESSAGE);
+  }
+
+  /** Headers and the codec only: nothing here waits. */
+  @Override
+  public boolean mayBlock(Stage stage, Connection connection) {
+    return false;
   }
 
   @Override

@@ -76,6 +76,12 @@ public final class SrsKeys {
       "/etc/postfix", "Postfix configuration whose aliases and domains tell where a recipient's mail goes. "
           + "Empty: a recipient outside our domains leaves, any other stays.");
 
+  public static final ConfigKey<Duration> POSTFIX_MAP_CACHE = ConfigKey.duration("postfix-map-cache",
+      Duration.ofSeconds(10), "How long an answer from a Postfix map with no file behind it (mysql, pgsql, ldap, "
+          + "sqlite, tcp, socketmap …) is reused for recipient routing. Answers from file maps (hash, lmdb, texthash, "
+          + "regexp, pcre …) are reused until the file changes. 0: ask such maps anew for each message, a process "
+          + "start each (ADR 0020).");
+
   public static final ConfigKey<Boolean> FROM_REPAIR = ConfigKey.bool("from-repair", true,
       "Decode SRS addresses (ours or PostSRSd's, by the secrets) found in From:, and add a From: to messages "
           + "without one, so no message leaves with an SRS address in From:.");
@@ -86,7 +92,7 @@ public final class SrsKeys {
   public static final ConfigSchema SCHEMA = ConfigSchema.of(SRS_DOMAIN, DOMAINS, DOMAINS_FILE, SECRETS_FILE,
       SEPARATOR, HASH_LENGTH, HASH_MINIMUM, HASH_ALPHABET, ALWAYS_REWRITE, REWRITE_AUTHENTICATED,
       NULL_SENDER_ONLY, THROTTLE_AFTER, THROTTLE_WINDOW, THROTTLE_TIME, THROTTLE_CLIENTS, REWRITE_IN_MILTER,
-      POSTFIX_CONFIG_DIR, FROM_REPAIR, NULL_SENDER_FROM);
+      POSTFIX_CONFIG_DIR, POSTFIX_MAP_CACHE, FROM_REPAIR, NULL_SENDER_FROM);
 
   private SrsKeys() {}
 

@@ -12,6 +12,7 @@ import io.postwarden.srs.routing.DomainRouting;
 import io.postwarden.srs.routing.PostfixCommands;
 import io.postwarden.srs.routing.PostfixRouting;
 import io.postwarden.srs.routing.RecipientRouting;
+import io.postwarden.srs.routing.RoutingMetrics;
 import io.postwarden.srs.secrets.GeneratedSecret;
 import io.postwarden.srs.secrets.PrivateSecretsFile;
 import java.io.IOException;
@@ -116,7 +117,7 @@ public final class SrsModule {
           config.get(SrsKeys.REWRITE_AUTHENTICATED), config.get(SrsKeys.NULL_SENDER_ONLY),
           config.get(SrsKeys.REWRITE_IN_MILTER));
       policies.add(new SrsPolicy(settings, rules(config, srsDomain.get(), codec, domains, registry, clock),
-          routing(config, domains)));
+          routing(config, domains, registry, clock)));
     } else {
       LOG.log(Level.INFO, "SRS rewriting is off: set srs-domain (or domains) to turn it on");
     }
@@ -186,11 +187,13 @@ public final class SrsModule {
     return domains;
   }
 
-  private static RecipientRouting routing(Config config, Supplier<OurDomains> domains) {
+  private static RecipientRouting routing(Config config, Supplier<OurDomains> domains, MeterRegistry registry,
+      Clock clock) {
     String postfixDir = config.get(SrsKeys.POSTFIX_CONFIG_DIR);
     if (!postfixDir.isEmpty() && Files.isRegularFile(Path.of(postfixDir, "main.cf"))) {
       try {
-        return PostfixRouting.read(new PostfixCommands(Path.of(postfixDir)));
+        return PostfixRouting.read(new PostfixCommands(Path.of(postfixDir)), config.get(SrsKeys.POSTFIX_MAP_CACHE),
+            clock, new RoutingMetrics(registry));
       } catch (IOException e) {
         LOG.log(Level.WARNING, "cannot read Postfix's configuration in " + postfixDir
             + "; judging recipients by our domains only: " + e.getMessage());

@@ -107,6 +107,55 @@ public final class SrsPolicy implements Policy {
         .orElse(Decision.CONTINUE);
   }
 
+  /**
+   * Only where a recipient's route must be asked of Postfix (a postmap run) at end of message. A route told from
+   * memory here is kept for {@link #onEndOfMessage}, which then runs on the event loop and must not ask again.
+   */
+  @Override
+  public boolean mayBlock(Stage stage, Transaction tx) {
+    if (stage != Stage.END_OF_MESSAGE || !settings.rewrite() || settings.alwaysRewrite()) {
+      return false;
+    }
+    List<Delivery> deliveries = deliveries(tx);
+    Optional<Boolean> leaves = Optional.of(false);
+    for (Delivery delivery : deliveries) {
+      Optional<Route> route = routing.routeFromMemory(delivery.address());
+      if (route.isEmpty() || route.get() == Route.LEAVES) {
+        leaves = route.map(known -> true);
+        break;
+      }
+    }
+    leaves.ifPresent(known -> tx.connection().attributes().put(KnownRoute.class,
+        new KnownRoute(tx, deliveries, known)));
+    return leaves.isEmpty();
+  }
+
+  /** {@code tx}'s deliveries, and whether a copy leaves this server, as told from memory by {@link #mayBlock}. */
+  private record KnownRoute(Transaction tx, List<Delivery> deliveries, boolean leaves) {}
+
+  /** Taken out when read: the transaction it holds ends here. */
+  private Optional<KnownRoute> takeKnownRoute(Transaction tx) {
+    return tx.connection().attributes().remove(KnownRoute.class).filter(route -> route.tx() == tx);
+  }
+
+  /** A recipient as it will be delivered: a bounce to one of our SRS addresses goes to the address inside. */
+  private record Delivery(Recipient recipient, String normalised, Optional<String> reversed) {
+    String address() {
+      return reversed.orElse(recipient.address());
+    }
+  }
+
+  private List<Delivery> deliveries(Transaction tx) {
+    List<Delivery> deliveries = new ArrayList<>(tx.recipients().size());
+    for (Recipient recipient : tx.recipients()) {
+      String address = PostfixAddress.normalise(recipient.address());
+      Optional<String> back = rules.reverseIfOurs(address).filter(ReverseResult.Reversed.class::isInstance)
+          .map(reversed -> ((ReverseResult.Reversed) reversed).address());
+      deliveries.add(new Delivery(recipient, address, back));
+    }
+    return deliveries;
+  }
+
   @Override
   public Decision onEndOfMessage(Transaction tx) {
     if (!settings.rewrite()) {
@@ -115,29 +164,28 @@ public final class SrsPolicy implements Policy {
     List<Modification> modifications = new ArrayList<>();
     List<String> finalRecipients = new ArrayList<>();
     String queueId = tx.queueId().orElse("-");
-    for (Recipient recipient : tx.recipients()) {
-      String address = PostfixAddress.normalise(recipient.address());
-      Optional<ReverseResult> reversed = rules.reverseIfOurs(address);
-      if (reversed.isPresent() && reversed.get() instanceof ReverseResult.Reversed back) {
+    Optional<KnownRoute> known = takeKnownRoute(tx);
+    for (Delivery delivery : known.map(KnownRoute::deliveries).orElseGet(() -> deliveries(tx))) {
+      String original = delivery.recipient().address();
+      if (delivery.reversed().isPresent()) {
         // Postfix matches DELRCPT against the recipient as smtpd stored it: the RCPT text for most forms, the
         // plain address for a source route. A form that matches nothing is ignored, so both are sent.
-        modifications.add(new DeleteRecipient(recipient.address()));
-        if (!address.equals(recipient.address())) {
-          modifications.add(new DeleteRecipient(address));
+        modifications.add(new DeleteRecipient(original));
+        if (!delivery.normalised().equals(original)) {
+          modifications.add(new DeleteRecipient(delivery.normalised()));
         }
-        modifications.add(new AddRecipient(back.address()));
-        finalRecipients.add(back.address());
-        rules.reversed(recipient.address(), back.address(), queueId);
-      } else {
-        finalRecipients.add(recipient.address());
+        modifications.add(new AddRecipient(delivery.reversed().get()));
+        rules.reversed(original, delivery.reversed().get(), queueId);
       }
+      finalRecipients.add(delivery.address());
     }
-    forward(tx, finalRecipients, queueId).ifPresent(modifications::add);
+    forward(tx, finalRecipients, known, queueId).ifPresent(modifications::add);
     return modifications.isEmpty() ? Decision.CONTINUE : Decision.modify(modifications);
   }
 
-  private Optional<ChangeSender> forward(Transaction tx, List<String> recipients, String queueId) {
-    Optional<String> skip = reasonToKeep(tx, recipients);
+  private Optional<ChangeSender> forward(Transaction tx, List<String> recipients, Optional<KnownRoute> known,
+      String queueId) {
+    Optional<String> skip = reasonToKeep(tx, recipients, known);
     if (skip.isPresent()) {
       rules.kept(tx.sender(), skip.get(), queueId);
       return Optional.empty();
@@ -146,7 +194,7 @@ public final class SrsPolicy implements Policy {
   }
 
   /** Why the sender stays as it is, if it does: the shared sender rules, then what only the milter sees. */
-  private Optional<String> reasonToKeep(Transaction tx, List<String> recipients) {
+  private Optional<String> reasonToKeep(Transaction tx, List<String> recipients, Optional<KnownRoute> known) {
     Optional<String> kept = rules.senderKeptBecause(tx.sender());
     if (kept.isPresent()) {
       return kept;
@@ -154,9 +202,14 @@ public final class SrsPolicy implements Policy {
     if (tx.authenticatedUser().isPresent() && !settings.rewriteAuthenticated()) {
       return Optional.of("authenticated client");
     }
-    if (!settings.alwaysRewrite() && recipients.stream().noneMatch(r -> routing.route(r) == Route.LEAVES)) {
+    if (!settings.alwaysRewrite() && !leaves(recipients, known)) {
       return Optional.of("delivered on this server only");
     }
     return Optional.empty();
+  }
+
+  private boolean leaves(List<String> recipients, Optional<KnownRoute> known) {
+    return known.isPresent()
+        ? known.get().leaves() : recipients.stream().anyMatch(r -> routing.route(r) == Route.LEAVES);
   }
 }

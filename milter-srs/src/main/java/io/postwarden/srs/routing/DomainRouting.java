@@ -1,6 +1,7 @@
 package io.postwarden.srs.routing;
 
 import io.postwarden.srs.policy.OurDomains;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -18,5 +19,10 @@ public final class DomainRouting implements RecipientRouting {
   @Override
   public Route route(String recipient) {
     return local.get().contains(OurDomains.domainOf(recipient)) ? Route.LOCAL : Route.LEAVES;
+  }
+
+  @Override
+  public Optional<Route> routeFromMemory(String recipient) {
+    return Optional.of(route(recipient));
   }
 }

@@ -3,6 +3,8 @@ package io.postwarden.srs.routing;
 import io.postwarden.srs.policy.OurDomains;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -23,16 +25,14 @@ public final class PostfixRouting implements RecipientRouting {
   private static final System.Logger LOG = System.getLogger(PostfixRouting.class.getName());
   private static final int MAX_ADDRESSES = 100;
 
-  private final PostfixCommands postfix;
-  private final List<String> virtualAliasMaps;
-  private final List<String> aliasMaps;
+  private final MapLookup virtualAliasMaps;
+  private final MapLookup aliasMaps;
   private final OurDomains localDomains;
   private final OurDomains virtualMailboxDomains;
   private final OurDomains virtualAliasDomains;
 
-  private PostfixRouting(PostfixCommands postfix, List<String> virtualAliasMaps, List<String> aliasMaps,
-      OurDomains localDomains, OurDomains virtualMailboxDomains, OurDomains virtualAliasDomains) {
-    this.postfix = postfix;
+  private PostfixRouting(MapLookup virtualAliasMaps, MapLookup aliasMaps, OurDomains localDomains,
+      OurDomains virtualMailboxDomains, OurDomains virtualAliasDomains) {
     this.virtualAliasMaps = virtualAliasMaps;
     this.aliasMaps = aliasMaps;
     this.localDomains = localDomains;
@@ -40,14 +40,24 @@ public final class PostfixRouting implements RecipientRouting {
     this.virtualAliasDomains = virtualAliasDomains;
   }
 
-  /** Reads the address classes and maps from main.cf. */
-  public static PostfixRouting read(PostfixCommands postfix) throws IOException {
-    return new PostfixRouting(postfix,
-        PostfixCommands.list(postfix.setting("virtual_alias_maps")),
-        PostfixCommands.list(postfix.setting("alias_maps")),
+  /**
+   * Reads the address classes and maps from main.cf; the maps' answers are remembered as {@link CachedMapLookup}
+   * says, for {@code keepUnfiled} at most where a map has no file to watch.
+   */
+  public static PostfixRouting read(PostfixCommands postfix, Duration keepUnfiled, Clock clock,
+      RoutingMetrics metrics) throws IOException {
+    return new PostfixRouting(
+        maps(postfix, "virtual_alias_maps", keepUnfiled, clock, metrics),
+        maps(postfix, "alias_maps", keepUnfiled, clock, metrics),
         domains(postfix, "mydestination"),
         domains(postfix, "virtual_mailbox_domains"),
         domains(postfix, "virtual_alias_domains"));
+  }
+
+  private static MapLookup maps(PostfixCommands postfix, String setting, Duration keepUnfiled, Clock clock,
+      RoutingMetrics metrics) throws IOException {
+    List<String> maps = PostfixCommands.list(postfix.setting(setting));
+    return new CachedMapLookup(maps, keys -> postfix.query(maps, keys), keepUnfiled, clock, metrics);
   }
 
   /** Domain lists may hold map references ("hash:/etc/postfix/domains"); those entries are looked up per domain. */
@@ -57,9 +67,18 @@ public final class PostfixRouting implements RecipientRouting {
   }
 
   @Override
+  public Optional<Route> routeFromMemory(String recipient) {
+    try {
+      return Optional.of(expand(recipient, true));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
   public Route route(String recipient) {
     try {
-      return expand(recipient);
+      return expand(recipient, false);
     } catch (IOException e) {
       LOG.log(Level.WARNING, "cannot resolve " + recipient + " through Postfix, treating it as leaving: "
           + e.getMessage());
@@ -67,7 +86,8 @@ public final class PostfixRouting implements RecipientRouting {
     }
   }
 
-  private Route expand(String recipient) throws IOException {
+  /** @param remembered from the maps' remembered answers only, {@link MapLookup.NotRemembered} if they fall short */
+  private Route expand(String recipient, boolean remembered) throws IOException {
     Deque<String> pending = new ArrayDeque<>(List.of(recipient));
     Set<String> seen = new HashSet<>();
     while (!pending.isEmpty()) {
@@ -78,17 +98,17 @@ public final class PostfixRouting implements RecipientRouting {
       if (seen.size() > MAX_ADDRESSES) {
         throw new IOException("alias expansion of " + recipient + " exceeds " + MAX_ADDRESSES + " addresses");
       }
-      Optional<List<String>> aliased = virtualAlias(address);
+      Optional<List<String>> aliased = virtualAlias(address, remembered);
       if (aliased.isPresent()) {
         aliased.get().stream().filter(target -> !target.equalsIgnoreCase(address)).forEach(pending::add);
         if (aliased.get().stream().anyMatch(target -> target.equalsIgnoreCase(address))) {
-          if (classify(address, pending) == Route.LEAVES) {
+          if (classify(address, pending, remembered) == Route.LEAVES) {
             return Route.LEAVES;
           }
         }
         continue;
       }
-      if (classify(address, pending) == Route.LEAVES) {
+      if (classify(address, pending, remembered) == Route.LEAVES) {
         return Route.LEAVES;
       }
     }
@@ -96,10 +116,10 @@ public final class PostfixRouting implements RecipientRouting {
   }
 
   /** Delivery by address class; local(8) addresses may expand further through alias_maps. */
-  private Route classify(String address, Deque<String> pending) throws IOException {
+  private Route classify(String address, Deque<String> pending, boolean remembered) throws IOException {
     String domain = OurDomains.domainOf(address);
     if (domain.isEmpty() || localDomains.contains(domain)) {
-      localAliases(localPart(address)).ifPresent(targets -> targets.stream()
+      localAliases(localPart(address), remembered).ifPresent(targets -> targets.stream()
           .filter(target -> !target.startsWith("|") && !target.startsWith("/") && !target.startsWith(":include:"))
           .map(target -> target.contains("@") ? target : target + "@" + (domain.isEmpty() ? "localhost" : domain))
           .filter(target -> !target.equalsIgnoreCase(address))
@@ -112,31 +132,19 @@ public final class PostfixRouting implements RecipientRouting {
     return Route.LEAVES;
   }
 
-  private Optional<List<String>> virtualAlias(String address) throws IOException {
+  private Optional<List<String>> virtualAlias(String address, boolean remembered) throws IOException {
     String domain = OurDomains.domainOf(address);
     List<String> keys = localDomains.contains(domain)
         ? List.of(address, localPart(address), "@" + domain) : List.of(address, "@" + domain);
-    for (String key : keys) {
-      Optional<String> value = lookup(virtualAliasMaps, key);
-      if (value.isPresent()) {
-        return Optional.of(PostfixCommands.list(value.get()));
-      }
-    }
-    return Optional.empty();
+    return first(virtualAliasMaps, keys, remembered).map(PostfixCommands::list);
   }
 
-  private Optional<List<String>> localAliases(String localPart) throws IOException {
-    return lookup(aliasMaps, localPart.toLowerCase(Locale.ROOT)).map(PostfixCommands::list);
+  private Optional<List<String>> localAliases(String localPart, boolean remembered) throws IOException {
+    return first(aliasMaps, List.of(localPart.toLowerCase(Locale.ROOT)), remembered).map(PostfixCommands::list);
   }
 
-  private Optional<String> lookup(List<String> maps, String key) throws IOException {
-    for (String map : maps) {
-      Optional<String> value = postfix.lookup(map, key);
-      if (value.isPresent()) {
-        return value;
-      }
-    }
-    return Optional.empty();
+  private static Optional<String> first(MapLookup maps, List<String> keys, boolean remembered) throws IOException {
+    return remembered ? maps.firstRemembered(keys) : maps.first(keys);
   }
 
   private static String localPart(String address) {

@@ -16,13 +16,20 @@ import io.postwarden.srs.codec.ReverseResult;
 import io.postwarden.srs.codec.SrsCodec;
 import io.postwarden.srs.codec.SrsConfig;
 import io.postwarden.srs.codec.SrsSecrets;
+import io.postwarden.core.policy.Stage;
 import io.postwarden.srs.routing.DomainRouting;
+import io.postwarden.core.policy.Transaction;
+import io.postwarden.srs.routing.RecipientRouting;
+import io.postwarden.srs.routing.RecipientRouting.Route;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SrsPolicyTest {
@@ -71,6 +78,67 @@ class SrsPolicyTest {
 
   private String srs0(String original) {
     return ((ForwardResult.Rewritten) codec.forward(original, SRS_DOMAIN)).address();
+  }
+
+  /** Routes some addresses from memory; {@link #route} stands for asking Postfix, and counts. */
+  private static final class PartlyRemembered implements RecipientRouting {
+    private final Map<String, Route> remembered;
+    private final List<String> asked = new ArrayList<>();
+
+    PartlyRemembered(Map<String, Route> remembered) {
+      this.remembered = remembered;
+    }
+
+    @Override
+    public Route route(String recipient) {
+      asked.add(recipient);
+      return Route.LEAVES;
+    }
+
+    @Override
+    public Optional<Route> routeFromMemory(String recipient) {
+      return Optional.ofNullable(remembered.get(recipient));
+    }
+  }
+
+  private SrsPolicy policy(RecipientRouting routing) {
+    OurDomains ours = new OurDomains(List.of("test.example", SRS_DOMAIN));
+    return new SrsPolicy(new SrsPolicy.Settings(SRS_DOMAIN, false, true, true), () -> codec, () -> ours, routing,
+        throttle, new SrsMetrics(registry));
+  }
+
+  /** TestTransaction is both a Transaction and a Connection: the transaction's mayBlock is meant. */
+  private static boolean mayBlock(SrsPolicy policy, Stage stage, Transaction tx) {
+    return policy.mayBlock(stage, tx);
+  }
+
+  @Test
+  void endOfMessageMayBlockOnlyWhenARouteMustBeAskedOfPostfix() {
+    PartlyRemembered routing = new PartlyRemembered(Map.of("bob@test.example", Route.LOCAL,
+        "carol@far.example", Route.LEAVES));
+    SrsPolicy policy = policy(routing);
+    TestTransaction remembered = TestTransaction.from("ann@outside.example").to("bob@test.example", "carol@far.example");
+    assertFalse(mayBlock(policy, Stage.END_OF_MESSAGE, remembered));
+    assertInstanceOf(ChangeSender.class, policy.onEndOfMessage(remembered).modifications().get(0));
+    TestTransaction local = TestTransaction.from("ann@outside.example").to("bob@test.example");
+    assertFalse(mayBlock(policy, Stage.END_OF_MESSAGE, local));
+    assertEquals(Decision.CONTINUE, policy.onEndOfMessage(local));
+    assertEquals(List.of(), routing.asked, "what was told from memory is not asked again");
+
+    TestTransaction unknown = TestTransaction.from("ann@outside.example").to("bob@test.example", "new@test.example");
+    assertTrue(mayBlock(policy, Stage.END_OF_MESSAGE, unknown));
+    assertInstanceOf(ChangeSender.class, policy.onEndOfMessage(unknown).modifications().get(0));
+    assertEquals(List.of("bob@test.example"), routing.asked, "asked until one leaves");
+    assertFalse(mayBlock(policy, Stage.RCPT, unknown), "RCPT needs no route");
+  }
+
+  @Test
+  void aBounceIsRoutedToTheAddressInside() {
+    PartlyRemembered routing = new PartlyRemembered(Map.of("ann@outside.example", Route.LEAVES));
+    TestTransaction bounce = TestTransaction.from("").to(srs0("ann@outside.example"));
+    assertFalse(mayBlock(policy(routing), Stage.END_OF_MESSAGE, bounce));
+    TestTransaction toAnother = TestTransaction.from("").to(srs0("someone@outside.example"));
+    assertTrue(mayBlock(policy(routing), Stage.END_OF_MESSAGE, toAnother));
   }
 
   @Test

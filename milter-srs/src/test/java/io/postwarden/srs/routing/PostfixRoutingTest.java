@@ -2,11 +2,20 @@ package io.postwarden.srs.routing;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.postwarden.srs.policy.MutableClock;
 import io.postwarden.srs.routing.RecipientRouting.Route;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +55,15 @@ class PostfixRoutingTest {
         + "alias_maps = texthash:" + dir.resolve("aliases") + "\n"
         + "virtual_mailbox_domains = mailbox.example\n"
         + "virtual_alias_domains = hosted.example, catchall.example\n");
-    routing = PostfixRouting.read(new PostfixCommands(dir));
+    routing = read(new PostfixCommands(dir), new SimpleMeterRegistry(), Clock.systemUTC());
+  }
+
+  private static PostfixRouting read(PostfixCommands postfix, MeterRegistry registry, Clock clock) throws Exception {
+    return PostfixRouting.read(postfix, Duration.ofSeconds(10), clock, new RoutingMetrics(registry));
+  }
+
+  private static double lookups(MeterRegistry registry, String answer) {
+    return registry.get("postwarden.srs.routing.lookups").tag("answer", answer).counter().count();
   }
 
   @Test
@@ -79,12 +96,46 @@ class PostfixRoutingTest {
 
   @Test
   void whenPostfixCannotAnswerTheRecipientCountsAsLeaving() throws Exception {
-    PostfixRouting broken = PostfixRouting.read(new PostfixCommands(dir) {
+    PostfixRouting broken = read(new PostfixCommands(dir) {
       @Override
-      public java.util.Optional<String> lookup(String map, String key) throws java.io.IOException {
-        throw new java.io.IOException("map unavailable");
+      public Map<String, String> query(List<String> maps, Collection<String> keys) throws IOException {
+        throw new IOException("map unavailable");
       }
-    });
+    }, new SimpleMeterRegistry(), Clock.systemUTC());
     assertEquals(Route.LEAVES, broken.route("bob@test.example"));
+  }
+
+  @Test
+  void aMapPostfixCannotOpenMakesTheRecipientLeave(@TempDir Path other) throws Exception {
+    // postmap exits 1 both for "not found" and for a fatal error: the error must not read as "no alias"
+    Files.writeString(other.resolve("main.cf"), "mydestination = test.example\n"
+        + "virtual_alias_maps = hash:" + other.resolve("missing") + "\nalias_maps =\n");
+    MeterRegistry registry = new SimpleMeterRegistry();
+    PostfixRouting missing = read(new PostfixCommands(other), registry, Clock.systemUTC());
+    assertEquals(Route.LEAVES, missing.route("bob@test.example"));
+    assertEquals(1, lookups(registry, "failed"));
+  }
+
+  @Test
+  void answersAreRememberedUntilTheMapFileChanges(@TempDir Path other) throws Exception {
+    Path virtual = other.resolve("virtual");
+    Files.writeString(virtual, "fwd@test.example dest@far.example\n");
+    Files.setLastModifiedTime(virtual, FileTime.from(Instant.now().minusSeconds(60)));
+    Files.writeString(other.resolve("main.cf"), "mydestination = test.example\n"
+        + "virtual_alias_maps = texthash:" + virtual + "\nalias_maps =\n");
+    MeterRegistry registry = new SimpleMeterRegistry();
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-30T00:00:00Z"));
+    PostfixRouting cached = read(new PostfixCommands(other), registry, clock);
+
+    assertEquals(Route.LEAVES, cached.route("fwd@test.example"));
+    double asked = lookups(registry, "asked");
+    assertEquals(Route.LEAVES, cached.route("fwd@test.example"));
+    assertEquals(asked, lookups(registry, "asked"), "the second message runs no postmap");
+
+    Files.writeString(virtual, "fwd@test.example bob@test.example\n");
+    Files.setLastModifiedTime(virtual, FileTime.from(Instant.now().minusSeconds(30)));
+    assertEquals(Route.LEAVES, cached.route("fwd@test.example"), "the file is looked at once a second");
+    clock.advanceSeconds(1);
+    assertEquals(Route.LOCAL, cached.route("fwd@test.example"), "the changed alias is read");
   }
 }
