@@ -1,8 +1,10 @@
 package io.postwarden.limits;
 
 import io.postwarden.audit.identity.ClientIdentifier;
+import io.postwarden.audit.identity.ClientIdentity;
 import io.postwarden.audit.log.HoldNote;
 import io.postwarden.core.logging.RateLimitedLog;
+import io.postwarden.core.policy.Connection;
 import io.postwarden.core.policy.Decision;
 import io.postwarden.core.policy.MailOrigin;
 import io.postwarden.core.policy.Modification.AddHeader;
@@ -68,6 +70,15 @@ public final class LimitsPolicy implements Policy {
   @Override
   public Set<Stage> stages() {
     return EnumSet.of(Stage.MAIL, Stage.RCPT, Stage.END_OF_MESSAGE);
+  }
+
+  /**
+   * In memory the counting never waits; a Redis store does (its round trip stays off the event loop). Naming the
+   * sender may wait too (a process lookup) unless the audit policy already did it at CONNECT.
+   */
+  @Override
+  public boolean mayBlock(Stage stage, Connection connection) {
+    return !store.answersFromMemory() || connection.attributes().get(ClientIdentity.class).isEmpty();
   }
 
   @Override

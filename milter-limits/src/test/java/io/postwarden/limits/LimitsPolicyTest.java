@@ -15,12 +15,15 @@ import io.postwarden.core.policy.Decision;
 import io.postwarden.core.policy.MailOrigin;
 import io.postwarden.core.policy.Modification;
 import io.postwarden.core.policy.Recipient;
+import io.postwarden.core.policy.Stage;
+import io.postwarden.core.policy.Transaction;
 import io.postwarden.core.policy.Verdict;
 import io.postwarden.core.testing.TestTransaction;
 import io.postwarden.limits.key.KeyKind;
 import io.postwarden.limits.key.LimitKey;
 import io.postwarden.limits.rule.LimitRule;
 import io.postwarden.limits.rule.RuleTable;
+import io.postwarden.limits.redis.RedisCounterStore;
 import io.postwarden.limits.store.LocalCounterStore;
 import io.postwarden.limits.store.MutableClock;
 import java.time.Duration;
@@ -204,5 +207,22 @@ class LimitsPolicyTest {
     List<Decision> second = send(policy, sendmail("u", "a@b\u00e4d.example"), 1);
     assertEquals(new Modification.AddHeader("X-Postwarden-Hold", "domain:b?d.example; limit=messages 1/1h hold"),
         second.get(2).modifications().get(1));
+  }
+
+  @Test
+  void inMemoryCountingRunsOnTheEventLoopOnceTheSenderIsNamed() {
+    TestTransaction named = sendmail("www-shop", "wordpress@shop.example");
+    assertFalse(policy().mayBlock(Stage.MAIL, (Transaction) named), "in-process store, sender named at CONNECT");
+    TestTransaction unnamed = authenticated("alice", "alice@test.example");
+    assertTrue(policy().mayBlock(Stage.MAIL, (Transaction) unnamed), "naming the sender may need a process lookup");
+  }
+
+  @Test
+  void aNetworkStoreKeepsTheLimitsOnThePolicyWorkers() throws Exception {
+    try (RedisCounterStore redis = new RedisCounterStore(io.lettuce.core.RedisURI.create("redis://127.0.0.1:1"),
+        "test", Duration.ofMillis(50), clock)) {
+      LimitsPolicy policy = new LimitsPolicy(identifier, () -> new RuleTable(defaults, overrides), redis, metrics);
+      assertTrue(policy.mayBlock(Stage.MAIL, (Transaction) sendmail("www-shop", "wordpress@shop.example")));
+    }
   }
 }

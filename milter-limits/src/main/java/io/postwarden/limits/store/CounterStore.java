@@ -29,6 +29,14 @@ public interface CounterStore extends AutoCloseable {
   /** Forgets a key's counts and cool-down; true if there was anything to forget. */
   boolean reset(LimitKey key);
 
+  /**
+   * Whether {@link #charge} answers from memory, without waiting on I/O: then the limits policy may run on the event
+   * loop. Default: it may wait (a network store), so it runs on the policy workers.
+   */
+  default boolean answersFromMemory() {
+    return false;
+  }
+
   @Override
   void close();
 }

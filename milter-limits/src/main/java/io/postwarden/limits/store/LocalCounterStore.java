@@ -164,6 +164,11 @@ public final class LocalCounterStore implements CounterStore {
   }
 
   @Override
+  public boolean answersFromMemory() {
+    return true;
+  }
+
+  @Override
   public void close() {}
 
   private KeyState state(LimitKey key, long now) {
