@@ -65,7 +65,6 @@ class PackagedDaemonTest {
             + "non-smtpd-milter = \"inet:127.0.0.1:" + Ports.freePort() + "\"\n"
             + "metrics-listen = \"127.0.0.1:" + metricsPort + "\"\nlimits-control-socket = \"\"\n"
             + "secrets-file = \"" + dir.resolve("srs.secret") + "\"\n"
-        + "audit-key-file = \"" + dir.resolve("audit.key") + "\"\n"
             + "audit-key-file = \"" + dir.resolve("audit.key") + "\"\n"
             + "audit-log = \"" + dir.resolve("audit.log") + "\"\n"
             + "shutdown-grace = 10s\n");
