@@ -103,6 +103,6 @@ class SrsModuleTest {
   @Test
   void domainsFileFormat() throws Exception {
     Path file = Files.writeString(dir.resolve("d"), "a.example\n\n  # comment\n.b.example # sub\n");
-    assertEquals(java.util.List.of("a.example", ".b.example"), SrsModule.domainsFile(file));
+    assertEquals(java.util.List.of("a.example", ".b.example"), SrsModule.entryLines(file));
   }
 }
