@@ -51,6 +51,7 @@ public final class Modules {
           + config.get(SrsKeys.HASH_LENGTH) + "; addresses we write would not verify");
     }
     SrsModule.secretsFileProblem(config).ifPresent(problems::add);
+    problems.addAll(SrsModule.lazyAndDomainMapProblems(config));
     lookupProblem(config).ifPresent(problems::add);
     return problems;
   }

@@ -98,6 +98,31 @@ public final class SrsModule {
   }
 
   /**
+   * What start-up would refuse in srs-lazy and srs-domain-map that no single key's check sees, for
+   * {@code config check}; each problem names its keys.
+   */
+  public static List<String> lazyAndDomainMapProblems(Config config) {
+    List<String> problems = new ArrayList<>();
+    if (config.get(SrsKeys.LAZY) && config.get(SrsKeys.OUTBOUND_ADDRESSES).isEmpty()) {
+      problems.add(SrsKeys.LAZY.name() + ": needs " + SrsKeys.OUTBOUND_ADDRESSES.name()
+          + ", the addresses this server's mail leaves from");
+    }
+    String mapFile = config.get(SrsKeys.SRS_DOMAIN_MAP_FILE);
+    boolean mapped = !config.get(SrsKeys.SRS_DOMAIN_MAP).isEmpty() || !mapFile.isEmpty();
+    if (mapped && srsDomain(config).isEmpty()) {
+      problems.add("srs-domain-map, srs-domain-map-file: need srs-domain (or domains)");
+    }
+    if (!mapFile.isEmpty()) {
+      try {
+        SrsDomains.parseEntries(entryLines(Path.of(mapFile)));
+      } catch (IOException | IllegalArgumentException e) {
+        problems.add(SrsKeys.SRS_DOMAIN_MAP_FILE.name() + ": " + mapFile + ": " + e.getMessage());
+      }
+    }
+    return problems;
+  }
+
+  /**
    * The SRS policy (when an SRS domain is configured) and the From: repair (when enabled), sharing one watched
    * secrets file. The secrets file is created either way, so turning SRS on later is one line.
    */

@@ -6,15 +6,15 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock the test moves by hand. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
   private Instant now;
 
-  MutableClock(Instant start) {
+  public MutableClock(Instant start) {
     now = start;
   }
 
-  void advanceSeconds(long seconds) {
+  public void advanceSeconds(long seconds) {
     now = now.plusSeconds(seconds);
   }
 
