@@ -128,19 +128,22 @@ public final class SrsKeys {
 
   private SrsKeys() {}
 
-  /** The outbound addresses as addresses; no name is looked up (only literals are accepted). */
+  /** The outbound addresses as addresses. */
   public static List<InetAddress> outboundAddresses(List<String> literals) {
-    return literals.stream().map(literal -> {
-      byte[] octets = NetUtil.createByteArrayFromIpAddressString(literal);
-      if (octets == null) {
-        throw new IllegalArgumentException("expected an IPv4 or IPv6 address, got \"" + literal + "\"");
-      }
-      try {
-        return InetAddress.getByAddress(octets);
-      } catch (UnknownHostException e) {
-        throw new IllegalArgumentException(e.getMessage(), e);
-      }
-    }).toList();
+    return literals.stream().map(SrsKeys::ipAddress).toList();
+  }
+
+  /** An IPv4 or IPv6 literal as an address; no name is looked up. */
+  public static InetAddress ipAddress(String literal) {
+    byte[] octets = NetUtil.createByteArrayFromIpAddressString(literal);
+    if (octets == null) {
+      throw new IllegalArgumentException("expected an IPv4 or IPv6 address, got \"" + literal + "\"");
+    }
+    try {
+      return InetAddress.getByAddress(octets);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   private static void ipLiterals(List<String> literals) {

@@ -114,9 +114,9 @@ public final class SrsModule {
     }
     if (!mapFile.isEmpty()) {
       try {
-        SrsDomains.parseEntries(entryLines(Path.of(mapFile)));
-      } catch (IOException | IllegalArgumentException e) {
-        problems.add(SrsKeys.SRS_DOMAIN_MAP_FILE.name() + ": " + mapFile + ": " + e.getMessage());
+        withFileEntries(Map.of(), Path.of(mapFile));
+      } catch (IOException e) {
+        problems.add(SrsKeys.SRS_DOMAIN_MAP_FILE.name() + ": " + e.getMessage());
       }
     }
     return problems;
@@ -190,16 +190,41 @@ public final class SrsModule {
       SrsDomains fixed = new SrsDomains(main, inline);
       return () -> fixed;
     }
-    WatchedFile<SrsDomains> watched = WatchedFile.open(Path.of(file), path -> {
-      Map<String, String> all = new LinkedHashMap<>(inline);
-      try {
-        SrsDomains.parseEntries(entryLines(path)).forEach(all::putIfAbsent);
-      } catch (IllegalArgumentException e) {
-        throw new IOException(path + ": " + e.getMessage(), e);
-      }
-      return new SrsDomains(main, all);
-    }, CHECK_FILES_EVERY, clock);
+    WatchedFile<SrsDomains> watched = WatchedFile.open(Path.of(file),
+        path -> new SrsDomains(main, withFileEntries(inline, path)), CHECK_FILES_EVERY, clock);
     return watched::get;
+  }
+
+  /** The inline entries, then the file's for recipient domains not mapped inline. */
+  private static Map<String, String> withFileEntries(Map<String, String> inline, Path file) throws IOException {
+    Map<String, String> all = new LinkedHashMap<>(inline);
+    try {
+      SrsDomains.parseEntries(entryLines(file)).forEach(all::putIfAbsent);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
+    }
+    return all;
+  }
+
+  /**
+   * Every SRS domain the configuration names, the main one first; empty when SRS is off. For doctor: a map file that
+   * cannot be read adds nothing (config check reports it).
+   */
+  public static List<String> allSrsDomains(Config config) {
+    Optional<String> main = srsDomain(config);
+    if (main.isEmpty()) {
+      return List.of();
+    }
+    Map<String, String> entries = SrsDomains.parseEntries(config.get(SrsKeys.SRS_DOMAIN_MAP));
+    String file = config.get(SrsKeys.SRS_DOMAIN_MAP_FILE);
+    if (!file.isEmpty()) {
+      try {
+        entries = withFileEntries(entries, Path.of(file));
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "cannot read " + file + ": " + e.getMessage());
+      }
+    }
+    return new SrsDomains(main.get(), entries).all();
   }
 
   /** Lazy SRS when srs-lazy is on: SPF by jSPF over dnsjava, asked from the policy workers. */
