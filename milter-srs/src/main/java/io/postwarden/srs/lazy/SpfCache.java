@@ -42,13 +42,10 @@ final class SpfCache {
     return Optional.of(entry.passes());
   }
 
+  /** Remembers an outcome for {@code ttl}; a zero TTL (do not cache) is not remembered. */
   synchronized void put(String key, boolean passes, java.time.Duration ttl) {
     if (!ttl.isNegative() && !ttl.isZero()) {
       entries.put(key, new Entry(passes, clock.instant().plus(ttl)));
     }
-  }
-
-  synchronized int size() {
-    return entries.size();
   }
 }

@@ -37,7 +37,7 @@ import org.xbill.DNS.Type;
 final class EvaluationDns implements DNSService {
 
   /** How long a negative answer without an SOA (some forwarders send none) counts for. */
-  static final Duration NEGATIVE_TTL_WITHOUT_SOA = Duration.ofMinutes(5);
+  private static final Duration NEGATIVE_TTL_WITHOUT_SOA = Duration.ofMinutes(5);
   /** RFC 7208, 4.6.4: at most 10 names of an MX or PTR answer are looked at. */
   private static final int RECORD_LIMIT = 10;
 
