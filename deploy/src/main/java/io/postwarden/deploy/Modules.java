@@ -18,6 +18,7 @@ import io.postwarden.srs.maps.SrsTables;
 import io.postwarden.srs.policy.SrsModule;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,13 @@ public final class Modules {
     }
     SrsModule.secretsFileProblem(config).ifPresent(problems::add);
     AuditModule.keyFileProblem(config).ifPresent(problems::add);
+    problems.addAll(SrsModule.lazyAndDomainMapProblems(config));
+    Duration lazyTimeout = config.get(SrsKeys.LAZY_TIMEOUT);
+    Duration policyTimeout = config.get(CoreKeys.POLICY_TIMEOUT);
+    if (config.get(SrsKeys.LAZY) && lazyTimeout.compareTo(policyTimeout) >= 0) {
+      problems.add("srs-lazy-timeout: " + lazyTimeout.toMillis() + "ms is not below policy-timeout "
+          + policyTimeout.toMillis() + "ms; forwards would be tempfailed whenever DNS is slow");
+    }
     lookupProblem(config).ifPresent(problems::add);
     return problems;
   }

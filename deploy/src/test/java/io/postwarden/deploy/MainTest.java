@@ -73,6 +73,18 @@ class MainTest {
   }
 
   @Test
+  void configCheckFindsLazySrsWithoutAddressesOrOverTheTimeBudget(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("p.conf");
+    Files.writeString(file, "srs-domain = srs.example\nsrs-lazy = true\nsrs-lazy-timeout = 10s\n"
+        + "policy-timeout = 5s\n");
+    Result result = run("config", "check", file.toString());
+    assertEquals(Main.EXIT_CONFIG, result.status());
+    assertTrue(result.err().contains(file + ": srs-lazy: needs srs-outbound-addresses"), result.err());
+    assertTrue(result.err().contains(file + ": srs-lazy-timeout: 10000ms is not below policy-timeout 5000ms"),
+        result.err());
+  }
+
+  @Test
   void runRefusesABadConfigWithExitStatus78(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("bad.conf");
     Files.writeString(file, "milter = { \"tcp:1.2.3.4\" }\n");

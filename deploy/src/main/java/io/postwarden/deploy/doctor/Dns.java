@@ -1,5 +1,6 @@
 package io.postwarden.deploy.doctor;
 
+import io.postwarden.srs.spf.DnsResolvers;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -9,14 +10,12 @@ import java.util.List;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -62,45 +61,17 @@ final class Dns {
 
   /** The system's resolvers (/etc/resolv.conf). */
   static Dns system(Duration timeout) {
-    ExtendedResolver resolver = new ExtendedResolver();
-    resolver.setTimeout(timeout);
-    resolver.setRetries(1);
-    return new Dns(resolver, "the system's resolver");
+    return new Dns(DnsResolvers.system(timeout), "the system's resolver");
   }
 
   /** One server, {@code HOST}, {@code HOST:PORT}, {@code [V6]:PORT} or a bare IPv6 address. */
   static Dns server(String hostAndPort, Duration timeout) throws UnknownHostException {
-    String host = hostAndPort;
-    int port = 53;
-    if (hostAndPort.startsWith("[")) {
-      int close = hostAndPort.indexOf(']');
-      if (close < 0) {
-        throw new UnknownHostException("missing ] in " + hostAndPort);
-      }
-      host = hostAndPort.substring(1, close);
-      if (hostAndPort.length() > close + 1) {
-        port = port(hostAndPort.substring(close + 1).replaceFirst("^:", ""), hostAndPort);
-      }
-    } else if (hostAndPort.indexOf(':') >= 0 && hostAndPort.indexOf(':') == hostAndPort.lastIndexOf(':')) {
-      host = hostAndPort.substring(0, hostAndPort.indexOf(':'));
-      port = port(hostAndPort.substring(hostAndPort.indexOf(':') + 1), hostAndPort);
-    }
-    SimpleResolver resolver = new SimpleResolver(host);
-    resolver.setPort(port);
-    resolver.setTimeout(timeout);
-    return new Dns(resolver, "DNS server " + hostAndPort);
+    return new Dns(DnsResolvers.server(hostAndPort, timeout), "DNS server " + hostAndPort);
   }
 
-  private static int port(String text, String whole) throws UnknownHostException {
-    try {
-      int port = Integer.parseInt(text);
-      if (port > 0 && port < 65536) {
-        return port;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw new UnknownHostException("invalid port in " + whole);
+  /** The resolver, for the SPF library (which asks its own questions). */
+  Resolver resolver() {
+    return resolver;
   }
 
   Answer query(String name, int type) {

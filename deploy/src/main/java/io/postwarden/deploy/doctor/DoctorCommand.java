@@ -133,20 +133,21 @@ public final class DoctorCommand implements Callable<Integer> {
       checks.add(new PostfixTimeoutsCheck(p, settings.get(CoreKeys.POLICY_TIMEOUT)));
     });
 
-    Optional<String> srsDomain = SrsModule.srsDomain(settings);
-    if (srsDomain.isEmpty()) {
+    List<String> srsDomains = SrsModule.allSrsDomains(settings);
+    if (srsDomains.isEmpty()) {
       checks.add(() -> List.of(Finding.ok("dns", "SRS is off (srs-domain and domains are empty): no DNS records "
           + "needed")));
     } else if (skipDns) {
-      checks.add(() -> List.of(Finding.skip("dns", "MX and SPF of SRS domain " + srsDomain.get()
+      checks.add(() -> List.of(Finding.skip("dns", "MX and SPF of SRS domain " + String.join(", ", srsDomains)
           + " not checked (--skip-dns)")));
     } else {
-      dnsChecks(srsDomain.get(), postfix.map(p -> p.get("myhostname")), checks);
+      dnsChecks(srsDomains, postfix.map(p -> p.get("myhostname")), checks);
     }
     return checks;
   }
 
-  private void dnsChecks(String domain, Optional<String> myhostname, List<Check> checks) {
+  /** MX and SPF of every SRS domain: the main one and each srs-domain-map names. */
+  private void dnsChecks(List<String> domains, Optional<String> myhostname, List<Check> checks) {
     Dns dns;
     try {
       dns = dnsServer == null ? Dns.system(DNS_TIMEOUT) : Dns.server(dnsServer, DNS_TIMEOUT);
@@ -156,16 +157,18 @@ public final class DoctorCommand implements Callable<Integer> {
     }
     List<InetAddress> given = new ArrayList<>();
     for (String address : addresses) {
-      InetAddress literal = Spf.literal(address, !address.contains(":"));
-      if (literal == null) {
+      try {
+        given.add(SrsKeys.ipAddress(address));
+      } catch (IllegalArgumentException e) {
         checks.add(() -> List.of(Finding.fail("dns", "--address " + address + " is not an IP address")));
         return;
       }
-      given.add(literal);
     }
     ThisHost host = ThisHost.of(given, myhostname.filter(name -> !name.isEmpty()));
-    checks.add(new SrsMxCheck(domain, dns, host));
-    checks.add(new SrsSpfCheck(domain, dns, host));
+    for (String domain : domains) {
+      checks.add(new SrsMxCheck(domain, dns, host));
+      checks.add(new SrsSpfCheck(domain, dns, host));
+    }
   }
 
   private Path postfixDirectory(Config settings) {

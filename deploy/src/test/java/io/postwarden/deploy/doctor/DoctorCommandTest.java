@@ -7,6 +7,7 @@ import io.postwarden.deploy.Daemon;
 import io.postwarden.deploy.Main;
 import io.postwarden.deploy.Modules;
 import io.postwarden.deploy.postfix.ScratchPostfix;
+import io.postwarden.srs.spf.Dnsmasq;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -166,7 +167,7 @@ class DoctorCommandTest {
     assertTrue(report.has("OK", "postfix", "policy-timeout (20s) is below milter_command_timeout"), report.toString());
     assertTrue(report.has("OK", "dns", "MX mx.test.example (preference 10) -> 127.0.0.1 is this server"),
         report.toString());
-    assertTrue(report.has("OK", "dns", "by ip4:127.0.0.1"), report.toString());
+    assertTrue(report.has("OK", "dns", "lets this server send: pass for 127.0.0.1"), report.toString());
     assertEquals("doctor: 14 OK, 0 WARN, 0 FAIL", report.lines().get(report.lines().size() - 1));
   }
 
@@ -319,7 +320,7 @@ class DoctorCommandTest {
     assertEquals(1, report.status(), report.toString());
     assertTrue(report.has("FAIL", "dns", "no MX of SRS domain elsewhere.test.example is this server"),
         report.toString());
-    assertTrue(report.has("WARN", "dns", "does not seem to let this server send"), report.toString());
+    assertTrue(report.has("WARN", "dns", "does not let this server send"), report.toString());
   }
 
   @Test
@@ -327,6 +328,17 @@ class DoctorCommandTest {
     writeConfig("nospf.test.example", "");
     Report report = doctor();
     assertEquals(0, report.status(), report.toString());
+    assertTrue(report.has("WARN", "dns", "SRS domain nospf.test.example has no SPF record"), report.toString());
+  }
+
+  @Test
+  void everyTenantSrsDomainGetsItsMxAndSpfChecked() throws Exception {
+    writeConfig("srs.test.example", "srs-domain-map = { \"shop.example=nospf.test.example\" }\n");
+    Report report = doctor();
+    assertEquals(0, report.status(), report.toString());
+    assertTrue(report.has("OK", "dns", "SPF of SRS domain srs.test.example"), report.toString());
+    assertEquals(2, report.with("OK").stream().filter(line -> line.contains("127.0.0.1 is this server")).count(),
+        report.toString());
     assertTrue(report.has("WARN", "dns", "SRS domain nospf.test.example has no SPF record"), report.toString());
   }
 

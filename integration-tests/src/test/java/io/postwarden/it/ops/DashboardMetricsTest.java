@@ -73,7 +73,9 @@ class DashboardMetricsTest {
   private static final Path ALERT_TESTS = DEPLOY.resolve("prometheus/alerts.test.yml");
   private static final Path SCRAPE_CONFIG = DEPLOY.resolve("prometheus/scrape.yml");
 
-  private static final RunningPostwarden postwarden = new RunningPostwarden("srs-domain = srs.test.example\nsocketmap = { \"inet:127.0.0.1:0\" }\n");
+  private static final RunningPostwarden postwarden = new RunningPostwarden("srs-domain = srs.test.example\nsocketmap = { \"inet:127.0.0.1:0\" }\n"
+      // lazy SRS exports its metrics only when on; no DNS is asked before a message is forwarded
+      + "srs-lazy = true\nsrs-outbound-addresses = { 198.51.100.25 }\n");
   private static Exposition scrape;
 
   /** Where a query comes from, its PromQL, and its legend (dashboard only). */

@@ -1,9 +1,12 @@
 package io.postwarden.srs.policy;
 
+import io.netty.util.NetUtil;
 import io.postwarden.core.config.ConfigKey;
 import io.postwarden.core.config.ConfigSchema;
 import io.postwarden.srs.codec.HashAlphabet;
 import io.postwarden.srs.codec.SrsSeparator;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +24,16 @@ public final class SrsKeys {
 
   public static final ConfigKey<String> DOMAINS_FILE = ConfigKey.string("domains-file", "",
       "More domains, one per line (# comments); re-read when it changes. Empty: none.");
+
+  public static final ConfigKey<List<String>> SRS_DOMAIN_MAP = ConfigKey.list("srs-domain-map", List.of(),
+      "Per hosted domain, the SRS domain its forwards use, as RECIPIENT-DOMAIN=SRS-DOMAIN: a message takes the one of "
+          + "its first leaving recipient with an entry, else srs-domain. Every SRS domain named is reversed and "
+          + "guarded like srs-domain (ADR 0024). Milter path only: the forward lookup table sees no recipients.")
+      .validatedBy(SrsDomains::parseEntries);
+
+  public static final ConfigKey<String> SRS_DOMAIN_MAP_FILE = ConfigKey.string("srs-domain-map-file", "",
+      "More srs-domain-map entries, one per line as RECIPIENT-DOMAIN SRS-DOMAIN (# comments); re-read when it "
+          + "changes. Empty: none.");
 
   public static final ConfigKey<Path> SECRETS_FILE = ConfigKey.path("secrets-file",
       Path.of("/var/lib/postwarden/srs.secret"),
@@ -72,6 +85,30 @@ public final class SrsKeys {
           + "Postwarden's lookup tables (the fast path, ADR 0017): the milter then only refuses at RCPT (forged, "
           + "expired, non-null sender, throttle), so nothing is rewritten twice.");
 
+  public static final ConfigKey<Boolean> LAZY = ConfigKey.bool("srs-lazy", false,
+      "Lazy SRS: a forwarded message keeps its sender when that domain's SPF gives pass for every one of "
+          + "srs-outbound-addresses (so the next hop's SPF passes anyway). Anything else, a DNS failure or timeout "
+          + "included, means rewrite. Milter path only; DNS is asked from the policy workers (ADR 0025).");
+
+  public static final ConfigKey<List<String>> OUTBOUND_ADDRESSES = ConfigKey.list("srs-outbound-addresses",
+      List.of(), "The IPv4 and IPv6 addresses this server's forwarded mail leaves from (all of them, NAT included), "
+          + "for srs-lazy.").validatedBy(SrsKeys::ipLiterals);
+
+  public static final ConfigKey<Duration> LAZY_TIMEOUT = ConfigKey.duration("srs-lazy-timeout",
+      Duration.ofSeconds(3), "Longest one SPF check may take, all its DNS questions together; past it the sender is "
+          + "rewritten. Counts against policy-timeout, with the Postfix lookups of the same message.")
+      .validatedBy(d -> {
+        if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofSeconds(10)) > 0) {
+          throw new IllegalArgumentException("expected more than 0s and at most 10s, got " + d.toMillis() + "ms");
+        }
+      });
+
+  public static final ConfigKey<String> LAZY_DNS_SERVER = ConfigKey.string("srs-lazy-dns-server", "",
+      "The DNS server srs-lazy asks, HOST or HOST:PORT ([V6]:PORT). Empty: the system's (/etc/resolv.conf).");
+
+  public static final ConfigKey<Integer> LAZY_CACHE_SIZE = ConfigKey.integer("srs-lazy-cache-size", 10_000, 1,
+      10_000_000, "Most SPF outcomes srs-lazy remembers (each for its DNS TTL, at most 1h; a DNS failure 1m).");
+
   public static final ConfigKey<String> POSTFIX_CONFIG_DIR = ConfigKey.string("postfix-config-dir",
       "/etc/postfix", "Postfix configuration whose aliases and domains tell where a recipient's mail goes. "
           + "Empty: a recipient outside our domains leaves, any other stays.");
@@ -89,12 +126,35 @@ public final class SrsKeys {
   public static final ConfigKey<String> NULL_SENDER_FROM = ConfigKey.string("null-sender-from", "",
       "Address for an added From: when the envelope sender is null. Empty: MAILER-DAEMON@ Postfix's myhostname.");
 
-  public static final ConfigSchema SCHEMA = ConfigSchema.of(SRS_DOMAIN, DOMAINS, DOMAINS_FILE, SECRETS_FILE,
-      SEPARATOR, HASH_LENGTH, HASH_MINIMUM, HASH_ALPHABET, ALWAYS_REWRITE, REWRITE_AUTHENTICATED,
-      NULL_SENDER_ONLY, THROTTLE_AFTER, THROTTLE_WINDOW, THROTTLE_TIME, THROTTLE_CLIENTS, REWRITE_IN_MILTER,
-      POSTFIX_CONFIG_DIR, POSTFIX_MAP_CACHE, FROM_REPAIR, NULL_SENDER_FROM);
+  public static final ConfigSchema SCHEMA = ConfigSchema.of(SRS_DOMAIN, DOMAINS, DOMAINS_FILE, SRS_DOMAIN_MAP,
+      SRS_DOMAIN_MAP_FILE, SECRETS_FILE, SEPARATOR, HASH_LENGTH, HASH_MINIMUM, HASH_ALPHABET, ALWAYS_REWRITE,
+      REWRITE_AUTHENTICATED, NULL_SENDER_ONLY, THROTTLE_AFTER, THROTTLE_WINDOW, THROTTLE_TIME, THROTTLE_CLIENTS,
+      REWRITE_IN_MILTER, LAZY, OUTBOUND_ADDRESSES, LAZY_TIMEOUT, LAZY_DNS_SERVER, LAZY_CACHE_SIZE, POSTFIX_CONFIG_DIR,
+      POSTFIX_MAP_CACHE, FROM_REPAIR, NULL_SENDER_FROM);
 
   private SrsKeys() {}
+
+  /** The outbound addresses as addresses. */
+  public static List<InetAddress> outboundAddresses(List<String> literals) {
+    return literals.stream().map(SrsKeys::ipAddress).toList();
+  }
+
+  /** An IPv4 or IPv6 literal as an address; no name is looked up. */
+  public static InetAddress ipAddress(String literal) {
+    byte[] octets = NetUtil.createByteArrayFromIpAddressString(literal);
+    if (octets == null) {
+      throw new IllegalArgumentException("expected an IPv4 or IPv6 address, got \"" + literal + "\"");
+    }
+    try {
+      return InetAddress.getByAddress(octets);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  private static void ipLiterals(List<String> literals) {
+    outboundAddresses(literals);
+  }
 
   private static SrsSeparator separator(String value) {
     if (value.length() == 1) {

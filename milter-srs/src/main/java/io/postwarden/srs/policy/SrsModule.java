@@ -8,6 +8,7 @@ import io.postwarden.core.policy.Policy;
 import io.postwarden.srs.codec.SrsConfig;
 import io.postwarden.srs.codec.SrsSecrets;
 import io.postwarden.srs.fromrepair.FromRepairPolicy;
+import io.postwarden.srs.lazy.LazySrs;
 import io.postwarden.srs.routing.DomainRouting;
 import io.postwarden.srs.routing.PostfixCommands;
 import io.postwarden.srs.routing.PostfixRouting;
@@ -15,7 +16,10 @@ import io.postwarden.srs.routing.RecipientRouting;
 import io.postwarden.srs.routing.RoutingMetrics;
 import io.postwarden.srs.secrets.GeneratedSecret;
 import io.postwarden.srs.secrets.PrivateSecretsFile;
+import io.postwarden.srs.spf.DnsResolvers;
+import io.postwarden.srs.spf.DnsSpfEvaluator;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,9 +28,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.xbill.DNS.Resolver;
 
 /** Builds the SRS policy from the configuration; the only place that knows how its parts fit. */
 public final class SrsModule {
@@ -92,6 +99,31 @@ public final class SrsModule {
   }
 
   /**
+   * What start-up would refuse in srs-lazy and srs-domain-map that no single key's check sees, for
+   * {@code config check}; each problem names its keys.
+   */
+  public static List<String> lazyAndDomainMapProblems(Config config) {
+    List<String> problems = new ArrayList<>();
+    if (config.get(SrsKeys.LAZY) && config.get(SrsKeys.OUTBOUND_ADDRESSES).isEmpty()) {
+      problems.add(SrsKeys.LAZY.name() + ": needs " + SrsKeys.OUTBOUND_ADDRESSES.name()
+          + ", the addresses this server's mail leaves from");
+    }
+    String mapFile = config.get(SrsKeys.SRS_DOMAIN_MAP_FILE);
+    boolean mapped = !config.get(SrsKeys.SRS_DOMAIN_MAP).isEmpty() || !mapFile.isEmpty();
+    if (mapped && srsDomain(config).isEmpty()) {
+      problems.add("srs-domain-map, srs-domain-map-file: need srs-domain (or domains)");
+    }
+    if (!mapFile.isEmpty()) {
+      try {
+        withFileEntries(Map.of(), Path.of(mapFile));
+      } catch (IOException e) {
+        problems.add(SrsKeys.SRS_DOMAIN_MAP_FILE.name() + ": " + e.getMessage());
+      }
+    }
+    return problems;
+  }
+
+  /**
    * The SRS policy (when an SRS domain is configured) and the From: repair (when enabled), sharing one watched
    * secrets file. The secrets file is created either way, so turning SRS on later is one line.
    */
@@ -117,7 +149,7 @@ public final class SrsModule {
           config.get(SrsKeys.REWRITE_AUTHENTICATED), config.get(SrsKeys.NULL_SENDER_ONLY),
           config.get(SrsKeys.REWRITE_IN_MILTER));
       policies.add(new SrsPolicy(settings, rules(config, srsDomain.get(), codec, domains, registry, clock),
-          routing(config, domains, registry, clock)));
+          routing(config, domains, registry, clock), lazy(config, srsDomain.get(), registry, clock)));
     } else {
       LOG.log(Level.INFO, "SRS rewriting is off: set srs-domain (or domains) to turn it on");
     }
@@ -143,12 +175,75 @@ public final class SrsModule {
   }
 
   private static SrsRules rules(Config config, String srsDomain, CodecSource codec, Supplier<OurDomains> domains,
-      MeterRegistry registry, Clock clock) {
+      MeterRegistry registry, Clock clock) throws IOException {
     GuessThrottle throttle = new GuessThrottle(new GuessThrottle.Settings(config.get(SrsKeys.THROTTLE_AFTER),
         config.get(SrsKeys.THROTTLE_WINDOW), config.get(SrsKeys.THROTTLE_TIME),
         config.get(SrsKeys.THROTTLE_CLIENTS)), clock);
-    return new SrsRules(srsDomain, config.get(SrsKeys.NULL_SENDER_ONLY), codec::current, domains, throttle,
-        new SrsMetrics(registry));
+    return new SrsRules(srsDomains(config, srsDomain, clock), config.get(SrsKeys.NULL_SENDER_ONLY), codec::current,
+        domains, throttle, new SrsMetrics(registry));
+  }
+
+  /** The main SRS domain with srs-domain-map and srs-domain-map-file (watched). */
+  private static Supplier<SrsDomains> srsDomains(Config config, String main, Clock clock) throws IOException {
+    Map<String, String> inline = SrsDomains.parseEntries(config.get(SrsKeys.SRS_DOMAIN_MAP));
+    String file = config.get(SrsKeys.SRS_DOMAIN_MAP_FILE);
+    if (file.isEmpty()) {
+      SrsDomains fixed = new SrsDomains(main, inline);
+      return () -> fixed;
+    }
+    WatchedFile<SrsDomains> watched = WatchedFile.open(Path.of(file),
+        path -> new SrsDomains(main, withFileEntries(inline, path)), CHECK_FILES_EVERY, clock);
+    return watched::get;
+  }
+
+  /** The inline entries, then the file's for recipient domains not mapped inline. */
+  private static Map<String, String> withFileEntries(Map<String, String> inline, Path file) throws IOException {
+    Map<String, String> all = new LinkedHashMap<>(inline);
+    try {
+      SrsDomains.parseEntries(entryLines(file)).forEach(all::putIfAbsent);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
+    }
+    return all;
+  }
+
+  /**
+   * Every SRS domain the configuration names, the main one first; empty when SRS is off. For doctor: a map file that
+   * cannot be read adds nothing (config check reports it).
+   */
+  public static List<String> allSrsDomains(Config config) {
+    Optional<String> main = srsDomain(config);
+    if (main.isEmpty()) {
+      return List.of();
+    }
+    Map<String, String> entries = SrsDomains.parseEntries(config.get(SrsKeys.SRS_DOMAIN_MAP));
+    String file = config.get(SrsKeys.SRS_DOMAIN_MAP_FILE);
+    if (!file.isEmpty()) {
+      try {
+        entries = withFileEntries(entries, Path.of(file));
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "cannot read " + file + ": " + e.getMessage());
+      }
+    }
+    return new SrsDomains(main.get(), entries).all();
+  }
+
+  /** Lazy SRS when srs-lazy is on: SPF by jSPF over dnsjava, asked from the policy workers. */
+  private static Optional<LazySrs> lazy(Config config, String srsDomain, MeterRegistry registry, Clock clock)
+      throws IOException {
+    if (!config.get(SrsKeys.LAZY)) {
+      return Optional.empty();
+    }
+    List<InetAddress> outbound = SrsKeys.outboundAddresses(config.get(SrsKeys.OUTBOUND_ADDRESSES));
+    if (outbound.isEmpty()) {
+      throw new IOException(SrsKeys.LAZY.name() + ": needs " + SrsKeys.OUTBOUND_ADDRESSES.name()
+          + ", the addresses this server's mail leaves from");
+    }
+    Duration timeout = config.get(SrsKeys.LAZY_TIMEOUT);
+    String server = config.get(SrsKeys.LAZY_DNS_SERVER);
+    Resolver resolver = server.isEmpty() ? DnsResolvers.system(timeout) : DnsResolvers.server(server, timeout);
+    return Optional.of(new LazySrs(new DnsSpfEvaluator(resolver, timeout, srsDomain), outbound,
+        config.get(SrsKeys.LAZY_CACHE_SIZE), clock, registry));
   }
 
   private static Counter refusedSecretsCounter(MeterRegistry registry) {
@@ -168,23 +263,26 @@ public final class SrsModule {
     }
     WatchedFile<OurDomains> watched = WatchedFile.open(Path.of(file), path -> {
       List<String> all = new ArrayList<>(listed);
-      all.addAll(domainsFile(path));
+      all.addAll(entryLines(path));
       return new OurDomains(all);
     }, CHECK_FILES_EVERY, clock);
     return watched::get;
   }
 
-  /** PostSRSd's domains file: one domain per line, # starts a comment. */
-  static List<String> domainsFile(Path path) throws IOException {
-    List<String> domains = new ArrayList<>();
+  /**
+   * The entries of PostSRSd's domains file (one domain per line) and of srs-domain-map-file: non-empty lines, trimmed,
+   * # starts a comment.
+   */
+  static List<String> entryLines(Path path) throws IOException {
+    List<String> entries = new ArrayList<>();
     for (String line : Files.readAllLines(path, StandardCharsets.ISO_8859_1)) {
       int hash = line.indexOf('#');
-      String domain = (hash >= 0 ? line.substring(0, hash) : line).trim();
-      if (!domain.isEmpty()) {
-        domains.add(domain);
+      String entry = (hash >= 0 ? line.substring(0, hash) : line).trim();
+      if (!entry.isEmpty()) {
+        entries.add(entry);
       }
     }
-    return domains;
+    return entries;
   }
 
   private static RecipientRouting routing(Config config, Supplier<OurDomains> domains, MeterRegistry registry,

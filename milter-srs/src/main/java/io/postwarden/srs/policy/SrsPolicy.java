@@ -14,6 +14,7 @@ import io.postwarden.core.policy.SmtpReply;
 import io.postwarden.core.policy.Stage;
 import io.postwarden.core.policy.Transaction;
 import io.postwarden.srs.codec.ReverseResult;
+import io.postwarden.srs.lazy.LazySrs;
 import io.postwarden.srs.routing.RecipientRouting;
 import io.postwarden.srs.routing.RecipientRouting.Route;
 import java.util.ArrayList;
@@ -27,7 +28,9 @@ import java.util.function.Supplier;
  * SRS for this server. Bounces to our SRS addresses go back to the original sender (their recipient is swapped at
  * end of message); forged or expired ones at our SRS domain (or a subdomain) are refused at RCPT, and so is any
  * sender but the null sender unless configured otherwise; other people's SRS addresses pass.
- * Mail that leaves this server with a sender outside our domains gets an SRS return path (CHGFROM, address only).
+ * Mail that leaves this server with a sender outside our domains gets an SRS return path (CHGFROM, address only),
+ * at the SRS domain mapped for its first leaving recipient's domain, else at the main one (ADR 0024); with lazy SRS
+ * not when the sender's SPF already passes this server (ADR 0025).
  * With {@code rewrite} off (Postfix's canonical maps rewrite through the lookup tables) only the RCPT refusals remain.
  * The rules themselves are {@link SrsRules}, shared with the lookup tables.
  */
@@ -50,17 +53,20 @@ public final class SrsPolicy implements Policy {
   private final Settings settings;
   private final SrsRules rules;
   private final RecipientRouting routing;
+  private final Optional<LazySrs> lazy;
 
   SrsPolicy(Settings settings, Supplier<SrsCodec> codec, Supplier<OurDomains> ourDomains,
       RecipientRouting routing, GuessThrottle throttle, SrsMetrics metrics) {
-    this(settings, new SrsRules(settings.srsDomain(), settings.nullSenderOnly(), codec, ourDomains, throttle,
-        metrics), routing);
+    this(settings, new SrsRules(() -> SrsDomains.of(settings.srsDomain()), settings.nullSenderOnly(), codec,
+        ourDomains, throttle, metrics), routing, Optional.empty());
   }
 
-  SrsPolicy(Settings settings, SrsRules rules, RecipientRouting routing) {
+  /** @param lazy present when srs-lazy is on: it may let a sender whose SPF passes here keep its address */
+  SrsPolicy(Settings settings, SrsRules rules, RecipientRouting routing, Optional<LazySrs> lazy) {
     this.settings = settings;
     this.rules = rules;
     this.routing = routing;
+    this.lazy = lazy;
   }
 
   @Override
@@ -190,7 +196,26 @@ public final class SrsPolicy implements Policy {
       rules.kept(tx.sender(), skip.get(), queueId);
       return Optional.empty();
     }
-    return rules.forward(tx.sender(), queueId).map(ChangeSender::new);
+    if (lazy.isPresent() && lazy.get().senderMayKeepItsAddress(tx.sender(), queueId)) {
+      rules.kept(tx.sender(), "its SPF passes this server", queueId);
+      return Optional.empty();
+    }
+    return rules.forward(tx.sender(), srsDomainFor(recipients), queueId).map(ChangeSender::new);
+  }
+
+  /**
+   * The SRS domain mapped for the first recipient (in RCPT order) whose domain has one and whose mail leaves this
+   * server; the main SRS domain when there is none. Postfix cannot split a message, so one return path serves all.
+   */
+  private String srsDomainFor(List<String> recipients) {
+    SrsDomains domains = rules.srsDomains();
+    for (String recipient : recipients) {
+      Optional<String> mapped = domains.forRecipient(PostfixAddress.normalise(recipient));
+      if (mapped.isPresent() && (settings.alwaysRewrite() || routing.route(recipient) == Route.LEAVES)) {
+        return mapped.get();
+      }
+    }
+    return domains.main();
   }
 
   /** Why the sender stays as it is, if it does: the shared sender rules, then what only the milter sees. */

@@ -26,16 +26,16 @@ public final class SrsRules {
   public static final SmtpReply THROTTLED =
       new SmtpReply(451, "4.7.1", "Too many invalid SRS recipients from your address; try again later");
 
-  private final String srsDomain;
+  private final Supplier<SrsDomains> srsDomains;
   private final boolean nullSenderOnly;
   private final Supplier<SrsCodec> codec;
   private final Supplier<OurDomains> ourDomains;
   private final GuessThrottle throttle;
   private final SrsMetrics metrics;
 
-  SrsRules(String srsDomain, boolean nullSenderOnly, Supplier<SrsCodec> codec, Supplier<OurDomains> ourDomains,
-      GuessThrottle throttle, SrsMetrics metrics) {
-    this.srsDomain = srsDomain;
+  SrsRules(Supplier<SrsDomains> srsDomains, boolean nullSenderOnly, Supplier<SrsCodec> codec,
+      Supplier<OurDomains> ourDomains, GuessThrottle throttle, SrsMetrics metrics) {
+    this.srsDomains = srsDomains;
     this.nullSenderOnly = nullSenderOnly;
     this.codec = codec;
     this.ourDomains = ourDomains;
@@ -43,8 +43,13 @@ public final class SrsRules {
     this.metrics = metrics;
   }
 
+  /** Our SRS domains as they are now (srs-domain-map-file may change). */
+  public SrsDomains srsDomains() {
+    return srsDomains.get();
+  }
+
   /**
-   * Why a sender keeps its address whatever the recipients: the null sender, our SRS domain (already rewritten),
+   * Why a sender keeps its address whatever the recipients: the null sender, our SRS domains (already rewritten),
    * our domains. Empty: rewrite it, if the message leaves.
    */
   public Optional<String> senderKeptBecause(String sender) {
@@ -52,7 +57,7 @@ public final class SrsRules {
       return Optional.of("null sender");
     }
     String domain = OurDomains.domainOf(sender);
-    if (domain.equalsIgnoreCase(srsDomain) || ourDomains.get().contains(domain)) {
+    if (srsDomains.get().names(domain) || ourDomains.get().contains(domain)) {
       return Optional.of("sender in our domains");
     }
     return Optional.empty();
@@ -64,8 +69,16 @@ public final class SrsRules {
     LOG.log(Level.DEBUG, "queue_id=" + queueId + " srs keeps <" + sender + ">: " + reason);
   }
 
-  /** The sender's SRS address; empty (counted, logged) when the codec cannot rewrite it and it must go unchanged. */
+  /** The sender's SRS address at the main SRS domain, as {@link #forward(String, String, String)}. */
   public Optional<String> forward(String sender, String queueId) {
+    return forward(sender, srsDomains.get().main(), queueId);
+  }
+
+  /**
+   * The sender's SRS address at {@code srsDomain}; empty (counted, logged) when the codec cannot rewrite it and it
+   * must go unchanged.
+   */
+  public Optional<String> forward(String sender, String srsDomain, String queueId) {
     ForwardResult result = codec.get().forward(sender, srsDomain);
     if (result instanceof ForwardResult.Refused refused) {
       metrics.forward(SrsMetrics.Forward.ERROR);
@@ -80,11 +93,11 @@ public final class SrsRules {
   }
 
   /**
-   * Reverses an address (read as Postfix delivers it) at our SRS domain or one of its subdomains: ours to verify or
+   * Reverses an address (read as Postfix delivers it) at one of our SRS domains or their subdomains: ours to verify or
    * refuse. Empty for any other address, SRS or not.
    */
   public Optional<ReverseResult> reverseIfOurs(String address) {
-    if (!PostfixAddress.inDomain(OurDomains.domainOf(address), srsDomain)) {
+    if (!srsDomains.get().covers(OurDomains.domainOf(address))) {
       return Optional.empty();
     }
     ReverseResult result = codec.get().reverse(address);

@@ -103,6 +103,49 @@ class SrsModuleTest {
   @Test
   void domainsFileFormat() throws Exception {
     Path file = Files.writeString(dir.resolve("d"), "a.example\n\n  # comment\n.b.example # sub\n");
-    assertEquals(java.util.List.of("a.example", ".b.example"), SrsModule.domainsFile(file));
+    assertEquals(java.util.List.of("a.example", ".b.example"), SrsModule.entryLines(file));
+  }
+
+  @Test
+  void editedSrsDomainMapFileIsPickedUpWithoutARestart() throws Exception {
+    Path map = dir.resolve("srs-domain-map");
+    Files.writeString(map, "# tenants\n");
+    Files.setLastModifiedTime(map, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    Policy policy = policy(config("srs-domain = srs.test.example\n"
+        + "srs-domain-map = { \"blog.example=srs.blog.example\" }\n"
+        + "srs-domain-map-file = \"" + map + "\"\n"), clock).orElseThrow();
+    TestTransaction toShop = TestTransaction.from("ann@outside.example").to("info@shop.example");
+    TestTransaction toBlog = TestTransaction.from("ann@outside.example").to("info@blog.example");
+    assertTrue(newSender(policy, toShop).endsWith("@srs.test.example"));
+    assertTrue(newSender(policy, toBlog).endsWith("@srs.blog.example"), "inline entries apply");
+
+    Files.writeString(map, "shop.example srs.shop.example\n");
+    clock.advanceSeconds(2);
+    assertTrue(newSender(policy, toShop).endsWith("@srs.shop.example"));
+    assertTrue(newSender(policy, toBlog).endsWith("@srs.blog.example"));
+
+    Files.writeString(map, "shop.example\n");
+    Files.setLastModifiedTime(map, FileTime.from(Instant.parse("2026-11-25T10:00:05Z")));
+    clock.advanceSeconds(2);
+    assertTrue(newSender(policy, toShop).endsWith("@srs.shop.example"), "a broken file keeps the entries in force");
+  }
+
+  private static String newSender(Policy policy, TestTransaction tx) {
+    return ((ChangeSender) policy.onEndOfMessage(tx).modifications().get(0)).address();
+  }
+
+  @Test
+  void lazySrsAndTheDomainMapAreCheckedBeforeStart() throws Exception {
+    Path badMap = Files.writeString(dir.resolve("bad-map"), "shop.example\n");
+    assertEquals(java.util.List.of("srs-lazy: needs srs-outbound-addresses, the addresses this server's mail leaves "
+        + "from", "srs-domain-map, srs-domain-map-file: need srs-domain (or domains)",
+        "srs-domain-map-file: " + badMap + ": expected RECIPIENT-DOMAIN=SRS-DOMAIN, got \"shop.example\""),
+        SrsModule.lazyAndDomainMapProblems(config("srs-lazy = true\nsrs-domain-map-file = \"" + badMap + "\"\n")));
+    assertThrows(java.io.IOException.class, () -> policy(config("srs-domain = s.example\nsrs-lazy = true\n"), FIXED));
+    assertThrows(ConfigException.class, () -> config("srs-outbound-addresses = { mail.example }\n"));
+    assertThrows(ConfigException.class, () -> config("srs-domain-map = { \"shop.example\" }\n"));
+    assertEquals(java.util.List.of(), SrsModule.lazyAndDomainMapProblems(config("srs-domain = s.example\n"
+        + "srs-lazy = true\nsrs-outbound-addresses = { 198.51.100.25, \"2001:db8::25\" }\n")));
   }
 }

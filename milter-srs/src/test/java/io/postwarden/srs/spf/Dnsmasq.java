@@ -1,4 +1,4 @@
-package io.postwarden.deploy.doctor;
+package io.postwarden.srs.spf;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -13,16 +13,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
 import org.xbill.DNS.Type;
 
 /**
  * A real DNS server for tests: Debian's dnsmasq serving a few records on a free loopback port, and nothing else. No
  * upstream servers (--no-resolv), no /etc/hosts, no DHCP (no dhcp-range is given), no pid file, no system config
  * file; /etc/resolv.conf is neither read nor written. Names under test.example that it does not know get NXDOMAIN.
+ * Shared (test-jar) by the SPF tests here, doctor's tests and the integration tests.
  */
-final class Dnsmasq implements AutoCloseable {
+public final class Dnsmasq implements AutoCloseable {
 
-  static final String PACKAGE_HINT = "install Debian's dnsmasq-base package (apt-get install dnsmasq-base, or "
+  public static final String PACKAGE_HINT = "install Debian's dnsmasq-base package (apt-get install dnsmasq-base, or "
       + "scripts/install-deps --test)";
 
   private final Process process;
@@ -39,7 +45,7 @@ final class Dnsmasq implements AutoCloseable {
    * @param records dnsmasq options such as {@code --mx-host=a.test.example,mx.test.example,10}; TXT values go in
    *     unquoted (dnsmasq keeps quotes given on its command line as part of the text)
    */
-  static Dnsmasq start(Path workDirectory, List<String> records) throws IOException, InterruptedException {
+  public static Dnsmasq start(Path workDirectory, List<String> records) throws IOException, InterruptedException {
     String binary = binary();
     IOException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
@@ -93,24 +99,33 @@ final class Dnsmasq implements AutoCloseable {
   }
 
   private boolean awaitReady() throws IOException, InterruptedException {
-    Dns dns = Dns.server(server(), Duration.ofMillis(200));
+    Resolver resolver = DnsResolvers.server(server(), Duration.ofMillis(200));
+    Message query = Message.newQuery(Record.newRecord(Name.fromConstantString("ready.test.example."), Type.A,
+        DClass.IN));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         return false;
       }
-      if (!(dns.query("ready.test.example", Type.A) instanceof Dns.Failed)) {
+      try {
+        resolver.send(query);
         return true;
+      } catch (IOException notYet) {
+        Thread.sleep(20);
       }
-      Thread.sleep(20);
     }
     fail("dnsmasq did not answer within 10s: " + Files.readString(log));
     return false;
   }
 
-  /** For --dns-server: {@code 127.0.0.1:PORT}. */
-  String server() {
+  /** For --dns-server and srs-lazy-dns-server: {@code 127.0.0.1:PORT}. */
+  public String server() {
     return "127.0.0.1:" + port;
+  }
+
+  /** A resolver that asks this server only. */
+  public Resolver resolver(Duration timeout) throws IOException {
+    return DnsResolvers.server(server(), timeout);
   }
 
   @Override
