@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class DaemonTest {
 
   private static final String EPHEMERAL = "milter = { \"inet:127.0.0.1:0\" }\nnon-smtpd-milter = { \"inet:127.0.0.1:0\" }\n"
-      + "metrics-listen = \"127.0.0.1:0\"\nlimits-control-socket = \"\"\n";
+      + "metrics-listen = \"127.0.0.1:0\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n";
 
   private static HttpResponse<String> get(Daemon daemon, String path) throws Exception {
     URI uri = URI.create("http://127.0.0.1:" + daemon.metricsAddress().orElseThrow().getPort() + path);

@@ -96,7 +96,7 @@ class MainTest {
   /** A configuration that would start, listening on ephemeral ports, with its secrets in {@code secrets}. */
   private static Path configWithSecrets(Path dir, Path secrets) throws Exception {
     return Files.writeString(dir.resolve("p.conf"), "milter = { \"inet:127.0.0.1:0\" }\n"
-        + "non-smtpd-milter = { \"inet:127.0.0.1:0\" }\nmetrics-listen = \"127.0.0.1:0\"\nlimits-control-socket = \"\"\n"
+        + "non-smtpd-milter = { \"inet:127.0.0.1:0\" }\nmetrics-listen = \"127.0.0.1:0\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n"
         + "postfix-config-dir = \"\"\nsecrets-file = \"" + secrets + "\"\n");
   }
 

@@ -61,7 +61,7 @@ class DoctorCommandTest {
   @BeforeEach
   void goodSetup() throws Exception {
     Config ephemeral = Config.parse("milter = { \"inet:127.0.0.1:0\" }\nnon-smtpd-milter = { \"inet:127.0.0.1:0\" }\n"
-        + "metrics-listen = \"\"\nlimits-control-socket = \"\"\n", "test", Modules.schema());
+        + "metrics-listen = \"\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n", "test", Modules.schema());
     daemon = Daemon.start(ephemeral, (c, r) -> List.of());
     smtpdEndpoint = "inet:127.0.0.1:" + ((InetSocketAddress) daemon.milterAddresses().get(0)).getPort();
     nonSmtpdEndpoint = "inet:127.0.0.1:" + ((InetSocketAddress) daemon.milterAddresses().get(1)).getPort();
@@ -92,7 +92,7 @@ class DoctorCommandTest {
         + "srs-domain = \"" + srsDomain + "\"\n"
         + "secrets-file = \"" + secrets + "\"\n"
         + "postfix-config-dir = \"" + postfix.dir() + "\"\n"
-        + "metrics-listen = \"\"\nlimits-control-socket = \"\"\n" + extra);
+        + "metrics-listen = \"\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n" + extra);
   }
 
   private record Report(int status, List<String> lines) {
@@ -137,7 +137,7 @@ class DoctorCommandTest {
     Path sockets = Files.createDirectories(postfix.dir().resolve("queue/postwarden"));
     daemon.close();
     String config = "milter = { \"unix:" + sockets.resolve("milter.sock") + "\" }\nnon-smtpd-milter = { \"unix:"
-        + sockets.resolve("non-smtpd.sock") + "\" }\nmetrics-listen = \"\"\nlimits-control-socket = \"\"\n" + extraConfig;
+        + sockets.resolve("non-smtpd.sock") + "\" }\nmetrics-listen = \"\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n" + extraConfig;
     daemon = Daemon.start(Config.parse(config, "test", Modules.schema()), (c, r) -> List.of());
     smtpdEndpoint = "unix:" + sockets.resolve("milter.sock");
     nonSmtpdEndpoint = "unix:" + sockets.resolve("non-smtpd.sock");
@@ -236,7 +236,7 @@ class DoctorCommandTest {
     Path socket = Files.createDirectories(postfix.dir().resolve("queue/postwarden")).resolve("milter.sock");
     daemon.close();
     daemon = Daemon.start(Config.parse("milter = { \"inet:127.0.0.1:0\" }\nnon-smtpd-milter = { \"unix:" + socket
-        + "\" }\nmetrics-listen = \"\"\nlimits-control-socket = \"\"\n", "test", Modules.schema()), (c, r) -> List.of());
+        + "\" }\nmetrics-listen = \"\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n", "test", Modules.schema()), (c, r) -> List.of());
     smtpdEndpoint = "inet:127.0.0.1:" + ((InetSocketAddress) daemon.milterAddresses().get(0)).getPort();
     nonSmtpdEndpoint = "unix:" + socket;
     writeConfig("");

@@ -29,7 +29,7 @@ class MilterProbeTest {
   void negotiatesWithPostwardenOverTcpAndUnixSockets() throws Exception {
     Path socket = dir.resolve("milter.sock");
     Config config = Config.parse("milter = { \"inet:127.0.0.1:0\" }\nnon-smtpd-milter = { \"unix:" + socket
-        + "\" }\nmetrics-listen = \"\"\nlimits-control-socket = \"\"\n", "test", Modules.schema());
+        + "\" }\nmetrics-listen = \"\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n", "test", Modules.schema());
     try (Daemon daemon = Daemon.start(config, (c, r) -> List.of())) {
       MilterProbe.Negotiated tcp = MilterProbe.negotiate(daemon.milterAddresses().get(0), Duration.ofSeconds(5));
       assertEquals(6, tcp.version());

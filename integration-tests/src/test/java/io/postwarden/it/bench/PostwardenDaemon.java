@@ -45,6 +45,7 @@ final class PostwardenDaemon implements AutoCloseable {
         "non-smtpd-milter = { \"inet:127.0.0.1:" + nonSmtpd.getPort() + "\" }",
         "metrics-listen = \"127.0.0.1:" + Ports.freePort() + "\"",
         "limits-control-socket = \"\"",
+        "limits-state-file = \"\"",
         "secrets-file = \"" + dir.file(name + ".secret") + "\"",
         "audit-key-file = \"" + dir.file(name + ".audit.key") + "\"",
         "audit-log = \"" + dir.file(name + ".audit.log") + "\"",
