@@ -13,6 +13,8 @@ import io.postwarden.core.lookup.server.LookupServerSettings;
 import io.postwarden.core.policy.Policy;
 import io.postwarden.limits.LimitsKeys;
 import io.postwarden.limits.LimitsModule;
+import io.postwarden.srs.longsender.LongSenderKeys;
+import io.postwarden.srs.longsender.LongSenderModule;
 import io.postwarden.srs.policy.SrsKeys;
 import io.postwarden.srs.maps.SrsTables;
 import io.postwarden.srs.policy.SrsModule;
@@ -31,7 +33,7 @@ public final class Modules {
 
   public static ConfigSchema schema() {
     return CoreKeys.SCHEMA.plus(LookupKeys.SCHEMA).plus(SrsKeys.SCHEMA).plus(AuditKeys.SCHEMA)
-        .plus(LimitsKeys.SCHEMA);
+        .plus(LimitsKeys.SCHEMA).plus(LongSenderKeys.SCHEMA);
   }
 
   /**
@@ -51,6 +53,7 @@ public final class Modules {
           + config.get(SrsKeys.HASH_LENGTH) + "; addresses we write would not verify");
     }
     SrsModule.secretsFileProblem(config).ifPresent(problems::add);
+    LongSenderModule.fileProblem(config).ifPresent(problems::add);
     lookupProblem(config).ifPresent(problems::add);
     return problems;
   }
@@ -65,26 +68,37 @@ public final class Modules {
         .map(table -> "tcp-table: no table named " + table + "; the tables are " + String.join(", ", SrsTables.NAMES));
   }
 
-  /** The lookup tables Postfix may ask (socketmap, tcp_table), by name; none when SRS is off. */
+  /**
+   * The lookup tables Postfix may ask (socketmap, tcp_table), by name; none when SRS is off. Long senders go to a
+   * store of their own, opened on first use: the daemon's assembly shares its store instead.
+   */
   public static Map<String, LookupTable> lookupTables(Config config, MeterRegistry registry) throws IOException {
     return SrsTables.of(config, registry, Clock.systemUTC());
   }
 
   /**
-   * The daemon's assembly: the limits' counters live in it, so they survive reloads; closing it after the daemon
-   * stopped writes them to the state file, where the next start finds them.
+   * The daemon's assembly: the limits' counters and the long-sender store live in it, so they survive reloads, and
+   * the milter and the lookup tables share the store; closing it after the daemon stopped writes the counts to the
+   * state file, where the next start finds them, and closes the store.
    */
   public static PolicyAssembly assembly() {
     LimitsModule limits = new LimitsModule(Clock.systemUTC(), true);
+    LongSenderModule longSenders = new LongSenderModule(Clock.systemUTC());
     return new PolicyAssembly() {
       @Override
       public List<Policy> policies(Config config, MeterRegistry registry) throws IOException {
-        return Modules.policies(config, registry, limits);
+        return Modules.policies(config, registry, limits, longSenders);
+      }
+
+      @Override
+      public Map<String, LookupTable> lookupTables(Config config, MeterRegistry registry) throws IOException {
+        return SrsTables.of(config, registry, Clock.systemUTC(), longSenders);
       }
 
       @Override
       public void close() {
         limits.close();
+        longSenders.close();
       }
     };
   }
@@ -94,7 +108,8 @@ public final class Modules {
    * nor write the state file.
    */
   public static List<Policy> policies(Config config, MeterRegistry registry) throws IOException {
-    return policies(config, registry, new LimitsModule(Clock.systemUTC(), false));
+    return policies(config, registry, new LimitsModule(Clock.systemUTC(), false),
+        new LongSenderModule(Clock.systemUTC()));
   }
 
   /**
@@ -102,9 +117,9 @@ public final class Modules {
    * rewritten), the limits after SRS (a recipient SRS refuses is not counted), the audit tags last (they record what
    * the others decided, and which limit held a message).
    */
-  private static List<Policy> policies(Config config, MeterRegistry registry, LimitsModule limits)
-      throws IOException {
-    List<Policy> srs = SrsModule.policies(config, registry, Clock.systemUTC());
+  private static List<Policy> policies(Config config, MeterRegistry registry, LimitsModule limits,
+      LongSenderModule longSenders) throws IOException {
+    List<Policy> srs = SrsModule.policies(config, registry, Clock.systemUTC(), longSenders);
     Optional<Function<ClientIdentifier, Policy>> limitsPolicy = limits.policy(config, registry);
     // opened last: nothing after it can fail and leave its log writer behind
     AuditModule audit = AuditModule.open(config, registry);

@@ -14,6 +14,8 @@ import io.postwarden.core.policy.SmtpReply;
 import io.postwarden.core.policy.Stage;
 import io.postwarden.core.policy.Transaction;
 import io.postwarden.srs.codec.ReverseResult;
+import io.postwarden.srs.longsender.LongSenders;
+import io.postwarden.srs.longsender.SenderStoreUnavailableException;
 import io.postwarden.srs.routing.RecipientRouting;
 import io.postwarden.srs.routing.RecipientRouting.Route;
 import java.util.ArrayList;
@@ -54,7 +56,7 @@ public final class SrsPolicy implements Policy {
   SrsPolicy(Settings settings, Supplier<SrsCodec> codec, Supplier<OurDomains> ourDomains,
       RecipientRouting routing, GuessThrottle throttle, SrsMetrics metrics) {
     this(settings, new SrsRules(settings.srsDomain(), settings.nullSenderOnly(), codec, ourDomains, throttle,
-        metrics), routing);
+        metrics, LongSenders.skip()), routing);
   }
 
   SrsPolicy(Settings settings, SrsRules rules, RecipientRouting routing) {
@@ -103,6 +105,7 @@ public final class SrsPolicy implements Policy {
     return rules.senderRule(tx.sender(), recipient.address())
         .or(() -> rules.throttleRule(client, recipient.address()))
         .or(() -> rules.hashRule(ours.get(), Optional.of(client), recipient.address()))
+        .or(() -> rules.storeRule(ours.get(), Optional.of(client), recipient.address()))
         .map(reply -> reply.permanent() ? Decision.reject(reply) : Decision.tempfail(reply))
         .orElse(Decision.CONTINUE);
   }
@@ -117,7 +120,13 @@ public final class SrsPolicy implements Policy {
     String queueId = tx.queueId().orElse("-");
     for (Recipient recipient : tx.recipients()) {
       String address = PostfixAddress.normalise(recipient.address());
-      Optional<ReverseResult> reversed = rules.reverseIfOurs(address);
+      Optional<ReverseResult> reversed;
+      try {
+        reversed = rules.reverseIfOurs(address).map(ours -> ours instanceof ReverseResult.Reversed valid
+            ? rules.original(valid) : ours);
+      } catch (SenderStoreUnavailableException e) {
+        return Decision.tempfail(rules.storeUnavailable(recipient.address(), e));
+      }
       if (reversed.isPresent() && reversed.get() instanceof ReverseResult.Reversed back) {
         // Postfix matches DELRCPT against the recipient as smtpd stored it: the RCPT text for most forms, the
         // plain address for a source route. A form that matches nothing is ignored, so both are sent.
