@@ -13,7 +13,6 @@ import io.postwarden.core.lookup.server.LookupServerSettings;
 import io.postwarden.core.policy.Policy;
 import io.postwarden.limits.LimitsKeys;
 import io.postwarden.limits.LimitsModule;
-import io.postwarden.srs.longsender.LongSenderKeys;
 import io.postwarden.srs.longsender.LongSenderModule;
 import io.postwarden.srs.policy.SrsKeys;
 import io.postwarden.srs.maps.SrsTables;
@@ -33,7 +32,7 @@ public final class Modules {
 
   public static ConfigSchema schema() {
     return CoreKeys.SCHEMA.plus(LookupKeys.SCHEMA).plus(SrsKeys.SCHEMA).plus(AuditKeys.SCHEMA)
-        .plus(LimitsKeys.SCHEMA).plus(LongSenderKeys.SCHEMA);
+        .plus(LimitsKeys.SCHEMA);
   }
 
   /**

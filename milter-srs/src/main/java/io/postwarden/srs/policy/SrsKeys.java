@@ -4,6 +4,7 @@ import io.postwarden.core.config.ConfigKey;
 import io.postwarden.core.config.ConfigSchema;
 import io.postwarden.srs.codec.HashAlphabet;
 import io.postwarden.srs.codec.SrsSeparator;
+import io.postwarden.srs.longsender.LongSenderKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -86,7 +87,7 @@ public final class SrsKeys {
   public static final ConfigSchema SCHEMA = ConfigSchema.of(SRS_DOMAIN, DOMAINS, DOMAINS_FILE, SECRETS_FILE,
       SEPARATOR, HASH_LENGTH, HASH_MINIMUM, HASH_ALPHABET, ALWAYS_REWRITE, REWRITE_AUTHENTICATED,
       NULL_SENDER_ONLY, THROTTLE_AFTER, THROTTLE_WINDOW, THROTTLE_TIME, THROTTLE_CLIENTS, REWRITE_IN_MILTER,
-      POSTFIX_CONFIG_DIR, FROM_REPAIR, NULL_SENDER_FROM);
+      POSTFIX_CONFIG_DIR, FROM_REPAIR, NULL_SENDER_FROM).plus(LongSenderKeys.SCHEMA);
 
   private SrsKeys() {}
 

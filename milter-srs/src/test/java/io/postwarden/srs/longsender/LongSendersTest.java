@@ -65,7 +65,7 @@ class LongSendersTest {
     return Config.parse("srs-domain = " + SRS_DOMAIN + "\nsecrets-file = \"" + secrets + "\"\n"
         + "postfix-config-dir = \"\"\nalways-rewrite = true\n"
         + (extra.contains("srs-store-file") ? "" : "srs-store-file = \"" + dir.resolve("senders.sqlite") + "\"\n")
-        + extra, "test", SrsKeys.SCHEMA.plus(LongSenderKeys.SCHEMA));
+        + extra, "test", SrsKeys.SCHEMA);
   }
 
   private void build(String extra) throws Exception {
