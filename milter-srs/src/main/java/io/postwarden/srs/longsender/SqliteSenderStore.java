@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,6 +12,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Properties;
+import org.sqlite.JDBC;
 
 /**
  * The store in a SQLite file on this server, in PostSRSd 2's layout: table {@code kv}, key {@code k}, sender
@@ -62,7 +63,8 @@ public final class SqliteSenderStore implements SenderStore {
     PrivateStoreFile.prepare(file);
     Connection connection = null;
     try {
-      connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      // the driver itself: nothing rests on DriverManager finding it through service files and class loaders
+      connection = new JDBC().connect(JDBC.PREFIX + file.toAbsolutePath(), new Properties());
       try (Statement setup = connection.createStatement()) {
         setup.execute("PRAGMA busy_timeout = 2000");
         setup.execute("PRAGMA journal_mode = WAL");
