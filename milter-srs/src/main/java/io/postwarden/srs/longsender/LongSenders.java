@@ -100,6 +100,11 @@ public final class LongSenders {
             + "address has expired from the long-sender store", reversed.srsDomain()));
   }
 
+  /** Whether a reversed SRS0 address is a stored sender's key ({@code KEY@1}) rather than a sender. */
+  public static boolean isStoreKey(String reversed) {
+    return alias(reversed).isPresent();
+  }
+
   /** The store key of a reversed alias ({@code key@1}; MTAs may have lowercased it), else empty. */
   static Optional<String> alias(String reversed) {
     int at = reversed.lastIndexOf('@');

@@ -218,6 +218,18 @@ class LongSendersTest {
   }
 
   @Test
+  void fromRepairNeverShowsAStoredSendersKey() throws Exception {
+    build("");
+    String srs = milterForward(LONG_SENDER).orElseThrow();
+    Policy fromRepair = SrsModule.policies(config(""), registry, clock, store).stream()
+        .filter(p -> p.name().equals("from-repair")).findFirst().orElseThrow();
+    // relayed on by another server of the site, without a From: of its own
+    List<Modification> added = fromRepair.onEndOfMessage(TestTransaction.from(srs).to("carol@far.example"))
+        .modifications();
+    assertEquals(List.of(new Modification.AddHeader("From", "undisclosed-sender:;")), added);
+  }
+
+  @Test
   void skipLeavesLongSendersAsTheyWere() throws Exception {
     build("srs-long-senders = skip\n");
     assertEquals(Optional.empty(), milterForward(LONG_SENDER));
