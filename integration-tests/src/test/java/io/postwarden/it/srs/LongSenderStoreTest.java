@@ -24,12 +24,14 @@ class LongSenderStoreTest {
   static final Duration WAIT = Duration.ofSeconds(10);
   static final String SRS_DOMAIN = "srs.test.example";
   /** 60 octets of local part; its plain SRS0 address would have 60 + 18 + 16 = 94 octets of local part. */
-  static final String LONG_SENDER = "newsletter-bounces+0123456789abcdef0123456789abcdef-ann-smith@lists.outside.example";
+  static final String LONG_SENDER =
+      "newsletter-bounces+0123456789abcdef0123456789abcdef-ann-smith@lists.outside.example";
   static final String SHORT_SRS0 = "SRS0=[A-Za-z0-9_-]{8}=[A-Z2-7]{2}=1=[0-9A-V]{26}@srs\\.test\\.example";
 
   @RegisterExtension
   @Order(2)
-  static final RunningPostwarden postwarden = new RunningPostwarden(() -> config(LongSenderStoreTest.stack), Modules.assembly());
+  static final RunningPostwarden postwarden = new RunningPostwarden(() -> config(LongSenderStoreTest.stack),
+      Modules.assembly());
 
   @RegisterExtension
   @Order(1)

@@ -54,8 +54,8 @@ public final class LongSenderKeys {
           + "flood of made-up senders fills it.");
 
   public static final ConfigKey<Integer> MAX_ENTRIES = ConfigKey.integer("srs-store-max-entries", 1_000_000, 1,
-      100_000_000, "Senders the store holds at most (about 190 bytes each in the SQLite file, 380 of Redis memory); beyond that long "
-          + "senders are sent unchanged until old entries expire.");
+      100_000_000, "Senders the store holds at most (about 190 bytes each in the SQLite file, 380 of Redis "
+          + "memory); beyond that long senders are sent unchanged until old entries expire.");
 
   public static final ConfigSchema SCHEMA = ConfigSchema.of(LONG_SENDERS, FILE, REDIS, REDIS_USER, REDIS_PASSWORD_FILE,
       REDIS_PREFIX, REDIS_TIMEOUT, MAX_NEW_PER_HOUR, MAX_ENTRIES);

@@ -51,7 +51,8 @@ class SqliteSenderStoreTest {
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
     try (SqliteSenderStore store = open(new StoreLimits(10, 10))) {
-      assertEquals(Optional.of("octets-\u00e9\u00ff@example.org"), store.get("KEY1@1"), "8-bit octets kept as they were");
+      assertEquals(Optional.of("octets-\u00e9\u00ff@example.org"), store.get("KEY1@1"),
+          "8-bit octets kept as they were");
       assertEquals(1, store.entries());
     }
   }
@@ -80,7 +81,8 @@ class SqliteSenderStoreTest {
   void aFloodStopsAtTheHourlyLimitAndTheNextHourTakesMore() throws Exception {
     try (SqliteSenderStore store = open(new StoreLimits(3, 100))) {
       for (int i = 0; i < 3; i++) {
-        assertEquals(Put.STORED, store.put("KEY" + i + "@1", "sender" + i + "@example.org", clock.instant().plus(LIFE)));
+        assertEquals(Put.STORED,
+            store.put("KEY" + i + "@1", "sender" + i + "@example.org", clock.instant().plus(LIFE)));
       }
       assertEquals(Put.OVER_HOURLY_LIMIT, store.put("KEY9@1", "sender9@example.org", clock.instant().plus(LIFE)));
       assertEquals(Optional.empty(), store.get("KEY9@1"));
