@@ -56,7 +56,7 @@ public final class Daemon implements AutoCloseable {
     LookupServer lookupServer = null;
     try {
       server.start();
-      lookupServer = startLookups(config, registry);
+      lookupServer = startLookups(config, registry, assembly);
       endpoint = CoreKeys.metricsAddress(config)
           .map(address -> new MetricsEndpoint(address, registry, () -> serving)).orElse(null);
     } catch (IOException | RuntimeException e) {
@@ -75,12 +75,13 @@ public final class Daemon implements AutoCloseable {
   }
 
   /** The lookup-table listeners, or null when none is configured. */
-  private static LookupServer startLookups(Config config, PrometheusMeterRegistry registry) throws IOException {
+  private static LookupServer startLookups(Config config, PrometheusMeterRegistry registry, PolicyAssembly assembly)
+      throws IOException {
     LookupServerSettings settings = LookupKeys.settings(config);
     if (!settings.enabled()) {
       return null;
     }
-    Map<String, LookupTable> tables = Modules.lookupTables(config, registry);
+    Map<String, LookupTable> tables = assembly.lookupTables(config, registry);
     LookupServer lookups = new LookupServer(settings, tables, new LookupMetrics(registry, tables.keySet()));
     lookups.start();
     return lookups;
@@ -130,7 +131,7 @@ public final class Daemon implements AutoCloseable {
     Map<String, LookupTable> tables;
     try {
       policies = assembly.policies(newConfig, registry);
-      tables = lookups == null ? Map.of() : Modules.lookupTables(newConfig, registry);
+      tables = lookups == null ? Map.of() : assembly.lookupTables(newConfig, registry);
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.ERROR, "reload refused, keeping the running configuration: " + e.getMessage());
       return false;

@@ -13,6 +13,7 @@ import io.postwarden.core.lookup.server.LookupServerSettings;
 import io.postwarden.core.policy.Policy;
 import io.postwarden.limits.LimitsKeys;
 import io.postwarden.limits.LimitsModule;
+import io.postwarden.srs.longsender.LongSenderModule;
 import io.postwarden.srs.policy.SrsKeys;
 import io.postwarden.srs.maps.SrsTables;
 import io.postwarden.srs.policy.SrsModule;
@@ -60,6 +61,7 @@ public final class Modules {
       problems.add("srs-lazy-timeout: " + lazyTimeout.toMillis() + "ms is not below policy-timeout "
           + policyTimeout.toMillis() + "ms; forwards would be tempfailed whenever DNS is slow");
     }
+    LongSenderModule.fileProblem(config).ifPresent(problems::add);
     lookupProblem(config).ifPresent(problems::add);
     return problems;
   }
@@ -74,26 +76,37 @@ public final class Modules {
         .map(table -> "tcp-table: no table named " + table + "; the tables are " + String.join(", ", SrsTables.NAMES));
   }
 
-  /** The lookup tables Postfix may ask (socketmap, tcp_table), by name; none when SRS is off. */
+  /**
+   * The lookup tables Postfix may ask (socketmap, tcp_table), by name; none when SRS is off. Long senders go to a
+   * store of their own, opened on first use: the daemon's assembly shares its store instead.
+   */
   public static Map<String, LookupTable> lookupTables(Config config, MeterRegistry registry) throws IOException {
     return SrsTables.of(config, registry, Clock.systemUTC());
   }
 
   /**
-   * The daemon's assembly: the limits' counters live in it, so they survive reloads; closing it after the daemon
-   * stopped writes them to the state file, where the next start finds them.
+   * The daemon's assembly: the limits' counters and the long-sender store live in it, so they survive reloads, and
+   * the milter and the lookup tables share the store; closing it after the daemon stopped writes the counts to the
+   * state file, where the next start finds them, and closes the store.
    */
   public static PolicyAssembly assembly() {
     LimitsModule limits = new LimitsModule(Clock.systemUTC(), true);
+    LongSenderModule longSenders = new LongSenderModule(Clock.systemUTC());
     return new PolicyAssembly() {
       @Override
       public List<Policy> policies(Config config, MeterRegistry registry) throws IOException {
-        return Modules.policies(config, registry, limits);
+        return Modules.policies(config, registry, limits, longSenders);
+      }
+
+      @Override
+      public Map<String, LookupTable> lookupTables(Config config, MeterRegistry registry) throws IOException {
+        return SrsTables.of(config, registry, Clock.systemUTC(), longSenders);
       }
 
       @Override
       public void close() {
         limits.close();
+        longSenders.close();
       }
     };
   }
@@ -103,7 +116,8 @@ public final class Modules {
    * nor write the state file.
    */
   public static List<Policy> policies(Config config, MeterRegistry registry) throws IOException {
-    return policies(config, registry, new LimitsModule(Clock.systemUTC(), false));
+    return policies(config, registry, new LimitsModule(Clock.systemUTC(), false),
+        new LongSenderModule(Clock.systemUTC()));
   }
 
   /**
@@ -111,9 +125,9 @@ public final class Modules {
    * rewritten), the limits after SRS (a recipient SRS refuses is not counted), the audit tags last (they record what
    * the others decided, and which limit held a message).
    */
-  private static List<Policy> policies(Config config, MeterRegistry registry, LimitsModule limits)
-      throws IOException {
-    List<Policy> srs = SrsModule.policies(config, registry, Clock.systemUTC());
+  private static List<Policy> policies(Config config, MeterRegistry registry, LimitsModule limits,
+      LongSenderModule longSenders) throws IOException {
+    List<Policy> srs = SrsModule.policies(config, registry, Clock.systemUTC(), longSenders);
     Optional<Function<ClientIdentifier, Policy>> limitsPolicy = limits.policy(config, registry);
     // opened last: nothing after it can fail and leave its log writer behind
     AuditModule audit = AuditModule.open(config, registry);

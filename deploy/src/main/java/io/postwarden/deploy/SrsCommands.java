@@ -5,6 +5,7 @@ import io.postwarden.core.config.ConfigException;
 import io.postwarden.srs.codec.ForwardResult;
 import io.postwarden.srs.codec.ReverseResult;
 import io.postwarden.srs.codec.SrsCodec;
+import io.postwarden.srs.longsender.LongSenders;
 import io.postwarden.srs.policy.SrsModule;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -87,7 +88,12 @@ final class SrsCommands {
       if (result instanceof ReverseResult.Rejected rejected) {
         return fail("postwarden: " + address + ": " + rejected.message(), EXIT_BAD_ADDRESS);
       }
-      return succeed(((ReverseResult.Reversed) result).address());
+      String original = ((ReverseResult.Reversed) result).address();
+      if (LongSenders.isStoreKey(original)) {
+        spec.commandLine().getErr().println("postwarden: " + original + " is the key of a long sender: its address "
+            + "is in the long-sender store (srs-store-file, or srs-store-redis) for 23 days");
+      }
+      return succeed(original);
     }
   }
 }

@@ -182,6 +182,33 @@ class MainTest {
   }
 
   @Test
+  void srsReverseSaysWhenAnAddressIsAStoredLongSendersKey(@TempDir Path dir) throws Exception {
+    Path secret = Files.writeString(dir.resolve("srs.secret"), "tops3cr3t-0f-16-bytes\n");
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+    Path config = Files.writeString(dir.resolve("p.conf"), "srs-domain = example.com\nsecrets-file = \"" + secret
+        + "\"\n");
+    SrsCodec codec = new SrsCodec(SrsConfig.defaults(SecretsFile.read(secret)).withHashLength(8, 8),
+        Clock.systemUTC());
+    String key = codec.storeKey("a-sender-too-long-for-srs@example.org");
+    String address = ((ForwardResult.Rewritten) codec.forward(key + "@1", "example.com")).address();
+    Result reverse = run("srs", "reverse", "-c", config.toString(), address);
+    assertEquals(0, reverse.status(), reverse.err());
+    assertEquals(key + "@1", reverse.out().trim());
+    assertTrue(reverse.err().contains("is the key of a long sender"), reverse.err());
+  }
+
+  @Test
+  void configCheckRefusesALongSenderStoreOtherUsersCanRead(@TempDir Path dir) throws Exception {
+    Path store = Files.createFile(dir.resolve("srs-senders.sqlite"));
+    Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rw-r--r--"));
+    Path config = Files.writeString(dir.resolve("p.conf"), "secrets-file = \"" + dir.resolve("s") + "\"\n"
+        + "srs-store-file = \"" + store + "\"\n");
+    Result check = run("config", "check", config.toString());
+    assertEquals(Main.EXIT_CONFIG, check.status(), check.err());
+    assertTrue(check.err().contains("chmod 600 " + store), check.err());
+  }
+
+  @Test
   void srsForwardNeedsAnSrsDomain(@TempDir Path dir) throws Exception {
     Path config = Files.writeString(dir.resolve("p.conf"), "secrets-file = \"" + dir.resolve("s") + "\"\n");
     Result forward = run("srs", "forward", "-c", config.toString(), "a@b.example");

@@ -84,6 +84,11 @@ public final class RunningPostwarden implements AutoCloseable, BeforeAllCallback
     return stateDirectory.resolve("audit.key");
   }
 
+  /** Where long senders are stored unless the test's config names its own store. */
+  public Path srsStoreFile() {
+    return stateDirectory.resolve("srs-senders.sqlite");
+  }
+
   /** Where `postwarden limits status|reset` reach this daemon unless the test's config names its own socket. */
   public Path controlSocket() {
     return stateDirectory.resolve("limits.sock");
@@ -133,6 +138,7 @@ public final class RunningPostwarden implements AutoCloseable, BeforeAllCallback
           + (extra.contains("audit-log") ? "" : "audit-log = \"" + auditLog() + "\"\n")
           + (extra.contains("limits-control-socket") ? "" : "limits-control-socket = \"" + controlSocket() + "\"\n")
           + (extra.contains("limits-state-file") ? "" : "limits-state-file = \"" + limitsStateFile() + "\"\n")
+          + (extra.contains("srs-store-file") ? "" : "srs-store-file = \"" + srsStoreFile() + "\"\n")
           + extra,
           "test config", Modules.schema());
     } catch (ConfigException e) {

@@ -2,8 +2,8 @@ package io.postwarden.limits;
 
 import io.postwarden.core.config.ConfigKey;
 import io.postwarden.core.config.ConfigSchema;
+import io.postwarden.core.redis.RedisUri;
 import io.postwarden.limits.key.KeyKind;
-import io.postwarden.limits.redis.RedisUri;
 import io.postwarden.limits.rule.LimitRule;
 import io.postwarden.limits.store.FailoverCounterStore.WhenUnavailable;
 import java.time.Duration;
@@ -72,7 +72,7 @@ public final class LimitsKeys {
       "Redis or Valkey that holds the counts, shared by every mail server that names it (and the same "
           + "limits-redis-prefix): redis://HOST[:PORT][/DB], rediss://… for TLS, redis-socket:///PATH. Empty: each "
           + "server counts on its own. Credentials go in limits-redis-user and limits-redis-password-file, never in "
-          + "the URI. Changing it needs a restart.").validatedBy(RedisUri::check);
+          + "the URI. Changing it needs a restart.").validatedBy(RedisUri.checker("limits-redis"));
 
   public static final ConfigKey<String> REDIS_USER = ConfigKey.string("limits-redis-user", "",
       "Redis ACL user; empty: the default user.");

@@ -6,11 +6,11 @@ import io.postwarden.audit.identity.ClientIdentifier;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.config.WatchedFile;
 import io.postwarden.core.policy.Policy;
+import io.postwarden.core.redis.RedisUri;
 import io.postwarden.limits.control.ControlSocket;
 import io.postwarden.limits.control.LimitsControl;
 import io.postwarden.limits.key.KeyKind;
 import io.postwarden.limits.redis.RedisCounterStore;
-import io.postwarden.limits.redis.RedisUri;
 import io.postwarden.limits.rule.LimitsFile;
 import io.postwarden.limits.rule.RuleTable;
 import io.postwarden.limits.state.StateFile;
@@ -140,7 +140,7 @@ public final class LimitsModule implements AutoCloseable {
       return;
     }
     shared = new RedisCounterStore(RedisUri.of(uri, config.get(LimitsKeys.REDIS_USER),
-        config.get(LimitsKeys.REDIS_PASSWORD_FILE)), config.get(LimitsKeys.REDIS_PREFIX),
+        config.get(LimitsKeys.REDIS_PASSWORD_FILE), LimitsKeys.REDIS.name()), config.get(LimitsKeys.REDIS_PREFIX),
         config.get(LimitsKeys.REDIS_TIMEOUT), clock);
     sharedSettings = settings;
     counters = new FailoverCounterStore(shared, () -> store, config.get(LimitsKeys.REDIS_UNAVAILABLE),

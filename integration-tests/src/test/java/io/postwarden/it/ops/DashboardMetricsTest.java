@@ -60,7 +60,7 @@ class DashboardMetricsTest {
 
   private static final Set<String> EXPECTED_ALERTS = Set.of("PostwardenDown", "PostwardenErrors",
       "GuardRefusalSpike", "SrsInvalidSpike", "PostwardenAuditDropping", "PolicyLatencyHigh", "SenderHitLimit",
-      "HeldQueueGrowing", "LimitsStateRefused", "LimitsRedisUnavailable");
+      "HeldQueueGrowing", "LimitsStateRefused", "LimitsRedisUnavailable", "SrsLongSenderStoreRefusing");
 
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)(?::\\w+)?}|\\$(\\w+)|\\[\\[(\\w+)]]");
   private static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*}}");

@@ -1,23 +1,13 @@
 package io.postwarden.limits.redis;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.event.DefaultEventPublisherOptions;
-import io.lettuce.core.metrics.CommandLatencyRecorder;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
-import io.postwarden.core.logging.RateLimitedLog;
+import io.postwarden.core.redis.RedisLink;
+import io.postwarden.core.redis.RedisUnavailableException;
 import io.postwarden.limits.key.KeyKind;
 import io.postwarden.limits.key.LimitKey;
 import io.postwarden.limits.rule.LimitRule;
@@ -27,21 +17,14 @@ import io.postwarden.limits.store.CounterStore;
 import io.postwarden.limits.store.KeyUsage;
 import io.postwarden.limits.store.SlidingWindow;
 import io.postwarden.limits.store.StoreUnavailableException;
-import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -50,31 +33,21 @@ import java.util.function.Function;
  * hash {@code PREFIX KIND:NAME} that expires once its longest window and cool-down have passed (plus a minute for
  * clocks a little apart), so Redis holds only what still counts.
  *
- * <p>Calls block the calling policy worker for at most {@code timeout}, never the milter's event loop. A failed call
- * throws {@link StoreUnavailableException}; for a second after a failure calls fail at once, without waiting on a
- * Redis that does not answer. Lettuce reconnects by itself and rejects commands while disconnected.
+ * <p>Calls go through a {@link RedisLink} (at most {@code timeout} each, failing fast for a second after a failure);
+ * a failed call throws {@link StoreUnavailableException}.
  */
 public final class RedisCounterStore implements CounterStore {
 
   private static final System.Logger LOG = System.getLogger("postwarden.limits");
   private static final long TTL_SLACK_SECONDS = 60;
-  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   private static final int SCAN_BATCH = 1000;
   private static final int SCAN_ROUNDS = 100;
   private static final String COOLDOWN = "cooldown";
+  private static final RedisLink.Script CHARGE = new RedisLink.Script(ChargeScript.SOURCE);
 
-  private final RedisURI uri;
   private final String prefix;
   private final Clock clock;
-  private final ClientResources resources;
-  private final RedisClient client;
-  private final String scriptSha;
-  private final ReentrantLock connecting = new ReentrantLock();
-  private final RateLimitedLog log = RateLimitedLog.perMinute(LOG);
-  private volatile StatefulRedisConnection<String, String> connection;
-  private volatile boolean failing;
-  private volatile long retryAtNanos;
+  private final RedisLink redis;
 
   /**
    * Connects at once, so the first message does not wait for it; a Redis that cannot be reached now is tried again
@@ -85,36 +58,9 @@ public final class RedisCounterStore implements CounterStore {
    * @param timeout the longest one call may take
    */
   public RedisCounterStore(RedisURI uri, String prefix, Duration timeout, Clock clock) {
-    this.uri = uri;
     this.prefix = prefix;
     this.clock = clock;
-    // connecting (and Redis's handshake) may take longer than a command, on a cold JVM too; each command is cut off
-    // at timeout by the timeout options below
-    Duration connectTimeout = timeout.compareTo(CONNECT_TIMEOUT) > 0 ? timeout : CONNECT_TIMEOUT;
-    uri.setTimeout(connectTimeout);
-    // reconnect soon after Redis is back; its default backs off to 30 s, which would keep counting local that long.
-    // No command latency statistics: with HdrHistogram on the class path (Micrometer's) Lettuce would record every
-    // command and run pause-detector threads, CPU nobody reads
-    this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
-        .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
-        .commandLatencyRecorder(CommandLatencyRecorder.disabled())
-        .commandLatencyPublisherOptions(DefaultEventPublisherOptions.disabled())
-        .build();
-    this.client = RedisClient.create(resources);
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(timeout))
-        .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
-        .build());
-    this.scriptSha = sha1(ChargeScript.SOURCE);
-    try {
-      call(commands -> commands.ping());
-      LOG.log(Level.INFO, "limits counted in Redis at " + where() + " under \"" + prefix + "\"");
-    } catch (StoreUnavailableException e) {
-      LOG.log(Level.WARNING, "Redis at " + where() + " cannot be reached now (" + e.getMessage()
-          + "); trying again when mail needs it");
-    }
+    this.redis = new RedisLink(uri, timeout, "limits are counted under \"" + prefix + "\"", LOG);
   }
 
   @Override
@@ -122,14 +68,12 @@ public final class RedisCounterStore implements CounterStore {
     ChargeScript script = new ChargeScript(keys, counters);
     String[] redisKeys = script.redisKeys(prefix);
     String[] arguments = script.arguments(clock.millis(), TTL_SLACK_SECONDS);
-    List<Object> reply = call(commands -> {
-      try {
-        return commands.evalsha(scriptSha, ScriptOutputType.MULTI, redisKeys, arguments);
-      } catch (RedisNoScriptException e) {
-        // a Redis restarted or flushed its script cache: EVAL loads it again
-        return commands.eval(ChargeScript.SOURCE, ScriptOutputType.MULTI, redisKeys, arguments);
-      }
-    });
+    List<Object> reply;
+    try {
+      reply = redis.script(CHARGE, ScriptOutputType.MULTI, redisKeys, arguments);
+    } catch (RedisUnavailableException e) {
+      throw new StoreUnavailableException(e.getMessage(), e);
+    }
     return script.charge(reply);
   }
 
@@ -171,60 +115,20 @@ public final class RedisCounterStore implements CounterStore {
 
   /** Whether the last call got an answer. */
   public boolean answering() {
-    return connection != null && connection.isOpen() && !failing;
+    return redis.answering();
   }
 
   @Override
   public void close() {
-    StatefulRedisConnection<String, String> current = connection;
-    if (current != null) {
-      current.close();
-    }
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    resources.shutdown(0, 2, TimeUnit.SECONDS);
+    redis.close();
   }
 
   private <T> T call(Function<RedisCommands<String, String>, T> command) {
-    if (failing && System.nanoTime() - retryAtNanos < 0) {
-      throw new StoreUnavailableException("Redis failed less than " + RETRY_AFTER.toSeconds() + "s ago", null);
-    }
-    T result;
     try {
-      result = command.apply(connection().sync());
-    } catch (RedisException e) {
-      retryAtNanos = System.nanoTime() + RETRY_AFTER.toNanos();
-      failing = true;
-      throw new StoreUnavailableException(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+      return redis.call(command);
+    } catch (RedisUnavailableException e) {
+      throw new StoreUnavailableException(e.getMessage(), e);
     }
-    if (failing) {
-      failing = false;
-      log.log(Level.INFO, "redis back", "Redis at " + where() + " answers again: limits are counted there");
-    }
-    return result;
-  }
-
-  /** The connection, made on first use; while one thread connects, others fail over at once instead of waiting. */
-  private StatefulRedisConnection<String, String> connection() {
-    StatefulRedisConnection<String, String> current = connection;
-    if (current != null) {
-      return current;
-    }
-    if (!connecting.tryLock()) {
-      throw new RedisException("connecting to Redis");
-    }
-    try {
-      if (connection == null) {
-        connection = client.connect(uri);
-      }
-      return connection;
-    } finally {
-      connecting.unlock();
-    }
-  }
-
-  /** Where Redis is, without credentials. */
-  private String where() {
-    return uri.getSocket() != null ? uri.getSocket() : uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase();
   }
 
   private static SlidingWindow window(String saved, long length) {
@@ -248,13 +152,5 @@ public final class RedisCounterStore implements CounterStore {
 
   private static String globEscaped(String text) {
     return text.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
-  }
-
-  private static String sha1(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

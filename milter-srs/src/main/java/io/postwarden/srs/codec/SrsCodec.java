@@ -4,6 +4,7 @@ import io.postwarden.srs.codec.ForwardResult.Refused;
 import io.postwarden.srs.codec.ForwardResult.Rewritten;
 import io.postwarden.srs.codec.ReverseResult.Rejected;
 import io.postwarden.srs.codec.ReverseResult.Reversed;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,6 +24,9 @@ public final class SrsCodec {
     /** RFC 5321, 4.5.3.1.1; receivers that enforce it refuse the mail. See docs/decisions/srs-long-local-parts.md. */
     static final int MAX_LOCAL_PART_OCTETS = 64;
     private static final long SECONDS_PER_DAY = 86_400;
+    /** 26 characters: with the longest hash (27) the SRS0 local part of {@code KEY@1} is exactly 64 octets. */
+    public static final int STORE_KEY_LENGTH = 26;
+    private static final String BASE32HEX = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
 
     private final SrsConfig config;
     private final SrsHasher hasher;
@@ -89,6 +93,22 @@ public final class SrsCodec {
         } catch (MalformedSrsException e) {
             return new Rejected(ReverseFailure.MALFORMED, e.getMessage(), domain);
         }
+    }
+
+    /**
+     * The key under which a sender too long to rewrite is stored (docs/decisions/0023-srs-long-sender-store.md):
+     * {@link #STORE_KEY_LENGTH} base32hex characters (130 bits) of HMAC-SHA1 under the signing secret. Only we can
+     * tell which key a sender gets, and the same sender always gets the same key. Upper case, like PostSRSd's keys;
+     * {@code STORE_KEY@1} then forwards as an SRS0 address that fits in 64 octets whatever the hash length.
+     */
+    public String storeKey(String sender) {
+        byte[] digest = hasher.signingDigest(("postwarden store key\0" + sender).getBytes(StandardCharsets.ISO_8859_1));
+        StringBuilder key = new StringBuilder(STORE_KEY_LENGTH);
+        for (int bit = 0; key.length() < STORE_KEY_LENGTH; bit += 5) {
+            int twoBytes = (digest[bit / 8] & 0xFF) << 8 | (digest[bit / 8 + 1] & 0xFF);
+            key.append(BASE32HEX.charAt(twoBytes >>> (11 - bit % 8) & 31));
+        }
+        return key.toString();
     }
 
     private String rewrittenLocalPart(Mailbox sender) throws MalformedSrsException {

@@ -36,6 +36,11 @@ final class SrsHasher {
         return alphabet.encode(digest(keyedMacs.get(0), fields)).substring(0, hashLength);
     }
 
+    /** HMAC-SHA1 of the bytes as given (no lowercasing) under the signing secret. */
+    byte[] signingDigest(byte[] message) {
+        return freshCopy(keyedMacs.get(0)).doFinal(message);
+    }
+
     /**
      * Checks a presented hash against every secret. Like PostSRSd, only its first hash-length characters count, a
      * shorter one counts if it reaches the minimum, case is ignored (MTAs smash it), and {@code -_} equal {@code +/}

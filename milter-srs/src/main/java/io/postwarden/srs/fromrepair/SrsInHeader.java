@@ -3,6 +3,7 @@ package io.postwarden.srs.fromrepair;
 import io.postwarden.srs.codec.ReverseFailure;
 import io.postwarden.srs.codec.ReverseResult;
 import io.postwarden.srs.codec.SrsCodec;
+import io.postwarden.srs.longsender.LongSenders;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -59,12 +60,14 @@ final class SrsInHeader {
 
   /**
    * Follows SRS1 to SRS0 to the first sender, as far as our secrets verify each step (an SRS1 we signed may
-   * wrap another forwarder's SRS0, which we cannot decode and leave as it is).
+   * wrap another forwarder's SRS0, which we cannot decode and leave as it is). A stored long sender's address
+   * (ADR 0023) is left as it is too: only the store knows its sender, and a header is not worth a lookup.
    */
   static String original(String address, SrsCodec codec) {
     String current = address;
     for (int hops = 0; hops < 2; hops++) {
-      if (!(codec.reverse(current) instanceof ReverseResult.Reversed reversed)) {
+      if (!(codec.reverse(current) instanceof ReverseResult.Reversed reversed)
+          || LongSenders.isStoreKey(reversed.address())) {
         break;
       }
       current = reversed.address();

@@ -4,6 +4,7 @@ import io.postwarden.core.lookup.LookupContext;
 import io.postwarden.core.lookup.LookupResult;
 import io.postwarden.core.lookup.LookupTable;
 import io.postwarden.srs.codec.ReverseResult;
+import io.postwarden.srs.longsender.SenderStoreUnavailableException;
 import io.postwarden.srs.policy.SrsRules;
 import java.util.Optional;
 
@@ -26,11 +27,21 @@ final class ReverseTable implements LookupTable {
     if (ours.isEmpty()) {
       return LookupResult.NOT_FOUND;
     }
-    if (ours.get() instanceof ReverseResult.Rejected rejected) {
+    ReverseResult result = ours.get();
+    if (result instanceof ReverseResult.Reversed valid) {
+      try {
+        result = rules.original(valid);
+      } catch (SenderStoreUnavailableException e) {
+        rules.storeUnavailable(recipient, e);
+        // cleanup defers the message and retries it: no bounce goes astray while the store is down
+        return new LookupResult.Failed(e.getMessage());
+      }
+    }
+    if (result instanceof ReverseResult.Rejected rejected) {
       rules.notReversed(rejected);
       return LookupResult.NOT_FOUND;
     }
-    String original = ((ReverseResult.Reversed) ours.get()).address();
+    String original = ((ReverseResult.Reversed) result).address();
     rules.reversed(recipient, original, "-");
     return new LookupResult.Found(original);
   }

@@ -27,7 +27,9 @@ final class VerifyTable implements LookupTable {
     if (ours.isEmpty()) {
       return LookupResult.NOT_FOUND;
     }
-    return rules.hashRule(ours.get(), context.noted(ClientAddress.class), recipient)
+    Optional<ClientAddress> client = context.noted(ClientAddress.class);
+    return rules.hashRule(ours.get(), client, recipient)
+        .or(() -> rules.storeRule(ours.get(), client, recipient))
         .<LookupResult>map(reply -> new LookupResult.Found(reply.toString())).orElse(LookupResult.NOT_FOUND);
   }
 }

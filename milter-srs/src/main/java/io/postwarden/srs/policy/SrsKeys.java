@@ -5,6 +5,7 @@ import io.postwarden.core.config.ConfigKey;
 import io.postwarden.core.config.ConfigSchema;
 import io.postwarden.srs.codec.HashAlphabet;
 import io.postwarden.srs.codec.SrsSeparator;
+import io.postwarden.srs.longsender.LongSenderKeys;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -130,7 +131,7 @@ public final class SrsKeys {
       SRS_DOMAIN_MAP_FILE, SECRETS_FILE, SEPARATOR, HASH_LENGTH, HASH_MINIMUM, HASH_ALPHABET, ALWAYS_REWRITE,
       REWRITE_AUTHENTICATED, NULL_SENDER_ONLY, THROTTLE_AFTER, THROTTLE_WINDOW, THROTTLE_TIME, THROTTLE_CLIENTS,
       REWRITE_IN_MILTER, LAZY, OUTBOUND_ADDRESSES, LAZY_TIMEOUT, LAZY_DNS_SERVER, LAZY_CACHE_SIZE, POSTFIX_CONFIG_DIR,
-      POSTFIX_MAP_CACHE, FROM_REPAIR, NULL_SENDER_FROM);
+      POSTFIX_MAP_CACHE, FROM_REPAIR, NULL_SENDER_FROM).plus(LongSenderKeys.SCHEMA);
 
   private SrsKeys() {}
 

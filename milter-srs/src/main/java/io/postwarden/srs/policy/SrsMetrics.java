@@ -25,6 +25,8 @@ public final class SrsMetrics {
     THROTTLED,
     /** Postfix's {rcpt_addr} and our reading of the RCPT text disagree: tempfailed rather than guessed. */
     AMBIGUOUS,
+    /** A bounce to a stored long sender while the long-sender store cannot answer: tempfailed (ADR 0023). */
+    STORE_UNAVAILABLE,
     MALFORMED,
     HASH_TOO_SHORT,
     BAD_HASH,

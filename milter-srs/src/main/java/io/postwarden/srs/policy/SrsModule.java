@@ -9,6 +9,8 @@ import io.postwarden.srs.codec.SrsConfig;
 import io.postwarden.srs.codec.SrsSecrets;
 import io.postwarden.srs.fromrepair.FromRepairPolicy;
 import io.postwarden.srs.lazy.LazySrs;
+import io.postwarden.srs.longsender.LongSenderModule;
+import io.postwarden.srs.longsender.LongSenders;
 import io.postwarden.srs.routing.DomainRouting;
 import io.postwarden.srs.routing.PostfixCommands;
 import io.postwarden.srs.routing.PostfixRouting;
@@ -128,6 +130,12 @@ public final class SrsModule {
    * secrets file. The secrets file is created either way, so turning SRS on later is one line.
    */
   public static List<Policy> policies(Config config, MeterRegistry registry, Clock clock) throws IOException {
+    return policies(config, registry, clock, new LongSenderModule(clock));
+  }
+
+  /** As above, with long senders in the store that {@code longSenders} keeps (the daemon's, across reloads). */
+  public static List<Policy> policies(Config config, MeterRegistry registry, Clock clock,
+      LongSenderModule longSenders) throws IOException {
     Optional<String> srsDomain = srsDomain(config);
     boolean fromRepair = config.get(SrsKeys.FROM_REPAIR);
     WatchedFile<SrsSecrets> secrets;
@@ -148,8 +156,9 @@ public final class SrsModule {
       SrsPolicy.Settings settings = new SrsPolicy.Settings(srsDomain.get(), config.get(SrsKeys.ALWAYS_REWRITE),
           config.get(SrsKeys.REWRITE_AUTHENTICATED), config.get(SrsKeys.NULL_SENDER_ONLY),
           config.get(SrsKeys.REWRITE_IN_MILTER));
-      policies.add(new SrsPolicy(settings, rules(config, srsDomain.get(), codec, domains, registry, clock),
-          routing(config, domains, registry, clock), lazy(config, srsDomain.get(), registry, clock)));
+      policies.add(new SrsPolicy(settings, rules(config, srsDomain.get(), codec, domains, registry, clock,
+          longSenders.longSenders(config, registry)), routing(config, domains, registry, clock),
+          lazy(config, srsDomain.get(), registry, clock)));
     } else {
       LOG.log(Level.INFO, "SRS rewriting is off: set srs-domain (or domains) to turn it on");
     }
@@ -164,6 +173,12 @@ public final class SrsModule {
    * (no SRS domain).
    */
   public static Optional<SrsRules> rules(Config config, MeterRegistry registry, Clock clock) throws IOException {
+    return rules(config, registry, clock, new LongSenderModule(clock));
+  }
+
+  /** As above, with long senders in the store that {@code longSenders} keeps (the daemon's, across reloads). */
+  public static Optional<SrsRules> rules(Config config, MeterRegistry registry, Clock clock,
+      LongSenderModule longSenders) throws IOException {
     Optional<String> srsDomain = srsDomain(config);
     if (srsDomain.isEmpty()) {
       return Optional.empty();
@@ -171,16 +186,16 @@ public final class SrsModule {
     WatchedFile<SrsSecrets> secrets = secrets(config, clock, refusedSecretsCounter(registry)::increment);
     CodecSource codec = new CodecSource(secrets, current -> codecSettings(config, current), clock);
     return Optional.of(rules(config, srsDomain.get(), codec, ourDomains(config, srsDomain.get(), clock), registry,
-        clock));
+        clock, longSenders.longSenders(config, registry)));
   }
 
   private static SrsRules rules(Config config, String srsDomain, CodecSource codec, Supplier<OurDomains> domains,
-      MeterRegistry registry, Clock clock) throws IOException {
+      MeterRegistry registry, Clock clock, LongSenders longSenders) throws IOException {
     GuessThrottle throttle = new GuessThrottle(new GuessThrottle.Settings(config.get(SrsKeys.THROTTLE_AFTER),
         config.get(SrsKeys.THROTTLE_WINDOW), config.get(SrsKeys.THROTTLE_TIME),
         config.get(SrsKeys.THROTTLE_CLIENTS)), clock);
     return new SrsRules(srsDomains(config, srsDomain, clock), config.get(SrsKeys.NULL_SENDER_ONLY), codec::current,
-        domains, throttle, new SrsMetrics(registry));
+        domains, throttle, new SrsMetrics(registry), longSenders);
   }
 
   /** The main SRS domain with srs-domain-map and srs-domain-map-file (watched). */

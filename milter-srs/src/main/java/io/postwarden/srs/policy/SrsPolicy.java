@@ -15,6 +15,8 @@ import io.postwarden.core.policy.Stage;
 import io.postwarden.core.policy.Transaction;
 import io.postwarden.srs.codec.ReverseResult;
 import io.postwarden.srs.lazy.LazySrs;
+import io.postwarden.srs.longsender.LongSenders;
+import io.postwarden.srs.longsender.SenderStoreUnavailableException;
 import io.postwarden.srs.routing.RecipientRouting;
 import io.postwarden.srs.routing.RecipientRouting.Route;
 import java.util.ArrayList;
@@ -58,7 +60,7 @@ public final class SrsPolicy implements Policy {
   SrsPolicy(Settings settings, Supplier<SrsCodec> codec, Supplier<OurDomains> ourDomains,
       RecipientRouting routing, GuessThrottle throttle, SrsMetrics metrics) {
     this(settings, new SrsRules(() -> SrsDomains.of(settings.srsDomain()), settings.nullSenderOnly(), codec,
-        ourDomains, throttle, metrics), routing, Optional.empty());
+        ourDomains, throttle, metrics, LongSenders.skip()), routing, Optional.empty());
   }
 
   /** @param lazy present when srs-lazy is on: it may let a sender whose SPF passes here keep its address */
@@ -109,17 +111,28 @@ public final class SrsPolicy implements Policy {
     return rules.senderRule(tx.sender(), recipient.address())
         .or(() -> rules.throttleRule(client, recipient.address()))
         .or(() -> rules.hashRule(ours.get(), Optional.of(client), recipient.address()))
+        .or(() -> rules.storeRule(ours.get(), Optional.of(client), recipient.address()))
         .map(reply -> reply.permanent() ? Decision.reject(reply) : Decision.tempfail(reply))
         .orElse(Decision.CONTINUE);
   }
 
   /**
-   * Only where a recipient's route must be asked of Postfix (a postmap run) at end of message. A route told from
-   * memory here is kept for {@link #onEndOfMessage}, which then runs on the event loop and must not ask again.
+   * Only where the long-sender store must be read or written (ADR 0023), or a recipient's route must be asked of
+   * Postfix (a postmap run) at end of message. A route told from memory here is kept for {@link #onEndOfMessage},
+   * which then runs on the event loop and must not ask again.
    */
   @Override
   public boolean mayBlock(Stage stage, Transaction tx) {
-    if (stage != Stage.END_OF_MESSAGE || !settings.rewrite() || settings.alwaysRewrite()) {
+    if (stage == Stage.RCPT) {
+      return rules.mayAskSenderStore(tx.macros().get("rcpt_addr"));
+    }
+    if (stage != Stage.END_OF_MESSAGE || !settings.rewrite()) {
+      return false;
+    }
+    if (rules.needsSenderStore(tx.sender(), tx.recipients())) {
+      return true;
+    }
+    if (settings.alwaysRewrite()) {
       return false;
     }
     List<Delivery> deliveries = deliveries(tx);
@@ -151,11 +164,14 @@ public final class SrsPolicy implements Policy {
     }
   }
 
+  /** @throws SenderStoreUnavailableException when a bounce to a stored long sender cannot be resolved now */
   private List<Delivery> deliveries(Transaction tx) {
     List<Delivery> deliveries = new ArrayList<>(tx.recipients().size());
     for (Recipient recipient : tx.recipients()) {
       String address = PostfixAddress.normalise(recipient.address());
       Optional<String> back = rules.reverseIfOurs(address).filter(ReverseResult.Reversed.class::isInstance)
+          .map(reversed -> rules.original((ReverseResult.Reversed) reversed))
+          .filter(ReverseResult.Reversed.class::isInstance)
           .map(reversed -> ((ReverseResult.Reversed) reversed).address());
       deliveries.add(new Delivery(recipient, address, back));
     }
@@ -171,7 +187,13 @@ public final class SrsPolicy implements Policy {
     List<String> finalRecipients = new ArrayList<>();
     String queueId = tx.queueId().orElse("-");
     Optional<KnownRoute> known = takeKnownRoute(tx);
-    for (Delivery delivery : known.map(KnownRoute::deliveries).orElseGet(() -> deliveries(tx))) {
+    List<Delivery> deliveries;
+    try {
+      deliveries = known.map(KnownRoute::deliveries).orElseGet(() -> deliveries(tx));
+    } catch (SenderStoreUnavailableException e) {
+      return Decision.tempfail(rules.storeUnavailable("", e));
+    }
+    for (Delivery delivery : deliveries) {
       String original = delivery.recipient().address();
       if (delivery.reversed().isPresent()) {
         // Postfix matches DELRCPT against the recipient as smtpd stored it: the RCPT text for most forms, the

@@ -1,12 +1,16 @@
 package io.postwarden.srs.policy;
 
 import io.postwarden.core.policy.ClientAddress;
+import io.postwarden.core.policy.Recipient;
 import io.postwarden.core.policy.SmtpReply;
 import io.postwarden.srs.codec.ForwardResult;
 import io.postwarden.srs.codec.ReverseFailure;
 import io.postwarden.srs.codec.ReverseResult;
 import io.postwarden.srs.codec.SrsCodec;
+import io.postwarden.srs.longsender.LongSenders;
+import io.postwarden.srs.longsender.SenderStoreUnavailableException;
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -22,6 +26,9 @@ public final class SrsRules {
   /** ADR 0011: our SRS addresses take only the null sender. */
   public static final SmtpReply NON_NULL_SENDER =
       new SmtpReply(550, "5.7.1", "SRS addresses here accept only bounces (null sender)");
+  /** ADR 0023: a bounce to a stored long sender while the store cannot answer; its MTA retries. */
+  public static final SmtpReply STORE_UNAVAILABLE =
+      new SmtpReply(451, "4.3.0", "Cannot look up this SRS address now; try again later");
   /** ADR 0012: the same reply for every SRS recipient of a client that guessed too often. */
   public static final SmtpReply THROTTLED =
       new SmtpReply(451, "4.7.1", "Too many invalid SRS recipients from your address; try again later");
@@ -32,15 +39,17 @@ public final class SrsRules {
   private final Supplier<OurDomains> ourDomains;
   private final GuessThrottle throttle;
   private final SrsMetrics metrics;
+  private final LongSenders longSenders;
 
   SrsRules(Supplier<SrsDomains> srsDomains, boolean nullSenderOnly, Supplier<SrsCodec> codec,
-      Supplier<OurDomains> ourDomains, GuessThrottle throttle, SrsMetrics metrics) {
+      Supplier<OurDomains> ourDomains, GuessThrottle throttle, SrsMetrics metrics, LongSenders longSenders) {
     this.srsDomains = srsDomains;
     this.nullSenderOnly = nullSenderOnly;
     this.codec = codec;
     this.ourDomains = ourDomains;
     this.throttle = throttle;
     this.metrics = metrics;
+    this.longSenders = longSenders;
   }
 
   /** Our SRS domains as they are now (srs-domain-map-file may change). */
@@ -75,11 +84,15 @@ public final class SrsRules {
   }
 
   /**
-   * The sender's SRS address at {@code srsDomain}; empty (counted, logged) when the codec cannot rewrite it and it
-   * must go unchanged.
+   * The sender's SRS address at {@code srsDomain} (a long sender's through the store); empty (counted, logged) when it
+   * cannot be rewritten and must go unchanged.
    */
   public Optional<String> forward(String sender, String srsDomain, String queueId) {
-    ForwardResult result = codec.get().forward(sender, srsDomain);
+    SrsCodec current = codec.get();
+    ForwardResult result = current.forward(sender, srsDomain);
+    if (result instanceof ForwardResult.Refused tooLong) {
+      result = longSenders.forward(current, sender, srsDomain, tooLong);
+    }
     if (result instanceof ForwardResult.Refused refused) {
       metrics.forward(SrsMetrics.Forward.ERROR);
       LOG.log(Level.WARNING, "queue_id=" + queueId + " srs cannot rewrite <" + sender + ">, sending it unchanged: "
@@ -94,7 +107,8 @@ public final class SrsRules {
 
   /**
    * Reverses an address (read as Postfix delivers it) at one of our SRS domains or their subdomains: ours to verify or
-   * refuse. Empty for any other address, SRS or not.
+   * refuse. Empty for any other address, SRS or not. A valid address of a stored long sender reverses to its key
+   * here: {@link #storeRule} and {@link #original} look it up.
    */
   public Optional<ReverseResult> reverseIfOurs(String address) {
     if (!srsDomains.get().covers(OurDomains.domainOf(address))) {
@@ -105,6 +119,52 @@ public final class SrsRules {
       return Optional.empty();
     }
     return Optional.of(result);
+  }
+
+  /**
+   * The original sender of a valid SRS address: a stored long sender's from the store (refused as expired when the
+   * store no longer has it).
+   *
+   * @throws SenderStoreUnavailableException when the store cannot answer now: defer, the bounce is retried
+   */
+  public ReverseResult original(ReverseResult.Reversed reversed) {
+    return longSenders.resolve(reversed);
+  }
+
+  /**
+   * Whether end of message would have to ask the long-sender store (a database or network read or write, never on
+   * the event loop): a bounce to a stored sender's SRS address, or a sender too long for an SRS address of its own.
+   * Pure: the codec's answers only.
+   */
+  public boolean needsSenderStore(String sender, List<Recipient> recipients) {
+    if (!longSenders.keepsStore()) {
+      return false;
+    }
+    for (Recipient recipient : recipients) {
+      if (namesStoredSender(recipient.address())) {
+        return true;
+      }
+    }
+    if (senderKeptBecause(sender).isPresent()) {
+      return false;
+    }
+    SrsCodec current = codec.get();
+    return srsDomains.get().all().stream()
+        .anyMatch(domain -> current.forward(sender, domain) instanceof ForwardResult.Refused);
+  }
+
+  /**
+   * Whether judging this RCPT may read the long-sender store: a valid SRS address of a stored sender, or a recipient
+   * not known yet (Postfix sent no {@code {rcpt_addr}}).
+   */
+  public boolean mayAskSenderStore(Optional<String> recipient) {
+    return longSenders.keepsStore() && recipient.map(this::namesStoredSender).orElse(true);
+  }
+
+  private boolean namesStoredSender(String recipient) {
+    Optional<ReverseResult> ours = reverseIfOurs(PostfixAddress.normalise(recipient));
+    return ours.isPresent() && ours.get() instanceof ReverseResult.Reversed reversed
+        && LongSenders.isStoreKey(reversed.address());
   }
 
   /** Counts and logs a bounce sent back to its original sender. */
@@ -151,6 +211,27 @@ public final class SrsRules {
     client.ifPresent(throttle::invalid);
     return Optional.of(refuse(SrsMetrics.Refusal.of(rejected.reason()), recipient, rejected.message(),
         new SmtpReply(550, "5.1.1", "Invalid SRS address: " + rejected.message())));
+  }
+
+  /**
+   * After {@link #hashRule}: a valid address of a stored long sender is refused like an expired one when the store
+   * does not have it (any more), and deferred when the store cannot answer. Only signed keys get this far, so nobody
+   * can probe the store.
+   */
+  public Optional<SmtpReply> storeRule(ReverseResult ours, Optional<ClientAddress> client, String recipient) {
+    if (!(ours instanceof ReverseResult.Reversed reversed)) {
+      return Optional.empty();
+    }
+    try {
+      return hashRule(original(reversed), client, recipient);
+    } catch (SenderStoreUnavailableException e) {
+      return Optional.of(storeUnavailable(recipient, e));
+    }
+  }
+
+  /** Counts and logs a bounce deferred because the long-sender store did not answer; the reply for it. */
+  public SmtpReply storeUnavailable(String recipient, SenderStoreUnavailableException e) {
+    return refuse(SrsMetrics.Refusal.STORE_UNAVAILABLE, recipient, e.getMessage(), STORE_UNAVAILABLE);
   }
 
   SmtpReply refuse(SrsMetrics.Refusal reason, String recipient, String why, SmtpReply reply) {

@@ -13,6 +13,8 @@ import io.postwarden.srs.codec.ForwardResult;
 import io.postwarden.srs.codec.SrsCodec;
 import io.postwarden.srs.codec.SrsConfig;
 import io.postwarden.srs.codec.SrsSecrets;
+import io.postwarden.srs.longsender.LongSenders;
+import io.postwarden.srs.routing.RecipientRouting;
 import io.postwarden.srs.routing.RecipientRouting.Route;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -41,9 +43,19 @@ class SrsDomainsTest {
 
   /** Recipients at *.example forward off this server, except mailboxes named "local". */
   private SrsPolicy policy() {
-    SrsRules rules = new SrsRules(() -> DOMAINS, true, () -> codec, () -> ours, throttle, new SrsMetrics(registry));
-    return new SrsPolicy(new SrsPolicy.Settings(MAIN, false, true, true), rules,
-        recipient -> recipient.startsWith("local@") ? Route.LOCAL : Route.LEAVES, Optional.empty());
+    SrsRules rules = new SrsRules(() -> DOMAINS, true, () -> codec, () -> ours, throttle, new SrsMetrics(registry),
+        LongSenders.skip());
+    return new SrsPolicy(new SrsPolicy.Settings(MAIN, false, true, true), rules, new RecipientRouting() {
+      @Override
+      public Route route(String recipient) {
+        return recipient.startsWith("local@") ? Route.LOCAL : Route.LEAVES;
+      }
+
+      @Override
+      public Optional<Route> routeFromMemory(String recipient) {
+        return Optional.of(route(recipient));
+      }
+    }, Optional.empty());
   }
 
   private static Optional<String> newSender(Decision decision) {

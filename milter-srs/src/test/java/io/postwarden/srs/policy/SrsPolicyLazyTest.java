@@ -10,6 +10,7 @@ import io.postwarden.srs.codec.SrsCodec;
 import io.postwarden.srs.codec.SrsConfig;
 import io.postwarden.srs.codec.SrsSecrets;
 import io.postwarden.srs.lazy.LazySrs;
+import io.postwarden.srs.longsender.LongSenders;
 import io.postwarden.srs.routing.DomainRouting;
 import io.postwarden.srs.spf.SpfResult;
 import io.postwarden.srs.spf.SpfVerdicts;
@@ -46,7 +47,7 @@ class SrsPolicyLazyTest {
     OurDomains ours = new OurDomains(List.of("test.example", SRS_DOMAIN));
     SrsRules rules = new SrsRules(() -> SrsDomains.of(SRS_DOMAIN), true, () -> codec, () -> ours,
         new GuessThrottle(new GuessThrottle.Settings(5, Duration.ofMinutes(10), Duration.ofMinutes(15), 10),
-            Clock.fixed(NOW, ZoneOffset.UTC)), new SrsMetrics(registry));
+            Clock.fixed(NOW, ZoneOffset.UTC)), new SrsMetrics(registry), LongSenders.skip());
     return new SrsPolicy(new SrsPolicy.Settings(SRS_DOMAIN, false, true, true), rules,
         new DomainRouting(() -> ours), Optional.of(lazy));
   }

@@ -1,4 +1,4 @@
-package io.postwarden.limits.redis;
+package io.postwarden.core.redis;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -18,19 +18,20 @@ class RedisUriTest {
   void aPasswordInTheWorldReadableConfigurationIsRefused() {
     for (String uri : new String[] {"redis://secret@127.0.0.1:6379/0", "redis://user:secret@10.0.0.5",
         "rediss://:secret@redis.example:6380"}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisUri.check(uri), uri);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> RedisUri.check(uri, "limits-redis"), uri);
       assertTrue(e.getMessage().contains("limits-redis-password-file"), e.getMessage());
     }
   }
 
   @Test
   void onlyRedisUrisAreTaken() {
-    assertThrows(IllegalArgumentException.class, () -> RedisUri.check("127.0.0.1:6379"));
-    assertThrows(IllegalArgumentException.class, () -> RedisUri.check("http://127.0.0.1:6379"));
-    RedisUri.check("redis://127.0.0.1:6379/2");
-    RedisUri.check("rediss://redis.example:6380/0");
-    RedisUri.check("redis-socket:///run/redis/redis.sock");
-    RedisUri.check("");
+    assertThrows(IllegalArgumentException.class, () -> RedisUri.check("127.0.0.1:6379", "limits-redis"));
+    assertThrows(IllegalArgumentException.class, () -> RedisUri.check("http://127.0.0.1:6379", "limits-redis"));
+    RedisUri.check("redis://127.0.0.1:6379/2", "limits-redis");
+    RedisUri.check("rediss://redis.example:6380/0", "limits-redis");
+    RedisUri.check("redis-socket:///run/redis/redis.sock", "limits-redis");
+    RedisUri.check("", "limits-redis");
   }
 
   @Test
@@ -38,7 +39,7 @@ class RedisUriTest {
     Path file = dir.resolve("redis.password");
     Files.writeString(file, "s3cret\n");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
-    RedisURI uri = RedisUri.of("redis://127.0.0.1:6379/0", "postwarden", file.toString());
+    RedisURI uri = RedisUri.of("redis://127.0.0.1:6379/0", "postwarden", file.toString(), "srs-store-redis");
     assertEquals("127.0.0.1", uri.getHost());
     var credentials = uri.getCredentialsProvider().resolveCredentials().block();
     assertEquals("postwarden", credentials.getUsername());
@@ -50,7 +51,9 @@ class RedisUriTest {
     Path file = dir.resolve("redis.password");
     Files.writeString(file, "s3cret\n");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-    IOException e = assertThrows(IOException.class, () -> RedisUri.of("redis://127.0.0.1", "", file.toString()));
+    IOException e = assertThrows(IOException.class,
+        () -> RedisUri.of("redis://127.0.0.1", "", file.toString(), "srs-store-redis"));
     assertTrue(e.getMessage().contains("chmod 600"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("srs-store-redis-password-file "), e.getMessage());
   }
 }
