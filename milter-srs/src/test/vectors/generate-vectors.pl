@@ -201,7 +201,7 @@ my @senders = (
 );
 
 my @clocks = map { clock_at($_) } (
-    '2020-01-01T00:01:00Z',    # the notes' vectors, stamp 2W
+    '2020-01-01T00:01:00Z',    # docs/srs-format.md's vectors, stamp 2W
     '2020-06-18T23:59:59Z',    # day 18431, stamp 77: the last day of a 1024-day cycle
     '2020-06-19T12:00:00Z',    # day 18432, stamp AA: the first day of the next cycle
     '2001-09-09T01:46:40Z',
@@ -272,7 +272,7 @@ for my $config (@configs) {
     record($rotated, $now, 'reverse', $_) for (forwarded($default, $now, 'test@otherdomain.com'), $srs1);
     record(config(secrets => ['unrelated']), $now, 'reverse', forwarded($default, $now, 'test@otherdomain.com'));
     record($default, $now, 'reverse', $_) for (
-        'srs0=xjo9=2v=otherdomain.com=test@example.com',    # the notes' vectors
+        'srs0=xjo9=2v=otherdomain.com=test@example.com',    # docs/srs-format.md's vectors
         'SRS0=vmy=2W=otherdomain.com=test@example.com',
         'SRS0=te87=T7=otherdomain.com=test@example.com',
         'SRS1=chaI=otherdomain.com==opaque+string@example.com',

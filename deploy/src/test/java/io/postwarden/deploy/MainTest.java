@@ -161,7 +161,7 @@ class MainTest {
     Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
     Path config = Files.writeString(dir.resolve("p.conf"),
         "srs-domain = example.com\nsecrets-file = \"" + secret + "\"\nhash-alphabet = base64\n"
-            + "hash-minimum = 4\n"); // the notes' vectors carry PostSRSd's 4 hash characters
+            + "hash-minimum = 4\n"); // docs/srs-format.md's vectors carry PostSRSd's 4 hash characters
     Result forward = run("srs", "forward", "-c", config.toString(), "test@otherdomain.com");
     assertEquals(0, forward.status(), forward.err());
     String address = forward.out().trim();

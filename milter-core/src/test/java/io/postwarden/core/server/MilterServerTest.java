@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Socket-level behaviour, including immunity to each jmilter 0.6.1 defect listed in shared/notes. */
+/** Socket-level behaviour, including immunity to each jmilter 0.6.1 defect listed in docs/jmilter.md. */
 class MilterServerTest {
 
   private static MtaEmulator negotiated(MtaEmulator mta) throws IOException {

@@ -21,7 +21,9 @@ import java.util.Optional;
  */
 public final class SrsCodec {
 
-    /** RFC 5321, 4.5.3.1.1; receivers that enforce it refuse the mail. See docs/decisions/srs-long-local-parts.md. */
+    /**
+     * RFC 5321, 4.5.3.1.1; receivers that enforce it refuse the mail. See docs/decisions/0005-srs-long-local-parts.md.
+     */
     static final int MAX_LOCAL_PART_OCTETS = 64;
     private static final long SECONDS_PER_DAY = 86_400;
     /** 26 characters: with the longest hash (27) the SRS0 local part of {@code KEY@1} is exactly 64 octets. */

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 /** Test helper: configurations and codecs with frozen clocks. */
 final class TestCodecs {
 
-    /** The clock of the notes' vectors: day 18262, stamp 2W. */
+    /** The clock of the test vectors in docs/srs-format.md: day 18262, stamp 2W. */
     static final Instant NOTES_CLOCK = Instant.parse("2020-01-01T00:01:00Z");
     static final String SRS_DOMAIN = "example.com";
 
