@@ -33,38 +33,60 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code postwarden audit show | find | search | top}: the audit log read back, with its rotated and compressed files.
- * Read-only; the log is root's and postwarden's, so run as either.
+ * {@code postwarden audit show | find | search | top}: the audit log read back, with its rotated
+ * and compressed files. Read-only; the log is root's and postwarden's, so run as either.
  */
-@Command(name = "audit", description = "Read the audit log: one message's record, the records of a reported "
-    + "message, searches, top senders.",
-    subcommands = {AuditCommands.Show.class, AuditCommands.Find.class, AuditCommands.Search.class,
-        AuditCommands.Top.class})
+@Command(
+    name = "audit",
+    description =
+        "Read the audit log: one message's record, the records of a reported "
+            + "message, searches, top senders.",
+    subcommands = {
+      AuditCommands.Show.class,
+      AuditCommands.Find.class,
+      AuditCommands.Search.class,
+      AuditCommands.Top.class
+    })
 final class AuditCommands {
 
-  /** Where the package puts the configuration; read when no -c is given, as these commands need the log's path. */
+  /**
+   * Where the package puts the configuration; read when no -c is given, as these commands need the
+   * log's path.
+   */
   static final Path PACKAGED_CONFIG = Path.of("/etc/postwarden/postwarden.conf");
-  /** The audit header given is not ours as it stands: its signature fails, or it contradicts its record. */
+
+  /**
+   * The audit header given is not ours as it stands: its signature fails, or it contradicts its
+   * record.
+   */
   static final int EXIT_NOT_OURS = 1;
 
   private AuditCommands() {}
 
   abstract static class LogCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-        description = "Configuration file naming the audit log (default: /etc/postwarden/postwarden.conf when it "
-            + "exists).")
+    @Option(
+        names = {"-c", "--config"},
+        paramLabel = "FILE",
+        description =
+            "Configuration file naming the audit log (default: /etc/postwarden/postwarden.conf when it "
+                + "exists).")
     Path config;
 
-    @Option(names = "--log", paramLabel = "FILE", description = "The audit log, instead of the configuration's "
-        + "audit-log; its rotated files (FILE.1, FILE.2.gz, FILE-DATE.gz) are read too.")
+    @Option(
+        names = "--log",
+        paramLabel = "FILE",
+        description =
+            "The audit log, instead of the configuration's "
+                + "audit-log; its rotated files (FILE.1, FILE.2.gz, FILE-DATE.gz) are read too.")
     Path log;
 
-    @Option(names = "--json", description = "Print records as the log holds them: one JSON object a line.")
+    @Option(
+        names = "--json",
+        description = "Print records as the log holds them: one JSON object a line.")
     boolean json;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     final Clock clock = Clock.systemDefaultZone();
 
@@ -97,13 +119,18 @@ final class AuditCommands {
     abstract int run(AuditLogReader reader, PrintWriter out, PrintWriter err) throws IOException;
 
     private Config settings() throws ConfigException {
-      return Main.load(config != null ? config : Files.exists(PACKAGED_CONFIG) ? PACKAGED_CONFIG : null);
+      return Main.load(
+          config != null ? config : Files.exists(PACKAGED_CONFIG) ? PACKAGED_CONFIG : null);
     }
 
-    /** The configuration's header signature; empty, with the reason on stderr, when its key cannot be read. */
+    /**
+     * The configuration's header signature; empty, with the reason on stderr, when its key cannot
+     * be read.
+     */
     Optional<HeaderSignature> signature(PrintWriter err) {
       try {
-        return Optional.of(new HeaderSignature(AuditKey.read(settings().get(AuditKeys.AUDIT_KEY_FILE))));
+        return Optional.of(
+            new HeaderSignature(AuditKey.read(settings().get(AuditKeys.AUDIT_KEY_FILE))));
       } catch (IOException | ConfigException e) {
         err.println("postwarden: the signature cannot be checked: " + e.getMessage());
         return Optional.empty();
@@ -111,16 +138,17 @@ final class AuditCommands {
     }
 
     /**
-     * Checks a report's audit header: its signature, then its claims against the records found by its id. Returns
-     * whether it is ours as it stands (signed by us, agreeing with its record).
+     * Checks a report's audit header: its signature, then its claims against the records found by
+     * its id. Returns whether it is ours as it stands (signed by us, agreeing with its record).
      */
-    boolean checkHeader(String header, List<AuditRecord> records, PrintWriter out, PrintWriter err) {
+    boolean checkHeader(
+        String header, List<AuditRecord> records, PrintWriter out, PrintWriter err) {
       HeaderCheck check = HeaderCheck.parse(header);
       boolean ours = true;
       Optional<HeaderSignature> signature = signature(err);
       if (signature.isPresent()) {
-        HeaderSignature.Verdict verdict = signature.get().verify(header.replaceFirst("(?i)^\\s*"
-            + AuditHeader.NAME + ":", ""));
+        HeaderSignature.Verdict verdict =
+            signature.get().verify(header.replaceFirst("(?i)^\\s*" + AuditHeader.NAME + ":", ""));
         out.println("header: " + HeaderCheck.describe(verdict));
         ours = verdict == HeaderSignature.Verdict.VALID;
       }
@@ -141,19 +169,24 @@ final class AuditCommands {
       Path file = config != null ? config : Files.exists(PACKAGED_CONFIG) ? PACKAGED_CONFIG : null;
       String target = settings.get(AuditKeys.AUDIT_LOG);
       if (target.equals("stdout")) {
-        throw new IllegalArgumentException((file == null ? "the built-in configuration" : file.toString())
-            + " writes the audit log to stdout: name the file with --log FILE or -c CONFIG");
+        throw new IllegalArgumentException(
+            (file == null ? "the built-in configuration" : file.toString())
+                + " writes the audit log to stdout: name the file with --log FILE or -c CONFIG");
       }
       return Path.of(target);
     }
 
     /** Reads, then says on stderr what was read and which lines were no record. */
-    AuditLogReader.Summary read(AuditLogReader reader, RecordQuery query, Consumer<AuditRecord> out,
-        PrintWriter err) throws IOException {
+    AuditLogReader.Summary read(
+        AuditLogReader reader, RecordQuery query, Consumer<AuditRecord> out, PrintWriter err)
+        throws IOException {
       AuditLogReader.Summary summary = reader.read(query, out);
       if (summary.unreadable() > 0) {
-        err.println("postwarden: " + summary.unreadable() + " line(s) are no audit record, first "
-            + summary.firstUnreadable().orElse(""));
+        err.println(
+            "postwarden: "
+                + summary.unreadable()
+                + " line(s) are no audit record, first "
+                + summary.firstUnreadable().orElse(""));
       }
       return summary;
     }
@@ -167,12 +200,18 @@ final class AuditCommands {
     }
   }
 
-  @Command(name = "show", description = "The whole record of one message, by audit id or Postfix queue id; given "
-      + "a whole X-Postwarden-Audit header, also whether this server wrote it as it stands.")
+  @Command(
+      name = "show",
+      description =
+          "The whole record of one message, by audit id or Postfix queue id; given "
+              + "a whole X-Postwarden-Audit header, also whether this server wrote it as it stands.")
   static final class Show extends LogCommand {
 
-    @Parameters(paramLabel = "ID|QUEUEID|HEADER", description = "An audit id, a queue id, or an X-Postwarden-Audit "
-        + "header value (quoted), e.g. 'id=…; sasl=alice; sig=…'.")
+    @Parameters(
+        paramLabel = "ID|QUEUEID|HEADER",
+        description =
+            "An audit id, a queue id, or an X-Postwarden-Audit "
+                + "header value (quoted), e.g. 'id=…; sasl=alice; sig=…'.")
     String id;
 
     @Override
@@ -183,8 +222,13 @@ final class AuditCommands {
       read(reader, new RecordQuery().auditOrQueueId(wanted), found::add, err);
       boolean ours = !header || checkHeader(id, found, out, err);
       if (found.isEmpty()) {
-        err.println("postwarden: no record with audit id or queue id " + RecordText.escape(wanted) + " in "
-            + reader.files().size() + " file(s) of " + reader.files().get(reader.files().size() - 1));
+        err.println(
+            "postwarden: no record with audit id or queue id "
+                + RecordText.escape(wanted)
+                + " in "
+                + reader.files().size()
+                + " file(s) of "
+                + reader.files().get(reader.files().size() - 1));
         return ours ? HoldCommands.EXIT_NO_MATCH : EXIT_NOT_OURS;
       }
       found.forEach(record -> print(out, record, true));
@@ -192,15 +236,21 @@ final class AuditCommands {
     }
   }
 
-  @Command(name = "find", description = "The records of the message in a pasted header block, a whole message or "
-      + "an abuse report (ARF, or the original attached), read from FILE or stdin: by our audit header (its "
-      + "signature checked), Postfix queue id or Message-ID; failing those, by sender, recipient and date.")
+  @Command(
+      name = "find",
+      description =
+          "The records of the message in a pasted header block, a whole message or "
+              + "an abuse report (ARF, or the original attached), read from FILE or stdin: by our audit header (its "
+              + "signature checked), Postfix queue id or Message-ID; failing those, by sender, recipient and date.")
   static final class Find extends LogCommand {
 
     /** More than any report; what the sender of a report sends is bounded before it is read. */
     static final int MAX_INPUT = 64 << 20;
 
-    @Parameters(paramLabel = "FILE", arity = "0..1", description = "The message or headers (default: stdin).")
+    @Parameters(
+        paramLabel = "FILE",
+        arity = "0..1",
+        description = "The message or headers (default: stdin).")
     Path file;
 
     @Override
@@ -209,33 +259,44 @@ final class AuditCommands {
       try (InputStream in = file == null ? System.in : Files.newInputStream(file)) {
         input = in.readNBytes(MAX_INPUT);
       }
-      ReportKeys keys = ReportKeys.of(MessageParts.of(new String(input, StandardCharsets.ISO_8859_1)));
+      ReportKeys keys =
+          ReportKeys.of(MessageParts.of(new String(input, StandardCharsets.ISO_8859_1)));
       List<AuditRecord> found = new ArrayList<>();
       if (!keys.ids().isEmpty()) {
         read(reader, new RecordQuery().anyId(keys.ids()), found::add, err);
       }
       if (found.isEmpty() && keys.envelopeQuery().isPresent()) {
-        err.println("postwarden: no audit id, queue id or Message-ID of ours; looking for " + RecordText.escape(
-            keys.envelope()));
+        err.println(
+            "postwarden: no audit id, queue id or Message-ID of ours; looking for "
+                + RecordText.escape(keys.envelope()));
         read(reader, keys.envelopeQuery().get(), found::add, err);
       }
       boolean ours = true;
       for (String header : keys.auditHeaders()) {
         out.println("audit header: " + RecordText.escape(header));
         String id = HeaderCheck.parse(header).id().orElse("");
-        ours &= checkHeader(header, found.stream().filter(r -> r.auditId().filter(id::equals).isPresent()).toList(),
-            out, err);
+        ours &=
+            checkHeader(
+                header,
+                found.stream().filter(r -> r.auditId().filter(id::equals).isPresent()).toList(),
+                out,
+                err);
       }
       if (found.isEmpty()) {
-        err.println("postwarden: no matching record in " + reader.files().size() + " file(s)" + (keys.ids().isEmpty()
-            && keys.envelopeQuery().isEmpty() ? "; the text has no audit header, queue id, Message-ID or envelope"
-            : ""));
+        err.println(
+            "postwarden: no matching record in "
+                + reader.files().size()
+                + " file(s)"
+                + (keys.ids().isEmpty() && keys.envelopeQuery().isEmpty()
+                    ? "; the text has no audit header, queue id, Message-ID or envelope"
+                    : ""));
         return ours ? HoldCommands.EXIT_NO_MATCH : EXIT_NOT_OURS;
       }
-      found.forEach(record -> {
-        out.println();
-        print(out, record, true);
-      });
+      found.forEach(
+          record -> {
+            out.println();
+            print(out, record, true);
+          });
       return ours ? 0 : EXIT_NOT_OURS;
     }
   }
@@ -243,14 +304,21 @@ final class AuditCommands {
   /** The time window and sender criteria {@code search} and {@code top} share. */
   abstract static class QueryCommand extends LogCommand {
 
-    @Option(names = "--since", paramLabel = "TIME", description = "From TIME on: an age (30m, 1h, 7d), a date "
-        + "(2026-11-30), a local time (2026-11-30T08:00) or an instant (2026-11-30T08:00:00Z).")
+    @Option(
+        names = "--since",
+        paramLabel = "TIME",
+        description =
+            "From TIME on: an age (30m, 1h, 7d), a date "
+                + "(2026-11-30), a local time (2026-11-30T08:00) or an instant (2026-11-30T08:00:00Z).")
     String since;
 
     @Option(names = "--until", paramLabel = "TIME", description = "Before TIME (same forms).")
     String until;
 
-    @Option(names = "--user", paramLabel = "USER", description = "Unix user of a local client or sendmail(1).")
+    @Option(
+        names = "--user",
+        paramLabel = "USER",
+        description = "Unix user of a local client or sendmail(1).")
     String user;
 
     @Option(names = "--uid", paramLabel = "UID", description = "Its uid.")
@@ -292,36 +360,64 @@ final class AuditCommands {
     }
   }
 
-  @Command(name = "search", description = "Every record that matches all criteria given, oldest first.")
+  @Command(
+      name = "search",
+      description = "Every record that matches all criteria given, oldest first.")
   static final class Search extends QueryCommand {
 
     @Override
     int run(AuditLogReader reader, PrintWriter out, PrintWriter err) throws IOException {
-      AuditLogReader.Summary summary = read(reader, query(), record -> print(out, record, false), err);
-      err.println(summary.matched() + " record(s) of " + summary.lines() + " line(s) in "
-          + summary.filesRead().size() + " file(s)");
+      AuditLogReader.Summary summary =
+          read(reader, query(), record -> print(out, record, false), err);
+      err.println(
+          summary.matched()
+              + " record(s) of "
+              + summary.lines()
+              + " line(s) in "
+              + summary.filesRead().size()
+              + " file(s)");
       return summary.matched() == 0 ? HoldCommands.EXIT_NO_MATCH : 0;
     }
   }
 
-  @Command(name = "top", description = "Senders (SASL login, Unix user, or client) with the most messages, with "
-      + "their recipients, refusals and holds.")
+  @Command(
+      name = "top",
+      description =
+          "Senders (SASL login, Unix user, or client) with the most messages, with "
+              + "their recipients, refusals and holds.")
   static final class Top extends QueryCommand {
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "How many senders (20).")
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "20",
+        description = "How many senders (20).")
     int limit;
 
     @Override
     int run(AuditLogReader reader, PrintWriter out, PrintWriter err) throws IOException {
       TopSenders top = new TopSenders();
       AuditLogReader.Summary summary = read(reader, query(), top, err);
-      out.printf("%-40s %9s %10s %8s %6s  %s%n", "SENDER", "MESSAGES", "RECIPIENTS", "REFUSED", "HELD", "LAST");
+      out.printf(
+          "%-40s %9s %10s %8s %6s  %s%n",
+          "SENDER", "MESSAGES", "RECIPIENTS", "REFUSED", "HELD", "LAST");
       for (TopSenders.Tally tally : top.top(limit)) {
-        out.printf("%-40s %9d %10d %8d %6d  %s%n", RecordText.escape(tally.sender()), tally.messages(),
-            tally.recipients(), tally.refused(), tally.held(), tally.last());
+        out.printf(
+            "%-40s %9d %10d %8d %6d  %s%n",
+            RecordText.escape(tally.sender()),
+            tally.messages(),
+            tally.recipients(),
+            tally.refused(),
+            tally.held(),
+            tally.last());
       }
-      err.println(summary.matched() + " record(s) of " + summary.lines() + " line(s) in "
-          + summary.filesRead().size() + " file(s)");
+      err.println(
+          summary.matched()
+              + " record(s) of "
+              + summary.lines()
+              + " line(s) in "
+              + summary.filesRead().size()
+              + " file(s)");
       return 0;
     }
   }

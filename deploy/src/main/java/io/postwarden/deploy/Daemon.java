@@ -28,7 +28,10 @@ import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
 
-/** The running Postwarden: milter listener, policy workers, metrics endpoint, wired from one configuration. */
+/**
+ * The running Postwarden: milter listener, policy workers, metrics endpoint, wired from one
+ * configuration.
+ */
 public final class Daemon implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
@@ -49,16 +52,23 @@ public final class Daemon implements AutoCloseable {
     bindJvmMetrics(registry);
     List<Policy> policies = assembly.policies(config, registry);
     this.workers = CoreKeys.policyWorkers(config);
-    SessionObserver observer = SessionObserver.all(List.of(
-        new MilterMetrics(registry, policies.stream().map(Policy::name).toList()), new TransactionLog()));
-    this.server = new MilterServer(CoreKeys.serverSettings(config), new PolicyChain(policies), workers, observer);
+    SessionObserver observer =
+        SessionObserver.all(
+            List.of(
+                new MilterMetrics(registry, policies.stream().map(Policy::name).toList()),
+                new TransactionLog()));
+    this.server =
+        new MilterServer(
+            CoreKeys.serverSettings(config), new PolicyChain(policies), workers, observer);
     MetricsEndpoint endpoint = null;
     LookupServer lookupServer = null;
     try {
       server.start();
       lookupServer = startLookups(config, registry, assembly);
-      endpoint = CoreKeys.metricsAddress(config)
-          .map(address -> new MetricsEndpoint(address, registry, () -> serving)).orElse(null);
+      endpoint =
+          CoreKeys.metricsAddress(config)
+              .map(address -> new MetricsEndpoint(address, registry, () -> serving))
+              .orElse(null);
     } catch (IOException | RuntimeException e) {
       if (lookupServer != null) {
         lookupServer.close();
@@ -75,21 +85,22 @@ public final class Daemon implements AutoCloseable {
   }
 
   /** The lookup-table listeners, or null when none is configured. */
-  private static LookupServer startLookups(Config config, PrometheusMeterRegistry registry, PolicyAssembly assembly)
-      throws IOException {
+  private static LookupServer startLookups(
+      Config config, PrometheusMeterRegistry registry, PolicyAssembly assembly) throws IOException {
     LookupServerSettings settings = LookupKeys.settings(config);
     if (!settings.enabled()) {
       return null;
     }
     Map<String, LookupTable> tables = assembly.lookupTables(config, registry);
-    LookupServer lookups = new LookupServer(settings, tables, new LookupMetrics(registry, tables.keySet()));
+    LookupServer lookups =
+        new LookupServer(settings, tables, new LookupMetrics(registry, tables.keySet()));
     lookups.start();
     return lookups;
   }
 
   /**
-   * Builds the policies, binds and serves; throws with a clear message when a policy's files are unusable or an
-   * address is taken.
+   * Builds the policies, binds and serves; throws with a clear message when a policy's files are
+   * unusable or an address is taken.
    */
   public static Daemon start(Config config, PolicyAssembly assembly) throws IOException {
     return new Daemon(config, assembly);
@@ -104,7 +115,9 @@ public final class Daemon implements AutoCloseable {
     return lookups == null ? List.of() : lookups.socketmapAddresses();
   }
 
-  /** Bound tcp_table listeners, in the order tcp-table lists them; empty when none is configured. */
+  /**
+   * Bound tcp_table listeners, in the order tcp-table lists them; empty when none is configured.
+   */
   public List<SocketAddress> tcpTableAddresses() {
     return lookups == null ? List.of() : lookups.tcpTableAddresses();
   }
@@ -122,9 +135,10 @@ public final class Daemon implements AutoCloseable {
   }
 
   /**
-   * Applies a new configuration to sessions that start from now on; sessions in flight finish under the old one.
-   * A configuration whose policies cannot be built (unreadable secrets, audit log) is refused and the running one
-   * kept. Listener, metrics and worker settings need a restart; changing them is reported, not applied.
+   * Applies a new configuration to sessions that start from now on; sessions in flight finish under
+   * the old one. A configuration whose policies cannot be built (unreadable secrets, audit log) is
+   * refused and the running one kept. Listener, metrics and worker settings need a restart;
+   * changing them is reported, not applied.
    */
   public synchronized boolean reload(Config newConfig) {
     List<Policy> policies;
@@ -151,7 +165,9 @@ public final class Daemon implements AutoCloseable {
   }
 
   private static String names(List<Policy> policies) {
-    return policies.isEmpty() ? "none (pass-through)" : String.join(", ", policies.stream().map(Policy::name).toList());
+    return policies.isEmpty()
+        ? "none (pass-through)"
+        : String.join(", ", policies.stream().map(Policy::name).toList());
   }
 
   /** Graceful stop: no new sessions, sessions in flight finish within shutdown-grace. */
@@ -160,8 +176,13 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     serving = false;
-    LOG.log(Level.INFO, "stopping: waiting up to " + config.get(CoreKeys.SHUTDOWN_GRACE).toSeconds()
-        + "s for " + server.activeSessions() + " session(s)");
+    LOG.log(
+        Level.INFO,
+        "stopping: waiting up to "
+            + config.get(CoreKeys.SHUTDOWN_GRACE).toSeconds()
+            + "s for "
+            + server.activeSessions()
+            + " session(s)");
     boolean drained = server.shutdown(config.get(CoreKeys.SHUTDOWN_GRACE));
     if (lookups != null) {
       // after the sessions in flight: their messages' cleanup still asks the canonical maps
@@ -172,7 +193,9 @@ public final class Daemon implements AutoCloseable {
     if (metrics != null) {
       metrics.close();
     }
-    LOG.log(Level.INFO, drained ? "stopped cleanly" : "stopped; sessions still open at the deadline were closed");
+    LOG.log(
+        Level.INFO,
+        drained ? "stopped cleanly" : "stopped; sessions still open at the deadline were closed");
   }
 
   /** Immediate stop, as a crash would (tests use it to play a dead milter). */

@@ -25,27 +25,34 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code postwarden held | release | purge}: the hold queue by the sender key that filled it, through Postfix's own
- * tools (postqueue, postcat, postsuper) on the Postfix configuration postfix-config-dir names. Every release and
- * purge is recorded in the audit log.
+ * {@code postwarden held | release | purge}: the hold queue by the sender key that filled it,
+ * through Postfix's own tools (postqueue, postcat, postsuper) on the Postfix configuration
+ * postfix-config-dir names. Every release and purge is recorded in the audit log.
  */
 final class HoldCommands {
 
   /** sysexits.h EX_DATAERR: nothing on hold matched what the operator named. */
   static final int EXIT_NO_MATCH = 65;
+
   static final int EXIT_SOFTWARE = 70;
-  /** Released messages are sent now one by one up to this many; more wait for Postfix's next queue run. */
+
+  /**
+   * Released messages are sent now one by one up to this many; more wait for Postfix's next queue
+   * run.
+   */
   static final int DELIVER_NOW_AT_MOST = 50;
 
   private HoldCommands() {}
 
   abstract static class QueueCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Configuration file (default: built-in).")
+    @Option(
+        names = {"-c", "--config"},
+        paramLabel = "FILE",
+        description = "Configuration file (default: built-in).")
     Path config;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -57,7 +64,8 @@ final class HoldCommands {
         return Main.EXIT_CONFIG;
       }
       String postfix = settings.get(SrsKeys.POSTFIX_CONFIG_DIR);
-      HoldQueue queue = new HoldQueue(postfix.isEmpty() ? Optional.empty() : Optional.of(Path.of(postfix)));
+      HoldQueue queue =
+          new HoldQueue(postfix.isEmpty() ? Optional.empty() : Optional.of(Path.of(postfix)));
       try {
         return run(settings, queue, spec.commandLine().getOut());
       } catch (IOException | IllegalArgumentException e) {
@@ -74,8 +82,11 @@ final class HoldCommands {
     }
   }
 
-  @Command(name = "held", description = "List held messages grouped by the sender key that held them, with counts "
-      + "and the oldest age; with KEY, that key's messages.")
+  @Command(
+      name = "held",
+      description =
+          "List held messages grouped by the sender key that held them, with counts "
+              + "and the oldest age; with KEY, that key's messages.")
   static final class Held extends QueueCommand {
 
     @Parameters(paramLabel = "KEY", arity = "0..1", description = "e.g. unix:www-shop, sasl:alice")
@@ -87,14 +98,22 @@ final class HoldCommands {
       Instant now = Instant.now();
       if (key != null) {
         String wanted = canonical(key);
-        List<HeldMessage> mine = held.stream().filter(m -> m.heldBy().orElse(HeldGroups.NOT_OURS).equals(wanted))
-            .toList();
+        List<HeldMessage> mine =
+            held.stream()
+                .filter(m -> m.heldBy().orElse(HeldGroups.NOT_OURS).equals(wanted))
+                .toList();
         if (mine.isEmpty()) {
           return noMatch("nothing on hold for " + wanted);
         }
         out.printf("%-14s %8s %5s  %s%n", "QUEUE ID", "AGE", "RCPTS", "SENDER");
-        mine.forEach(m -> out.printf("%-14s %8s %5d  <%s>%n", m.queueId(), age(Duration.between(m.arrival(), now)),
-            m.recipients(), m.sender()));
+        mine.forEach(
+            m ->
+                out.printf(
+                    "%-14s %8s %5d  <%s>%n",
+                    m.queueId(),
+                    age(Duration.between(m.arrival(), now)),
+                    m.recipients(),
+                    m.sender()));
         return 0;
       }
       List<HeldGroups.Group> groups = HeldGroups.of(held, now);
@@ -103,15 +122,22 @@ final class HoldCommands {
         return 0;
       }
       out.printf("%-40s %8s %8s %8s%n", "KEY", "MESSAGES", "RCPTS", "OLDEST");
-      groups.forEach(g -> out.printf("%-40s %8d %8d %8s%n", g.key(), g.messages(), g.recipients(), age(g.oldest())));
+      groups.forEach(
+          g ->
+              out.printf(
+                  "%-40s %8d %8d %8s%n", g.key(), g.messages(), g.recipients(), age(g.oldest())));
       return 0;
     }
   }
 
-  /** Release or purge: of every message a key held, or of one queue id; recorded in the audit log. */
+  /**
+   * Release or purge: of every message a key held, or of one queue id; recorded in the audit log.
+   */
   abstract static class Action extends QueueCommand {
 
-    @Parameters(paramLabel = "KEY|QUEUEID", description = "a sender key (unix:www-shop) or one queue id")
+    @Parameters(
+        paramLabel = "KEY|QUEUEID",
+        description = "a sender key (unix:www-shop) or one queue id")
     String target;
 
     @Override
@@ -124,8 +150,11 @@ final class HoldCommands {
         ids = held.stream().map(HeldMessage::queueId).filter(target::equals).toList();
       } else {
         named = canonical(target);
-        ids = held.stream().filter(m -> m.heldBy().orElse(HeldGroups.NOT_OURS).equals(named))
-            .map(HeldMessage::queueId).toList();
+        ids =
+            held.stream()
+                .filter(m -> m.heldBy().orElse(HeldGroups.NOT_OURS).equals(named))
+                .map(HeldMessage::queueId)
+                .toList();
       }
       if (ids.isEmpty()) {
         return noMatch("nothing on hold for " + named);
@@ -142,7 +171,9 @@ final class HoldCommands {
     abstract void act(HoldQueue queue, List<String> ids, PrintWriter out) throws IOException;
   }
 
-  @Command(name = "release", description = "Release held messages of a sender key, or one queue id, for delivery.")
+  @Command(
+      name = "release",
+      description = "Release held messages of a sender key, or one queue id, for delivery.")
   static final class Release extends Action {
     @Override
     String event() {
@@ -156,8 +187,11 @@ final class HoldCommands {
         queue.deliverNow(ids);
         out.println("released " + ids.size() + " message(s); delivering now");
       } else {
-        out.println("released " + ids.size() + " message(s); Postfix delivers them at its next queue run "
-            + "(postqueue -f sends everything deferred now)");
+        out.println(
+            "released "
+                + ids.size()
+                + " message(s); Postfix delivers them at its next queue run "
+                + "(postqueue -f sends everything deferred now)");
       }
     }
   }
@@ -176,7 +210,10 @@ final class HoldCommands {
     }
   }
 
-  /** A key as the hold header writes it; text that is no key (e.g. the others' group) is taken as it is. */
+  /**
+   * A key as the hold header writes it; text that is no key (e.g. the others' group) is taken as it
+   * is.
+   */
   private static String canonical(String key) {
     try {
       return LimitKey.parse(key).toString();

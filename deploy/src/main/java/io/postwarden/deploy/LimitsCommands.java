@@ -18,18 +18,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code postwarden limits status [KEY] | reset KEY}: the running daemon's counts, through its control socket. */
-@Command(name = "limits", description = "Show or reset the running daemon's sending-limit counts.",
+/**
+ * {@code postwarden limits status [KEY] | reset KEY}: the running daemon's counts, through its
+ * control socket.
+ */
+@Command(
+    name = "limits",
+    description = "Show or reset the running daemon's sending-limit counts.",
     subcommands = {LimitsCommands.Status.class, LimitsCommands.Reset.class})
 final class LimitsCommands {
 
   abstract static class ControlCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Configuration file (default: built-in).")
+    @Option(
+        names = {"-c", "--config"},
+        paramLabel = "FILE",
+        description = "Configuration file (default: built-in).")
     Path config;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -42,26 +49,38 @@ final class LimitsCommands {
       }
       String socket = settings.get(LimitsKeys.CONTROL_SOCKET);
       if (socket.isEmpty()) {
-        spec.commandLine().getErr().println("postwarden: limits-control-socket is empty: the daemon has no socket");
+        spec.commandLine()
+            .getErr()
+            .println("postwarden: limits-control-socket is empty: the daemon has no socket");
         return Main.EXIT_CONFIG;
       }
       List<String> answer;
       try {
         answer = ControlSocket.ask(Path.of(socket), request());
       } catch (IOException e) {
-        spec.commandLine().getErr().println("postwarden: cannot reach the daemon at " + socket + " (is it running, "
-            + "and are you root?): " + e.getMessage());
+        spec.commandLine()
+            .getErr()
+            .println(
+                "postwarden: cannot reach the daemon at "
+                    + socket
+                    + " (is it running, "
+                    + "and are you root?): "
+                    + e.getMessage());
         return Main.EXIT_UNAVAILABLE;
       }
       if (answer.isEmpty() || !answer.get(0).equals("ok")) {
-        spec.commandLine().getErr().println("postwarden: " + (answer.isEmpty() ? "no answer" : answer.get(0)));
+        spec.commandLine()
+            .getErr()
+            .println("postwarden: " + (answer.isEmpty() ? "no answer" : answer.get(0)));
         return HoldCommands.EXIT_NO_MATCH;
       }
       answer.subList(1, answer.size()).forEach(spec.commandLine().getOut()::println);
       try {
         recordIn(settings);
       } catch (IOException e) {
-        spec.commandLine().getErr().println("postwarden: done, but not recorded in the audit log: " + e.getMessage());
+        spec.commandLine()
+            .getErr()
+            .println("postwarden: done, but not recorded in the audit log: " + e.getMessage());
         return HoldCommands.EXIT_SOFTWARE;
       }
       return 0;
@@ -73,10 +92,15 @@ final class LimitsCommands {
     void recordIn(Config settings) throws IOException {}
   }
 
-  @Command(name = "status", description = "Each limit's use and remaining budget, for KEY or every active key.")
+  @Command(
+      name = "status",
+      description = "Each limit's use and remaining budget, for KEY or every active key.")
   static final class Status extends ControlCommand {
 
-    @Parameters(paramLabel = "KEY", arity = "0..1", description = "e.g. unix:www-shop, sasl:alice, server")
+    @Parameters(
+        paramLabel = "KEY",
+        arity = "0..1",
+        description = "e.g. unix:www-shop, sasl:alice, server")
     String key;
 
     @Override
@@ -85,7 +109,9 @@ final class LimitsCommands {
     }
   }
 
-  @Command(name = "reset", description = "Forget KEY's counts and cool-down: its next message starts afresh.")
+  @Command(
+      name = "reset",
+      description = "Forget KEY's counts and cool-down: its next message starts afresh.")
   static final class Reset extends ControlCommand {
 
     @Parameters(paramLabel = "KEY")
@@ -99,8 +125,9 @@ final class LimitsCommands {
     @Override
     void recordIn(Config settings) throws IOException {
       try (AuditLog log = AuditModule.log(settings)) {
-        log.write(OperatorRecords.record(Clock.systemUTC(), "limits_reset", LimitKey.parse(key).toString(),
-            List.of()));
+        log.write(
+            OperatorRecords.record(
+                Clock.systemUTC(), "limits_reset", LimitKey.parse(key).toString(), List.of()));
       }
     }
   }

@@ -1,7 +1,6 @@
 package io.postwarden.deploy;
 
 import io.postwarden.core.logging.OneLineFormatter;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
@@ -9,13 +8,17 @@ import java.util.logging.Logger;
 import java.util.logging.StreamHandler;
 
 /**
- * Sends every log record (ours, Netty's) to stderr as one line each; journald adds time and unit. Called again
- * on reload, it only changes the level.
+ * Sends every log record (ours, Netty's) to stderr as one line each; journald adds time and unit.
+ * Called again on reload, it only changes the level.
  */
 public final class LogSetup {
 
   private static boolean installed;
-  /** Held here: the log manager keeps loggers only weakly, and would forget the level set on a collected one. */
+
+  /**
+   * Held here: the log manager keeps loggers only weakly, and would forget the level set on a
+   * collected one.
+   */
   private static final Logger LETTUCE_RECONNECTS = Logger.getLogger("io.lettuce.core.protocol");
 
   private LogSetup() {}
@@ -29,8 +32,10 @@ public final class LogSetup {
     }
     root.setLevel(level);
     // Netty's debug chatter is for Netty developers
-    Logger.getLogger("io.netty").setLevel(level.intValue() < Level.INFO.intValue() ? Level.INFO : level);
-    // Lettuce logs each reconnect attempt to a Redis that is down (every 2 s); the limits log it, rate-limited
+    Logger.getLogger("io.netty")
+        .setLevel(level.intValue() < Level.INFO.intValue() ? Level.INFO : level);
+    // Lettuce logs each reconnect attempt to a Redis that is down (every 2 s); the limits log it,
+    // rate-limited
     LETTUCE_RECONNECTS.setLevel(Level.SEVERE);
   }
 

@@ -14,15 +14,28 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code postwarden run | config check FILE}. */
-@Command(name = "postwarden", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Milter sidecar for Postfix: local-submission guard, audit tags, SRS and From: repair.",
-    subcommands = {Main.Run.class, Main.ConfigCommand.class, SrsCommands.class,
-        io.postwarden.deploy.doctor.DoctorCommand.class, HoldCommands.Held.class, HoldCommands.Release.class,
-        HoldCommands.Purge.class, LimitsCommands.class, AuditCommands.class})
+@Command(
+    name = "postwarden",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description =
+        "Milter sidecar for Postfix: local-submission guard, audit tags, SRS and From: repair.",
+    subcommands = {
+      Main.Run.class,
+      Main.ConfigCommand.class,
+      SrsCommands.class,
+      io.postwarden.deploy.doctor.DoctorCommand.class,
+      HoldCommands.Held.class,
+      HoldCommands.Release.class,
+      HoldCommands.Purge.class,
+      LimitsCommands.class,
+      AuditCommands.class
+    })
 public final class Main {
 
   /** sysexits.h EX_CONFIG: systemd and scripts can tell a bad config from a crash. */
   static final int EXIT_CONFIG = 78;
+
   static final int EXIT_UNAVAILABLE = 69;
 
   public static void main(String[] args) {
@@ -35,10 +48,12 @@ public final class Main {
 
   /** Loads and checks a file as start-up would: each key, then the rules that span keys. */
   static Config load(Path file) throws ConfigException {
-    Config config = file == null ? Config.defaults(Modules.schema()) : Config.load(file, Modules.schema());
+    Config config =
+        file == null ? Config.defaults(Modules.schema()) : Config.load(file, Modules.schema());
     List<String> problems = Modules.crossKeyProblems(config);
     if (!problems.isEmpty()) {
-      throw ConfigException.ofWholeFile(file == null ? "built-in configuration" : file.toString(), problems);
+      throw ConfigException.ofWholeFile(
+          file == null ? "built-in configuration" : file.toString(), problems);
     }
     return config;
   }
@@ -46,12 +61,13 @@ public final class Main {
   @Command(name = "run", description = "Serve the milter protocol until SIGTERM.")
   static final class Run implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+    @Option(
+        names = {"-c", "--config"},
+        paramLabel = "FILE",
         description = "Configuration file (default: built-in settings, loopback listener).")
     Path config;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -64,7 +80,8 @@ public final class Main {
         return EXIT_CONFIG;
       }
       LogSetup.configure(CoreKeys.logLevel(settings));
-      // before serving: a signal that arrives while starting waits its turn instead of killing the JVM
+      // before serving: a signal that arrives while starting waits its turn instead of killing the
+      // JVM
       Signals signals = Signals.install();
       Daemon daemon;
       try {
@@ -86,8 +103,10 @@ public final class Main {
       try {
         settings = load(config);
       } catch (ConfigException e) {
-        System.getLogger(Main.class.getName()).log(System.Logger.Level.ERROR,
-            "reload refused, keeping the running configuration: " + e.getMessage());
+        System.getLogger(Main.class.getName())
+            .log(
+                System.Logger.Level.ERROR,
+                "reload refused, keeping the running configuration: " + e.getMessage());
         return;
       }
       LogSetup.configure(CoreKeys.logLevel(settings));
@@ -95,18 +114,21 @@ public final class Main {
     }
   }
 
-  @Command(name = "config", description = "Work with configuration files.", subcommands = {ConfigCheck.class})
-  static final class ConfigCommand {
-  }
+  @Command(
+      name = "config",
+      description = "Work with configuration files.",
+      subcommands = {ConfigCheck.class})
+  static final class ConfigCommand {}
 
-  @Command(name = "check", description = "Check a configuration file without starting; prints every problem.")
+  @Command(
+      name = "check",
+      description = "Check a configuration file without starting; prints every problem.")
   static final class ConfigCheck implements Callable<Integer> {
 
     @Parameters(paramLabel = "FILE")
     Path file;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {

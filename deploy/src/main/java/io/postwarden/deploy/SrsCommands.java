@@ -17,8 +17,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code postwarden srs forward|reverse ADDRESS}: what an admin runs when a bounce is questioned. */
-@Command(name = "srs", description = "Rewrite or decode SRS addresses with the configured secrets.",
+/**
+ * {@code postwarden srs forward|reverse ADDRESS}: what an admin runs when a bounce is questioned.
+ */
+@Command(
+    name = "srs",
+    description = "Rewrite or decode SRS addresses with the configured secrets.",
     subcommands = {SrsCommands.Forward.class, SrsCommands.Reverse.class})
 final class SrsCommands {
 
@@ -27,22 +31,26 @@ final class SrsCommands {
 
   abstract static class SrsCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Configuration file (default: built-in).")
+    @Option(
+        names = {"-c", "--config"},
+        paramLabel = "FILE",
+        description = "Configuration file (default: built-in).")
     Path config;
 
     @Parameters(paramLabel = "ADDRESS")
     String address;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
       try {
         Config settings = Main.load(config);
-        SrsCodec codec = new SrsCodec(
-            SrsModule.codecSettings(settings, SrsModule.secrets(settings, Clock.systemUTC()).get()),
-            Clock.systemUTC());
+        SrsCodec codec =
+            new SrsCodec(
+                SrsModule.codecSettings(
+                    settings, SrsModule.secrets(settings, Clock.systemUTC()).get()),
+                Clock.systemUTC());
         return run(codec, settings);
       } catch (ConfigException e) {
         return fail("postwarden: " + e.getMessage(), Main.EXIT_CONFIG);
@@ -64,23 +72,30 @@ final class SrsCommands {
     }
   }
 
-  @Command(name = "forward", description = "Print the SRS address a forwarded message from ADDRESS would get.")
+  @Command(
+      name = "forward",
+      description = "Print the SRS address a forwarded message from ADDRESS would get.")
   static final class Forward extends SrsCommand {
     @Override
     int run(SrsCodec codec, Config settings) {
       Optional<String> domain = SrsModule.srsDomain(settings);
       if (domain.isEmpty()) {
-        return fail("postwarden: SRS is off: set srs-domain (or domains) in the configuration", Main.EXIT_CONFIG);
+        return fail(
+            "postwarden: SRS is off: set srs-domain (or domains) in the configuration",
+            Main.EXIT_CONFIG);
       }
       ForwardResult result = codec.forward(address, domain.get());
       if (result instanceof ForwardResult.Refused refused) {
-        return fail("postwarden: cannot rewrite " + address + ": " + refused.message(), EXIT_BAD_ADDRESS);
+        return fail(
+            "postwarden: cannot rewrite " + address + ": " + refused.message(), EXIT_BAD_ADDRESS);
       }
       return succeed(((ForwardResult.Rewritten) result).address());
     }
   }
 
-  @Command(name = "reverse", description = "Print the original sender behind an SRS address, or why it is invalid.")
+  @Command(
+      name = "reverse",
+      description = "Print the original sender behind an SRS address, or why it is invalid.")
   static final class Reverse extends SrsCommand {
     @Override
     int run(SrsCodec codec, Config settings) {
@@ -90,8 +105,13 @@ final class SrsCommands {
       }
       String original = ((ReverseResult.Reversed) result).address();
       if (LongSenders.isStoreKey(original)) {
-        spec.commandLine().getErr().println("postwarden: " + original + " is the key of a long sender: its address "
-            + "is in the long-sender store (srs-store-file, or srs-store-redis) for 23 days");
+        spec.commandLine()
+            .getErr()
+            .println(
+                "postwarden: "
+                    + original
+                    + " is the key of a long sender: its address "
+                    + "is in the long-sender store (srs-store-file, or srs-store-redis) for 23 days");
       }
       return succeed(original);
     }

@@ -13,7 +13,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The shipped example is the documentation: it must name every key, only real keys, at their defaults. */
+/**
+ * The shipped example is the documentation: it must name every key, only real keys, at their
+ * defaults.
+ */
 class ExampleConfigTest {
 
   static final Path EXAMPLE = Path.of("config/postwarden.conf");
@@ -36,7 +39,10 @@ class ExampleConfigTest {
     Config example = Config.load(EXAMPLE, schema);
     Config defaults = Config.defaults(schema);
     for (ConfigKey<?> key : schema.keys()) {
-      assertEquals(defaults.get(key), example.get(key), "example value of " + key.name() + " is not its default");
+      assertEquals(
+          defaults.get(key),
+          example.get(key),
+          "example value of " + key.name() + " is not its default");
     }
   }
 
@@ -47,7 +53,8 @@ class ExampleConfigTest {
     for (int i = 0; i < lines.size(); i++) {
       matcher = Pattern.compile("^([a-z][a-z0-9-]*) = ").matcher(lines.get(i));
       if (matcher.find()) {
-        assertTrue(i > 0 && lines.get(i - 1).startsWith("#"), "no comment above " + matcher.group(1));
+        assertTrue(
+            i > 0 && lines.get(i - 1).startsWith("#"), "no comment above " + matcher.group(1));
       }
     }
   }

@@ -17,85 +17,139 @@ import java.util.regex.PatternSyntaxException;
 /** Settings of the local-submission guard and the audit trail. */
 public final class AuditKeys {
 
-  public static final ConfigKey<Boolean> GUARD = ConfigKey.bool("guard", true,
-      "Refuse unauthenticated SMTP from this host's own clients at MAIL FROM: TCP from loopback or the host's "
-          + "addresses, and any client that is not a TCP peer (an smtpd on a unix socket). false: refuse nothing, "
-          + "record would_refuse.");
+  public static final ConfigKey<Boolean> GUARD =
+      ConfigKey.bool(
+          "guard",
+          true,
+          "Refuse unauthenticated SMTP from this host's own clients at MAIL FROM: TCP from loopback or the host's "
+              + "addresses, and any client that is not a TCP peer (an smtpd on a unix socket). false: refuse nothing, "
+              + "record would_refuse.");
 
-  public static final ConfigKey<SmtpReply> GUARD_REPLY = ConfigKey.of("guard-reply",
-      new SmtpReply(530, "5.7.0", "Authentication required"), SmtpReply::parse,
-      "The refusal, as CODE X.Y.Z text; a 5xx code.")
-      .validatedBy(reply -> {
-        if (!reply.permanent()) {
-          throw new IllegalArgumentException("must be a 5xx reply, got " + reply);
-        }
-      });
+  public static final ConfigKey<SmtpReply> GUARD_REPLY =
+      ConfigKey.of(
+              "guard-reply",
+              new SmtpReply(530, "5.7.0", "Authentication required"),
+              SmtpReply::parse,
+              "The refusal, as CODE X.Y.Z text; a 5xx code.")
+          .validatedBy(
+              reply -> {
+                if (!reply.permanent()) {
+                  throw new IllegalArgumentException("must be a 5xx reply, got " + reply);
+                }
+              });
 
-  public static final ConfigKey<Boolean> GUARD_ALLOW_ALL = ConfigKey.bool("guard-allow-all", false,
-      "Let every local client send without authenticating (the old postfix_relay_mynetworks behaviour). "
-          + "Still tagged and logged.");
+  public static final ConfigKey<Boolean> GUARD_ALLOW_ALL =
+      ConfigKey.bool(
+          "guard-allow-all",
+          false,
+          "Let every local client send without authenticating (the old postfix_relay_mynetworks behaviour). "
+              + "Still tagged and logged.");
 
-  public static final ConfigKey<List<String>> GUARD_ALLOW_NETWORKS = ConfigKey.list("guard-allow-networks",
-      List.of(), "Local client addresses that may send without authenticating, e.g. 127.0.0.5/32.")
-      .validatedBy(networks -> networks.forEach(Cidr::parse));
+  public static final ConfigKey<List<String>> GUARD_ALLOW_NETWORKS =
+      ConfigKey.list(
+              "guard-allow-networks",
+              List.of(),
+              "Local client addresses that may send without authenticating, e.g. 127.0.0.5/32.")
+          .validatedBy(networks -> networks.forEach(Cidr::parse));
 
-  public static final ConfigKey<List<String>> GUARD_ALLOW_USERS = ConfigKey.list("guard-allow-users", List.of(),
-      "Unix users whose local processes may send without authenticating, e.g. a monitoring agent. Needs the "
-          + "peer lookup.");
+  public static final ConfigKey<List<String>> GUARD_ALLOW_USERS =
+      ConfigKey.list(
+          "guard-allow-users",
+          List.of(),
+          "Unix users whose local processes may send without authenticating, e.g. a monitoring agent. Needs the "
+              + "peer lookup.");
 
-  public static final ConfigKey<Boolean> PEER_LOOKUP = ConfigKey.bool("peer-lookup", true,
-      "Find the process and Unix user behind each local TCP client (needs root, or CAP_SYS_PTRACE plus "
-          + "CAP_DAC_READ_SEARCH; without them only the uid is known).");
+  public static final ConfigKey<Boolean> PEER_LOOKUP =
+      ConfigKey.bool(
+          "peer-lookup",
+          true,
+          "Find the process and Unix user behind each local TCP client (needs root, or CAP_SYS_PTRACE plus "
+              + "CAP_DAC_READ_SEARCH; without them only the uid is known).");
 
-  public static final ConfigKey<Boolean> REDACT_COMMAND_LINES = ConfigKey.bool("redact-command-lines", true,
-      "Hide secrets in the command lines of local clients before they are recorded (audit log, audit header, log "
-          + "lines): --password x, --password=x, mysql -pX, --token, --api-key, --secret, PASSWORD=x, curl -u "
-          + "user:x, user:x@ in URLs, Authorization: values become ***. Off: recorded as the process has them.");
+  public static final ConfigKey<Boolean> REDACT_COMMAND_LINES =
+      ConfigKey.bool(
+          "redact-command-lines",
+          true,
+          "Hide secrets in the command lines of local clients before they are recorded (audit log, audit header, log "
+              + "lines): --password x, --password=x, mysql -pX, --token, --api-key, --secret, PASSWORD=x, curl -u "
+              + "user:x, user:x@ in URLs, Authorization: values become ***. Off: recorded as the process has them.");
 
-  public static final ConfigKey<List<String>> REDACT_PATTERNS = ConfigKey.list("redact-patterns", List.of(),
-      "More secrets to hide in command lines, as Java regular expressions matched within each argument: the first "
-          + "capture group, or the whole match, becomes ***. Applied even with redact-command-lines off.")
-      .validatedBy(patterns -> patterns.forEach(AuditKeys::pattern));
+  public static final ConfigKey<List<String>> REDACT_PATTERNS =
+      ConfigKey.list(
+              "redact-patterns",
+              List.of(),
+              "More secrets to hide in command lines, as Java regular expressions matched within each argument: the first "
+                  + "capture group, or the whole match, becomes ***. Applied even with redact-command-lines off.")
+          .validatedBy(patterns -> patterns.forEach(AuditKeys::pattern));
 
-  public static final ConfigKey<AuditHeader.Detail> AUDIT_HEADER = ConfigKey.of("audit-header",
-      AuditHeader.Detail.MINIMAL, AuditKeys::detail,
-      "minimal: X-Postwarden-Audit shows the audit id and the SASL or Unix user; full: also uid, pid, executable "
-          + "and unit.");
+  public static final ConfigKey<AuditHeader.Detail> AUDIT_HEADER =
+      ConfigKey.of(
+          "audit-header",
+          AuditHeader.Detail.MINIMAL,
+          AuditKeys::detail,
+          "minimal: X-Postwarden-Audit shows the audit id and the SASL or Unix user; full: also uid, pid, executable "
+              + "and unit.");
 
-  public static final ConfigKey<String> AUDIT_LOG = ConfigKey.string("audit-log", "stdout",
-      "Where the JSON audit records go: stdout, or a file (reopened when rotated, or on SIGHUP).");
+  public static final ConfigKey<String> AUDIT_LOG =
+      ConfigKey.string(
+          "audit-log",
+          "stdout",
+          "Where the JSON audit records go: stdout, or a file (reopened when rotated, or on SIGHUP).");
 
-  public static final ConfigKey<Path> AUDIT_KEY_FILE = ConfigKey.path("audit-key-file",
-      Path.of("/var/lib/postwarden/audit.key"),
-      "Keys that sign X-Postwarden-Audit (its last field, sig=), one per line: the first signs, all verify. "
-          + "Created with a random key if missing; private like secrets-file. `postwarden audit show` and `find` "
-          + "use it to tell our headers from forged or altered ones.");
+  public static final ConfigKey<Path> AUDIT_KEY_FILE =
+      ConfigKey.path(
+          "audit-key-file",
+          Path.of("/var/lib/postwarden/audit.key"),
+          "Keys that sign X-Postwarden-Audit (its last field, sig=), one per line: the first signs, all verify. "
+              + "Created with a random key if missing; private like secrets-file. `postwarden audit show` and `find` "
+              + "use it to tell our headers from forged or altered ones.");
 
-  public static final ConfigKey<Boolean> SMARTHOST_HEADER = ConfigKey.bool("smarthost-header", false,
-      "Tell the smart host who sent each message, in the header named by smarthost-header-name: the SASL login, or "
-          + "the Unix user of a local client or sendmail(1). Copies arriving with a message are always deleted "
-          + "when on.");
+  public static final ConfigKey<Boolean> SMARTHOST_HEADER =
+      ConfigKey.bool(
+          "smarthost-header",
+          false,
+          "Tell the smart host who sent each message, in the header named by smarthost-header-name: the SASL login, or "
+              + "the Unix user of a local client or sendmail(1). Copies arriving with a message are always deleted "
+              + "when on.");
 
-  public static final ConfigKey<String> SMARTHOST_HEADER_NAME = ConfigKey.string("smarthost-header-name",
-      "X-AuthUser", "The header the smart host identifies senders by (MailChannels: X-AuthUser).")
-      .validatedBy(name -> {
-        if (!name.matches("[\\x21-\\x39\\x3b-\\x7e]{1,64}")) {
-          throw new IllegalArgumentException("not a header name: \"" + name + "\"");
-        }
-        if (name.regionMatches(true, 0, OurHeaders.PREFIX, 0, OurHeaders.PREFIX.length())) {
-          throw new IllegalArgumentException(OurHeaders.PREFIX + "… are Postwarden's own headers");
-        }
-      });
+  public static final ConfigKey<String> SMARTHOST_HEADER_NAME =
+      ConfigKey.string(
+              "smarthost-header-name",
+              "X-AuthUser",
+              "The header the smart host identifies senders by (MailChannels: X-AuthUser).")
+          .validatedBy(
+              name -> {
+                if (!name.matches("[\\x21-\\x39\\x3b-\\x7e]{1,64}")) {
+                  throw new IllegalArgumentException("not a header name: \"" + name + "\"");
+                }
+                if (name.regionMatches(true, 0, OurHeaders.PREFIX, 0, OurHeaders.PREFIX.length())) {
+                  throw new IllegalArgumentException(
+                      OurHeaders.PREFIX + "… are Postwarden's own headers");
+                }
+              });
 
-  public static final ConfigSchema SCHEMA = ConfigSchema.of(GUARD, GUARD_REPLY, GUARD_ALLOW_ALL,
-      GUARD_ALLOW_NETWORKS, GUARD_ALLOW_USERS, PEER_LOOKUP, REDACT_COMMAND_LINES, REDACT_PATTERNS, AUDIT_HEADER,
-      AUDIT_LOG, AUDIT_KEY_FILE, SMARTHOST_HEADER, SMARTHOST_HEADER_NAME);
+  public static final ConfigSchema SCHEMA =
+      ConfigSchema.of(
+          GUARD,
+          GUARD_REPLY,
+          GUARD_ALLOW_ALL,
+          GUARD_ALLOW_NETWORKS,
+          GUARD_ALLOW_USERS,
+          PEER_LOOKUP,
+          REDACT_COMMAND_LINES,
+          REDACT_PATTERNS,
+          AUDIT_HEADER,
+          AUDIT_LOG,
+          AUDIT_KEY_FILE,
+          SMARTHOST_HEADER,
+          SMARTHOST_HEADER_NAME);
 
   private AuditKeys() {}
 
   /** The command-line redaction the settings ask for. */
   public static CommandLineRedactor redactor(Config config) {
-    return new CommandLineRedactor(config.get(REDACT_COMMAND_LINES),
+    return new CommandLineRedactor(
+        config.get(REDACT_COMMAND_LINES),
         config.get(REDACT_PATTERNS).stream().map(AuditKeys::pattern).toList());
   }
 
@@ -103,7 +157,8 @@ public final class AuditKeys {
     try {
       return Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException("not a regular expression: \"" + regex + "\" (" + e.getDescription() + ")");
+      throw new IllegalArgumentException(
+          "not a regular expression: \"" + regex + "\" (" + e.getDescription() + ")");
     }
   }
 
@@ -111,7 +166,8 @@ public final class AuditKeys {
     return switch (value.toLowerCase(Locale.ROOT)) {
       case "minimal" -> AuditHeader.Detail.MINIMAL;
       case "full" -> AuditHeader.Detail.FULL;
-      default -> throw new IllegalArgumentException("expected minimal or full, got \"" + value + "\"");
+      default ->
+          throw new IllegalArgumentException("expected minimal or full, got \"" + value + "\"");
     };
   }
 }

@@ -18,9 +18,9 @@ import io.postwarden.audit.process.PeerProcessLookup;
 import io.postwarden.audit.process.ProcfsPeerLookup;
 import io.postwarden.audit.tag.AuditHeader;
 import io.postwarden.audit.tag.AuditKey;
+import io.postwarden.audit.tag.AuditPolicy;
 import io.postwarden.audit.tag.HeaderSignature;
 import io.postwarden.audit.tag.SmarthostHeader;
-import io.postwarden.audit.tag.AuditPolicy;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.policy.Policy;
 import java.io.IOException;
@@ -32,8 +32,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Builds the guard (first in the chain: it refuses before anything else runs) and the audit tags (last: they
- * record what was decided), sharing one identifier and one audit trail.
+ * Builds the guard (first in the chain: it refuses before anything else runs) and the audit tags
+ * (last: they record what was decided), sharing one identifier and one audit trail.
  */
 public final class AuditModule {
 
@@ -48,36 +48,54 @@ public final class AuditModule {
   private final HeaderSignature signature;
   private final Counter smarthostCopiesDeleted;
 
-  private AuditModule(Config config, MeterRegistry registry, AuditLog log, HeaderSignature signature) {
+  private AuditModule(
+      Config config, MeterRegistry registry, AuditLog log, HeaderSignature signature) {
     this.config = config;
     this.signature = signature;
-    this.smarthostCopiesDeleted = Counter.builder("postwarden.audit.smarthost.header.deleted")
-        .description("Copies of the smart-host identity header (smarthost-header-name) that arrived with a message "
-            + "and were deleted: someone trying to pass for another sender")
-        .register(registry);
-    this.rules = new GuardRules(config.get(AuditKeys.GUARD_ALLOW_ALL),
-        config.get(AuditKeys.GUARD_ALLOW_NETWORKS).stream().map(Cidr::parse).toList(),
-        Set.copyOf(config.get(AuditKeys.GUARD_ALLOW_USERS)), config.get(AuditKeys.GUARD_REPLY));
+    this.smarthostCopiesDeleted =
+        Counter.builder("postwarden.audit.smarthost.header.deleted")
+            .description(
+                "Copies of the smart-host identity header (smarthost-header-name) that arrived with a message "
+                    + "and were deleted: someone trying to pass for another sender")
+            .register(registry);
+    this.rules =
+        new GuardRules(
+            config.get(AuditKeys.GUARD_ALLOW_ALL),
+            config.get(AuditKeys.GUARD_ALLOW_NETWORKS).stream().map(Cidr::parse).toList(),
+            Set.copyOf(config.get(AuditKeys.GUARD_ALLOW_USERS)),
+            config.get(AuditKeys.GUARD_REPLY));
     this.guardMetrics = new GuardMetrics(registry);
-    Optional<PeerProcessLookup> peers = config.get(AuditKeys.PEER_LOOKUP)
-        ? Optional.of(ProcfsPeerLookup.ofThisHost(registry)) : Optional.empty();
-    this.identifier = new ClientIdentifier(LocalAddresses.ofThisHost(), peers,
-        peers.map(lookup -> new MaildropSubmitterLookup(PROC, PASSWD, lookup)), AuditKeys.redactor(config),
-        new IdentityMetrics(registry));
+    Optional<PeerProcessLookup> peers =
+        config.get(AuditKeys.PEER_LOOKUP)
+            ? Optional.of(ProcfsPeerLookup.ofThisHost(registry))
+            : Optional.empty();
+    this.identifier =
+        new ClientIdentifier(
+            LocalAddresses.ofThisHost(),
+            peers,
+            peers.map(lookup -> new MaildropSubmitterLookup(PROC, PASSWD, lookup)),
+            AuditKeys.redactor(config),
+            new IdentityMetrics(registry));
     this.trail = new AuditTrail(log, new AuditRecords(Clock.systemUTC()));
   }
 
-  /** Opens the audit log named by the configuration; fails at start-up when it cannot be written. */
+  /**
+   * Opens the audit log named by the configuration; fails at start-up when it cannot be written.
+   */
   public static AuditModule open(Config config, MeterRegistry registry) throws IOException {
-    HeaderSignature signature = new HeaderSignature(AuditKey.openOrCreate(config.get(AuditKeys.AUDIT_KEY_FILE)));
+    HeaderSignature signature =
+        new HeaderSignature(AuditKey.openOrCreate(config.get(AuditKeys.AUDIT_KEY_FILE)));
     AuditLog log = log(config);
-    Counter dropped = Counter.builder("postwarden.audit.dropped")
-        .description("Audit records lost because the writer could not keep up")
-        .register(registry);
+    Counter dropped =
+        Counter.builder("postwarden.audit.dropped")
+            .description("Audit records lost because the writer could not keep up")
+            .register(registry);
     log.reportDropsTo(dropped::increment);
-    Counter writeFailures = Counter.builder("postwarden.audit.write.failures")
-        .description("Audit log writes that failed (full disk, missing directory); the record is kept and retried")
-        .register(registry);
+    Counter writeFailures =
+        Counter.builder("postwarden.audit.write.failures")
+            .description(
+                "Audit log writes that failed (full disk, missing directory); the record is kept and retried")
+            .register(registry);
     log.reportWriteFailuresTo(writeFailures::increment);
     return new AuditModule(config, registry, log, signature);
   }
@@ -85,12 +103,14 @@ public final class AuditModule {
   /** The audit log the configuration names (also where operator commands record what they did). */
   public static AuditLog log(Config config) throws IOException {
     String target = config.get(AuditKeys.AUDIT_LOG);
-    return target.equals("stdout") ? AuditLog.toStream(System.out) : AuditLog.toFile(Path.of(target));
+    return target.equals("stdout")
+        ? AuditLog.toStream(System.out)
+        : AuditLog.toFile(Path.of(target));
   }
 
   /**
-   * What start-up would refuse in the audit key file, by the same rules, for {@code config check}. A missing file is
-   * no problem: start-up creates it, private.
+   * What start-up would refuse in the audit key file, by the same rules, for {@code config check}.
+   * A missing file is no problem: start-up creates it, private.
    */
   public static Optional<String> keyFileProblem(Config config) {
     Path path = config.get(AuditKeys.AUDIT_KEY_FILE);
@@ -105,26 +125,39 @@ public final class AuditModule {
     }
   }
 
-  /** Who sent each message, established once per session and shared with other modules (the limits). */
+  /**
+   * Who sent each message, established once per session and shared with other modules (the limits).
+   */
   public ClientIdentifier identifier() {
     return identifier;
   }
 
   public Optional<Policy> guard() {
     return config.get(AuditKeys.GUARD)
-        ? Optional.of(new GuardPolicy(rules, identifier, trail, guardMetrics)) : Optional.empty();
-  }
-
-  /** The audit tags; closing it flushes and closes the audit log. With the guard off, they observe for it. */
-  public Policy audit() {
-    Optional<GuardObserver> guardOff = config.get(AuditKeys.GUARD)
-        ? Optional.empty() : Optional.of(new GuardObserver(rules, guardMetrics));
-    Optional<SmarthostHeader> smarthost = config.get(AuditKeys.SMARTHOST_HEADER)
-        ? Optional.of(new SmarthostHeader(config.get(AuditKeys.SMARTHOST_HEADER_NAME),
-            smarthostCopiesDeleted::increment))
+        ? Optional.of(new GuardPolicy(rules, identifier, trail, guardMetrics))
         : Optional.empty();
-    return new AuditPolicy(identifier, guardOff,
-        new AuditHeader(config.get(AuditKeys.AUDIT_HEADER), Optional.of(signature)), trail, smarthost);
   }
 
+  /**
+   * The audit tags; closing it flushes and closes the audit log. With the guard off, they observe
+   * for it.
+   */
+  public Policy audit() {
+    Optional<GuardObserver> guardOff =
+        config.get(AuditKeys.GUARD)
+            ? Optional.empty()
+            : Optional.of(new GuardObserver(rules, guardMetrics));
+    Optional<SmarthostHeader> smarthost =
+        config.get(AuditKeys.SMARTHOST_HEADER)
+            ? Optional.of(
+                new SmarthostHeader(
+                    config.get(AuditKeys.SMARTHOST_HEADER_NAME), smarthostCopiesDeleted::increment))
+            : Optional.empty();
+    return new AuditPolicy(
+        identifier,
+        guardOff,
+        new AuditHeader(config.get(AuditKeys.AUDIT_HEADER), Optional.of(signature)),
+        trail,
+        smarthost);
+  }
 }

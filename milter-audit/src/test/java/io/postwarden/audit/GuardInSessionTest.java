@@ -21,23 +21,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The guard and the audit tags as the daemon assembles them (guard first, audit last), in a real milter session:
- * what the guard refuses, and what the audit record says it decided.
+ * The guard and the audit tags as the daemon assembles them (guard first, audit last), in a real
+ * milter session: what the guard refuses, and what the audit record says it decided.
  */
 class GuardInSessionTest {
 
   private static final byte[] NOTHING = new byte[0];
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   Policy audit;
   SessionDriver session;
 
   void start(String settings) throws Exception {
-    Config config = Config.parse(settings + "\npeer-lookup = false\naudit-log = \"" + dir.resolve("audit.log")
-        + "\"\naudit-key-file = \"" + dir.resolve("audit.key") + "\"\n", "test", AuditKeys.SCHEMA);
+    Config config =
+        Config.parse(
+            settings
+                + "\npeer-lookup = false\naudit-log = \""
+                + dir.resolve("audit.log")
+                + "\"\naudit-key-file = \""
+                + dir.resolve("audit.key")
+                + "\"\n",
+            "test",
+            AuditKeys.SCHEMA);
     AuditModule module = AuditModule.open(config, registry);
     audit = module.audit();
     List<Policy> policies = new ArrayList<>();
@@ -49,11 +56,14 @@ class GuardInSessionTest {
 
   void connect(char family, String address, Map<String, String> macros) {
     session.send('D', macroPayload('C', macros));
-    assertEquals("c", codes(session.send('C', connectPayload("localhost", family, 40000, address))));
+    assertEquals(
+        "c", codes(session.send('C', connectPayload("localhost", family, 40000, address))));
     assertEquals("c", codes(session.send('H', strings("client.example"))));
   }
 
-  /** MAIL with the given MAIL-stage macros; the reply's command code ('c' continue, 'y' reply code). */
+  /**
+   * MAIL with the given MAIL-stage macros; the reply's command code ('c' continue, 'y' reply code).
+   */
   String mail(Map<String, String> macros) {
     session.send('D', macroPayload('M', macros));
     return codes(session.send('M', strings("<app@shop.example>")));
@@ -74,7 +84,10 @@ class GuardInSessionTest {
   }
 
   double decisions(String decision, String client) {
-    return registry.get("postwarden.guard.decisions").tags("decision", decision, "client", client).counter()
+    return registry
+        .get("postwarden.guard.decisions")
+        .tags("decision", decision, "client", client)
+        .counter()
         .count();
   }
 

@@ -30,8 +30,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Builds the limits policy, and keeps its counters for the daemon's lifetime: a reload builds a new policy on the
- * same store, so a sender's counts survive it; the state file carries them over a restart.
+ * Builds the limits policy, and keeps its counters for the daemon's lifetime: a reload builds a new
+ * policy on the same store, so a sender's counts survive it; the state file carries them over a
+ * restart.
  */
 public final class LimitsModule implements AutoCloseable {
 
@@ -43,8 +44,10 @@ public final class LimitsModule implements AutoCloseable {
   // volatile, not locked: the store calls back into the metrics while it holds its own lock
   private volatile LimitsMetrics metrics;
   private volatile LocalCounterStore store;
+
   /** What the policy counts with: the local store, or Redis failing over to it. */
   private volatile CounterStore counters;
+
   private RedisCounterStore shared;
   private List<Object> sharedSettings;
   private volatile Supplier<RuleTable> currentRules;
@@ -53,8 +56,9 @@ public final class LimitsModule implements AutoCloseable {
   private int storeMaxKeys;
 
   /**
-   * @param keepState whether counts are read from and written to {@code limits-state-file}: the daemon's module
-   *                  does, a module built for a single configuration (tests) counts afresh and leaves no file
+   * @param keepState whether counts are read from and written to {@code limits-state-file}: the
+   *     daemon's module does, a module built for a single configuration (tests) counts afresh and
+   *     leaves no file
    */
   public LimitsModule(Clock clock, boolean keepState) {
     this.clock = clock;
@@ -62,11 +66,12 @@ public final class LimitsModule implements AutoCloseable {
   }
 
   /**
-   * The policy for this configuration, empty when limits are off. Reads the limits file now (throws when it is
-   * unusable); the policy itself is made from the identifier that the audit module shares.
+   * The policy for this configuration, empty when limits are off. Reads the limits file now (throws
+   * when it is unusable); the policy itself is made from the identifier that the audit module
+   * shares.
    */
-  public synchronized Optional<Function<ClientIdentifier, Policy>> policy(Config config, MeterRegistry registry)
-      throws IOException {
+  public synchronized Optional<Function<ClientIdentifier, Policy>> policy(
+      Config config, MeterRegistry registry) throws IOException {
     if (!config.get(LimitsKeys.LIMITS)) {
       return Optional.empty();
     }
@@ -80,8 +85,8 @@ public final class LimitsModule implements AutoCloseable {
   }
 
   /**
-   * Once, at the first configuration with limits on; it answers with whatever store and rules are current. A
-   * socket that cannot be opened leaves the limits working without it.
+   * Once, at the first configuration with limits on; it answers with whatever store and rules are
+   * current. A socket that cannot be opened leaves the limits working without it.
    */
   private void openControlSocket(Config config) {
     String path = config.get(LimitsKeys.CONTROL_SOCKET);
@@ -89,13 +94,16 @@ public final class LimitsModule implements AutoCloseable {
       return;
     }
     try {
-      control = ControlSocket.open(Path.of(path),
-          request -> new LimitsControl(counters, () -> currentRules.get()).answer(request));
+      control =
+          ControlSocket.open(
+              Path.of(path),
+              request -> new LimitsControl(counters, () -> currentRules.get()).answer(request));
     } catch (IOException | RuntimeException e) {
-      LOG.log(Level.WARNING, "limits status and reset are unavailable: cannot open " + path + ": " + e.getMessage());
+      LOG.log(
+          Level.WARNING,
+          "limits status and reset are unavailable: cannot open " + path + ": " + e.getMessage());
     }
   }
-
 
   private CounterStore store(Config config, MeterRegistry registry) throws IOException {
     int maxKeys = config.get(LimitsKeys.MAX_KEYS);
@@ -105,7 +113,8 @@ public final class LimitsModule implements AutoCloseable {
       keepState(config);
     } else if (storeMaxKeys != maxKeys) {
       // a new cap takes a new store, which takes over the counts that fit
-      LocalCounterStore resized = new LocalCounterStore(clock, maxKeys, kind -> metrics.overflowed(kind));
+      LocalCounterStore resized =
+          new LocalCounterStore(clock, maxKeys, kind -> metrics.overflowed(kind));
       resized.restore(store.snapshot());
       store = resized;
       storeMaxKeys = maxKeys;
@@ -121,13 +130,19 @@ public final class LimitsModule implements AutoCloseable {
   }
 
   /**
-   * With {@code limits-redis}, once: counts go to Redis, and to the local store when Redis cannot count them (or are
-   * refused, as {@code limits-redis-unavailable} says). Its settings are fixed until a restart.
+   * With {@code limits-redis}, once: counts go to Redis, and to the local store when Redis cannot
+   * count them (or are refused, as {@code limits-redis-unavailable} says). Its settings are fixed
+   * until a restart.
    */
   private void shareCounts(Config config, MeterRegistry registry) throws IOException {
-    List<Object> settings = List.of(config.get(LimitsKeys.REDIS), config.get(LimitsKeys.REDIS_USER),
-        config.get(LimitsKeys.REDIS_PASSWORD_FILE), config.get(LimitsKeys.REDIS_TIMEOUT),
-        config.get(LimitsKeys.REDIS_PREFIX), config.get(LimitsKeys.REDIS_UNAVAILABLE));
+    List<Object> settings =
+        List.of(
+            config.get(LimitsKeys.REDIS),
+            config.get(LimitsKeys.REDIS_USER),
+            config.get(LimitsKeys.REDIS_PASSWORD_FILE),
+            config.get(LimitsKeys.REDIS_TIMEOUT),
+            config.get(LimitsKeys.REDIS_PREFIX),
+            config.get(LimitsKeys.REDIS_UNAVAILABLE));
     if (shared != null) {
       if (!settings.equals(sharedSettings)) {
         LOG.log(Level.WARNING, "limits-redis* changed: it takes effect after a restart");
@@ -139,26 +154,49 @@ public final class LimitsModule implements AutoCloseable {
       counters = store;
       return;
     }
-    shared = new RedisCounterStore(RedisUri.of(uri, config.get(LimitsKeys.REDIS_USER),
-        config.get(LimitsKeys.REDIS_PASSWORD_FILE), LimitsKeys.REDIS.name()), config.get(LimitsKeys.REDIS_PREFIX),
-        config.get(LimitsKeys.REDIS_TIMEOUT), clock);
+    shared =
+        new RedisCounterStore(
+            RedisUri.of(
+                uri,
+                config.get(LimitsKeys.REDIS_USER),
+                config.get(LimitsKeys.REDIS_PASSWORD_FILE),
+                LimitsKeys.REDIS.name()),
+            config.get(LimitsKeys.REDIS_PREFIX),
+            config.get(LimitsKeys.REDIS_TIMEOUT),
+            clock);
     sharedSettings = settings;
-    counters = new FailoverCounterStore(shared, () -> store, config.get(LimitsKeys.REDIS_UNAVAILABLE),
-        outcome -> metrics.redisUnavailable(outcome));
+    counters =
+        new FailoverCounterStore(
+            shared,
+            () -> store,
+            config.get(LimitsKeys.REDIS_UNAVAILABLE),
+            outcome -> metrics.redisUnavailable(outcome));
     RedisCounterStore answering = shared;
-    Gauge.builder("postwarden.limits.redis.answering", answering, redis -> redis.answering() ? 1 : 0)
-        .description("1 while Redis answers the limits' calls, 0 while it is down, unreachable or too slow")
+    Gauge.builder(
+            "postwarden.limits.redis.answering", answering, redis -> redis.answering() ? 1 : 0)
+        .description(
+            "1 while Redis answers the limits' calls, 0 while it is down, unreachable or too slow")
         .register(registry);
   }
 
-  /** Once, with the first store: restores it from the state file and keeps writing whichever store is current. */
+  /**
+   * Once, with the first store: restores it from the state file and keeps writing whichever store
+   * is current.
+   */
   private void keepState(Config config) {
     String path = config.get(LimitsKeys.STATE_FILE);
     if (!keepState || path.isEmpty()) {
       return;
     }
-    state = StateKeeper.start(new StateFile(Path.of(path)), store, storeMaxKeys, () -> store,
-        config.get(LimitsKeys.STATE_INTERVAL), clock, problem -> metrics.stateProblem(problem));
+    state =
+        StateKeeper.start(
+            new StateFile(Path.of(path)),
+            store,
+            storeMaxKeys,
+            () -> store,
+            config.get(LimitsKeys.STATE_INTERVAL),
+            clock,
+            problem -> metrics.stateProblem(problem));
   }
 
   private double keys(KeyKind kind) {
@@ -172,8 +210,12 @@ public final class LimitsModule implements AutoCloseable {
     if (file.isEmpty()) {
       return () -> defaults;
     }
-    WatchedFile<RuleTable> watched = WatchedFile.open(Path.of(file),
-        path -> defaults.withOverrides(LimitsFile.read(path)), CHECK_FILES_EVERY, clock);
+    WatchedFile<RuleTable> watched =
+        WatchedFile.open(
+            Path.of(file),
+            path -> defaults.withOverrides(LimitsFile.read(path)),
+            CHECK_FILES_EVERY,
+            clock);
     return watched::get;
   }
 

@@ -32,11 +32,12 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Sending limits. Each message counts once against every key of its sender (SASL user or Unix user, sender
- * domain, server; a remote client by its address), each recipient once more. An SMTP client over a {@code defer}
- * limit gets 451 at MAIL FROM or RCPT TO, and nothing is counted; anything else over a limit (a {@code hold}
- * limit, any sendmail(1) mail, a key in its cool-down) is counted, accepted and put in Postfix's hold queue at end
- * of message, with the reason, for an operator to release or delete.
+ * Sending limits. Each message counts once against every key of its sender (SASL user or Unix user,
+ * sender domain, server; a remote client by its address), each recipient once more. An SMTP client
+ * over a {@code defer} limit gets 451 at MAIL FROM or RCPT TO, and nothing is counted; anything
+ * else over a limit (a {@code hold} limit, any sendmail(1) mail, a key in its cool-down) is
+ * counted, accepted and put in Postfix's hold queue at end of message, with the reason, for an
+ * operator to release or delete.
  */
 public final class LimitsPolicy implements Policy {
 
@@ -54,7 +55,10 @@ public final class LimitsPolicy implements Policy {
   private final LimitsMetrics metrics;
   private final RateLimitedLog log = RateLimitedLog.perMinute(LOG);
 
-  public LimitsPolicy(ClientIdentifier identifier, Supplier<RuleTable> rules, CounterStore store,
+  public LimitsPolicy(
+      ClientIdentifier identifier,
+      Supplier<RuleTable> rules,
+      CounterStore store,
       LimitsMetrics metrics) {
     this.identifier = identifier;
     this.rules = rules;
@@ -73,12 +77,14 @@ public final class LimitsPolicy implements Policy {
   }
 
   /**
-   * In memory the counting never waits; a Redis store does (its round trip stays off the event loop). Naming the
-   * sender may wait too (a process lookup) unless the audit policy already did it at CONNECT.
+   * In memory the counting never waits; a Redis store does (its round trip stays off the event
+   * loop). Naming the sender may wait too (a process lookup) unless the audit policy already did it
+   * at CONNECT.
    */
   @Override
   public boolean mayBlock(Stage stage, Connection connection) {
-    return !store.answersFromMemory() || connection.attributes().get(ClientIdentity.class).isEmpty();
+    return !store.answersFromMemory()
+        || connection.attributes().get(ClientIdentity.class).isEmpty();
   }
 
   @Override
@@ -88,8 +94,8 @@ public final class LimitsPolicy implements Policy {
 
   @Override
   public Decision onMail(Transaction tx) {
-    TransactionLimits limits = new TransactionLimits(tx, SenderKeys.of(tx, identifier.of(tx.connection())),
-        rules.get());
+    TransactionLimits limits =
+        new TransactionLimits(tx, SenderKeys.of(tx, identifier.of(tx.connection())), rules.get());
     tx.connection().attributes().put(TransactionLimits.class, limits);
     return charge(limits, Measure.MESSAGES);
   }
@@ -108,15 +114,31 @@ public final class LimitsPolicy implements Policy {
     Hold hold = limits.hold;
     metrics.held(hold.key().kind());
     new HoldNote(hold.key().toString(), hold.limit()).attachTo(tx);
-    log.log(Level.WARNING, "held", "held message queue_id=" + tx.queueId().orElse("?") + " key=" + hold.key()
-        + " limit=\"" + hold.limit() + "\"");
-    return Decision.modify(new Quarantine("Postwarden limit " + printable(hold.key().toString()) + ": "
-        + hold.limit()), new AddHeader(HOLD_HEADER, printable(hold.key().toString()) + "; limit=" + hold.limit()));
+    log.log(
+        Level.WARNING,
+        "held",
+        "held message queue_id="
+            + tx.queueId().orElse("?")
+            + " key="
+            + hold.key()
+            + " limit=\""
+            + hold.limit()
+            + "\"");
+    return Decision.modify(
+        new Quarantine(
+            "Postwarden limit " + printable(hold.key().toString()) + ": " + hold.limit()),
+        new AddHeader(HOLD_HEADER, printable(hold.key().toString()) + "; limit=" + hold.limit()));
   }
 
-  /** The transaction's limits, established at its MAIL FROM (the same object, never an earlier transaction's). */
+  /**
+   * The transaction's limits, established at its MAIL FROM (the same object, never an earlier
+   * transaction's).
+   */
   private TransactionLimits limits(Transaction tx) {
-    return tx.connection().attributes().get(TransactionLimits.class).filter(limits -> limits.tx == tx)
+    return tx.connection()
+        .attributes()
+        .get(TransactionLimits.class)
+        .filter(limits -> limits.tx == tx)
         .orElseThrow(() -> new IllegalStateException("no MAIL FROM seen for this transaction"));
   }
 
@@ -137,27 +159,46 @@ public final class LimitsPolicy implements Policy {
     if (charge instanceof Charge.Refused refused) {
       Counter counter = refused.counter();
       metrics.hit(counter.key().kind(), Action.DEFER);
-      log.log(Level.WARNING, "deferred", "deferred " + measure.label() + " of " + counter.key() + ": over \""
-          + counter.rule() + "\"");
-      return Decision.tempfail(new SmtpReply(451, "4.7.1", "Sending limit reached ("
-          + counter.key().kind().label() + ": " + counter.rule() + "), try again later"));
+      log.log(
+          Level.WARNING,
+          "deferred",
+          "deferred "
+              + measure.label()
+              + " of "
+              + counter.key()
+              + ": over \""
+              + counter.rule()
+              + "\"");
+      return Decision.tempfail(
+          new SmtpReply(
+              451,
+              "4.7.1",
+              "Sending limit reached ("
+                  + counter.key().kind().label()
+                  + ": "
+                  + counter.rule()
+                  + "), try again later"));
     }
     Charge.Charged charged = (Charge.Charged) charge;
     if (limits.hold == null && !charged.withinLimits()) {
-      limits.hold = charged.over().isEmpty() ? new Hold(charged.coolingDown().get(0), "cooldown")
-          : new Hold(charged.over().get(0).key(), charged.over().get(0).rule().toString());
+      limits.hold =
+          charged.over().isEmpty()
+              ? new Hold(charged.coolingDown().get(0), "cooldown")
+              : new Hold(charged.over().get(0).key(), charged.over().get(0).rule().toString());
       metrics.hit(limits.hold.key().kind(), Action.HOLD);
     }
     return Decision.CONTINUE;
   }
 
   /**
-   * The shared store could not count and the site chose to stop rather than count locally: an SMTP client retries
-   * later; sendmail(1) mail, which nobody would retry, waits in the hold queue under the sender's key.
+   * The shared store could not count and the site chose to stop rather than count locally: an SMTP
+   * client retries later; sendmail(1) mail, which nobody would retry, waits in the hold queue under
+   * the sender's key.
    */
   private Decision unavailable(TransactionLimits limits, boolean smtp) {
     if (smtp) {
-      return Decision.tempfail(new SmtpReply(451, "4.3.0", "Sending limits cannot be checked now, try again later"));
+      return Decision.tempfail(
+          new SmtpReply(451, "4.3.0", "Sending limits cannot be checked now, try again later"));
     }
     if (limits.hold == null) {
       limits.hold = new Hold(limits.keys.get(0), STORE_UNAVAILABLE);
@@ -165,7 +206,10 @@ public final class LimitsPolicy implements Policy {
     return Decision.CONTINUE;
   }
 
-  /** Header and reason text stay one line of printable ASCII, whatever octets a sender's domain holds. */
+  /**
+   * Header and reason text stay one line of printable ASCII, whatever octets a sender's domain
+   * holds.
+   */
   private static String printable(String text) {
     StringBuilder out = new StringBuilder(text.length());
     text.chars().forEach(c -> out.append(c > 0x20 && c < 0x7f ? (char) c : '?'));

@@ -21,9 +21,9 @@ import io.postwarden.core.policy.Verdict;
 import io.postwarden.core.testing.TestTransaction;
 import io.postwarden.limits.key.KeyKind;
 import io.postwarden.limits.key.LimitKey;
+import io.postwarden.limits.redis.RedisCounterStore;
 import io.postwarden.limits.rule.LimitRule;
 import io.postwarden.limits.rule.RuleTable;
-import io.postwarden.limits.redis.RedisCounterStore;
 import io.postwarden.limits.store.LocalCounterStore;
 import io.postwarden.limits.store.MutableClock;
 import java.time.Duration;
@@ -40,14 +40,22 @@ class LimitsPolicyTest {
   final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final LimitsMetrics metrics = new LimitsMetrics(registry);
-  final ClientIdentifier identifier = new ClientIdentifier(new LocalAddresses(Set::of, Duration.ofHours(1), clock),
-      Optional.empty(), Optional.empty(), new CommandLineRedactor(true, List.of()), new IdentityMetrics(registry));
+  final ClientIdentifier identifier =
+      new ClientIdentifier(
+          new LocalAddresses(Set::of, Duration.ofHours(1), clock),
+          Optional.empty(),
+          Optional.empty(),
+          new CommandLineRedactor(true, List.of()),
+          new IdentityMetrics(registry));
   Map<KeyKind, List<LimitRule>> defaults = Map.of();
   Map<LimitKey, List<LimitRule>> overrides = Map.of();
 
   LimitsPolicy policy() {
-    return new LimitsPolicy(identifier, () -> new RuleTable(defaults, overrides),
-        new LocalCounterStore(clock, 1000, metrics::overflowed), metrics);
+    return new LimitsPolicy(
+        identifier,
+        () -> new RuleTable(defaults, overrides),
+        new LocalCounterStore(clock, 1000, metrics::overflowed),
+        metrics);
   }
 
   static List<LimitRule> rules(String... rules) {
@@ -59,9 +67,15 @@ class LimitsPolicyTest {
   }
 
   static TestTransaction sendmail(String unixUser, String sender) {
-    TestTransaction tx = TestTransaction.from(sender).origin(MailOrigin.NON_SMTPD).client("127.0.0.1", 0);
-    tx.attributes().put(ClientIdentity.class, new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(),
-        Optional.of(new Submitter(1000, unixUser, "/var/spool/postfix/maildrop/ABC"))));
+    TestTransaction tx =
+        TestTransaction.from(sender).origin(MailOrigin.NON_SMTPD).client("127.0.0.1", 0);
+    tx.attributes()
+        .put(
+            ClientIdentity.class,
+            new ClientIdentity(
+                ClientKind.SENDMAIL,
+                Optional.empty(),
+                Optional.of(new Submitter(1000, unixUser, "/var/spool/postfix/maildrop/ABC"))));
     return tx;
   }
 
@@ -98,15 +112,20 @@ class LimitsPolicyTest {
     assertEquals(Decision.CONTINUE, second.get(1));
     Decision refused = second.get(2);
     assertEquals(Verdict.TEMPFAIL, refused.verdict());
-    assertEquals("451 4.7.1 Sending limit reached (sasl: recipients 3/1h), try again later",
+    assertEquals(
+        "451 4.7.1 Sending limit reached (sasl: recipients 3/1h), try again later",
         refused.reply().toString());
-    assertEquals(Verdict.TEMPFAIL, second.get(3).verdict(), "still over: a refused recipient was not counted");
+    assertEquals(
+        Verdict.TEMPFAIL,
+        second.get(3).verdict(),
+        "still over: a refused recipient was not counted");
     assertEquals(Decision.CONTINUE, second.get(4), "the accepted recipient's message is not held");
     assertEquals(2, count("postwarden.limits.hits", "kind", "sasl", "action", "defer"));
 
     clock.advance(Duration.ofHours(2));
-    assertTrue(send(policy, authenticated("alice", "alice@shop.example"), 3).stream()
-        .allMatch(decision -> decision == Decision.CONTINUE));
+    assertTrue(
+        send(policy, authenticated("alice", "alice@shop.example"), 3).stream()
+            .allMatch(decision -> decision == Decision.CONTINUE));
   }
 
   @Test
@@ -125,10 +144,14 @@ class LimitsPolicyTest {
     LimitsPolicy policy = policy();
     TestTransaction tx = sendmail("www-shop", "wordpress@shop.example");
     List<Decision> decisions = send(policy, tx, 3);
-    assertTrue(decisions.subList(0, 4).stream().allMatch(decision -> decision == Decision.CONTINUE),
+    assertTrue(
+        decisions.subList(0, 4).stream().allMatch(decision -> decision == Decision.CONTINUE),
         "nobody to tell: never refused " + decisions);
-    assertEquals(List.of(new Modification.Quarantine("Postwarden limit unix:www-shop: recipients 2/1h"),
-        new Modification.AddHeader("X-Postwarden-Hold", "unix:www-shop; limit=recipients 2/1h")),
+    assertEquals(
+        List.of(
+            new Modification.Quarantine("Postwarden limit unix:www-shop: recipients 2/1h"),
+            new Modification.AddHeader(
+                "X-Postwarden-Hold", "unix:www-shop; limit=recipients 2/1h")),
         decisions.get(4).modifications());
     assertEquals(Optional.of(new HoldNote("unix:www-shop", "recipients 2/1h")), HoldNote.of(tx));
     assertEquals(1, count("postwarden.limits.held", "kind", "unix"));
@@ -140,7 +163,9 @@ class LimitsPolicyTest {
     defaults = Map.of(KeyKind.UNIX, rules("recipients 2/1h"));
     TestTransaction tx = sendmail("www-shop", "wordpress@shop.example");
     List<Decision> decisions = send(policy(), tx, 2);
-    assertTrue(decisions.stream().allMatch(decision -> decision == Decision.CONTINUE), decisions::toString);
+    assertTrue(
+        decisions.stream().allMatch(decision -> decision == Decision.CONTINUE),
+        decisions::toString);
     assertEquals(Optional.empty(), HoldNote.of(tx));
   }
 
@@ -148,10 +173,14 @@ class LimitsPolicyTest {
   void aSubmissionWhoseUserIsUnknownCountsAgainstOneSharedKey() {
     overrides = Map.of(LimitKey.unix(LimitKey.UNKNOWN_USER), rules("messages 1/1h"));
     LimitsPolicy policy = policy();
-    assertEquals(Decision.CONTINUE, send(policy, TestTransaction.from("x@shop.example")
-        .origin(MailOrigin.NON_SMTPD), 1).get(2));
-    List<Decision> another = send(policy, TestTransaction.from("y@other.example").origin(MailOrigin.NON_SMTPD), 1);
-    assertEquals(new Modification.AddHeader("X-Postwarden-Hold", "unix:(unknown); limit=messages 1/1h"),
+    assertEquals(
+        Decision.CONTINUE,
+        send(policy, TestTransaction.from("x@shop.example").origin(MailOrigin.NON_SMTPD), 1)
+            .get(2));
+    List<Decision> another =
+        send(policy, TestTransaction.from("y@other.example").origin(MailOrigin.NON_SMTPD), 1);
+    assertEquals(
+        new Modification.AddHeader("X-Postwarden-Hold", "unix:(unknown); limit=messages 1/1h"),
         another.get(2).modifications().get(1));
   }
 
@@ -165,28 +194,45 @@ class LimitsPolicyTest {
 
   @Test
   void limitsNestAUsersMailCountsAgainstItsDomainShared() {
-    defaults = Map.of(KeyKind.SASL, rules("recipients 10/1h"), KeyKind.DOMAIN, rules("recipients 3/1h"));
+    defaults =
+        Map.of(KeyKind.SASL, rules("recipients 10/1h"), KeyKind.DOMAIN, rules("recipients 3/1h"));
     LimitsPolicy policy = policy();
     send(policy, authenticated("alice", "alice@shop.example"), 2);
     List<Decision> bob = send(policy, authenticated("bob", "bob@SHOP.example"), 2);
     assertEquals(Decision.CONTINUE, bob.get(1));
-    assertEquals("451 4.7.1 Sending limit reached (domain: recipients 3/1h), try again later",
+    assertEquals(
+        "451 4.7.1 Sending limit reached (domain: recipients 3/1h), try again later",
         bob.get(2).reply().toString());
-    assertEquals(Decision.CONTINUE, send(policy, authenticated("carol", "carol@other.example"), 1).get(1));
+    assertEquals(
+        Decision.CONTINUE, send(policy, authenticated("carol", "carol@other.example"), 1).get(1));
   }
 
   @Test
   void remoteClientsCountByAddressOnlyNeverByTheDomainTheyClaim() {
-    defaults = Map.of(KeyKind.CLIENT, rules("messages 1/1h"), KeyKind.DOMAIN, rules("messages 1/1h"),
-        KeyKind.SERVER, rules("messages 1/1h"));
+    defaults =
+        Map.of(
+            KeyKind.CLIENT,
+            rules("messages 1/1h"),
+            KeyKind.DOMAIN,
+            rules("messages 1/1h"),
+            KeyKind.SERVER,
+            rules("messages 1/1h"));
     LimitsPolicy policy = policy();
-    assertEquals(Decision.CONTINUE, policy.onMail(TestTransaction.from("a@gmail.example").client("192.0.2.1", 1)));
-    assertEquals(Decision.CONTINUE, policy.onMail(TestTransaction.from("b@gmail.example").client("192.0.2.2", 1)));
-    assertEquals(Verdict.TEMPFAIL,
+    assertEquals(
+        Decision.CONTINUE,
+        policy.onMail(TestTransaction.from("a@gmail.example").client("192.0.2.1", 1)));
+    assertEquals(
+        Decision.CONTINUE,
+        policy.onMail(TestTransaction.from("b@gmail.example").client("192.0.2.2", 1)));
+    assertEquals(
+        Verdict.TEMPFAIL,
         policy.onMail(TestTransaction.from("c@other.example").client("192.0.2.2", 2)).verdict());
     // one IPv6 host holds its /64
-    assertEquals(Decision.CONTINUE, policy.onMail(TestTransaction.from("").client("2001:db8::1", 1)));
-    assertEquals(Verdict.TEMPFAIL, policy.onMail(TestTransaction.from("").client("2001:db8::ffff", 1)).verdict());
+    assertEquals(
+        Decision.CONTINUE, policy.onMail(TestTransaction.from("").client("2001:db8::1", 1)));
+    assertEquals(
+        Verdict.TEMPFAIL,
+        policy.onMail(TestTransaction.from("").client("2001:db8::ffff", 1)).verdict());
   }
 
   @Test
@@ -195,7 +241,8 @@ class LimitsPolicyTest {
     overrides = Map.of(LimitKey.sasl("newsletter"), List.of());
     LimitsPolicy policy = policy();
     for (int i = 0; i < 5; i++) {
-      assertEquals(Decision.CONTINUE, policy.onMail(authenticated("newsletter", "news@shop.example")));
+      assertEquals(
+          Decision.CONTINUE, policy.onMail(authenticated("newsletter", "news@shop.example")));
     }
   }
 
@@ -205,24 +252,37 @@ class LimitsPolicyTest {
     LimitsPolicy policy = policy();
     send(policy, sendmail("u", "a@b\u00e4d.example"), 1);
     List<Decision> second = send(policy, sendmail("u", "a@b\u00e4d.example"), 1);
-    assertEquals(new Modification.AddHeader("X-Postwarden-Hold", "domain:b?d.example; limit=messages 1/1h hold"),
+    assertEquals(
+        new Modification.AddHeader(
+            "X-Postwarden-Hold", "domain:b?d.example; limit=messages 1/1h hold"),
         second.get(2).modifications().get(1));
   }
 
   @Test
   void inMemoryCountingRunsOnTheEventLoopOnceTheSenderIsNamed() {
     TestTransaction named = sendmail("www-shop", "wordpress@shop.example");
-    assertFalse(policy().mayBlock(Stage.MAIL, (Transaction) named), "in-process store, sender named at CONNECT");
+    assertFalse(
+        policy().mayBlock(Stage.MAIL, (Transaction) named),
+        "in-process store, sender named at CONNECT");
     TestTransaction unnamed = authenticated("alice", "alice@test.example");
-    assertTrue(policy().mayBlock(Stage.MAIL, (Transaction) unnamed), "naming the sender may need a process lookup");
+    assertTrue(
+        policy().mayBlock(Stage.MAIL, (Transaction) unnamed),
+        "naming the sender may need a process lookup");
   }
 
   @Test
   void aNetworkStoreKeepsTheLimitsOnThePolicyWorkers() throws Exception {
-    try (RedisCounterStore redis = new RedisCounterStore(io.lettuce.core.RedisURI.create("redis://127.0.0.1:1"),
-        "test", Duration.ofMillis(50), clock)) {
-      LimitsPolicy policy = new LimitsPolicy(identifier, () -> new RuleTable(defaults, overrides), redis, metrics);
-      assertTrue(policy.mayBlock(Stage.MAIL, (Transaction) sendmail("www-shop", "wordpress@shop.example")));
+    try (RedisCounterStore redis =
+        new RedisCounterStore(
+            io.lettuce.core.RedisURI.create("redis://127.0.0.1:1"),
+            "test",
+            Duration.ofMillis(50),
+            clock)) {
+      LimitsPolicy policy =
+          new LimitsPolicy(identifier, () -> new RuleTable(defaults, overrides), redis, metrics);
+      assertTrue(
+          policy.mayBlock(
+              Stage.MAIL, (Transaction) sendmail("www-shop", "wordpress@shop.example")));
     }
   }
 }

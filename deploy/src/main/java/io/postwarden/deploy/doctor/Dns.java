@@ -46,7 +46,8 @@ final class Dns {
       if (failed()) {
         return "(lookup failed: " + failure + ")";
       }
-      return addresses.isEmpty() ? "(no address)"
+      return addresses.isEmpty()
+          ? "(no address)"
           : String.join(", ", addresses.stream().map(InetAddress::getHostAddress).toList());
     }
   }
@@ -85,15 +86,30 @@ final class Dns {
     try {
       response = resolver.send(Message.newQuery(Record.newRecord(absolute, type, DClass.IN)));
     } catch (IOException e) {
-      return new Failed("no answer from " + description + " for " + name + " " + Type.string(type) + " ("
-          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+      return new Failed(
+          "no answer from "
+              + description
+              + " for "
+              + name
+              + " "
+              + Type.string(type)
+              + " ("
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+              + ")");
     }
     int rcode = response.getRcode();
     if (rcode == Rcode.NXDOMAIN) {
       return new Missing(false);
     }
     if (rcode != Rcode.NOERROR) {
-      return new Failed(description + " answered " + Rcode.string(rcode) + " for " + name + " " + Type.string(type));
+      return new Failed(
+          description
+              + " answered "
+              + Rcode.string(rcode)
+              + " for "
+              + name
+              + " "
+              + Type.string(type));
     }
     List<Record> records = new ArrayList<>();
     for (Record record : response.getSection(Section.ANSWER)) {
@@ -111,7 +127,8 @@ final class Dns {
       Answer answer = query(host, type);
       if (answer instanceof Found found) {
         for (Record record : found.records()) {
-          addresses.add(record instanceof ARecord a ? a.getAddress() : ((AAAARecord) record).getAddress());
+          addresses.add(
+              record instanceof ARecord a ? a.getAddress() : ((AAAARecord) record).getAddress());
         }
       } else if (answer instanceof Failed failed) {
         failures.add(failed.reason());

@@ -24,41 +24,56 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code postwarden doctor}: what an admin runs after installing, and whenever mail misbehaves. */
-@Command(name = "doctor", sortOptions = false, mixinStandardHelpOptions = true,
-    description = {"Check a live setup: the configuration, the SRS secrets file, the milter listeners (a real "
-        + "milter handshake), Postfix's milter settings, and the SRS domain's MX and SPF records.",
-        "Prints one finding per line: OK, WARN (works, but fix it), FAIL (broken) or SKIP, each with what to do.",
-        "Exit status: 0 when nothing FAILs, 1 otherwise."})
+@Command(
+    name = "doctor",
+    sortOptions = false,
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check a live setup: the configuration, the SRS secrets file, the milter listeners (a real "
+          + "milter handshake), Postfix's milter settings, and the SRS domain's MX and SPF records.",
+      "Prints one finding per line: OK, WARN (works, but fix it), FAIL (broken) or SKIP, each with what to do.",
+      "Exit status: 0 when nothing FAILs, 1 otherwise."
+    })
 public final class DoctorCommand implements Callable<Integer> {
 
   static final Path DEFAULT_CONFIG = Path.of("/etc/postwarden/postwarden.conf");
   static final Duration MILTER_TIMEOUT = Duration.ofSeconds(5);
   static final Duration DNS_TIMEOUT = Duration.ofSeconds(3);
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-      description = "Configuration file (default: /etc/postwarden/postwarden.conf if it exists, else the built-in "
-          + "settings).")
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description =
+          "Configuration file (default: /etc/postwarden/postwarden.conf if it exists, else the built-in "
+              + "settings).")
   Path config;
 
-  @Option(names = "--postfix-config", paramLabel = "DIR",
-      description = "Postfix configuration directory (default: postfix-config-dir from the configuration, "
-          + "else /etc/postfix).")
+  @Option(
+      names = "--postfix-config",
+      paramLabel = "DIR",
+      description =
+          "Postfix configuration directory (default: postfix-config-dir from the configuration, "
+              + "else /etc/postfix).")
   Path postfixConfig;
 
-  @Option(names = "--dns-server", paramLabel = "HOST[:PORT]",
+  @Option(
+      names = "--dns-server",
+      paramLabel = "HOST[:PORT]",
       description = "Ask this DNS server (default: the system's resolvers).")
   String dnsServer;
 
   @Option(names = "--skip-dns", description = "Do not check the SRS domain's MX and SPF records.")
   boolean skipDns;
 
-  @Option(names = "--address", paramLabel = "IP",
-      description = "This server's address as other mail servers see it; repeat for several (default: the "
-          + "addresses of its network interfaces, loopback excluded). Give it when the server is behind NAT.")
+  @Option(
+      names = "--address",
+      paramLabel = "IP",
+      description =
+          "This server's address as other mail servers see it; repeat for several (default: the "
+              + "addresses of its network interfaces, loopback excluded). Give it when the server is behind NAT.")
   List<String> addresses = new ArrayList<>();
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -72,9 +87,17 @@ public final class DoctorCommand implements Callable<Integer> {
       out.flush();
       counts.merge(finding.severity(), 1, Integer::sum);
     }
-    out.println("doctor: " + counts.getOrDefault(Severity.OK, 0) + " OK, " + counts.getOrDefault(Severity.WARN, 0)
-        + " WARN, " + counts.getOrDefault(Severity.FAIL, 0) + " FAIL"
-        + (counts.containsKey(Severity.SKIP) ? ", " + counts.get(Severity.SKIP) + " SKIP" : ""));
+    out.println(
+        "doctor: "
+            + counts.getOrDefault(Severity.OK, 0)
+            + " OK, "
+            + counts.getOrDefault(Severity.WARN, 0)
+            + " WARN, "
+            + counts.getOrDefault(Severity.FAIL, 0)
+            + " FAIL"
+            + (counts.containsKey(Severity.SKIP)
+                ? ", " + counts.get(Severity.SKIP) + " SKIP"
+                : ""));
     out.flush();
     return counts.containsKey(Severity.FAIL) ? 1 : 0;
   }
@@ -83,8 +106,10 @@ public final class DoctorCommand implements Callable<Integer> {
     Path file = config;
     if (file == null) {
       if (!Files.exists(DEFAULT_CONFIG)) {
-        findings.add(Finding.ok("config", "no --config given and no " + DEFAULT_CONFIG
-            + ": checking the built-in settings"));
+        findings.add(
+            Finding.ok(
+                "config",
+                "no --config given and no " + DEFAULT_CONFIG + ": checking the built-in settings"));
         return Optional.of(Config.defaults(Modules.schema()));
       }
       file = DEFAULT_CONFIG;
@@ -97,8 +122,13 @@ public final class DoctorCommand implements Callable<Integer> {
       for (String problem : e.getMessage().split("\n")) {
         findings.add(Finding.fail("config", problem));
       }
-      findings.add(Finding.fail("config", "nothing else was checked: fix the configuration first "
-          + "(postwarden config check " + file + ")"));
+      findings.add(
+          Finding.fail(
+              "config",
+              "nothing else was checked: fix the configuration first "
+                  + "(postwarden config check "
+                  + file
+                  + ")"));
       return Optional.empty();
     }
   }
@@ -107,14 +137,25 @@ public final class DoctorCommand implements Callable<Integer> {
   private List<Check> checks(Config settings) {
     List<Check> checks = new ArrayList<>();
     checks.add(new SecretsFileCheck(settings.get(SrsKeys.SECRETS_FILE)));
-    checks.add(new SrsHashCheck(settings.get(SrsKeys.HASH_LENGTH), settings.get(SrsKeys.HASH_MINIMUM)));
+    checks.add(
+        new SrsHashCheck(settings.get(SrsKeys.HASH_LENGTH), settings.get(SrsKeys.HASH_MINIMUM)));
     List<String> milter = settings.get(CoreKeys.MILTER);
     List<String> nonSmtpd = settings.get(CoreKeys.NON_SMTPD_MILTER);
     String socketGroup = settings.get(CoreKeys.MILTER_SOCKET_GROUP);
-    milter.forEach(endpoint -> checks.add(
-        new MilterListenerCheck(endpoint, "milter", "smtpd_milters", MILTER_TIMEOUT, socketGroup)));
-    nonSmtpd.forEach(endpoint -> checks.add(
-        new MilterListenerCheck(endpoint, "non-smtpd-milter", "non_smtpd_milters", MILTER_TIMEOUT, socketGroup)));
+    milter.forEach(
+        endpoint ->
+            checks.add(
+                new MilterListenerCheck(
+                    endpoint, "milter", "smtpd_milters", MILTER_TIMEOUT, socketGroup)));
+    nonSmtpd.forEach(
+        endpoint ->
+            checks.add(
+                new MilterListenerCheck(
+                    endpoint,
+                    "non-smtpd-milter",
+                    "non_smtpd_milters",
+                    MILTER_TIMEOUT,
+                    socketGroup)));
 
     Path postfixDirectory = postfixDirectory(settings);
     Optional<PostfixSettings> postfix;
@@ -123,23 +164,43 @@ public final class DoctorCommand implements Callable<Integer> {
     } catch (IOException e) {
       postfix = Optional.empty();
       String reason = e.getMessage();
-      checks.add(() -> List.of(Finding.fail("postfix", "cannot read the Postfix configuration in "
-          + postfixDirectory + ": " + reason + ". Give the right directory with --postfix-config")));
+      checks.add(
+          () ->
+              List.of(
+                  Finding.fail(
+                      "postfix",
+                      "cannot read the Postfix configuration in "
+                          + postfixDirectory
+                          + ": "
+                          + reason
+                          + ". Give the right directory with --postfix-config")));
     }
-    postfix.ifPresent(p -> {
-      checks.add(PostfixMilterListCheck.smtpd(p, milter, nonSmtpd));
-      checks.add(PostfixMilterListCheck.nonSmtpd(p, milter, nonSmtpd));
-      checks.add(new PostfixDefaultActionCheck(p));
-      checks.add(new PostfixTimeoutsCheck(p, settings.get(CoreKeys.POLICY_TIMEOUT)));
-    });
+    postfix.ifPresent(
+        p -> {
+          checks.add(PostfixMilterListCheck.smtpd(p, milter, nonSmtpd));
+          checks.add(PostfixMilterListCheck.nonSmtpd(p, milter, nonSmtpd));
+          checks.add(new PostfixDefaultActionCheck(p));
+          checks.add(new PostfixTimeoutsCheck(p, settings.get(CoreKeys.POLICY_TIMEOUT)));
+        });
 
     List<String> srsDomains = SrsModule.allSrsDomains(settings);
     if (srsDomains.isEmpty()) {
-      checks.add(() -> List.of(Finding.ok("dns", "SRS is off (srs-domain and domains are empty): no DNS records "
-          + "needed")));
+      checks.add(
+          () ->
+              List.of(
+                  Finding.ok(
+                      "dns",
+                      "SRS is off (srs-domain and domains are empty): no DNS records "
+                          + "needed")));
     } else if (skipDns) {
-      checks.add(() -> List.of(Finding.skip("dns", "MX and SPF of SRS domain " + String.join(", ", srsDomains)
-          + " not checked (--skip-dns)")));
+      checks.add(
+          () ->
+              List.of(
+                  Finding.skip(
+                      "dns",
+                      "MX and SPF of SRS domain "
+                          + String.join(", ", srsDomains)
+                          + " not checked (--skip-dns)")));
     } else {
       dnsChecks(srsDomains, postfix.map(p -> p.get("myhostname")), checks);
     }
@@ -152,7 +213,8 @@ public final class DoctorCommand implements Callable<Integer> {
     try {
       dns = dnsServer == null ? Dns.system(DNS_TIMEOUT) : Dns.server(dnsServer, DNS_TIMEOUT);
     } catch (UnknownHostException e) {
-      checks.add(() -> List.of(Finding.fail("dns", "--dns-server " + dnsServer + ": " + e.getMessage())));
+      checks.add(
+          () -> List.of(Finding.fail("dns", "--dns-server " + dnsServer + ": " + e.getMessage())));
       return;
     }
     List<InetAddress> given = new ArrayList<>();
@@ -160,7 +222,8 @@ public final class DoctorCommand implements Callable<Integer> {
       try {
         given.add(SrsKeys.ipAddress(address));
       } catch (IllegalArgumentException e) {
-        checks.add(() -> List.of(Finding.fail("dns", "--address " + address + " is not an IP address")));
+        checks.add(
+            () -> List.of(Finding.fail("dns", "--address " + address + " is not an IP address")));
         return;
       }
     }

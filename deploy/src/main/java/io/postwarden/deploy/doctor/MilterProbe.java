@@ -12,9 +12,9 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
 /**
- * Talks to a milter as Postfix does at the start of a session: option negotiation (SMFIC_OPTNEG, version 6, every
- * action and protocol step offered, as Postfix 3.7 offers them), then SMFIC_QUIT. TCP and Unix sockets alike, within
- * one deadline.
+ * Talks to a milter as Postfix does at the start of a session: option negotiation (SMFIC_OPTNEG,
+ * version 6, every action and protocol step offered, as Postfix 3.7 offers them), then SMFIC_QUIT.
+ * TCP and Unix sockets alike, within one deadline.
  */
 final class MilterProbe {
 
@@ -37,11 +37,14 @@ final class MilterProbe {
 
   static Negotiated negotiate(SocketAddress address, Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    StandardProtocolFamily family = address instanceof UnixDomainSocketAddress
-        ? StandardProtocolFamily.UNIX
-        : ((java.net.InetSocketAddress) address).getAddress() instanceof java.net.Inet6Address
-            ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
-    try (SocketChannel channel = SocketChannel.open(family); Selector selector = Selector.open()) {
+    StandardProtocolFamily family =
+        address instanceof UnixDomainSocketAddress
+            ? StandardProtocolFamily.UNIX
+            : ((java.net.InetSocketAddress) address).getAddress() instanceof java.net.Inet6Address
+                ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET;
+    try (SocketChannel channel = SocketChannel.open(family);
+        Selector selector = Selector.open()) {
       channel.configureBlocking(false);
       SelectionKey key = channel.register(selector, 0);
       if (!channel.connect(address)) {
@@ -49,8 +52,14 @@ final class MilterProbe {
           await(key, SelectionKey.OP_CONNECT, deadline, "connecting");
         } while (!channel.finishConnect());
       }
-      ByteBuffer offer = ByteBuffer.allocate(17).putInt(13).put((byte) 'O')
-          .putInt(VERSION).putInt(ACTIONS).putInt(PROTOCOL).flip();
+      ByteBuffer offer =
+          ByteBuffer.allocate(17)
+              .putInt(13)
+              .put((byte) 'O')
+              .putInt(VERSION)
+              .putInt(ACTIONS)
+              .putInt(PROTOCOL)
+              .flip();
       write(channel, key, offer, deadline);
       ByteBuffer length = read(channel, key, 4, deadline);
       int size = length.getInt(0);
@@ -59,8 +68,11 @@ final class MilterProbe {
       }
       ByteBuffer reply = read(channel, key, size, deadline);
       if (reply.get(0) != 'O') {
-        throw new NotAMilter("it answered milter command '" + (char) reply.get(0) + "' instead of an option "
-            + "negotiation reply ('O')");
+        throw new NotAMilter(
+            "it answered milter command '"
+                + (char) reply.get(0)
+                + "' instead of an option "
+                + "negotiation reply ('O')");
       }
       Negotiated negotiated = new Negotiated(reply.getInt(1), reply.getInt(5), reply.getInt(9));
       write(channel, key, ByteBuffer.allocate(5).putInt(1).put((byte) 'Q').flip(), deadline);
@@ -68,7 +80,8 @@ final class MilterProbe {
     }
   }
 
-  private static void write(SocketChannel channel, SelectionKey key, ByteBuffer buffer, long deadline)
+  private static void write(
+      SocketChannel channel, SelectionKey key, ByteBuffer buffer, long deadline)
       throws IOException {
     while (buffer.hasRemaining()) {
       if (channel.write(buffer) == 0) {
@@ -83,9 +96,10 @@ final class MilterProbe {
     while (buffer.hasRemaining()) {
       int n = channel.read(buffer);
       if (n < 0) {
-        throw new NotAMilter(buffer.position() == 0 && size == 4
-            ? "it closed the connection without answering"
-            : "it closed the connection in the middle of its answer");
+        throw new NotAMilter(
+            buffer.position() == 0 && size == 4
+                ? "it closed the connection without answering"
+                : "it closed the connection in the middle of its answer");
       }
       if (n == 0) {
         await(key, SelectionKey.OP_READ, deadline, "waiting for the answer");
@@ -94,7 +108,8 @@ final class MilterProbe {
     return buffer.flip();
   }
 
-  private static void await(SelectionKey key, int operation, long deadline, String doing) throws IOException {
+  private static void await(SelectionKey key, int operation, long deadline, String doing)
+      throws IOException {
     key.interestOps(operation);
     long left = deadline - System.nanoTime();
     int ready = left <= 0 ? 0 : key.selector().select(Math.max(1, left / 1_000_000));
@@ -107,7 +122,8 @@ final class MilterProbe {
   private static String printable(ByteBuffer bytes) {
     StringBuilder text = new StringBuilder("\"");
     for (byte b : bytes.array()) {
-      text.append(b >= 0x20 && b < 0x7f ? String.valueOf((char) b) : String.format("\\x%02x", b & 0xff));
+      text.append(
+          b >= 0x20 && b < 0x7f ? String.valueOf((char) b) : String.format("\\x%02x", b & 0xff));
     }
     return text.append('"').toString();
   }

@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A Postfix milter list ({@code smtpd_milters}, {@code non_smtpd_milters}): names separated by commas or spaces,
- * each optionally wrapped with per-milter settings, {@code { inet:127.0.0.1:8895, default_action=accept }}.
+ * A Postfix milter list ({@code smtpd_milters}, {@code non_smtpd_milters}): names separated by
+ * commas or spaces, each optionally wrapped with per-milter settings, {@code { inet:127.0.0.1:8895,
+ * default_action=accept }}.
  */
 final class PostfixMilters {
 
@@ -47,7 +48,8 @@ final class PostfixMilters {
           for (String setting : parts.subList(1, parts.size())) {
             int equals = setting.indexOf('=');
             if (equals > 0) {
-              settings.put(setting.substring(0, equals).trim(), setting.substring(equals + 1).trim());
+              settings.put(
+                  setting.substring(0, equals).trim(), setting.substring(equals + 1).trim());
             }
           }
           milters.add(new Milter(parts.get(0), settings));
@@ -55,7 +57,9 @@ final class PostfixMilters {
         i = end + 1;
       } else {
         int end = i;
-        while (end < value.length() && value.charAt(end) != ',' && !Character.isWhitespace(value.charAt(end))) {
+        while (end < value.length()
+            && value.charAt(end) != ','
+            && !Character.isWhitespace(value.charAt(end))) {
           end++;
         }
         milters.add(new Milter(value.substring(i, end), Map.of()));
@@ -71,7 +75,9 @@ final class PostfixMilters {
       return milter.name();
     }
     StringBuilder text = new StringBuilder("{ ").append(milter.name());
-    milter.settings().forEach((name, value) -> text.append(", ").append(name).append('=').append(value));
+    milter
+        .settings()
+        .forEach((name, value) -> text.append(", ").append(name).append('=').append(value));
     return text.append(" }").toString();
   }
 
@@ -81,16 +87,20 @@ final class PostfixMilters {
   }
 
   /**
-   * Whether Postfix's milter name reaches the Postwarden listener {@code spec}: the same Unix socket (Postfix's path
-   * as {@code unixPath} resolves it, see {@link PostfixSettings#socketPath}), or the same TCP port on the same
-   * address (a wildcard listener is reached through any address; localhost is loopback).
+   * Whether Postfix's milter name reaches the Postwarden listener {@code spec}: the same Unix
+   * socket (Postfix's path as {@code unixPath} resolves it, see {@link
+   * PostfixSettings#socketPath}), or the same TCP port on the same address (a wildcard listener is
+   * reached through any address; localhost is loopback).
    */
   static boolean reaches(String postfixName, String spec, Function<String, Path> unixPath) {
     boolean ourUnix = spec.startsWith("unix:");
     boolean theirUnix = postfixName.startsWith("unix:") || postfixName.startsWith("local:");
     if (ourUnix || theirUnix) {
-      return ourUnix && theirUnix && Path.of(spec.substring(5)).normalize()
-          .equals(unixPath.apply(postfixName.substring(postfixName.indexOf(':') + 1)));
+      return ourUnix
+          && theirUnix
+          && Path.of(spec.substring(5))
+              .normalize()
+              .equals(unixPath.apply(postfixName.substring(postfixName.indexOf(':') + 1)));
     }
     InetSocketAddress our;
     InetSocketAddress their;
@@ -103,13 +113,15 @@ final class PostfixMilters {
     if (our.getPort() != their.getPort()) {
       return false;
     }
-    return our.getAddress().equals(their.getAddress()) || our.getAddress().isAnyLocalAddress()
+    return our.getAddress().equals(their.getAddress())
+        || our.getAddress().isAnyLocalAddress()
         || (our.getAddress().isLoopbackAddress() && their.getAddress().isLoopbackAddress());
   }
 
   /**
-   * How main.cf should name Postwarden's listener for a daemon: a socket inside queue_directory as a path relative
-   * to it (right whether or not the daemon is chrooted), anything else as configured.
+   * How main.cf should name Postwarden's listener for a daemon: a socket inside queue_directory as
+   * a path relative to it (right whether or not the daemon is chrooted), anything else as
+   * configured.
    */
   static String postfixName(String spec, PostfixSettings postfix) {
     if (spec.startsWith("unix:")) {

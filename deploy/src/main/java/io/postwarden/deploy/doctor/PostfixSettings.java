@@ -11,13 +11,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What doctor needs from Postfix: main.cf parameters as {@code postconf -c DIR -x} prints them ($names expanded),
- * and which daemons master.cf runs chrooted ({@code postconf -M}), which changes where a unix: milter path points.
+ * What doctor needs from Postfix: main.cf parameters as {@code postconf -c DIR -x} prints them
+ * ($names expanded), and which daemons master.cf runs chrooted ({@code postconf -M}), which changes
+ * where a unix: milter path points.
  */
 record PostfixSettings(Path directory, Map<String, String> values, Set<String> chrootedCommands) {
 
-  static final List<String> NAMES = List.of("smtpd_milters", "non_smtpd_milters", "milter_default_action",
-      "milter_protocol", "milter_command_timeout", "milter_content_timeout", "myhostname", "queue_directory");
+  static final List<String> NAMES =
+      List.of(
+          "smtpd_milters",
+          "non_smtpd_milters",
+          "milter_default_action",
+          "milter_protocol",
+          "milter_command_timeout",
+          "milter_content_timeout",
+          "myhostname",
+          "queue_directory");
 
   String get(String name) {
     String value = values.get(name);
@@ -42,18 +51,24 @@ record PostfixSettings(Path directory, Map<String, String> values, Set<String> c
   }
 
   /**
-   * Where a daemon running {@code command} finds a unix: milter socket: Postfix daemons work in queue_directory,
-   * so a relative path is relative to it, and a chrooted daemon sees an absolute path inside it.
+   * Where a daemon running {@code command} finds a unix: milter socket: Postfix daemons work in
+   * queue_directory, so a relative path is relative to it, and a chrooted daemon sees an absolute
+   * path inside it.
    */
   Path socketPath(String postfixPath, String command) {
     Path path = Path.of(postfixPath);
     if (!path.isAbsolute()) {
       return queueDirectory().resolve(path).normalize();
     }
-    return chrooted(command) ? Path.of(queueDirectory() + path.normalize().toString()) : path.normalize();
+    return chrooted(command)
+        ? Path.of(queueDirectory() + path.normalize().toString())
+        : path.normalize();
   }
 
-  /** @throws IOException with a message fit for a finding when postconf is missing or refuses the directory */
+  /**
+   * @throws IOException with a message fit for a finding when postconf is missing or refuses the
+   *     directory
+   */
   static PostfixSettings read(Path directory) throws IOException {
     PostfixCommands postfix = new PostfixCommands(directory);
     List<String> arguments = new ArrayList<>(List.of("-x"));
@@ -70,7 +85,8 @@ record PostfixSettings(Path directory, Map<String, String> values, Set<String> c
         throw new IOException("postconf printed no " + name);
       }
     }
-    // service type private unpriv chroot wakeup maxproc command [args]; "-" is chroot's default, n since 3.0
+    // service type private unpriv chroot wakeup maxproc command [args]; "-" is chroot's default, n
+    // since 3.0
     Set<String> chrooted = new HashSet<>();
     for (String line : postfix.postconf("-M").split("\n")) {
       String[] fields = line.trim().split("\\s+");

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The SRS secrets file: present, readable, private, and holding at least one secret. Read only: unlike the daemon,
- * doctor never creates the file.
+ * The SRS secrets file: present, readable, private, and holding at least one secret. Read only:
+ * unlike the daemon, doctor never creates the file.
  */
 final class SecretsFileCheck implements Check {
 
@@ -28,13 +28,21 @@ final class SecretsFileCheck implements Check {
   @Override
   public List<Finding> run() {
     if (!Files.exists(file)) {
-      return List.of(Finding.warn(TOPIC, file + " does not exist yet: Postwarden creates it with a random secret "
-          + "when it starts. Migrating from PostSRSd? Point secrets-file at PostSRSd's file (/etc/postsrsd.secret) "
-          + "first, so bounces to the addresses PostSRSd handed out still verify"));
+      return List.of(
+          Finding.warn(
+              TOPIC,
+              file
+                  + " does not exist yet: Postwarden creates it with a random secret "
+                  + "when it starts. Migrating from PostSRSd? Point secrets-file at PostSRSd's file (/etc/postsrsd.secret) "
+                  + "first, so bounces to the addresses PostSRSd handed out still verify"));
     }
     if (!Files.isRegularFile(file)) {
-      return List.of(Finding.fail(TOPIC, file + " is not a regular file: secrets-file must name a file with one "
-          + "secret per line"));
+      return List.of(
+          Finding.fail(
+              TOPIC,
+              file
+                  + " is not a regular file: secrets-file must name a file with one "
+                  + "secret per line"));
     }
     List<Finding> findings = new ArrayList<>();
     PosixFileAttributes attributes;
@@ -48,21 +56,42 @@ final class SecretsFileCheck implements Check {
       exposure(attributes).ifPresent(findings::add);
     }
     if (!Files.isReadable(file)) {
-      findings.add(0, Finding.fail(TOPIC, file + " cannot be read by user " + System.getProperty("user.name")
-          + mode + ": Postwarden must be able to read it. Run doctor as root or as the user Postwarden runs as; "
-          + "if that user cannot read it either, chown it to that user"));
+      findings.add(
+          0,
+          Finding.fail(
+              TOPIC,
+              file
+                  + " cannot be read by user "
+                  + System.getProperty("user.name")
+                  + mode
+                  + ": Postwarden must be able to read it. Run doctor as root or as the user Postwarden runs as; "
+                  + "if that user cannot read it either, chown it to that user"));
       return findings;
     }
     SrsSecrets secrets;
     try {
       secrets = SecretsFile.read(file);
     } catch (IOException e) {
-      findings.add(0, Finding.fail(TOPIC, e.getMessage() + ". Put a random secret on the first line, e.g. "
-          + "head -c 18 /dev/urandom | base64 > " + file));
+      findings.add(
+          0,
+          Finding.fail(
+              TOPIC,
+              e.getMessage()
+                  + ". Put a random secret on the first line, e.g. "
+                  + "head -c 18 /dev/urandom | base64 > "
+                  + file));
       return findings;
     }
-    findings.add(0, Finding.ok(TOPIC, file + ": " + secrets.count() + (secrets.count() == 1 ? " secret" : " secrets")
-        + mode + (attributes == null ? "" : ", owner " + attributes.owner().getName())));
+    findings.add(
+        0,
+        Finding.ok(
+            TOPIC,
+            file
+                + ": "
+                + secrets.count()
+                + (secrets.count() == 1 ? " secret" : " secrets")
+                + mode
+                + (attributes == null ? "" : ", owner " + attributes.owner().getName())));
     return findings;
   }
 
@@ -83,9 +112,18 @@ final class SecretsFileCheck implements Check {
     if (who.isEmpty()) {
       return java.util.Optional.empty();
     }
-    return java.util.Optional.of(Finding.warn(TOPIC, file + " is " + String.join(" and ", who) + " (mode "
-        + octal(permissions) + "): whoever can read the secret can forge SRS addresses this server accepts and "
-        + "relays. Fix: chmod 600 " + file + " (owned by the user Postwarden runs as)"));
+    return java.util.Optional.of(
+        Finding.warn(
+            TOPIC,
+            file
+                + " is "
+                + String.join(" and ", who)
+                + " (mode "
+                + octal(permissions)
+                + "): whoever can read the secret can forge SRS addresses this server accepts and "
+                + "relays. Fix: chmod 600 "
+                + file
+                + " (owned by the user Postwarden runs as)"));
   }
 
   static String octal(Set<PosixFilePermission> permissions) {

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Short SRS hashes can be guessed: hashes compare without regard to case, so each character is one of 38 values,
- * and a 4-character hash (PostSRSd's default) is one of about two million. See docs/decisions/0012.
+ * Short SRS hashes can be guessed: hashes compare without regard to case, so each character is one
+ * of 38 values, and a 4-character hash (PostSRSd's default) is one of about two million. See
+ * docs/decisions/0012.
  */
 final class SrsHashCheck implements Check {
 
@@ -25,20 +26,43 @@ final class SrsHashCheck implements Check {
   public List<Finding> run() {
     List<Finding> findings = new ArrayList<>();
     if (hashMinimum < SAFE_LENGTH) {
-      findings.add(Finding.warn(TOPIC, "hash-minimum = " + hashMinimum + ": a bounce address with " + hashMinimum
-          + " hash characters verifies, and about one guess in " + guesses(hashMinimum) + " is right; a botnet "
-          + "gets there, and each valid address delivers to its original sender. Keep it below " + SAFE_LENGTH
-          + " only for the 21 days after moving from PostSRSd (its addresses have 4), then set hash-minimum = "
-          + SAFE_LENGTH));
+      findings.add(
+          Finding.warn(
+              TOPIC,
+              "hash-minimum = "
+                  + hashMinimum
+                  + ": a bounce address with "
+                  + hashMinimum
+                  + " hash characters verifies, and about one guess in "
+                  + guesses(hashMinimum)
+                  + " is right; a botnet "
+                  + "gets there, and each valid address delivers to its original sender. Keep it below "
+                  + SAFE_LENGTH
+                  + " only for the 21 days after moving from PostSRSd (its addresses have 4), then set hash-minimum = "
+                  + SAFE_LENGTH));
     }
     if (hashLength < SAFE_LENGTH) {
-      findings.add(Finding.warn(TOPIC, "hash-length = " + hashLength + ": the SRS addresses we write can be "
-          + "guessed (one in " + guesses(hashLength) + "); set hash-length = " + SAFE_LENGTH
-          + " (PostSRSd 2 and Mail::SRS read longer hashes)"));
+      findings.add(
+          Finding.warn(
+              TOPIC,
+              "hash-length = "
+                  + hashLength
+                  + ": the SRS addresses we write can be "
+                  + "guessed (one in "
+                  + guesses(hashLength)
+                  + "); set hash-length = "
+                  + SAFE_LENGTH
+                  + " (PostSRSd 2 and Mail::SRS read longer hashes)"));
     }
     if (findings.isEmpty()) {
-      findings.add(Finding.ok(TOPIC, "SRS hashes: " + hashLength + " characters written, at least " + hashMinimum
-          + " required"));
+      findings.add(
+          Finding.ok(
+              TOPIC,
+              "SRS hashes: "
+                  + hashLength
+                  + " characters written, at least "
+                  + hashMinimum
+                  + " required"));
     }
     return findings;
   }

@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * This server as other mail servers see it: its addresses (given with --address, or those of its network
- * interfaces minus loopback and link-local ones) and Postfix's myhostname.
+ * This server as other mail servers see it: its addresses (given with --address, or those of its
+ * network interfaces minus loopback and link-local ones) and Postfix's myhostname.
  */
 record ThisHost(Set<InetAddress> addresses, boolean given, Optional<String> myhostname) {
 
@@ -28,7 +28,9 @@ record ThisHost(Set<InetAddress> addresses, boolean given, Optional<String> myho
     try {
       for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
         for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-          if (!address.isLoopbackAddress() && !address.isLinkLocalAddress() && !address.isAnyLocalAddress()) {
+          if (!address.isLoopbackAddress()
+              && !address.isLinkLocalAddress()
+              && !address.isAnyLocalAddress()) {
             addresses.add(InetAddress.getByAddress(address.getAddress()));
           }
         }
@@ -45,14 +47,22 @@ record ThisHost(Set<InetAddress> addresses, boolean given, Optional<String> myho
 
   boolean isMyHostname(String name) {
     String bare = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
-    return myhostname.map(h -> h.toLowerCase(Locale.ROOT).equals(bare.toLowerCase(Locale.ROOT))).orElse(false);
+    return myhostname
+        .map(h -> h.toLowerCase(Locale.ROOT).equals(bare.toLowerCase(Locale.ROOT)))
+        .orElse(false);
   }
 
   /** For messages: "addresses 192.0.2.1, 2001:db8::1 (from the network interfaces)". */
   String describe() {
-    String list = addresses.isEmpty() ? "none" : String.join(", ",
-        addresses.stream().map(InetAddress::getHostAddress).toList());
-    return "addresses " + list + (given ? " (from --address)" : " (from the network interfaces; behind NAT, give "
-        + "the public one with --address)") + myhostname.map(h -> ", myhostname " + h).orElse("");
+    String list =
+        addresses.isEmpty()
+            ? "none"
+            : String.join(", ", addresses.stream().map(InetAddress::getHostAddress).toList());
+    return "addresses "
+        + list
+        + (given
+            ? " (from --address)"
+            : " (from the network interfaces; behind NAT, give " + "the public one with --address)")
+        + myhostname.map(h -> ", myhostname " + h).orElse("");
   }
 }

@@ -25,18 +25,17 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code postwarden doctor} end to end: a running Postwarden listener, a scratch Postfix configuration read by the
- * real postconf, and a real DNS server (dnsmasq) serving {@link TestZone}. Each test breaks one thing.
+ * {@code postwarden doctor} end to end: a running Postwarden listener, a scratch Postfix
+ * configuration read by the real postconf, and a real DNS server (dnsmasq) serving {@link
+ * TestZone}. Each test breaks one thing.
  */
 class DoctorCommandTest {
 
-  @TempDir
-  static Path shared;
+  @TempDir static Path shared;
 
   private static Dnsmasq dnsmasq;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Daemon daemon;
   private String smtpdEndpoint;
@@ -57,22 +56,34 @@ class DoctorCommandTest {
     }
   }
 
-  /** A good setup: listener up on the ports the config names, Postfix pointing at them, secrets private. */
+  /**
+   * A good setup: listener up on the ports the config names, Postfix pointing at them, secrets
+   * private.
+   */
   @BeforeEach
   void goodSetup() throws Exception {
-    Config ephemeral = Config.parse("milter = { \"inet:127.0.0.1:0\" }\nnon-smtpd-milter = { \"inet:127.0.0.1:0\" }\n"
-        + "metrics-listen = \"\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n", "test", Modules.schema());
+    Config ephemeral =
+        Config.parse(
+            "milter = { \"inet:127.0.0.1:0\" }\nnon-smtpd-milter = { \"inet:127.0.0.1:0\" }\n"
+                + "metrics-listen = \"\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n",
+            "test",
+            Modules.schema());
     daemon = Daemon.start(ephemeral, (c, r) -> List.of());
-    smtpdEndpoint = "inet:127.0.0.1:" + ((InetSocketAddress) daemon.milterAddresses().get(0)).getPort();
-    nonSmtpdEndpoint = "inet:127.0.0.1:" + ((InetSocketAddress) daemon.milterAddresses().get(1)).getPort();
+    smtpdEndpoint =
+        "inet:127.0.0.1:" + ((InetSocketAddress) daemon.milterAddresses().get(0)).getPort();
+    nonSmtpdEndpoint =
+        "inet:127.0.0.1:" + ((InetSocketAddress) daemon.milterAddresses().get(1)).getPort();
 
     secrets = dir.resolve("srs.secret");
     Files.writeString(secrets, "c2VjcmV0LW9uZQ\n");
     Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
 
     postfix = ScratchPostfix.create(Files.createDirectories(dir.resolve("postfix")));
-    postfix.set("smtpd_milters = " + smtpdEndpoint, "non_smtpd_milters = " + nonSmtpdEndpoint,
-        "milter_default_action = tempfail", "myhostname = " + TestZone.MYHOSTNAME);
+    postfix.set(
+        "smtpd_milters = " + smtpdEndpoint,
+        "non_smtpd_milters = " + nonSmtpdEndpoint,
+        "milter_default_action = tempfail",
+        "myhostname = " + TestZone.MYHOSTNAME);
     writeConfig("");
   }
 
@@ -87,12 +98,25 @@ class DoctorCommandTest {
 
   private void writeConfig(String srsDomain, String extra) throws Exception {
     configFile = dir.resolve("postwarden.conf");
-    Files.writeString(configFile, "milter = { \"" + smtpdEndpoint + "\" }\n"
-        + "non-smtpd-milter = { \"" + nonSmtpdEndpoint + "\" }\n"
-        + "srs-domain = \"" + srsDomain + "\"\n"
-        + "secrets-file = \"" + secrets + "\"\n"
-        + "postfix-config-dir = \"" + postfix.dir() + "\"\n"
-        + "metrics-listen = \"\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n" + extra);
+    Files.writeString(
+        configFile,
+        "milter = { \""
+            + smtpdEndpoint
+            + "\" }\n"
+            + "non-smtpd-milter = { \""
+            + nonSmtpdEndpoint
+            + "\" }\n"
+            + "srs-domain = \""
+            + srsDomain
+            + "\"\n"
+            + "secrets-file = \""
+            + secrets
+            + "\"\n"
+            + "postfix-config-dir = \""
+            + postfix.dir()
+            + "\"\n"
+            + "metrics-listen = \"\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n"
+            + extra);
   }
 
   private record Report(int status, List<String> lines) {
@@ -102,8 +126,11 @@ class DoctorCommandTest {
     }
 
     boolean has(String severity, String topic, String text) {
-      return with(severity).stream().anyMatch(line -> line.startsWith(String.format("%-4s %s:", severity, topic))
-          && line.contains(text));
+      return with(severity).stream()
+          .anyMatch(
+              line ->
+                  line.startsWith(String.format("%-4s %s:", severity, topic))
+                      && line.contains(text));
     }
 
     @Override
@@ -113,8 +140,15 @@ class DoctorCommandTest {
   }
 
   private Report doctor(String... extra) {
-    List<String> args = new ArrayList<>(List.of("--config", configFile.toString(),
-        "--dns-server", dnsmasq.server(), "--address", TestZone.HERE));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--config",
+                configFile.toString(),
+                "--dns-server",
+                dnsmasq.server(),
+                "--address",
+                TestZone.HERE));
     args.addAll(List.of(extra));
     return run(args);
   }
@@ -132,17 +166,27 @@ class DoctorCommandTest {
     return new Report(status, out.toString().lines().toList());
   }
 
-  /** Restarts Postwarden on unix sockets in the scratch queue directory, as the Debian package sets it up. */
+  /**
+   * Restarts Postwarden on unix sockets in the scratch queue directory, as the Debian package sets
+   * it up.
+   */
   private void listenOnUnixSockets(String extraConfig) throws Exception {
     Path sockets = Files.createDirectories(postfix.dir().resolve("queue/postwarden"));
     daemon.close();
-    String config = "milter = { \"unix:" + sockets.resolve("milter.sock") + "\" }\nnon-smtpd-milter = { \"unix:"
-        + sockets.resolve("non-smtpd.sock") + "\" }\nmetrics-listen = \"\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n" + extraConfig;
+    String config =
+        "milter = { \"unix:"
+            + sockets.resolve("milter.sock")
+            + "\" }\nnon-smtpd-milter = { \"unix:"
+            + sockets.resolve("non-smtpd.sock")
+            + "\" }\nmetrics-listen = \"\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n"
+            + extraConfig;
     daemon = Daemon.start(Config.parse(config, "test", Modules.schema()), (c, r) -> List.of());
     smtpdEndpoint = "unix:" + sockets.resolve("milter.sock");
     nonSmtpdEndpoint = "unix:" + sockets.resolve("non-smtpd.sock");
     writeConfig(extraConfig);
-    postfix.set("smtpd_milters = unix:postwarden/milter.sock", "non_smtpd_milters = unix:postwarden/non-smtpd.sock");
+    postfix.set(
+        "smtpd_milters = unix:postwarden/milter.sock",
+        "non_smtpd_milters = unix:postwarden/non-smtpd.sock");
   }
 
   @Test
@@ -154,20 +198,43 @@ class DoctorCommandTest {
     assertEquals(List.of(), report.with("FAIL"), report.toString());
     assertTrue(report.has("OK", "config", "loads"), report.toString());
     assertTrue(report.has("OK", "secrets", "1 secret, mode 0600"), report.toString());
-    assertTrue(report.has("OK", "milter", smtpdEndpoint + " (milter, for Postfix's smtpd_milters) answers the "
-        + "milter handshake (protocol version 6)"), report.toString());
-    assertTrue(report.has("OK", "milter", smtpdEndpoint + " (milter, for Postfix's smtpd_milters): only its owner "
-        + "and group can connect (root:postfix rw-rw----)"), report.toString());
-    assertTrue(report.has("OK", "milter", nonSmtpdEndpoint + " (non-smtpd-milter"), report.toString());
-    assertTrue(report.has("OK", "postfix", "smtpd_milters reaches Postwarden at unix:postwarden/milter.sock"),
+    assertTrue(
+        report.has(
+            "OK",
+            "milter",
+            smtpdEndpoint
+                + " (milter, for Postfix's smtpd_milters) answers the "
+                + "milter handshake (protocol version 6)"),
         report.toString());
-    assertTrue(report.has("OK", "postfix", "non_smtpd_milters reaches Postwarden at unix:postwarden/non-smtpd.sock"),
+    assertTrue(
+        report.has(
+            "OK",
+            "milter",
+            smtpdEndpoint
+                + " (milter, for Postfix's smtpd_milters): only its owner "
+                + "and group can connect (root:postfix rw-rw----)"),
+        report.toString());
+    assertTrue(
+        report.has("OK", "milter", nonSmtpdEndpoint + " (non-smtpd-milter"), report.toString());
+    assertTrue(
+        report.has(
+            "OK", "postfix", "smtpd_milters reaches Postwarden at unix:postwarden/milter.sock"),
+        report.toString());
+    assertTrue(
+        report.has(
+            "OK",
+            "postfix",
+            "non_smtpd_milters reaches Postwarden at unix:postwarden/non-smtpd.sock"),
         report.toString());
     assertTrue(report.has("OK", "postfix", "milter_default_action = tempfail"), report.toString());
-    assertTrue(report.has("OK", "postfix", "policy-timeout (20s) is below milter_command_timeout"), report.toString());
-    assertTrue(report.has("OK", "dns", "MX mx.test.example (preference 10) -> 127.0.0.1 is this server"),
+    assertTrue(
+        report.has("OK", "postfix", "policy-timeout (20s) is below milter_command_timeout"),
         report.toString());
-    assertTrue(report.has("OK", "dns", "lets this server send: pass for 127.0.0.1"), report.toString());
+    assertTrue(
+        report.has("OK", "dns", "MX mx.test.example (preference 10) -> 127.0.0.1 is this server"),
+        report.toString());
+    assertTrue(
+        report.has("OK", "dns", "lets this server send: pass for 127.0.0.1"), report.toString());
     assertEquals("doctor: 14 OK, 0 WARN, 0 FAIL", report.lines().get(report.lines().size() - 1));
   }
 
@@ -175,9 +242,17 @@ class DoctorCommandTest {
   void inetListenersWarnThatEveryLocalUserCanReachThem() {
     Report report = doctor();
     assertEquals(0, report.status(), report.toString());
-    assertTrue(report.has("WARN", "milter", smtpdEndpoint + " (milter, for Postfix's smtpd_milters): every local "
-        + "user can connect to an inet: listener"), report.toString());
-    assertTrue(report.has("WARN", "milter", "milter = { \"unix:/var/spool/postfix/postwarden/milter.sock\" }"),
+    assertTrue(
+        report.has(
+            "WARN",
+            "milter",
+            smtpdEndpoint
+                + " (milter, for Postfix's smtpd_milters): every local "
+                + "user can connect to an inet: listener"),
+        report.toString());
+    assertTrue(
+        report.has(
+            "WARN", "milter", "milter = { \"unix:/var/spool/postfix/postwarden/milter.sock\" }"),
         report.toString());
     assertEquals(2, report.with("WARN").size(), report.toString());
   }
@@ -187,15 +262,25 @@ class DoctorCommandTest {
     listenOnUnixSockets("milter-socket-mode = \"0666\"\n");
     Report open = doctor();
     assertEquals(0, open.status(), open.toString());
-    assertTrue(open.has("WARN", "milter", "every local user can connect (root:postfix rw-rw-rw-)"), open.toString());
+    assertTrue(
+        open.has("WARN", "milter", "every local user can connect (root:postfix rw-rw-rw-)"),
+        open.toString());
     assertTrue(open.has("WARN", "milter", "milter-socket-mode = \"0660\""), open.toString());
 
     listenOnUnixSockets("milter-socket-group = \"nogroup\"\n");
-    writeConfig(""); // the file says Postfix connects as group postfix; the running daemon gave the sockets nogroup
+    writeConfig(
+        ""); // the file says Postfix connects as group postfix; the running daemon gave the sockets
+    // nogroup
     Report closed = doctor();
     assertEquals(1, closed.status(), closed.toString());
-    assertTrue(closed.has("FAIL", "milter", smtpdEndpoint + " (milter, for Postfix's smtpd_milters): Postfix (group "
-        + "postfix) cannot connect: the socket is root:nogroup rw-rw----"), closed.toString());
+    assertTrue(
+        closed.has(
+            "FAIL",
+            "milter",
+            smtpdEndpoint
+                + " (milter, for Postfix's smtpd_milters): Postfix (group "
+                + "postfix) cannot connect: the socket is root:nogroup rw-rw----"),
+        closed.toString());
   }
 
   @Test
@@ -203,8 +288,14 @@ class DoctorCommandTest {
     daemon.close();
     Report report = doctor();
     assertEquals(1, report.status(), report.toString());
-    assertTrue(report.has("FAIL", "milter", smtpdEndpoint + " (milter, for Postfix's smtpd_milters): nothing "
-        + "accepts connections there"), report.toString());
+    assertTrue(
+        report.has(
+            "FAIL",
+            "milter",
+            smtpdEndpoint
+                + " (milter, for Postfix's smtpd_milters): nothing "
+                + "accepts connections there"),
+        report.toString());
     assertTrue(report.has("FAIL", "milter", "Is Postwarden running?"), report.toString());
     assertEquals(2, report.with("FAIL").size(), report.toString());
   }
@@ -214,10 +305,22 @@ class DoctorCommandTest {
     postfix.set("smtpd_milters = inet:127.0.0.1:1, inet:127.0.0.1:2");
     Report report = doctor();
     assertEquals(1, report.status(), report.toString());
-    assertTrue(report.has("FAIL", "postfix", "smtpd_milters = inet:127.0.0.1:1, inet:127.0.0.1:2 does not reach "
-        + "Postwarden's milter listener " + smtpdEndpoint), report.toString());
-    assertTrue(report.has("FAIL", "postfix", "-e 'smtpd_milters = " + smtpdEndpoint
-        + ", inet:127.0.0.1:1, inet:127.0.0.1:2' && postfix reload"), report.toString());
+    assertTrue(
+        report.has(
+            "FAIL",
+            "postfix",
+            "smtpd_milters = inet:127.0.0.1:1, inet:127.0.0.1:2 does not reach "
+                + "Postwarden's milter listener "
+                + smtpdEndpoint),
+        report.toString());
+    assertTrue(
+        report.has(
+            "FAIL",
+            "postfix",
+            "-e 'smtpd_milters = "
+                + smtpdEndpoint
+                + ", inet:127.0.0.1:1, inet:127.0.0.1:2' && postfix reload"),
+        report.toString());
   }
 
   @Test
@@ -225,27 +328,50 @@ class DoctorCommandTest {
     postfix.set("smtpd_milters = " + nonSmtpdEndpoint, "non_smtpd_milters = " + smtpdEndpoint);
     Report report = doctor();
     assertEquals(1, report.status(), report.toString());
-    assertTrue(report.has("FAIL", "postfix", "SMTP clients would pass as local sendmail(1) submissions and skip "
-        + "the guard"), report.toString());
+    assertTrue(
+        report.has(
+            "FAIL",
+            "postfix",
+            "SMTP clients would pass as local sendmail(1) submissions and skip " + "the guard"),
+        report.toString());
     assertTrue(report.has("FAIL", "postfix", "refused by the guard"), report.toString());
   }
 
   @Test
   void unixSocketInsideTheChrootIsNamedRelativeToTheQueueDirectory() throws Exception {
-    // Debian's master.cf runs smtpd and cleanup chrooted in queue_directory: main.cf names the socket relative to it
-    Path socket = Files.createDirectories(postfix.dir().resolve("queue/postwarden")).resolve("milter.sock");
+    // Debian's master.cf runs smtpd and cleanup chrooted in queue_directory: main.cf names the
+    // socket relative to it
+    Path socket =
+        Files.createDirectories(postfix.dir().resolve("queue/postwarden")).resolve("milter.sock");
     daemon.close();
-    daemon = Daemon.start(Config.parse("milter = { \"inet:127.0.0.1:0\" }\nnon-smtpd-milter = { \"unix:" + socket
-        + "\" }\nmetrics-listen = \"\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n", "test", Modules.schema()), (c, r) -> List.of());
-    smtpdEndpoint = "inet:127.0.0.1:" + ((InetSocketAddress) daemon.milterAddresses().get(0)).getPort();
+    daemon =
+        Daemon.start(
+            Config.parse(
+                "milter = { \"inet:127.0.0.1:0\" }\nnon-smtpd-milter = { \"unix:"
+                    + socket
+                    + "\" }\nmetrics-listen = \"\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n",
+                "test",
+                Modules.schema()),
+            (c, r) -> List.of());
+    smtpdEndpoint =
+        "inet:127.0.0.1:" + ((InetSocketAddress) daemon.milterAddresses().get(0)).getPort();
     nonSmtpdEndpoint = "unix:" + socket;
     writeConfig("");
-    postfix.set("smtpd_milters = " + smtpdEndpoint, "non_smtpd_milters = unix:postwarden/milter.sock");
+    postfix.set(
+        "smtpd_milters = " + smtpdEndpoint, "non_smtpd_milters = unix:postwarden/milter.sock");
     Report relative = doctor();
     assertEquals(0, relative.status(), relative.toString());
-    assertTrue(relative.has("OK", "milter", nonSmtpdEndpoint + " (non-smtpd-milter, for Postfix's non_smtpd_milters) "
-        + "answers the milter handshake"), relative.toString());
-    assertTrue(relative.has("OK", "postfix", "non_smtpd_milters reaches Postwarden at unix:postwarden/milter.sock"),
+    assertTrue(
+        relative.has(
+            "OK",
+            "milter",
+            nonSmtpdEndpoint
+                + " (non-smtpd-milter, for Postfix's non_smtpd_milters) "
+                + "answers the milter handshake"),
+        relative.toString());
+    assertTrue(
+        relative.has(
+            "OK", "postfix", "non_smtpd_milters reaches Postwarden at unix:postwarden/milter.sock"),
         relative.toString());
 
     // the absolute path would be looked up inside the chroot, at queue_directory + path
@@ -253,7 +379,8 @@ class DoctorCommandTest {
     Report absolute = doctor();
     assertEquals(1, absolute.status(), absolute.toString());
     assertTrue(absolute.has("FAIL", "postfix", "runs chrooted there"), absolute.toString());
-    assertTrue(absolute.has("FAIL", "postfix", "-e 'non_smtpd_milters = unix:postwarden/milter.sock'"),
+    assertTrue(
+        absolute.has("FAIL", "postfix", "-e 'non_smtpd_milters = unix:postwarden/milter.sock'"),
         absolute.toString());
   }
 
@@ -262,9 +389,15 @@ class DoctorCommandTest {
     postfix.set("milter_default_action = accept");
     Report accept = doctor();
     assertEquals(1, accept.status(), accept.toString());
-    assertTrue(accept.has("FAIL", "postfix", "milter_default_action = accept: while Postwarden is down or "
-        + "overloaded, mail passes unchecked"), accept.toString());
-    assertTrue(accept.has("FAIL", "postfix", "-e 'milter_default_action = tempfail'"), accept.toString());
+    assertTrue(
+        accept.has(
+            "FAIL",
+            "postfix",
+            "milter_default_action = accept: while Postwarden is down or "
+                + "overloaded, mail passes unchecked"),
+        accept.toString());
+    assertTrue(
+        accept.has("FAIL", "postfix", "-e 'milter_default_action = tempfail'"), accept.toString());
 
     postfix.set("milter_default_action = reject");
     Report reject = doctor();
@@ -277,7 +410,9 @@ class DoctorCommandTest {
     postfix.set("smtpd_milters = { " + smtpdEndpoint + ", default_action=accept }");
     Report report = doctor();
     assertEquals(1, report.status(), report.toString());
-    assertTrue(report.has("FAIL", "postfix", "smtpd_milters sets default_action=accept"), report.toString());
+    assertTrue(
+        report.has("FAIL", "postfix", "smtpd_milters sets default_action=accept"),
+        report.toString());
   }
 
   @Test
@@ -285,7 +420,8 @@ class DoctorCommandTest {
     Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-r--r--"));
     Report report = doctor();
     assertEquals(0, report.status(), report.toString());
-    assertTrue(report.has("WARN", "secrets", "is readable by every user (mode 0644)"), report.toString());
+    assertTrue(
+        report.has("WARN", "secrets", "is readable by every user (mode 0644)"), report.toString());
     assertTrue(report.has("WARN", "secrets", "chmod 600 " + secrets), report.toString());
   }
 
@@ -309,8 +445,12 @@ class DoctorCommandTest {
     writeConfig("nomx.test.example", "");
     Report report = doctor();
     assertEquals(1, report.status(), report.toString());
-    assertTrue(report.has("FAIL", "dns", "SRS domain nomx.test.example has no MX record"), report.toString());
-    assertTrue(report.has("FAIL", "dns", "Add: nomx.test.example. IN MX 10 mx.test.example."), report.toString());
+    assertTrue(
+        report.has("FAIL", "dns", "SRS domain nomx.test.example has no MX record"),
+        report.toString());
+    assertTrue(
+        report.has("FAIL", "dns", "Add: nomx.test.example. IN MX 10 mx.test.example."),
+        report.toString());
   }
 
   @Test
@@ -318,7 +458,8 @@ class DoctorCommandTest {
     writeConfig("elsewhere.test.example", "");
     Report report = doctor();
     assertEquals(1, report.status(), report.toString());
-    assertTrue(report.has("FAIL", "dns", "no MX of SRS domain elsewhere.test.example is this server"),
+    assertTrue(
+        report.has("FAIL", "dns", "no MX of SRS domain elsewhere.test.example is this server"),
         report.toString());
     assertTrue(report.has("WARN", "dns", "does not let this server send"), report.toString());
   }
@@ -328,7 +469,9 @@ class DoctorCommandTest {
     writeConfig("nospf.test.example", "");
     Report report = doctor();
     assertEquals(0, report.status(), report.toString());
-    assertTrue(report.has("WARN", "dns", "SRS domain nospf.test.example has no SPF record"), report.toString());
+    assertTrue(
+        report.has("WARN", "dns", "SRS domain nospf.test.example has no SPF record"),
+        report.toString());
   }
 
   @Test
@@ -337,9 +480,15 @@ class DoctorCommandTest {
     Report report = doctor();
     assertEquals(0, report.status(), report.toString());
     assertTrue(report.has("OK", "dns", "SPF of SRS domain srs.test.example"), report.toString());
-    assertEquals(2, report.with("OK").stream().filter(line -> line.contains("127.0.0.1 is this server")).count(),
+    assertEquals(
+        2,
+        report.with("OK").stream()
+            .filter(line -> line.contains("127.0.0.1 is this server"))
+            .count(),
         report.toString());
-    assertTrue(report.has("WARN", "dns", "SRS domain nospf.test.example has no SPF record"), report.toString());
+    assertTrue(
+        report.has("WARN", "dns", "SRS domain nospf.test.example has no SPF record"),
+        report.toString());
   }
 
   @Test
@@ -347,19 +496,29 @@ class DoctorCommandTest {
     writeConfig("hash-length = 8\nhash-minimum = 4\n");
     Report report = doctor("--skip-dns");
     assertEquals(0, report.status(), report.toString());
-    assertTrue(report.has("WARN", "srs", "hash-minimum = 4: a bounce address with 4 hash characters verifies, "
-        + "and about one guess in 2,085,136 is right"), report.toString());
+    assertTrue(
+        report.has(
+            "WARN",
+            "srs",
+            "hash-minimum = 4: a bounce address with 4 hash characters verifies, "
+                + "and about one guess in 2,085,136 is right"),
+        report.toString());
     assertTrue(report.has("WARN", "srs", "then set hash-minimum = 8"), report.toString());
     assertFalse(report.has("WARN", "srs", "hash-length"), report.toString());
 
     writeConfig("");
-    assertTrue(doctor("--skip-dns").has("OK", "srs", "SRS hashes: 8 characters written, at least 8 required"));
+    assertTrue(
+        doctor("--skip-dns")
+            .has("OK", "srs", "SRS hashes: 8 characters written, at least 8 required"));
   }
 
   @Test
   void skipDnsAsksNoDnsServer() {
     // a DNS server that would answer nothing: not asked at all
-    Report report = run(List.of("--config", configFile.toString(), "--skip-dns", "--dns-server", "127.0.0.1:9"));
+    Report report =
+        run(
+            List.of(
+                "--config", configFile.toString(), "--skip-dns", "--dns-server", "127.0.0.1:9"));
     assertEquals(0, report.status(), report.toString());
     assertTrue(report.has("SKIP", "dns", "not checked (--skip-dns)"), report.toString());
   }
@@ -368,15 +527,23 @@ class DoctorCommandTest {
   void policyTimeoutAboveMilterCommandTimeoutWarns() throws Exception {
     writeConfig("policy-timeout = 40s\n");
     Report report = doctor();
-    assertTrue(report.has("WARN", "postfix", "milter_command_timeout (30s) not above Postwarden's policy-timeout "
-        + "(40s)"), report.toString());
+    assertTrue(
+        report.has(
+            "WARN",
+            "postfix",
+            "milter_command_timeout (30s) not above Postwarden's policy-timeout " + "(40s)"),
+        report.toString());
   }
 
   @Test
   void unreadablePostfixConfigurationFails() {
     Report report = doctor("--postfix-config", dir.resolve("no-such-dir").toString());
     assertEquals(1, report.status(), report.toString());
-    assertTrue(report.has("FAIL", "postfix", "cannot read the Postfix configuration in " + dir.resolve("no-such-dir")),
+    assertTrue(
+        report.has(
+            "FAIL",
+            "postfix",
+            "cannot read the Postfix configuration in " + dir.resolve("no-such-dir")),
         report.toString());
   }
 
@@ -387,6 +554,7 @@ class DoctorCommandTest {
     assertEquals(1, report.status(), report.toString());
     assertTrue(report.has("FAIL", "config", "hash-length"), report.toString());
     assertTrue(report.has("FAIL", "config", "nothing else was checked"), report.toString());
-    assertTrue(report.lines().stream().noneMatch(line -> line.contains("milter:")), report.toString());
+    assertTrue(
+        report.lines().stream().noneMatch(line -> line.contains("milter:")), report.toString());
   }
 }

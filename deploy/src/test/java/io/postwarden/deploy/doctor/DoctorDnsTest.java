@@ -16,13 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The SRS domain's MX and SPF checks against a real DNS server (dnsmasq on loopback) serving {@link TestZone}; SPF is
- * evaluated by the SPF library (jSPF), as lazy SRS does.
+ * The SRS domain's MX and SPF checks against a real DNS server (dnsmasq on loopback) serving {@link
+ * TestZone}; SPF is evaluated by the SPF library (jSPF), as lazy SRS does.
  */
 class DoctorDnsTest {
 
-  @TempDir
-  static Path work;
+  @TempDir static Path work;
 
   private static Dnsmasq dnsmasq;
   private static Dns dns;
@@ -63,7 +62,8 @@ class DoctorDnsTest {
   void mxPointingHereIsOk() {
     Finding finding = only(mx("srs.test.example", HOST));
     assertEquals(Severity.OK, finding.severity(), finding.line());
-    assertTrue(finding.text().contains("mx.test.example (preference 10) -> 127.0.0.1"), finding.line());
+    assertTrue(
+        finding.text().contains("mx.test.example (preference 10) -> 127.0.0.1"), finding.line());
   }
 
   @Test
@@ -71,7 +71,9 @@ class DoctorDnsTest {
     Finding finding = only(mx("nomx.test.example", HOST));
     assertEquals(Severity.FAIL, finding.severity(), finding.line());
     assertTrue(finding.text().contains("has no MX record"), finding.line());
-    assertTrue(finding.text().contains("Add: nomx.test.example. IN MX 10 mx.test.example."), finding.line());
+    assertTrue(
+        finding.text().contains("Add: nomx.test.example. IN MX 10 mx.test.example."),
+        finding.line());
   }
 
   @Test
@@ -85,22 +87,28 @@ class DoctorDnsTest {
   void mxPointingElsewhereFails() {
     Finding finding = only(mx("elsewhere.test.example", HOST));
     assertEquals(Severity.FAIL, finding.severity(), finding.line());
-    assertTrue(finding.text().contains("other.test.example (preference 10) -> 192.0.2.7"), finding.line());
+    assertTrue(
+        finding.text().contains("other.test.example (preference 10) -> 192.0.2.7"), finding.line());
     assertTrue(finding.text().contains("IN MX 10 mx.test.example."), finding.line());
   }
 
   @Test
   void backupMxElsewhereIsAWarning() {
     List<Finding> findings = mx("backup.test.example", HOST);
-    assertEquals(List.of(Severity.OK, Severity.WARN), findings.stream().map(Finding::severity).toList(),
+    assertEquals(
+        List.of(Severity.OK, Severity.WARN),
+        findings.stream().map(Finding::severity).toList(),
         findings.toString());
-    assertTrue(findings.get(1).text().contains("other.test.example (preference 20)"), findings.get(1).line());
+    assertTrue(
+        findings.get(1).text().contains("other.test.example (preference 20)"),
+        findings.get(1).line());
     assertTrue(findings.get(1).text().contains("must relay"), findings.get(1).line());
   }
 
   @Test
   void mxNamedLikeMyhostnameButElsewhereSuggestsNat() {
-    ThisHost nat = new ThisHost(Set.of(address(TestZone.HERE)), false, Optional.of("natmx.test.example"));
+    ThisHost nat =
+        new ThisHost(Set.of(address(TestZone.HERE)), false, Optional.of("natmx.test.example"));
     Finding finding = only(mx("nat.test.example", nat));
     assertEquals(Severity.WARN, finding.severity(), finding.line());
     assertTrue(finding.text().contains("--address"), finding.line());
@@ -123,7 +131,8 @@ class DoctorDnsTest {
 
   @Test
   void spfByMxAndByAIsOk() {
-    assertEquals(Severity.OK, spf("spfmx.test.example").severity(), spf("spfmx.test.example").line());
+    assertEquals(
+        Severity.OK, spf("spfmx.test.example").severity(), spf("spfmx.test.example").line());
     assertEquals(Severity.OK, spf("spfa.test.example").severity(), spf("spfa.test.example").line());
   }
 
@@ -132,20 +141,23 @@ class DoctorDnsTest {
     Finding finding = spf("nospf.test.example");
     assertEquals(Severity.WARN, finding.severity(), finding.line());
     assertTrue(finding.text().contains("has no SPF record"), finding.line());
-    assertTrue(finding.text().contains("nospf.test.example. IN TXT \"v=spf1 mx -all\""), finding.line());
+    assertTrue(
+        finding.text().contains("nospf.test.example. IN TXT \"v=spf1 mx -all\""), finding.line());
   }
 
   @Test
   void spfForOtherAddressesWarns() {
     Finding finding = spf("elsewhere.test.example");
     assertEquals(Severity.WARN, finding.severity(), finding.line());
-    assertTrue(finding.text().contains("does not let this server send (127.0.0.1 fail"), finding.line());
+    assertTrue(
+        finding.text().contains("does not let this server send (127.0.0.1 fail"), finding.line());
   }
 
   @Test
   void spfDecidedByAnEarlierFailTermWarns() {
     // first match wins: -ip4:127.0.0.0/8 refuses us before +all would let everyone in
-    assertEquals(Severity.WARN, spf("spfdeny.test.example").severity(), spf("spfdeny.test.example").line());
+    assertEquals(
+        Severity.WARN, spf("spfdeny.test.example").severity(), spf("spfdeny.test.example").line());
     assertTrue(spf("spfdeny.test.example").text().contains("does not let this server send"));
   }
 

@@ -17,11 +17,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Postfix configuration directory that only the real {@code postconf} and {@code postmap} look at: main.cf with
- * its own config/queue/data directories, master.cf from Postfix's stock master.cf.dist. No Postfix is started.
+ * A Postfix configuration directory that only the real {@code postconf} and {@code postmap} look
+ * at: main.cf with its own config/queue/data directories, master.cf from Postfix's stock
+ * master.cf.dist. No Postfix is started.
  *
- * <p>Every file written is backdated by 60 s: Postfix waits 300 ms before reading a file modified within the last
- * second, which would make each postconf call slow.
+ * <p>Every file written is backdated by 60 s: Postfix waits 300 ms before reading a file modified
+ * within the last second, which would make each postconf call slow.
  */
 public final class ScratchPostfix {
 
@@ -34,26 +35,42 @@ public final class ScratchPostfix {
     this.dir = dir;
   }
 
-  /** Creates main.cf and master.cf in {@code dir}; fails the test, naming the package, when Postfix is missing. */
+  /**
+   * Creates main.cf and master.cf in {@code dir}; fails the test, naming the package, when Postfix
+   * is missing.
+   */
   public static ScratchPostfix create(Path dir) throws IOException {
     requirePostfix();
     Path queue = Files.createDirectories(dir.resolve("queue"));
     Path data = Files.createDirectories(dir.resolve("data"));
     ScratchPostfix postfix = new ScratchPostfix(dir);
-    postfix.write("main.cf", "config_directory = " + dir + "\n"
-        + "queue_directory = " + queue + "\n"
-        + "data_directory = " + data + "\n"
-        + "compatibility_level = 3.6\n");
+    postfix.write(
+        "main.cf",
+        "config_directory = "
+            + dir
+            + "\n"
+            + "queue_directory = "
+            + queue
+            + "\n"
+            + "data_directory = "
+            + data
+            + "\n"
+            + "compatibility_level = 3.6\n");
     postfix.write("master.cf", Files.readString(STOCK_MASTER_CF, StandardCharsets.ISO_8859_1));
     return postfix;
   }
 
-  /** Fails (never skips) with a clear message when postconf, postmap or the stock master.cf is not installed. */
+  /**
+   * Fails (never skips) with a clear message when postconf, postmap or the stock master.cf is not
+   * installed.
+   */
   public static void requirePostfix() {
     for (String tool : List.of("postconf", "postmap")) {
       if (findTool(tool) == null) {
-        fail(tool + " not found in PATH or /usr/sbin: install Postfix (apt-get install postfix, or "
-            + "scripts/install-deps --test)");
+        fail(
+            tool
+                + " not found in PATH or /usr/sbin: install Postfix (apt-get install postfix, or "
+                + "scripts/install-deps --test)");
       }
     }
     if (!Files.isRegularFile(STOCK_MASTER_CF)) {
@@ -62,7 +79,8 @@ public final class ScratchPostfix {
   }
 
   static String findTool(String name) {
-    List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
+    List<String> dirs =
+        new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
     dirs.add("/usr/sbin");
     for (String d : dirs) {
       if (!d.isEmpty() && Files.isExecutable(Path.of(d, name))) {
@@ -107,8 +125,12 @@ public final class ScratchPostfix {
 
   private void append(String name, String text) throws IOException {
     Path file = dir.resolve(name);
-    String separator = Files.readString(file, StandardCharsets.ISO_8859_1).endsWith("\n") ? "" : "\n";
-    Files.writeString(file, separator + text + (text.endsWith("\n") ? "" : "\n"), StandardCharsets.ISO_8859_1,
+    String separator =
+        Files.readString(file, StandardCharsets.ISO_8859_1).endsWith("\n") ? "" : "\n";
+    Files.writeString(
+        file,
+        separator + text + (text.endsWith("\n") ? "" : "\n"),
+        StandardCharsets.ISO_8859_1,
         StandardOpenOption.APPEND);
     backdate(file);
   }
@@ -136,7 +158,10 @@ public final class ScratchPostfix {
 
     /** stderr lines that are warnings (typos show up as "unused parameter"). */
     public List<String> warnings() {
-      return stderr.lines().filter(line -> line.contains("warning") || line.contains("fatal")).toList();
+      return stderr
+          .lines()
+          .filter(line -> line.contains("warning") || line.contains("fatal"))
+          .toList();
     }
   }
 
@@ -144,7 +169,8 @@ public final class ScratchPostfix {
     try {
       Process process = new ProcessBuilder(command).start();
       process.getOutputStream().close();
-      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+      CompletableFuture<String> err =
+          CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
       String out = read(process.getInputStream());
       if (!process.waitFor(20, TimeUnit.SECONDS)) {
         process.destroyForcibly();

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
- * {@code postwarden audit show | find | search | top} on the audit log the daemon wrote for mail that went through
- * real Postfix, rotated twice by logrotate with the package's own rules (audit.log.1, audit.log.2.gz).
+ * {@code postwarden audit show | find | search | top} on the audit log the daemon wrote for mail
+ * that went through real Postfix, rotated twice by logrotate with the package's own rules
+ * (audit.log.1, audit.log.2.gz).
  */
 class AuditForensicsTest {
 
@@ -36,45 +37,84 @@ class AuditForensicsTest {
 
   @RegisterExtension
   @Order(2)
-  static final RunningPostwarden postwarden = new RunningPostwarden("guard-allow-users = { nobody }\n");
+  static final RunningPostwarden postwarden =
+      new RunningPostwarden("guard-allow-users = { nobody }\n");
 
   @RegisterExtension
   @Order(1)
-  static final MailStack stack = MailStack.builder()
-      .milter(postwarden::smtpdEndpoint)
-      .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
-      .allowNonRootSendmail()
-      .build();
+  static final MailStack stack =
+      MailStack.builder()
+          .milter(postwarden::smtpdEndpoint)
+          .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
+          .allowNonRootSendmail()
+          .build();
 
   static ReceivedMessage alicesFirst;
   static ReceivedMessage nobodys;
   static ReceivedMessage alicesLast;
   static Path config;
 
-  /** A day of mail in each file: alice's first message, rotated twice; nobody's, rotated once; then the rest. */
+  /**
+   * A day of mail in each file: alice's first message, rotated twice; nobody's, rotated once; then
+   * the rest.
+   */
   @BeforeAll
   static void mailAndRotate() throws Exception {
     Path log = postwarden.auditLog();
-    config = Files.writeString(log.resolveSibling("cli.conf"), "audit-log = \"" + log + "\"\naudit-key-file = \""
-        + postwarden.auditKeyFile() + "\"\n");
+    config =
+        Files.writeString(
+            log.resolveSibling("cli.conf"),
+            "audit-log = \""
+                + log
+                + "\"\naudit-key-file = \""
+                + postwarden.auditKeyFile()
+                + "\"\n");
     alicesFirst = submitAsAlice("first");
     logrotate(log);
     nobodys = sendAsNobody();
     logrotate(log);
-    SmtpResult refused = stack.smtp().from("spam@test.example").to("victim@far.example")
-        .data("Subject: spam\r\n\r\nbuy\r\n").send();
+    SmtpResult refused =
+        stack
+            .smtp()
+            .from("spam@test.example")
+            .to("victim@far.example")
+            .data("Subject: spam\r\n\r\nbuy\r\n")
+            .send();
     assertEquals(530, refused.code(), refused::toString);
     awaitRecord(log, line -> line.contains("\"event\":\"refuse\""), WAIT);
     alicesLast = submitAsAlice("last");
-    assertTrue(Files.exists(log.resolveSibling("audit.log.2.gz")) && Files.exists(log.resolveSibling("audit.log.1")));
+    assertTrue(
+        Files.exists(log.resolveSibling("audit.log.2.gz"))
+            && Files.exists(log.resolveSibling("audit.log.1")));
   }
 
   /** A local process of user nobody (a hacked site) over SMTP: the peer lookup names it. */
   static ReceivedMessage sendAsNobody() throws Exception {
-    Process client = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-        "swaks", "--server", "127.0.0.1", "--port", Integer.toString(stack.smtpPort()), "--from", "shop@test.example",
-        "--to", "victim@far.example", "--header", "Subject: cheap pills", "--add-header",
-        "Message-ID: <pills-1@test.example>", "--body", "buy", "--silent", "2").redirectErrorStream(true).start();
+    Process client =
+        new ProcessBuilder(
+                "setpriv",
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                "swaks",
+                "--server",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(stack.smtpPort()),
+                "--from",
+                "shop@test.example",
+                "--to",
+                "victim@far.example",
+                "--header",
+                "Subject: cheap pills",
+                "--add-header",
+                "Message-ID: <pills-1@test.example>",
+                "--body",
+                "buy",
+                "--silent",
+                "2")
+            .redirectErrorStream(true)
+            .start();
     String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(client.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, client.exitValue(), output);
@@ -82,8 +122,14 @@ class AuditForensicsTest {
   }
 
   static ReceivedMessage submitAsAlice(String subject) throws Exception {
-    SmtpResult result = stack.submission().auth("alice", "secret").from("alice@test.example")
-        .to("friend@far.example").data("Subject: " + subject + "\r\n\r\nhello\r\n").send();
+    SmtpResult result =
+        stack
+            .submission()
+            .auth("alice", "secret")
+            .from("alice@test.example")
+            .to("friend@far.example")
+            .data("Subject: " + subject + "\r\n\r\nhello\r\n")
+            .send();
     assertTrue(result.accepted(), result::toString);
     return awaitRecordOf(stack.sink().awaitMessage(WAIT));
   }
@@ -108,12 +154,21 @@ class AuditForensicsTest {
 
   /** The shipped rules, for this log: as root, without su to the package's user. */
   static void logrotate(Path log) throws Exception {
-    String rules = Files.readString(Path.of("../deploy/debian/logrotate"))
-        .replace("/var/log/postwarden/audit.log", log.toString())
-        .replaceAll("\\n\\s*su postwarden postwarden", "").replace("create 0640 postwarden postwarden", "create 0640");
+    String rules =
+        Files.readString(Path.of("../deploy/debian/logrotate"))
+            .replace("/var/log/postwarden/audit.log", log.toString())
+            .replaceAll("\\n\\s*su postwarden postwarden", "")
+            .replace("create 0640 postwarden postwarden", "create 0640");
     Path conf = Files.writeString(log.resolveSibling("logrotate.conf"), rules);
-    Process logrotate = new ProcessBuilder("logrotate", "-f", "-s", log.resolveSibling("logrotate.state").toString(),
-        conf.toString()).redirectErrorStream(true).start();
+    Process logrotate =
+        new ProcessBuilder(
+                "logrotate",
+                "-f",
+                "-s",
+                log.resolveSibling("logrotate.state").toString(),
+                conf.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(logrotate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(logrotate.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, logrotate.exitValue(), output);
@@ -126,8 +181,11 @@ class AuditForensicsTest {
     StringWriter err = new StringWriter();
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(2, List.of("-c", config.toString()));
-    int status = new CommandLine(new Main()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
-        .execute(all.toArray(String[]::new));
+    int status =
+        new CommandLine(new Main())
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true))
+            .execute(all.toArray(String[]::new));
     return new Run(status, out.toString(), err.toString());
   }
 
@@ -136,12 +194,16 @@ class AuditForensicsTest {
     Run show = postwarden("audit", "show", auditHeader(alicesFirst));
 
     assertEquals(0, show.status(), show::toString);
-    assertTrue(show.out().startsWith("header: signature valid: this server wrote this header"), show.out());
+    assertTrue(
+        show.out().startsWith("header: signature valid: this server wrote this header"),
+        show.out());
     assertTrue(show.out().contains("audit_id: " + auditId(alicesFirst) + "\n"), show.out());
     assertTrue(show.out().contains("sasl_user: alice\n"), show.out());
     Run byId = postwarden("audit", "show", auditId(nobodys));
     assertEquals(0, byId.status(), byId::toString);
-    assertTrue(byId.out().contains("  uid: 65534\n  user: nobody\n  executable: /usr/bin/perl"), byId.out());
+    assertTrue(
+        byId.out().contains("  uid: 65534\n  user: nobody\n  executable: /usr/bin/perl"),
+        byId.out());
   }
 
   @Test
@@ -152,7 +214,8 @@ class AuditForensicsTest {
 
     assertEquals(1, show.status(), show::toString);
     assertTrue(show.out().contains("FORGED OR ALTERED"), show.out());
-    assertTrue(show.out().contains("header and record disagree: sasl: header says bob, the record alice"),
+    assertTrue(
+        show.out().contains("header and record disagree: sasl: header says bob, the record alice"),
         show.out());
     Run madeUp = postwarden("audit", "show", "id=FORGEDFORGEDFORG; sasl=ceo; sig=0123456789ABCDEF");
     assertEquals(1, madeUp.status(), madeUp::toString);
@@ -163,13 +226,19 @@ class AuditForensicsTest {
   void findReadsTheOriginalOutOfAnAbuseReport() throws Exception {
     // the recipient's provider reports the message it received from us, wrapped as RFC 5965 says
     String original = new String(nobodys.content(), StandardCharsets.ISO_8859_1);
-    String report = "From: abuse@far.example\r\nTo: abuse@test.example\r\nSubject: FW: abuse report\r\n"
-        + "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=feedback-report; boundary=\"b1\"\r\n\r\n"
-        + "--b1\r\nContent-Type: text/plain\r\n\r\nA user of ours reported this message.\r\n"
-        + "--b1\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\nVersion: 1\r\n\r\n"
-        + "--b1\r\nContent-Type: message/rfc822\r\n\r\n" + original + "\r\n--b1--\r\n";
-    Path file = Files.writeString(postwarden.auditLog().resolveSibling("report.eml"), report,
-        StandardCharsets.ISO_8859_1);
+    String report =
+        "From: abuse@far.example\r\nTo: abuse@test.example\r\nSubject: FW: abuse report\r\n"
+            + "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=feedback-report; boundary=\"b1\"\r\n\r\n"
+            + "--b1\r\nContent-Type: text/plain\r\n\r\nA user of ours reported this message.\r\n"
+            + "--b1\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\nVersion: 1\r\n\r\n"
+            + "--b1\r\nContent-Type: message/rfc822\r\n\r\n"
+            + original
+            + "\r\n--b1--\r\n";
+    Path file =
+        Files.writeString(
+            postwarden.auditLog().resolveSibling("report.eml"),
+            report,
+            StandardCharsets.ISO_8859_1);
 
     Run find = postwarden("audit", "find", file.toString());
 
@@ -180,8 +249,10 @@ class AuditForensicsTest {
     assertEquals(1, find.out().split("\ntime: ", -1).length - 1, "one record: " + find.out());
 
     // the headers alone, without our header: found by the queue id in Postfix's Received line
-    String headersOnly = original.substring(0, original.indexOf("\r\n\r\n") + 2)
-        .replaceAll("(?m)^X-Postwarden-Audit:.*\r\n(?:[ \t].*\r\n)*", "");
+    String headersOnly =
+        original
+            .substring(0, original.indexOf("\r\n\r\n") + 2)
+            .replaceAll("(?m)^X-Postwarden-Audit:.*\r\n(?:[ \t].*\r\n)*", "");
     Run byQueueId = postwarden("audit", "find", Files.writeString(file, headersOnly).toString());
     assertEquals(0, byQueueId.status(), byQueueId::toString);
     assertTrue(byQueueId.out().contains("audit_id: " + auditId(nobodys) + "\n"), byQueueId.out());
@@ -194,11 +265,15 @@ class AuditForensicsTest {
     assertEquals(0, search.status(), search::toString);
     List<String> lines = search.out().lines().toList();
     assertEquals(2, lines.size(), search.out());
-    assertTrue(lines.get(0).contains("id=" + auditId(alicesFirst)) && lines.get(1).contains("id="
-        + auditId(alicesLast)), "oldest first: " + search.out());
+    assertTrue(
+        lines.get(0).contains("id=" + auditId(alicesFirst))
+            && lines.get(1).contains("id=" + auditId(alicesLast)),
+        "oldest first: " + search.out());
     assertTrue(search.err().contains("in 3 file(s)"), search.err());
     Run byUser = postwarden("audit", "search", "--user", "nobody", "--json");
-    assertTrue(byUser.out().startsWith("{\"time\":") && byUser.out().contains(auditId(nobodys)), byUser.out());
+    assertTrue(
+        byUser.out().startsWith("{\"time\":") && byUser.out().contains(auditId(nobodys)),
+        byUser.out());
 
     Run top = postwarden("audit", "top");
     assertEquals(0, top.status(), top::toString);

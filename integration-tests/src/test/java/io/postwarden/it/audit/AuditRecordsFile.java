@@ -9,12 +9,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 
-/** Reads the JSON lines the daemon's audit log wrote (written asynchronously, so it waits a little). */
+/**
+ * Reads the JSON lines the daemon's audit log wrote (written asynchronously, so it waits a little).
+ */
 public final class AuditRecordsFile {
 
   private AuditRecordsFile() {}
 
-  public static String awaitRecord(Path file, Predicate<String> match, Duration timeout) throws Exception {
+  public static String awaitRecord(Path file, Predicate<String> match, Duration timeout)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       for (String line : lines(file)) {

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code guard = false} through real Postfix: nothing is refused, and the audit trail says what the guard saw. */
+/**
+ * {@code guard = false} through real Postfix: nothing is refused, and the audit trail says what the
+ * guard saw.
+ */
 class GuardOffTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -26,10 +29,11 @@ class GuardOffTest {
 
   @RegisterExtension
   @Order(1)
-  static final MailStack stack = MailStack.builder()
-      .milter(postwarden::smtpdEndpoint)
-      .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
-      .build();
+  static final MailStack stack =
+      MailStack.builder()
+          .milter(postwarden::smtpdEndpoint)
+          .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
+          .build();
 
   private static String recordOf(ReceivedMessage message) throws Exception {
     Matcher id = AUDIT_ID.matcher(message.headers().all("X-Postwarden-Audit").get(0).trim());
@@ -39,21 +43,39 @@ class GuardOffTest {
 
   @Test
   void unauthenticatedLocalMailIsAcceptedAndRecordedAsWouldRefuse() throws Exception {
-    SmtpResult result = stack.smtp().from("app@shop.example").to("friend@far.example")
-        .data("Subject: hi\r\n\r\nhello\r\n").send();
+    SmtpResult result =
+        stack
+            .smtp()
+            .from("app@shop.example")
+            .to("friend@far.example")
+            .data("Subject: hi\r\n\r\nhello\r\n")
+            .send();
     assertTrue(result.accepted(), result::toString);
 
     String record = recordOf(stack.sink().awaitMessage(WAIT));
     assertTrue(record.contains("\"event\":\"accept\""), record);
     assertTrue(record.contains("\"decision\":\"would_refuse\""), record);
-    assertEquals(1, postwarden.daemon().registry().get("postwarden.guard.decisions")
-        .tags("decision", "would_refuse", "client", "local_tcp").counter().count());
+    assertEquals(
+        1,
+        postwarden
+            .daemon()
+            .registry()
+            .get("postwarden.guard.decisions")
+            .tags("decision", "would_refuse", "client", "local_tcp")
+            .counter()
+            .count());
   }
 
   @Test
   void authenticatedMailIsRecordedAsAuthenticated() throws Exception {
-    SmtpResult result = stack.submission().auth("alice", "secret").from("alice@test.example")
-        .to("friend@far.example").data("Subject: hi\r\n\r\nhello\r\n").send();
+    SmtpResult result =
+        stack
+            .submission()
+            .auth("alice", "secret")
+            .from("alice@test.example")
+            .to("friend@far.example")
+            .data("Subject: hi\r\n\r\nhello\r\n")
+            .send();
     assertTrue(result.accepted(), result::toString);
 
     String record = recordOf(stack.sink().awaitMessage(WAIT));

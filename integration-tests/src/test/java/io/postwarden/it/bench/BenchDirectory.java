@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The scratch directory {@code scripts/bench} makes on tmpfs for one run: configuration, secrets, audit and daemon
- * logs. Every daemon started is listed in its {@code pids} file, so the script's exit trap can stop what a killed
- * driver left behind.
+ * The scratch directory {@code scripts/bench} makes on tmpfs for one run: configuration, secrets,
+ * audit and daemon logs. Every daemon started is listed in its {@code pids} file, so the script's
+ * exit trap can stop what a killed driver left behind.
  */
 record BenchDirectory(Path root) {
 
@@ -41,7 +41,8 @@ record BenchDirectory(Path root) {
 
   void recordPid(long pid) {
     try {
-      Files.writeString(file("pids"), pid + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          file("pids"), pid + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A daemon under measurement, started as its own process (so its CPU shows in /proc apart from the driver's) with
- * its output in a log file of the bench directory. Ready once its TCP listeners are up.
+ * A daemon under measurement, started as its own process (so its CPU shows in /proc apart from the
+ * driver's) with its output in a log file of the bench directory. Ready once its TCP listeners are
+ * up.
  */
 final class ExternalDaemon implements AutoCloseable {
 
@@ -26,19 +27,29 @@ final class ExternalDaemon implements AutoCloseable {
     this.log = log;
   }
 
-  static ExternalDaemon start(BenchDirectory dir, String name, List<String> command, InetSocketAddress... listeners) {
+  static ExternalDaemon start(
+      BenchDirectory dir, String name, List<String> command, InetSocketAddress... listeners) {
     Path log = dir.file(name + ".log");
     Process process;
     try {
-      process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + command, e);
     }
     dir.recordPid(process.pid());
     ExternalDaemon daemon = new ExternalDaemon(name, process, log);
     Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "stop-" + name));
-    Readiness.awaitListening(Duration.ofSeconds(60),
-        () -> process.isAlive() ? null : name + " exited " + process.exitValue() + ":\n" + daemon.logTail(), listeners);
+    Readiness.awaitListening(
+        Duration.ofSeconds(60),
+        () ->
+            process.isAlive()
+                ? null
+                : name + " exited " + process.exitValue() + ":\n" + daemon.logTail(),
+        listeners);
     return daemon;
   }
 

@@ -8,8 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Follows Postfix's maillog from a starting point: counts deliveries to the sink, senders that reached the queue
- * manager SRS-rewritten, and keeps the first line that shows a message not getting through.
+ * Follows Postfix's maillog from a starting point: counts deliveries to the sink, senders that
+ * reached the queue manager SRS-rewritten, and keeps the first line that shows a message not
+ * getting through.
  */
 final class MaillogProgress {
 
@@ -62,8 +63,12 @@ final class MaillogProgress {
       delivered++;
     } else if (line.contains("/qmgr[") && line.contains(": from=<SRS0=")) {
       srsSenders++;
-    } else if (firstProblem == null && (line.contains(" status=deferred") || line.contains(" status=bounced")
-        || line.contains(" reject: ") || line.contains("milter-reject") || line.contains(" fatal: "))) {
+    } else if (firstProblem == null
+        && (line.contains(" status=deferred")
+            || line.contains(" status=bounced")
+            || line.contains(" reject: ")
+            || line.contains("milter-reject")
+            || line.contains(" fatal: "))) {
       firstProblem = line;
     }
   }

@@ -12,8 +12,9 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Debian's PostSRSd 1.10 started privately: its own secret, loopback ports picked at run time, no system service.
- * Postfix asks it through {@code tcp:} canonical maps; it forks a child per map connection.
+ * Debian's PostSRSd 1.10 started privately: its own secret, loopback ports picked at run time, no
+ * system service. Postfix asks it through {@code tcp:} canonical maps; it forks a child per map
+ * connection.
  */
 final class PostSrsd implements AutoCloseable {
 
@@ -30,7 +31,8 @@ final class PostSrsd implements AutoCloseable {
   static PostSrsd start(BenchDirectory dir) {
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
-    Path secretFile = dir.write("postsrsd.secret", Base64.getEncoder().encodeToString(secret) + "\n");
+    Path secretFile =
+        dir.write("postsrsd.secret", Base64.getEncoder().encodeToString(secret) + "\n");
     try {
       Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-------"));
     } catch (IOException e) {
@@ -38,15 +40,32 @@ final class PostSrsd implements AutoCloseable {
     }
     int forward = Ports.freePort();
     int reverse = Ports.freePort();
-    List<String> command = List.of("/usr/sbin/postsrsd", "-s" + secretFile, "-dsrs.test.example", "-Xtest.example",
-        "-l127.0.0.1", "-4", "-f" + forward, "-r" + reverse, "-unobody");
-    return new PostSrsd(forward, reverse, ExternalDaemon.start(dir, "postsrsd", command,
-        new InetSocketAddress(Ports.V4, forward), new InetSocketAddress(Ports.V4, reverse)));
+    List<String> command =
+        List.of(
+            "/usr/sbin/postsrsd",
+            "-s" + secretFile,
+            "-dsrs.test.example",
+            "-Xtest.example",
+            "-l127.0.0.1",
+            "-4",
+            "-f" + forward,
+            "-r" + reverse,
+            "-unobody");
+    return new PostSrsd(
+        forward,
+        reverse,
+        ExternalDaemon.start(
+            dir,
+            "postsrsd",
+            command,
+            new InetSocketAddress(Ports.V4, forward),
+            new InetSocketAddress(Ports.V4, reverse)));
   }
 
   /** main.cf settings that send every envelope address through it, as its Debian README shows. */
   List<String> postfixSettings() {
-    return List.of("sender_canonical_maps=tcp:127.0.0.1:" + forwardPort,
+    return List.of(
+        "sender_canonical_maps=tcp:127.0.0.1:" + forwardPort,
         "sender_canonical_classes=envelope_sender",
         "recipient_canonical_maps=tcp:127.0.0.1:" + reversePort,
         "recipient_canonical_classes=envelope_recipient,header_recipient");

@@ -15,11 +15,12 @@ import java.util.Optional;
 
 /**
  * Messages per second through a real private Postfix 3.7 (queue on tmpfs, every message relayed to
- * {@code smtp-sink}), with {@code smtp-source} as the client running as {@code nobody}: Postfix alone, PostSRSd,
- * a libmilter pass-through, and Postwarden with every policy for a remote-style and a local (process lookup)
- * client. Every message is forwarded (a remote sender to an address that a virtual alias sends to a remote
- * domain), so each SRS setup rewrites every message; the maillog proves it. The setups take turns, round after
- * round, so a machine that gets busier affects them alike. Not a test: run it with {@code scripts/bench}.
+ * {@code smtp-sink}), with {@code smtp-source} as the client running as {@code nobody}: Postfix
+ * alone, PostSRSd, a libmilter pass-through, and Postwarden with every policy for a remote-style
+ * and a local (process lookup) client. Every message is forwarded (a remote sender to an address
+ * that a virtual alias sends to a remote domain), so each SRS setup rewrites every message; the
+ * maillog proves it. The setups take turns, round after round, so a machine that gets busier
+ * affects them alike. Not a test: run it with {@code scripts/bench}.
  */
 public final class PostfixBenchmark {
 
@@ -37,11 +38,19 @@ public final class PostfixBenchmark {
     this.sessions = sessions;
   }
 
-  /** One way of running Postfix; {@code daemon} is the SRS daemon or milter whose CPU is measured. */
-  private record Setup(String label, Map<String, String> postfixSettings, Optional<ExternalDaemon> daemon,
+  /**
+   * One way of running Postfix; {@code daemon} is the SRS daemon or milter whose CPU is measured.
+   */
+  private record Setup(
+      String label,
+      Map<String, String> postfixSettings,
+      Optional<ExternalDaemon> daemon,
       boolean rewrites) {}
 
-  private record Run(double messagesPerSecond, double daemonCpuMillisPerMessage, double postfixCpuMillisPerMessage) {}
+  private record Run(
+      double messagesPerSecond,
+      double daemonCpuMillisPerMessage,
+      double postfixCpuMillisPerMessage) {}
 
   public static void main(String[] args) throws Exception {
     int messages = Integer.getInteger("bench.messages", 4000);
@@ -52,35 +61,63 @@ public final class PostfixBenchmark {
     String machine = Machine.describe();
     System.out.println("machine: " + machine);
     int sinkPort = Ports.freePort();
-    MailStack stack = MailStack.builder().isolateTests(false).ipv6(false)
-        .virtualAlias(FORWARDED, "dest@far-away.example")
-        .mainCf("transport_maps", "static:smtp:[127.0.0.1]:" + sinkPort)
-        .build();
-    try (ExternalDaemon sink = SmtpSink.start(dir, sinkPort); stack;
-        PostSrsd postsrsd = PostSrsd.start(dir); PyMilter pymilter = PyMilter.start(dir)) {
+    MailStack stack =
+        MailStack.builder()
+            .isolateTests(false)
+            .ipv6(false)
+            .virtualAlias(FORWARDED, "dest@far-away.example")
+            .mainCf("transport_maps", "static:smtp:[127.0.0.1]:" + sinkPort)
+            .build();
+    try (ExternalDaemon sink = SmtpSink.start(dir, sinkPort);
+        stack;
+        PostSrsd postsrsd = PostSrsd.start(dir);
+        PyMilter pymilter = PyMilter.start(dir)) {
       stack.start();
       dir.recordPid(stack.postfix().masterPid().orElseThrow());
       Path postfixConfig = stack.postfix().configDir();
-      try (PostwardenDaemon remote = PostwardenDaemon.start(dir, "postwarden-remote", postfixConfig,
-              "peer-lookup = false\nguard-allow-networks = { \"127.0.0.1/32\" }");
-          PostwardenDaemon local = PostwardenDaemon.start(dir, "postwarden-local", postfixConfig,
-              "peer-lookup = true\nguard-allow-users = { \"nobody\" }")) {
-        List<Setup> setups = List.of(
-            new Setup("Postfix alone", settings(Map.of()), Optional.empty(), false),
-            new Setup("PostSRSd 1.10 (canonical maps)", settings(postsrsd.postfixSettings()),
-                Optional.of(postsrsd.process()), true),
-            new Setup("pymilter pass-through", milters(pymilter.endpoint(), pymilter.endpoint()),
-                Optional.of(pymilter.process()), false),
-            new Setup("Postwarden, all policies, remote path (no lookup)",
-                milters(remote.smtpdEndpoint(), remote.nonSmtpdEndpoint()), Optional.of(remote.process()), true),
-            new Setup("Postwarden, all policies, local client (process lookup)",
-                milters(local.smtpdEndpoint(), local.nonSmtpdEndpoint()), Optional.of(local.process()), true));
-        new PostfixBenchmark(dir, stack, sessions).measure(setups, messages, rounds, warmup, machine);
+      try (PostwardenDaemon remote =
+              PostwardenDaemon.start(
+                  dir,
+                  "postwarden-remote",
+                  postfixConfig,
+                  "peer-lookup = false\nguard-allow-networks = { \"127.0.0.1/32\" }");
+          PostwardenDaemon local =
+              PostwardenDaemon.start(
+                  dir,
+                  "postwarden-local",
+                  postfixConfig,
+                  "peer-lookup = true\nguard-allow-users = { \"nobody\" }")) {
+        List<Setup> setups =
+            List.of(
+                new Setup("Postfix alone", settings(Map.of()), Optional.empty(), false),
+                new Setup(
+                    "PostSRSd 1.10 (canonical maps)",
+                    settings(postsrsd.postfixSettings()),
+                    Optional.of(postsrsd.process()),
+                    true),
+                new Setup(
+                    "pymilter pass-through",
+                    milters(pymilter.endpoint(), pymilter.endpoint()),
+                    Optional.of(pymilter.process()),
+                    false),
+                new Setup(
+                    "Postwarden, all policies, remote path (no lookup)",
+                    milters(remote.smtpdEndpoint(), remote.nonSmtpdEndpoint()),
+                    Optional.of(remote.process()),
+                    true),
+                new Setup(
+                    "Postwarden, all policies, local client (process lookup)",
+                    milters(local.smtpdEndpoint(), local.nonSmtpdEndpoint()),
+                    Optional.of(local.process()),
+                    true));
+        new PostfixBenchmark(dir, stack, sessions)
+            .measure(setups, messages, rounds, warmup, machine);
       }
     }
   }
 
-  private void measure(List<Setup> setups, int messages, int rounds, int warmup, String machine) throws Exception {
+  private void measure(List<Setup> setups, int messages, int rounds, int warmup, String machine)
+      throws Exception {
     for (Setup setup : setups) {
       run(setup, warmup);
     }
@@ -93,42 +130,89 @@ public final class PostfixBenchmark {
         alone = setup.daemon().isEmpty() ? run.messagesPerSecond() : alone;
         runs.computeIfAbsent(setup, s -> new ArrayList<>()).add(run);
         ratios.computeIfAbsent(setup, s -> new ArrayList<>()).add(run.messagesPerSecond() / alone);
-        System.out.printf(Locale.ROOT, "round %d  %-56s %7.1f msg/s  daemon %6.3f ms/msg  postfix %6.3f ms/msg%n",
-            round, setup.label(), run.messagesPerSecond(), run.daemonCpuMillisPerMessage(),
+        System.out.printf(
+            Locale.ROOT,
+            "round %d  %-56s %7.1f msg/s  daemon %6.3f ms/msg  postfix %6.3f ms/msg%n",
+            round,
+            setup.label(),
+            run.messagesPerSecond(),
+            run.daemonCpuMillisPerMessage(),
             run.postfixCpuMillisPerMessage());
       }
     }
-    System.out.printf(Locale.ROOT, "%nThrough Postfix: %d messages per run, smtp-source -s %d as nobody, %d rounds "
-        + "interleaved, medians. %s%n%n", messages, sessions, rounds, machine);
-    System.out.println("| setup | msg/s | vs Postfix alone | SRS daemon / milter CPU ms/msg | Postfix CPU ms/msg |");
+    System.out.printf(
+        Locale.ROOT,
+        "%nThrough Postfix: %d messages per run, smtp-source -s %d as nobody, %d rounds "
+            + "interleaved, medians. %s%n%n",
+        messages,
+        sessions,
+        rounds,
+        machine);
+    System.out.println(
+        "| setup | msg/s | vs Postfix alone | SRS daemon / milter CPU ms/msg | Postfix CPU ms/msg |");
     System.out.println("|---|---:|---:|---:|---:|");
     for (Setup setup : setups) {
       List<Run> measured = runs.get(setup);
-      System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %s | %.2f |%n", setup.label(),
-          Stats.median(measured.stream().map(Run::messagesPerSecond).toList()), Stats.median(ratios.get(setup)),
-          setup.daemon().isEmpty() ? "–" : String.format(Locale.ROOT, "%.2f",
-              Stats.median(measured.stream().map(Run::daemonCpuMillisPerMessage).toList())),
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %.0f | %.2f | %s | %.2f |%n",
+          setup.label(),
+          Stats.median(measured.stream().map(Run::messagesPerSecond).toList()),
+          Stats.median(ratios.get(setup)),
+          setup.daemon().isEmpty()
+              ? "–"
+              : String.format(
+                  Locale.ROOT,
+                  "%.2f",
+                  Stats.median(measured.stream().map(Run::daemonCpuMillisPerMessage).toList())),
           Stats.median(measured.stream().map(Run::postfixCpuMillisPerMessage).toList()));
     }
-    System.out.println("\nThe remote path's client is on loopback too: guard-allow-networks lets 127.0.0.1 through, "
-        + "so the guard still decides every message, and peer-lookup = false skips the process lookup as for a "
-        + "remote client.");
+    System.out.println(
+        "\nThe remote path's client is on loopback too: guard-allow-networks lets 127.0.0.1 through, "
+            + "so the guard still decides every message, and peer-lookup = false skips the process lookup as for a "
+            + "remote client.");
   }
 
-  /** Sends {@code messages} through Postfix configured for {@code setup}; done when the sink has them all. */
+  /**
+   * Sends {@code messages} through Postfix configured for {@code setup}; done when the sink has
+   * them all.
+   */
   private Run run(Setup setup, int messages) throws IOException, InterruptedException {
-    stack.postconf(setup.postfixSettings().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-        .toArray(String[]::new));
+    stack.postconf(
+        setup.postfixSettings().entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .toArray(String[]::new));
     long master = stack.postfix().masterPid().orElseThrow();
     long daemonBefore = setup.daemon().map(ExternalDaemon::cpuNanos).orElse(0L);
     long postfixBefore = ProcessCpu.ofTree(master);
     MaillogProgress progress = MaillogProgress.fromEnd(stack.postfix().maillogFile());
     Path sourceLog = dir.file("smtp-source.log");
     long start = System.nanoTime();
-    Process source = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-        "/usr/sbin/smtp-source", "-s", Integer.toString(sessions), "-m", Integer.toString(messages), "-l", "1024",
-        "-S", "bench", "-M", "client.remote-sender.example", "-f", SENDER, "-t", FORWARDED,
-        "127.0.0.1:" + stack.smtpPort()).redirectErrorStream(true).redirectOutput(sourceLog.toFile()).start();
+    Process source =
+        new ProcessBuilder(
+                "setpriv",
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                "/usr/sbin/smtp-source",
+                "-s",
+                Integer.toString(sessions),
+                "-m",
+                Integer.toString(messages),
+                "-l",
+                "1024",
+                "-S",
+                "bench",
+                "-M",
+                "client.remote-sender.example",
+                "-f",
+                SENDER,
+                "-t",
+                FORWARDED,
+                "127.0.0.1:" + stack.smtpPort())
+            .redirectErrorStream(true)
+            .redirectOutput(sourceLog.toFile())
+            .start();
     long lastProgress = start;
     int lastCount = 0;
     while (progress.delivered() < messages || source.isAlive()) {
@@ -139,22 +223,41 @@ public final class PostfixBenchmark {
         lastCount = progress.delivered();
         lastProgress = now;
       }
-      String failure = progress.firstProblem() != null ? "maillog: " + progress.firstProblem()
-          : now - lastProgress > STALL.toNanos() ? "no delivery for " + STALL.toSeconds() + " s"
-          : !source.isAlive() && source.exitValue() != 0 ? "smtp-source exited " + source.exitValue() : null;
+      String failure =
+          progress.firstProblem() != null
+              ? "maillog: " + progress.firstProblem()
+              : now - lastProgress > STALL.toNanos()
+                  ? "no delivery for " + STALL.toSeconds() + " s"
+                  : !source.isAlive() && source.exitValue() != 0
+                      ? "smtp-source exited " + source.exitValue()
+                      : null;
       if (failure != null) {
         source.destroy();
-        throw new IllegalStateException(setup.label() + ": " + failure + " (" + progress.delivered() + " of "
-            + messages + " delivered)\n--- smtp-source ---\n" + Files.readString(sourceLog) + "\n--- maillog ---\n"
-            + stack.postfix().maillogTail(15));
+        throw new IllegalStateException(
+            setup.label()
+                + ": "
+                + failure
+                + " ("
+                + progress.delivered()
+                + " of "
+                + messages
+                + " delivered)\n--- smtp-source ---\n"
+                + Files.readString(sourceLog)
+                + "\n--- maillog ---\n"
+                + stack.postfix().maillogTail(15));
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     long daemonCpu = setup.daemon().map(ExternalDaemon::cpuNanos).orElse(0L) - daemonBefore;
     long postfixCpu = ProcessCpu.ofTree(master) - postfixBefore;
     if (setup.rewrites() && progress.srsSenders() != messages) {
-      throw new IllegalStateException(setup.label() + ": only " + progress.srsSenders() + " of " + messages
-          + " senders were SRS-rewritten");
+      throw new IllegalStateException(
+          setup.label()
+              + ": only "
+              + progress.srsSenders()
+              + " of "
+              + messages
+              + " senders were SRS-rewritten");
     }
     return new Run(messages / seconds, daemonCpu / 1e6 / messages, postfixCpu / 1e6 / messages);
   }
@@ -172,8 +275,11 @@ public final class PostfixBenchmark {
 
   private static Map<String, String> settings(List<String> nameValues) {
     Map<String, String> own = new LinkedHashMap<>();
-    nameValues.forEach(setting -> own.put(setting.substring(0, setting.indexOf('=')),
-        setting.substring(setting.indexOf('=') + 1)));
+    nameValues.forEach(
+        setting ->
+            own.put(
+                setting.substring(0, setting.indexOf('=')),
+                setting.substring(setting.indexOf('=') + 1)));
     return settings(own);
   }
 

@@ -10,18 +10,20 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * CPU time a process has used, with its descendants, from {@code /proc/PID/stat}: utime + stime of the process and
- * of every live descendant (zombies included), plus cutime + cstime (children already reaped). Daemons that fork
- * per connection (PostSRSd 1.x) or run helpers (Postwarden's {@code postmap}, Postfix's master and its services)
- * are measured whole this way.
+ * CPU time a process has used, with its descendants, from {@code /proc/PID/stat}: utime + stime of
+ * the process and of every live descendant (zombies included), plus cutime + cstime (children
+ * already reaped). Daemons that fork per connection (PostSRSd 1.x) or run helpers (Postwarden's
+ * {@code postmap}, Postfix's master and its services) are measured whole this way.
  *
- * <p>stat counts in 10 ms ticks, rounded down per process: a short-lived child that used 0.5 ms shows 0 until its
- * parent reaps it (cutime adds the exact sum). For single-threaded processes the exact nanoseconds in
- * {@code /proc/PID/schedstat} are used instead, so a daemon's not-yet-reaped children still count.
+ * <p>stat counts in 10 ms ticks, rounded down per process: a short-lived child that used 0.5 ms
+ * shows 0 until its parent reaps it (cutime adds the exact sum). For single-threaded processes the
+ * exact nanoseconds in {@code /proc/PID/schedstat} are used instead, so a daemon's not-yet-reaped
+ * children still count.
  */
 final class ProcessCpu {
 
   private static final Path PROC = Path.of("/proc");
+
   /** USER_HZ: the unit of the stat fields; 100 on every Linux architecture Debian builds for. */
   private static final long NANOS_PER_TICK = 10_000_000L;
 
@@ -65,8 +67,8 @@ final class ProcessCpu {
   private record Stat(long parent, long nanos) {
 
     /**
-     * Fields after the command name, which may itself hold spaces and parentheses: ppid is the 4th field, utime,
-     * stime, cutime, cstime the 14th to 17th, num_threads the 20th.
+     * Fields after the command name, which may itself hold spaces and parentheses: ppid is the 4th
+     * field, utime, stime, cutime, cstime the 14th to 17th, num_threads the 20th.
      */
     static Stat read(Path process) {
       String stat;
@@ -84,7 +86,10 @@ final class ProcessCpu {
       return new Stat(Long.parseLong(f[1]), ownNanos + reapedNanos);
     }
 
-    /** The first field of schedstat: nanoseconds the (only) thread ran; 0 when the kernel does not say. */
+    /**
+     * The first field of schedstat: nanoseconds the (only) thread ran; 0 when the kernel does not
+     * say.
+     */
     private static long scheduledNanos(Path process) {
       try {
         return Long.parseLong(Files.readString(process.resolve("schedstat")).split(" ", 2)[0]);

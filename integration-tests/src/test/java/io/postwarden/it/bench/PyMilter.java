@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The reference milter: a pass-through on libmilter through Debian's python3-milter ({@code passthrough-milter.py}
- * beside this class), which answers every stage and changes nothing. What any libmilter milter costs at least.
+ * The reference milter: a pass-through on libmilter through Debian's python3-milter ({@code
+ * passthrough-milter.py} beside this class), which answers every stage and changes nothing. What
+ * any libmilter milter costs at least.
  */
 final class PyMilter implements AutoCloseable {
 
@@ -28,8 +29,13 @@ final class PyMilter implements AutoCloseable {
       throw new IllegalStateException(e);
     }
     InetSocketAddress listener = new InetSocketAddress(Ports.V4, Ports.freePort());
-    return new PyMilter(listener, ExternalDaemon.start(dir, "pymilter",
-        List.of("/usr/bin/python3", script.toString(), Integer.toString(listener.getPort())), listener));
+    return new PyMilter(
+        listener,
+        ExternalDaemon.start(
+            dir,
+            "pymilter",
+            List.of("/usr/bin/python3", script.toString(), Integer.toString(listener.getPort())),
+            listener));
   }
 
   InetSocketAddress listener() {

@@ -14,7 +14,9 @@ final class Stats {
     return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   }
 
-  /** The nearest-rank percentile ({@code fraction} 0.5 for p50, 0.99 for p99) of unsorted values. */
+  /**
+   * The nearest-rank percentile ({@code fraction} 0.5 for p50, 0.99 for p99) of unsorted values.
+   */
   static long percentile(long[] values, double fraction) {
     long[] sorted = values.clone();
     Arrays.sort(sorted);

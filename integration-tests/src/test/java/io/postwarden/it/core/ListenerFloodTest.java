@@ -25,10 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A local user floods an inet: listener with idle and trickling connections from its own address (127.0.0.2):
- * its share (max-sessions-per-peer) is all it gets, the deadlines cut what it holds within seconds, and Postfix's
- * own sessions (from 127.0.0.1) keep flowing. Before the limits, the flood filled max-sessions and Postfix
- * tempfailed every message.
+ * A local user floods an inet: listener with idle and trickling connections from its own address
+ * (127.0.0.2): its share (max-sessions-per-peer) is all it gets, the deadlines cut what it holds
+ * within seconds, and Postfix's own sessions (from 127.0.0.1) keep flowing. Before the limits, the
+ * flood filled max-sessions and Postfix tempfailed every message.
  */
 class ListenerFloodTest {
 
@@ -38,16 +38,23 @@ class ListenerFloodTest {
 
   @RegisterExtension
   @Order(2)
-  static final RunningPostwarden postwarden = new RunningPostwarden("guard = no\nmax-sessions = " + MAX_SESSIONS
-      + "\nnon-smtpd-max-sessions = " + MAX_SESSIONS + "\nmax-sessions-per-peer = " + PER_PEER
-      + "\nnegotiation-timeout = 2s\nframe-timeout = 2s\n");
+  static final RunningPostwarden postwarden =
+      new RunningPostwarden(
+          "guard = no\nmax-sessions = "
+              + MAX_SESSIONS
+              + "\nnon-smtpd-max-sessions = "
+              + MAX_SESSIONS
+              + "\nmax-sessions-per-peer = "
+              + PER_PEER
+              + "\nnegotiation-timeout = 2s\nframe-timeout = 2s\n");
 
   @RegisterExtension
   @Order(1)
-  static final MailStack stack = MailStack.builder()
-      .milter(postwarden::smtpdEndpoint)
-      .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
-      .build();
+  static final MailStack stack =
+      MailStack.builder()
+          .milter(postwarden::smtpdEndpoint)
+          .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
+          .build();
 
   private static InetSocketAddress listener() {
     String[] endpoint = postwarden.smtpdEndpoint().split(":");
@@ -55,12 +62,21 @@ class ListenerFloodTest {
   }
 
   private static double count(String name, String reason) {
-    Counter counter = postwarden.daemon().registry().find(name).tag("listener", "smtpd").tag("reason", reason)
-        .counter();
+    Counter counter =
+        postwarden
+            .daemon()
+            .registry()
+            .find(name)
+            .tag("listener", "smtpd")
+            .tag("reason", reason)
+            .counter();
     return counter == null ? -1 : counter.count();
   }
 
-  /** An attacker's connection from 127.0.0.2; {@code trickle}: after OPTNEG, one byte of a packet per second. */
+  /**
+   * An attacker's connection from 127.0.0.2; {@code trickle}: after OPTNEG, one byte of a packet
+   * per second.
+   */
   private static void attack(boolean trickle) throws IOException {
     try (Socket socket = new Socket()) {
       socket.bind(new InetSocketAddress("127.0.0.2", 0));
@@ -69,7 +85,10 @@ class ListenerFloodTest {
       OutputStream out = socket.getOutputStream();
       InputStream in = socket.getInputStream();
       if (trickle) {
-        out.write(new byte[] {0, 0, 0, 13, 'O', 0, 0, 0, 6, 0, 0, 1, (byte) 0xff, 0, 0x1f, (byte) 0xff, (byte) 0xff});
+        out.write(
+            new byte[] {
+              0, 0, 0, 13, 'O', 0, 0, 0, 6, 0, 0, 1, (byte) 0xff, 0, 0x1f, (byte) 0xff, (byte) 0xff
+            });
         out.write(new byte[] {0, 0, 0x10}); // a packet begun, never finished
       }
       while (true) {
@@ -97,12 +116,14 @@ class ListenerFloodTest {
       List<Future<?>> running = new ArrayList<>();
       for (int i = 0; i < ATTACK_CONNECTIONS; i++) {
         boolean trickle = i % 2 == 0;
-        running.add(attackers.submit(() -> {
-          while (attacking.get()) {
-            attack(trickle);
-          }
-          return null;
-        }));
+        running.add(
+            attackers.submit(
+                () -> {
+                  while (attacking.get()) {
+                    attack(trickle);
+                  }
+                  return null;
+                }));
       }
       // the attacker holds its share at every moment; mail from Postfix still gets sessions
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -111,25 +132,36 @@ class ListenerFloodTest {
         Thread.sleep(50);
       }
       for (int i = 0; i < 5; i++) {
-        SmtpResult result = stack.smtp().from("ann@outside.example").to("bob" + i + "@test.example")
-            .data("Subject: during the flood " + i + "\r\n\r\nhello\r\n").send();
+        SmtpResult result =
+            stack
+                .smtp()
+                .from("ann@outside.example")
+                .to("bob" + i + "@test.example")
+                .data("Subject: during the flood " + i + "\r\n\r\nhello\r\n")
+                .send();
         assertTrue(result.accepted(), result::toString);
       }
       assertEquals(5, stack.sink().awaitMessages(5, Duration.ofSeconds(20)).size());
       // the deadlines free the attacker's share again and again
       deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
       while ((count("postwarden.connections.closed", "negotiation_timeout") < PER_PEER
-          || count("postwarden.connections.closed", "frame_timeout") < PER_PEER) && System.nanoTime() < deadline) {
+              || count("postwarden.connections.closed", "frame_timeout") < PER_PEER)
+          && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
       attacking.set(false);
-      assertTrue(count("postwarden.connections.refused", "peer_limit") >= ATTACK_CONNECTIONS,
+      assertTrue(
+          count("postwarden.connections.refused", "peer_limit") >= ATTACK_CONNECTIONS,
           "refused: " + count("postwarden.connections.refused", "peer_limit"));
-      assertTrue(count("postwarden.connections.closed", "negotiation_timeout") >= PER_PEER / 2.0,
+      assertTrue(
+          count("postwarden.connections.closed", "negotiation_timeout") >= PER_PEER / 2.0,
           "idle ones cut: " + count("postwarden.connections.closed", "negotiation_timeout"));
-      assertTrue(count("postwarden.connections.closed", "frame_timeout") >= PER_PEER / 2.0,
+      assertTrue(
+          count("postwarden.connections.closed", "frame_timeout") >= PER_PEER / 2.0,
           "trickling ones cut: " + count("postwarden.connections.closed", "frame_timeout"));
-      assertEquals(0, count("postwarden.connections.refused", "session_limit"),
+      assertEquals(
+          0,
+          count("postwarden.connections.refused", "session_limit"),
           "the flood never filled the listener");
       for (Future<?> attacker : running) {
         attacker.get(10, TimeUnit.SECONDS);

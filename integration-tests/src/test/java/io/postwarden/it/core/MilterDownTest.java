@@ -22,10 +22,11 @@ class MilterDownTest {
   static final RunningPostwarden postwarden = new RunningPostwarden("guard = no\n");
 
   @RegisterExtension
-  static final MailStack stack = MailStack.builder()
-      .milter(postwarden::smtpdEndpoint)
-      .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
-      .build();
+  static final MailStack stack =
+      MailStack.builder()
+          .milter(postwarden::smtpdEndpoint)
+          .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
+          .build();
 
   @BeforeEach
   void startPostwarden() {
@@ -40,15 +41,25 @@ class MilterDownTest {
   @Test
   void smtpClientIsTempfailedAndItsRetrySucceedsOncePostwardenIsBack() {
     postwarden.kill();
-    SmtpResult refused = stack.smtp().from("ann@outside.example").to("bob@test.example")
-        .data("Subject: retry me\r\n\r\nhello\r\n").send();
+    SmtpResult refused =
+        stack
+            .smtp()
+            .from("ann@outside.example")
+            .to("bob@test.example")
+            .data("Subject: retry me\r\n\r\nhello\r\n")
+            .send();
     assertEquals(SmtpResult.Step.MAIL, refused.failedStep(), refused::toString);
     assertEquals(451, refused.code(), refused::toString);
     assertTrue(stack.sink().messages().isEmpty());
 
     postwarden.start();
-    SmtpResult retried = stack.smtp().from("ann@outside.example").to("bob@test.example")
-        .data("Subject: retry me\r\n\r\nhello\r\n").send();
+    SmtpResult retried =
+        stack
+            .smtp()
+            .from("ann@outside.example")
+            .to("bob@test.example")
+            .data("Subject: retry me\r\n\r\nhello\r\n")
+            .send();
     assertTrue(retried.accepted(), retried::toString);
     assertEquals("retry me", stack.sink().awaitMessage(WAIT).header("Subject").orElseThrow());
   }
@@ -56,8 +67,12 @@ class MilterDownTest {
   @Test
   void sendmailMessageWaitsInTheQueueAndIsDeliveredOncePostwardenIsBack() {
     postwarden.kill();
-    assertTrue(stack.sendmail("www-data@test.example", "Subject: queued\n\nwait\n", "carol@outside.example").ok());
-    stack.awaitMaillog("milter-reject: CONNECT from localhost\\[127.0.0.1\\]: 4.7.1 .*from=<www-data@test.example>");
+    assertTrue(
+        stack
+            .sendmail("www-data@test.example", "Subject: queued\n\nwait\n", "carol@outside.example")
+            .ok());
+    stack.awaitMaillog(
+        "milter-reject: CONNECT from localhost\\[127.0.0.1\\]: 4.7.1 .*from=<www-data@test.example>");
     List<QueuedMessage> queue = stack.queue();
     assertEquals(1, queue.size(), queue::toString);
     assertTrue(stack.sink().messages().isEmpty());

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Real Postfix calls Postwarden on all three arrival paths; a message changes only where a policy asks. */
+/**
+ * Real Postfix calls Postwarden on all three arrival paths; a message changes only where a policy
+ * asks.
+ */
 class PassThroughTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -25,27 +28,42 @@ class PassThroughTest {
   /** Adds one header naming the path and the SASL user, as seen through the policy API. */
   @RegisterExtension
   @Order(2)
-  static final RunningPostwarden postwarden = new RunningPostwarden("", (config, registry) -> List.of(
-      new ScriptedPolicy("tag").may(Capability.ADD_HEADERS).onEndOfMessage(tx -> Decision.modify(
-          new AddHeader("X-Postwarden-Test", tx.connection().origin() + " sasl=" + tx.authenticatedUser().orElse("-")
-              + " queue=" + tx.queueId().isPresent())))));
+  static final RunningPostwarden postwarden =
+      new RunningPostwarden(
+          "",
+          (config, registry) ->
+              List.of(
+                  new ScriptedPolicy("tag")
+                      .may(Capability.ADD_HEADERS)
+                      .onEndOfMessage(
+                          tx ->
+                              Decision.modify(
+                                  new AddHeader(
+                                      "X-Postwarden-Test",
+                                      tx.connection().origin()
+                                          + " sasl="
+                                          + tx.authenticatedUser().orElse("-")
+                                          + " queue="
+                                          + tx.queueId().isPresent())))));
 
   @RegisterExtension
   @Order(1)
-  static final MailStack stack = MailStack.builder()
-      .milter(postwarden::smtpdEndpoint)
-      .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
-      .build();
+  static final MailStack stack =
+      MailStack.builder()
+          .milter(postwarden::smtpdEndpoint)
+          .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
+          .build();
 
   /** Raw 8-bit bytes in a header and the body must survive unaltered. */
-  private static final String MESSAGE = "From: Ann <ann@outside.example>\r\n"
-      + "To: bob@test.example\r\n"
-      + "Subject: Gr\u00c3\u00bc\u00c3\u009fe \u00e9t\u00e9\r\n"
-      + "Message-Id: <pass-through-1@outside.example>\r\n"
-      + "Date: Wed, 25 Nov 2026 09:00:00 +0000\r\n"
-      + "\r\n"
-      + "Body line one\r\n"
-      + "caf\u00e9 in Latin-1\r\n";
+  private static final String MESSAGE =
+      "From: Ann <ann@outside.example>\r\n"
+          + "To: bob@test.example\r\n"
+          + "Subject: Gr\u00c3\u00bc\u00c3\u009fe \u00e9t\u00e9\r\n"
+          + "Message-Id: <pass-through-1@outside.example>\r\n"
+          + "Date: Wed, 25 Nov 2026 09:00:00 +0000\r\n"
+          + "\r\n"
+          + "Body line one\r\n"
+          + "caf\u00e9 in Latin-1\r\n";
 
   private static byte[] messageBytes() {
     return MESSAGE.getBytes(StandardCharsets.ISO_8859_1);
@@ -67,7 +85,8 @@ class PassThroughTest {
 
   @Test
   void smtpMessagePassesUnchangedExceptForThePolicysHeader() {
-    SmtpResult result = stack.smtp().from("ann@outside.example").to("bob@test.example").data(messageBytes()).send();
+    SmtpResult result =
+        stack.smtp().from("ann@outside.example").to("bob@test.example").data(messageBytes()).send();
     assertTrue(result.accepted(), result::toString);
 
     ReceivedMessage message = stack.sink().awaitMessage(WAIT);
@@ -78,8 +97,14 @@ class PassThroughTest {
 
   @Test
   void authenticatedSubmissionShowsTheSaslUser() {
-    SmtpResult result = stack.submission().auth("alice", "secret").from("alice@test.example")
-        .to("carol@outside.example").data(messageBytes()).send();
+    SmtpResult result =
+        stack
+            .submission()
+            .auth("alice", "secret")
+            .from("alice@test.example")
+            .to("carol@outside.example")
+            .data(messageBytes())
+            .send();
     assertTrue(result.accepted(), result::toString);
 
     ReceivedMessage message = stack.sink().awaitMessage(WAIT);
@@ -88,12 +113,17 @@ class PassThroughTest {
 
   @Test
   void sendmailSubmissionArrivesOnTheNonSmtpdListener() {
-    assertTrue(stack.sendmail("www-data@test.example", MESSAGE.replace("\r\n", "\n"), "dave@outside.example").ok());
+    assertTrue(
+        stack
+            .sendmail(
+                "www-data@test.example", MESSAGE.replace("\r\n", "\n"), "dave@outside.example")
+            .ok());
 
     ReceivedMessage message = stack.sink().awaitMessage(WAIT);
     assertEquals("www-data@test.example", message.mailFrom());
     assertEquals(List.of("dave@outside.example"), message.recipients());
-    assertTrue(message.headers().all("X-Postwarden-Test").contains("NON_SMTPD sasl=- queue=true"),
+    assertTrue(
+        message.headers().all("X-Postwarden-Test").contains("NON_SMTPD sasl=- queue=true"),
         message::toString);
   }
 }

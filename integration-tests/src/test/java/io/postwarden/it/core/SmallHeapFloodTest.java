@@ -26,34 +26,63 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shipped jar with the package's JVM options in a 48 MiB heap, flooded by several milter connections with
- * HEADER packets of the largest size accepted: each flood transaction is tempfailed at its memory bound, and the
- * daemon lives on to serve a normal transaction. Before the bound, a few dozen such headers ran the JVM out of
- * memory (-XX:+ExitOnOutOfMemoryError: the daemon exited).
+ * The shipped jar with the package's JVM options in a 48 MiB heap, flooded by several milter
+ * connections with HEADER packets of the largest size accepted: each flood transaction is
+ * tempfailed at its memory bound, and the daemon lives on to serve a normal transaction. Before the
+ * bound, a few dozen such headers ran the JVM out of memory (-XX:+ExitOnOutOfMemoryError: the
+ * daemon exited).
  */
 class SmallHeapFloodTest {
 
   private static final int CONNECTIONS = 8;
   private static final int HEADERS_PER_CONNECTION = 40;
+
   /** A header packet at the frame limit (1 MiB): command, name, NUL, value, NUL. */
-  private static final byte[] HUGE_HEADER = packet('L', strings("X-Flood", "x".repeat((1 << 20) - 16)));
+  private static final byte[] HUGE_HEADER =
+      packet('L', strings("X-Flood", "x".repeat((1 << 20) - 16)));
 
   @Test
   void maxSizeHeaderFloodTempfailsTheFloodAndTheDaemonServesOn(@TempDir Path dir) throws Exception {
     int milterPort = Ports.freePort();
     int metricsPort = Ports.freePort();
-    Path config = Files.writeString(dir.resolve("postwarden.conf"),
-        "milter = \"inet:127.0.0.1:" + milterPort + "\"\n"
-            + "non-smtpd-milter = \"inet:127.0.0.1:" + Ports.freePort() + "\"\n"
-            + "metrics-listen = \"127.0.0.1:" + metricsPort + "\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n"
-            + "secrets-file = \"" + dir.resolve("srs.secret") + "\"\n"
-            + "audit-key-file = \"" + dir.resolve("audit.key") + "\"\n"
-            + "audit-log = \"" + dir.resolve("audit.log") + "\"\n");
+    Path config =
+        Files.writeString(
+            dir.resolve("postwarden.conf"),
+            "milter = \"inet:127.0.0.1:"
+                + milterPort
+                + "\"\n"
+                + "non-smtpd-milter = \"inet:127.0.0.1:"
+                + Ports.freePort()
+                + "\"\n"
+                + "metrics-listen = \"127.0.0.1:"
+                + metricsPort
+                + "\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n"
+                + "secrets-file = \""
+                + dir.resolve("srs.secret")
+                + "\"\n"
+                + "audit-key-file = \""
+                + dir.resolve("audit.key")
+                + "\"\n"
+                + "audit-log = \""
+                + dir.resolve("audit.log")
+                + "\"\n");
     Path log = dir.resolve("postwarden.log");
     assertTrue(Files.isRegularFile(PackagedDaemonTest.JAR), "run mvn package first");
-    Process daemon = new ProcessBuilder("java", "-Xms32m", "-Xmx48m", "-XX:+UseSerialGC",
-        "-XX:+ExitOnOutOfMemoryError", "-jar", PackagedDaemonTest.JAR.toString(), "run", "--config",
-        config.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process daemon =
+        new ProcessBuilder(
+                "java",
+                "-Xms32m",
+                "-Xmx48m",
+                "-XX:+UseSerialGC",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-jar",
+                PackagedDaemonTest.JAR.toString(),
+                "run",
+                "--config",
+                config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     ExecutorService flooders = Executors.newFixedThreadPool(CONNECTIONS);
     try {
       PackagedDaemonTest.awaitHealthy(metricsPort, daemon, log);
@@ -61,10 +90,12 @@ class SmallHeapFloodTest {
       AtomicInteger tempfailed = new AtomicInteger();
       List<Future<?>> floods = new ArrayList<>();
       for (int i = 0; i < CONNECTIONS; i++) {
-        floods.add(flooders.submit(() -> {
-          flood(milter, tempfailed);
-          return null;
-        }));
+        floods.add(
+            flooders.submit(
+                () -> {
+                  flood(milter, tempfailed);
+                  return null;
+                }));
       }
       for (Future<?> flood : floods) {
         flood.get(120, TimeUnit.SECONDS);
@@ -75,22 +106,38 @@ class SmallHeapFloodTest {
       try (MtaEmulator mta = MtaEmulator.connect(milter)) {
         mta.openSession("127.0.0.1", 40000);
         mta.macros('M', Map.of("{auth_authen}", "alice"));
-        List<MtaReply> replies = mta.transaction("alice@test.example", List.of("bob@outside.example"),
-            Map.of("Subject", "after the flood"));
+        List<MtaReply> replies =
+            mta.transaction(
+                "alice@test.example",
+                List.of("bob@outside.example"),
+                Map.of("Subject", "after the flood"));
         assertEquals('c', replies.get(replies.size() - 1).code(), replies::toString);
       }
-      String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-      assertTrue(metrics.lines().anyMatch(line -> line.matches("postwarden_errors_total\\{kind=\"transaction_("
-          + "too_large|memory_full)\"} [1-9].*")), metrics);
+      String metrics =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertTrue(
+          metrics
+              .lines()
+              .anyMatch(
+                  line ->
+                      line.matches(
+                          "postwarden_errors_total\\{kind=\"transaction_("
+                              + "too_large|memory_full)\"} [1-9].*")),
+          metrics);
     } finally {
       flooders.shutdownNow();
       daemon.destroyForcibly();
     }
   }
 
-  /** One session: an authenticated transaction whose headers never end, until Postwarden stops it. */
+  /**
+   * One session: an authenticated transaction whose headers never end, until Postwarden stops it.
+   */
   private static void flood(InetSocketAddress milter, AtomicInteger tempfailed) throws IOException {
     try (MtaEmulator mta = MtaEmulator.connect(milter)) {
       mta.openSession("127.0.0.1", 40000);

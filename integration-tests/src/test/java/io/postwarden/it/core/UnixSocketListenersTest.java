@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The Debian package's listeners through a real Postfix: unix sockets in queue_directory/postwarden, group postfix,
- * mode 0660, named in main.cf relative to queue_directory. smtpd runs chrooted there (as in Debian's master.cf),
- * cleanup does not: the same relative names serve both.
+ * The Debian package's listeners through a real Postfix: unix sockets in
+ * queue_directory/postwarden, group postfix, mode 0660, named in main.cf relative to
+ * queue_directory. smtpd runs chrooted there (as in Debian's master.cf), cleanup does not: the same
+ * relative names serve both.
  */
 class UnixSocketListenersTest {
 
@@ -27,17 +28,18 @@ class UnixSocketListenersTest {
 
   @RegisterExtension
   @Order(1)
-  static final MailStack stack = MailStack.builder()
-      .chrootSmtpd()
-      .milter("unix:postwarden/milter.sock")
-      .nonSmtpdMilter(() -> "unix:postwarden/non-smtpd.sock")
-      .allowNonRootSendmail()
-      .build();
+  static final MailStack stack =
+      MailStack.builder()
+          .chrootSmtpd()
+          .milter("unix:postwarden/milter.sock")
+          .nonSmtpdMilter(() -> "unix:postwarden/non-smtpd.sock")
+          .allowNonRootSendmail()
+          .build();
 
   @RegisterExtension
   @Order(2)
-  static final RunningPostwarden postwarden = new RunningPostwarden("")
-      .onUnixSockets(() -> stack.queueDirectory().resolve("postwarden"));
+  static final RunningPostwarden postwarden =
+      new RunningPostwarden("").onUnixSockets(() -> stack.queueDirectory().resolve("postwarden"));
 
   private static Path socket(String endpoint) {
     return Path.of(endpoint.substring("unix:".length()));
@@ -53,7 +55,8 @@ class UnixSocketListenersTest {
   @Test
   void theSocketsBelongToGroupPostfixAndNobodyElse() throws Exception {
     for (String endpoint : List.of(postwarden.smtpdEndpoint(), postwarden.nonSmtpdEndpoint())) {
-      PosixFileAttributes socket = Files.readAttributes(socket(endpoint), PosixFileAttributes.class);
+      PosixFileAttributes socket =
+          Files.readAttributes(socket(endpoint), PosixFileAttributes.class);
       assertEquals("postfix", socket.group().getName(), endpoint);
       assertEquals("rw-rw----", PosixFilePermissions.toString(socket.permissions()), endpoint);
     }
@@ -61,12 +64,23 @@ class UnixSocketListenersTest {
 
   @Test
   void smtpThroughAChrootedSmtpdReachesPostwarden() throws Exception {
-    SmtpResult refused = stack.smtp().from("ann@outside.example").to("bob@test.example")
-        .data("Subject: anonymous\r\n\r\nhi\r\n").send();
+    SmtpResult refused =
+        stack
+            .smtp()
+            .from("ann@outside.example")
+            .to("bob@test.example")
+            .data("Subject: anonymous\r\n\r\nhi\r\n")
+            .send();
     assertEquals(530, refused.code(), refused::toString);
 
-    SmtpResult accepted = stack.submission().auth("alice", "secret").from("alice@test.example")
-        .to("bob@outside.example").data("Subject: through the socket\r\n\r\nhi\r\n").send();
+    SmtpResult accepted =
+        stack
+            .submission()
+            .auth("alice", "secret")
+            .from("alice@test.example")
+            .to("bob@outside.example")
+            .data("Subject: through the socket\r\n\r\nhi\r\n")
+            .send();
     assertTrue(accepted.accepted(), accepted::toString);
     ReceivedMessage message = stack.sink().awaitMessage(WAIT);
     assertTrue(signedClaims(message).endsWith("; sasl=alice"), message::toString);
@@ -74,27 +88,48 @@ class UnixSocketListenersTest {
 
   @Test
   void sendmailIsTaggedWithItsSubmitterFoundThroughSoPeercred() throws Exception {
-    assertTrue(stack.sendmail().asUser("nobody").from("shop@test.example").to("admin@far.example")
-        .message("Subject: who sent this\n\nhi\n").send().ok());
+    assertTrue(
+        stack
+            .sendmail()
+            .asUser("nobody")
+            .from("shop@test.example")
+            .to("admin@far.example")
+            .message("Subject: who sent this\n\nhi\n")
+            .send()
+            .ok());
     ReceivedMessage message = stack.sink().awaitMessage(WAIT);
-    assertTrue(signedClaims(message).endsWith("; via=sendmail; user=nobody"),
-        message::toString);
+    assertTrue(signedClaims(message).endsWith("; via=sendmail; user=nobody"), message::toString);
     String id = message.headers().all("X-Postwarden-Audit").get(0).substring(3, 19);
     String record = auditRecord(id);
-    assertTrue(record.contains("\"submitter\":{\"uid\":65534,\"user\":\"nobody\",\"maildrop_file\":\""), record);
+    assertTrue(
+        record.contains("\"submitter\":{\"uid\":65534,\"user\":\"nobody\",\"maildrop_file\":\""),
+        record);
   }
 
   @Test
   void anAbsoluteNameIsResolvedInsideTheChrootAndSoFailsForAnUnchrootedCleanup() throws Exception {
     // Postfix 3.7: a chrooted smtpd finds /postwarden/milter.sock inside queue_directory ...
     stack.useMilters("unix:/postwarden/milter.sock", "unix:/postwarden/non-smtpd.sock");
-    SmtpResult accepted = stack.submission().auth("alice", "secret").from("alice@test.example")
-        .to("bob@outside.example").data("Subject: absolute\r\n\r\nhi\r\n").send();
+    SmtpResult accepted =
+        stack
+            .submission()
+            .auth("alice", "secret")
+            .from("alice@test.example")
+            .to("bob@outside.example")
+            .data("Subject: absolute\r\n\r\nhi\r\n")
+            .send();
     assertTrue(accepted.accepted(), accepted::toString);
     assertTrue(stack.sink().awaitMessage(WAIT).headers().first("X-Postwarden-Audit").isPresent());
-    // ... while cleanup, not chrooted, looks for it in the real root and tempfails (the mail waits in maildrop)
-    assertTrue(stack.sendmail().from("root@test.example").to("admin@far.example").message("Subject: x\n\nhi\n")
-        .send().ok());
+    // ... while cleanup, not chrooted, looks for it in the real root and tempfails (the mail waits
+    // in maildrop)
+    assertTrue(
+        stack
+            .sendmail()
+            .from("root@test.example")
+            .to("admin@far.example")
+            .message("Subject: x\n\nhi\n")
+            .send()
+            .ok());
     stack.awaitMaillog("/postwarden/non-smtpd.sock: No such file or directory");
     assertEquals("maildrop", stack.queue().get(0).queueName());
   }
@@ -121,20 +156,35 @@ class UnixSocketListenersTest {
     throw new AssertionError("no audit record " + auditId + " in " + postwarden.auditLog());
   }
 
-  /** Connects as {@code user}, offers option negotiation; the reply's command letter, or the error's class name. */
+  /**
+   * Connects as {@code user}, offers option negotiation; the reply's command letter, or the error's
+   * class name.
+   */
   private static String connectAs(String user, String group, String endpoint) throws Exception {
-    String python = String.join("\n",
-        "import socket, struct, sys",
-        "try:",
-        "    s = socket.socket(socket.AF_UNIX)",
-        "    s.settimeout(5)",
-        "    s.connect(sys.argv[1])",
-        "    s.sendall(struct.pack('>IcIII', 13, b'O', 6, 0x1FF, 0x1FFFFF))",
-        "    print(s.recv(5)[4:5].decode())",
-        "except OSError as e:",
-        "    print(type(e).__name__)");
-    Process process = new ProcessBuilder("setpriv", "--reuid=" + user, "--regid=" + group, "--init-groups",
-        "/usr/bin/python3", "-c", python, socket(endpoint).toString()).redirectErrorStream(true).start();
+    String python =
+        String.join(
+            "\n",
+            "import socket, struct, sys",
+            "try:",
+            "    s = socket.socket(socket.AF_UNIX)",
+            "    s.settimeout(5)",
+            "    s.connect(sys.argv[1])",
+            "    s.sendall(struct.pack('>IcIII', 13, b'O', 6, 0x1FF, 0x1FFFFF))",
+            "    print(s.recv(5)[4:5].decode())",
+            "except OSError as e:",
+            "    print(type(e).__name__)");
+    Process process =
+        new ProcessBuilder(
+                "setpriv",
+                "--reuid=" + user,
+                "--regid=" + group,
+                "--init-groups",
+                "/usr/bin/python3",
+                "-c",
+                python,
+                socket(endpoint).toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(process.getInputStream().readAllBytes()).strip();
     assertEquals(0, process.waitFor(), output);
     return output;

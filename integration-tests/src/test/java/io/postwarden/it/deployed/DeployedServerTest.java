@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The guard on a server deployed as the README says: Postwarden with no settings at all, Postfix reachable at an
- * address of its own besides loopback, and real remote hosts. Remote mail passes the guard; a local process that
- * connects to the server's public address is as local as one on 127.0.0.1.
+ * The guard on a server deployed as the README says: Postwarden with no settings at all, Postfix
+ * reachable at an address of its own besides loopback, and real remote hosts. Remote mail passes
+ * the guard; a local process that connects to the server's public address is as local as one on
+ * 127.0.0.1.
  */
 class DeployedServerTest {
 
@@ -33,21 +34,28 @@ class DeployedServerTest {
 
   @RegisterExtension
   @Order(1)
-  static final MailStack stack = MailStack.builder()
-      .milter(postwarden::smtpdEndpoint)
-      .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
-      .remoteHosts()
-      .build();
+  static final MailStack stack =
+      MailStack.builder()
+          .milter(postwarden::smtpdEndpoint)
+          .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
+          .remoteHosts()
+          .build();
 
   private static double guardDecisions(String decision, String client) {
-    Counter counter = postwarden.daemon().registry().find("postwarden.guard.decisions")
-        .tags("decision", decision, "client", client).counter();
+    Counter counter =
+        postwarden
+            .daemon()
+            .registry()
+            .find("postwarden.guard.decisions")
+            .tags("decision", decision, "client", client)
+            .counter();
     return counter == null ? 0 : counter.count();
   }
 
   private static String recordFor(ReceivedMessage message) throws Exception {
     String tag = message.headers().all("X-Postwarden-Audit").get(0);
-    String id = tag.substring("id=".length(), tag.indexOf(';') < 0 ? tag.length() : tag.indexOf(';'));
+    String id =
+        tag.substring("id=".length(), tag.indexOf(';') < 0 ? tag.length() : tag.indexOf(';'));
     return awaitRecord(postwarden.auditLog(), line -> line.contains(id), WAIT);
   }
 
@@ -65,10 +73,17 @@ class DeployedServerTest {
     assertTrue(stack.sink().messages().isEmpty());
     String v6 = java.net.InetAddress.getByName(remote.serverAddressV6()).getHostAddress();
     for (String client : List.of(remote.serverAddress() + ":", "[" + v6 + "]:")) {
-      String refusal = awaitRecord(postwarden.auditLog(), line -> line.contains("\"event\":\"refuse\"")
-          && line.contains("\"client\":\"" + client), WAIT);
-      assertTrue(refusal.contains("\"local\":true") && refusal.contains("\"client_kind\":\"local_tcp\""), refusal);
-      // the socket is looked up as for loopback: it belongs to this JVM's user (its pid, unless the search ran late)
+      String refusal =
+          awaitRecord(
+              postwarden.auditLog(),
+              line ->
+                  line.contains("\"event\":\"refuse\"") && line.contains("\"client\":\"" + client),
+              WAIT);
+      assertTrue(
+          refusal.contains("\"local\":true") && refusal.contains("\"client_kind\":\"local_tcp\""),
+          refusal);
+      // the socket is looked up as for loopback: it belongs to this JVM's user (its pid, unless the
+      // search ran late)
       assertTrue(refusal.contains("\"uid\":0"), refusal);
     }
   }
@@ -77,11 +92,18 @@ class DeployedServerTest {
   void remoteMtasDeliverWithoutLoginOverIpv4AndIpv6() throws Exception {
     double notLocalBefore = guardDecisions("not_local", "remote");
     for (RemoteNetwork.Host mta : List.of(stack.remote().mta(), stack.remote().hostV6(1))) {
-      SmtpResult result = stack.smtpFrom(mta).from("ann@outside.example").to("bob@test.example")
-          .data("Subject: hello\r\n\r\nhi\r\n").send();
+      SmtpResult result =
+          stack
+              .smtpFrom(mta)
+              .from("ann@outside.example")
+              .to("bob@test.example")
+              .data("Subject: hello\r\n\r\nhi\r\n")
+              .send();
       assertTrue(result.accepted(), result::toString);
       String record = recordFor(stack.sink().awaitMessage(WAIT));
-      assertTrue(record.contains("\"decision\":\"not_local\"") && record.contains("\"local\":false"), record);
+      assertTrue(
+          record.contains("\"decision\":\"not_local\"") && record.contains("\"local\":false"),
+          record);
       assertTrue(record.contains("\"client_kind\":\"remote\""), record);
       stack.sink().clear();
     }
@@ -90,13 +112,22 @@ class DeployedServerTest {
 
   @Test
   void aRemoteUserLogsInOnTheSubmissionPort() throws Exception {
-    SmtpResult result = stack.submissionFrom(stack.remote().client()).auth("alice", "secret")
-        .from("alice@test.example").to("friend@far.example").data("Subject: hi\r\n\r\nhello\r\n").send();
+    SmtpResult result =
+        stack
+            .submissionFrom(stack.remote().client())
+            .auth("alice", "secret")
+            .from("alice@test.example")
+            .to("friend@far.example")
+            .data("Subject: hi\r\n\r\nhello\r\n")
+            .send();
     assertTrue(result.accepted(), result::toString);
     ReceivedMessage message = stack.sink().awaitMessage(WAIT);
-    assertTrue(message.headers().all("X-Postwarden-Audit").get(0).matches(".*; sasl=alice; sig=\\S+"),
+    assertTrue(
+        message.headers().all("X-Postwarden-Audit").get(0).matches(".*; sasl=alice; sig=\\S+"),
         message::toString);
     String record = recordFor(message);
-    assertTrue(record.contains("\"decision\":\"authenticated\"") && record.contains("\"local\":false"), record);
+    assertTrue(
+        record.contains("\"decision\":\"authenticated\"") && record.contains("\"local\":false"),
+        record);
   }
 }

@@ -15,167 +15,177 @@ import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
 /**
- * A real SASL server for Postfix: Dovecot ({@code dovecot-core}) with {@code protocols = none}, a passwd-file passdb
- * and the auth service on an inet listener at 127.0.0.1:PORT; Postfix uses {@code smtpd_sasl_type = dovecot},
- * {@code smtpd_sasl_path = inet:127.0.0.1:PORT}.
+ * A real SASL server for Postfix: Dovecot ({@code dovecot-core}) with {@code protocols = none}, a
+ * passwd-file passdb and the auth service on an inet listener at 127.0.0.1:PORT; Postfix uses
+ * {@code smtpd_sasl_type = dovecot}, {@code smtpd_sasl_path = inet:127.0.0.1:PORT}.
  *
- * <p>Dovecot runs in the foreground ({@code dovecot -F -c CONF}) as a child of the JVM, with its own base_dir,
- * state_dir and log under the workspace. {@code auth_failure_delay = 0} and the auth penalty (anvil) is disabled:
- * otherwise a failed login is answered after 2 s and later logins from the same IP wait 2-15 s.
+ * <p>Dovecot runs in the foreground ({@code dovecot -F -c CONF}) as a child of the JVM, with its
+ * own base_dir, state_dir and log under the workspace. {@code auth_failure_delay = 0} and the auth
+ * penalty (anvil) is disabled: otherwise a failed login is answered after 2 s and later logins from
+ * the same IP wait 2-15 s.
  */
 public final class DovecotSasl {
 
-    private final Path dir;
-    private final int port;
-    private final Map<String, String> users;
-    private Process process;
-    private long lastUsersMtime;
+  private final Path dir;
+  private final int port;
+  private final Map<String, String> users;
+  private Process process;
+  private long lastUsersMtime;
 
-    DovecotSasl(Path dir, int port, Map<String, String> users) {
-        this.dir = dir;
-        this.port = port;
-        this.users = new LinkedHashMap<>(users);
+  DovecotSasl(Path dir, int port, Map<String, String> users) {
+    this.dir = dir;
+    this.port = port;
+    this.users = new LinkedHashMap<>(users);
+  }
+
+  void start(Duration timeout) {
+    Path conf = dir.resolve("dovecot.conf");
+    Workspace.writeBackdated(conf, config());
+    writeUsers();
+    try {
+      process =
+          new ProcessBuilder("dovecot", "-F", "-c", conf.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("stdout.log").toFile())
+              .redirectInput(new java.io.File("/dev/null"))
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start dovecot", e);
     }
+    Readiness.awaitListening(
+        timeout,
+        () -> process.isAlive() ? null : "dovecot exited " + process.exitValue() + ":\n" + log(),
+        new InetSocketAddress(Ports.V4, port));
+  }
 
-    void start(Duration timeout) {
-        Path conf = dir.resolve("dovecot.conf");
-        Workspace.writeBackdated(conf, config());
-        writeUsers();
-        try {
-            process = new ProcessBuilder("dovecot", "-F", "-c", conf.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("stdout.log").toFile())
-                    .redirectInput(new java.io.File("/dev/null"))
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start dovecot", e);
+  /**
+   * Kills Dovecot and its children with SIGKILL. A SIGTERM works too, but the master then takes 1.1
+   * s to exit and its log process lingers 2 s more; nothing of value is lost by not waiting for an
+   * auth-only test instance.
+   */
+  void stop() {
+    Process p = process;
+    if (p == null) {
+      return;
+    }
+    process = null;
+    List<ProcessHandle> all = p.descendants().collect(Collectors.toList());
+    all.add(p.toHandle());
+    all.forEach(ProcessHandle::destroyForcibly);
+    if (!Readiness.poll(Duration.ofSeconds(5), () -> all.stream().noneMatch(Daemons::alive))) {
+      System.err.println("[mailstack] dovecot processes still alive after SIGKILL: " + all);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** The value for Postfix's {@code smtpd_sasl_path}. */
+  public String endpoint() {
+    return "inet:127.0.0.1:" + port;
+  }
+
+  /**
+   * Adds or changes a user. Dovecot re-reads a changed passwd-file by itself, but checks it at most
+   * once per wall-clock second (and compares mtime seconds and size), so this returns only after
+   * the next second has begun: up to 1 s. Passwords may not contain ':'.
+   */
+  public synchronized void setUser(String user, String password) {
+    users.put(user, password);
+    writeUsers();
+    Readiness.sleep(1000 - System.currentTimeMillis() % 1000 + 20);
+  }
+
+  /** Dovecot's log (auth failures are logged as "Password mismatch", "unknown user"). */
+  public String log() {
+    StringBuilder sb = new StringBuilder();
+    for (String f : List.of("dovecot.log", "stdout.log")) {
+      Path p = dir.resolve(f);
+      try {
+        if (Files.exists(p)) {
+          sb.append(Files.readString(p, StandardCharsets.UTF_8));
         }
-        Readiness.awaitListening(timeout,
-                () -> process.isAlive() ? null : "dovecot exited " + process.exitValue() + ":\n" + log(),
-                new InetSocketAddress(Ports.V4, port));
+      } catch (IOException e) {
+        sb.append("(cannot read ").append(p).append(": ").append(e).append(")\n");
+      }
     }
+    return sb.toString();
+  }
 
-    /**
-     * Kills Dovecot and its children with SIGKILL. A SIGTERM works too, but the master then takes 1.1 s to exit and
-     * its log process lingers 2 s more; nothing of value is lost by not waiting for an auth-only test instance.
-     */
-    void stop() {
-        Process p = process;
-        if (p == null) {
-            return;
-        }
-        process = null;
-        List<ProcessHandle> all = p.descendants().collect(Collectors.toList());
-        all.add(p.toHandle());
-        all.forEach(ProcessHandle::destroyForcibly);
-        if (!Readiness.poll(Duration.ofSeconds(5), () -> all.stream().noneMatch(Daemons::alive))) {
-            System.err.println("[mailstack] dovecot processes still alive after SIGKILL: " + all);
-        }
-    }
+  private String config() {
+    return String.join(
+        "\n",
+        "# generated by io.postwarden.it.harness.DovecotSasl",
+        "protocols = none",
+        "base_dir = " + dir.resolve("run"),
+        "state_dir = " + dir.resolve("state"),
+        "log_path = " + dir.resolve("dovecot.log"),
+        "ssl = no",
+        "disable_plaintext_auth = no",
+        "auth_mechanisms = plain login",
+        "auth_failure_delay = 0",
+        "auth_verbose = yes",
+        "passdb {",
+        "  driver = passwd-file",
+        "  args = scheme=PLAIN username_format=%u " + dir.resolve("users"),
+        "}",
+        "userdb {",
+        "  driver = static",
+        "  args = uid=nobody gid=nogroup home=/nonexistent",
+        "}",
+        "# no brute-force penalty: after one failed login Dovecot delayed later ones from the same IP 2-15 s",
+        "service anvil {",
+        "  unix_listener anvil-auth-penalty {",
+        "    mode = 0",
+        "  }",
+        "}",
+        "service auth {",
+        "  inet_listener {",
+        "    address = 127.0.0.1",
+        "    port = " + port,
+        "  }",
+        "}",
+        "");
+  }
 
-    public int port() {
-        return port;
-    }
-
-    /** The value for Postfix's {@code smtpd_sasl_path}. */
-    public String endpoint() {
-        return "inet:127.0.0.1:" + port;
-    }
-
-    /**
-     * Adds or changes a user. Dovecot re-reads a changed passwd-file by itself, but checks it at most once per
-     * wall-clock second (and compares mtime seconds and size), so this returns only after the next second has begun:
-     * up to 1 s. Passwords may not contain ':'.
-     */
-    public synchronized void setUser(String user, String password) {
-        users.put(user, password);
-        writeUsers();
-        Readiness.sleep(1000 - System.currentTimeMillis() % 1000 + 20);
-    }
-
-    /** Dovecot's log (auth failures are logged as "Password mismatch", "unknown user"). */
-    public String log() {
-        StringBuilder sb = new StringBuilder();
-        for (String f : List.of("dovecot.log", "stdout.log")) {
-            Path p = dir.resolve(f);
-            try {
-                if (Files.exists(p)) {
-                    sb.append(Files.readString(p, StandardCharsets.UTF_8));
-                }
-            } catch (IOException e) {
-                sb.append("(cannot read ").append(p).append(": ").append(e).append(")\n");
-            }
-        }
-        return sb.toString();
-    }
-
-    private String config() {
-        return String.join("\n",
-                "# generated by io.postwarden.it.harness.DovecotSasl",
-                "protocols = none",
-                "base_dir = " + dir.resolve("run"),
-                "state_dir = " + dir.resolve("state"),
-                "log_path = " + dir.resolve("dovecot.log"),
-                "ssl = no",
-                "disable_plaintext_auth = no",
-                "auth_mechanisms = plain login",
-                "auth_failure_delay = 0",
-                "auth_verbose = yes",
-                "passdb {",
-                "  driver = passwd-file",
-                "  args = scheme=PLAIN username_format=%u " + dir.resolve("users"),
-                "}",
-                "userdb {",
-                "  driver = static",
-                "  args = uid=nobody gid=nogroup home=/nonexistent",
-                "}",
-                "# no brute-force penalty: after one failed login Dovecot delayed later ones from the same IP 2-15 s",
-                "service anvil {",
-                "  unix_listener anvil-auth-penalty {",
-                "    mode = 0",
-                "  }",
-                "}",
-                "service auth {",
-                "  inet_listener {",
-                "    address = 127.0.0.1",
-                "    port = " + port,
-                "  }",
-                "}",
-                "");
-    }
-
-    private synchronized void writeUsers() {
-        StringBuilder sb = new StringBuilder();
-        users.forEach((u, pw) -> {
-            if (u.contains(":") || pw.contains(":") || pw.contains("\n")) {
-                throw new IllegalArgumentException("user/password may not contain ':' or newline: " + u);
-            }
-            sb.append(u).append(":{PLAIN}").append(pw).append('\n');
+  private synchronized void writeUsers() {
+    StringBuilder sb = new StringBuilder();
+    users.forEach(
+        (u, pw) -> {
+          if (u.contains(":") || pw.contains(":") || pw.contains("\n")) {
+            throw new IllegalArgumentException(
+                "user/password may not contain ':' or newline: " + u);
+          }
+          sb.append(u).append(":{PLAIN}").append(pw).append('\n');
         });
-        Path users = dir.resolve("users");
-        Path tmp = dir.resolve("users.tmp");
-        Workspace.writeBackdated(tmp, sb.toString());
-        try {
-            // Dovecot re-reads the file when its mtime (in whole seconds) or size changed: make the mtime always move
-            long mtime = Math.max(System.currentTimeMillis(), lastUsersMtime + 1000);
-            lastUsersMtime = mtime;
-            Files.setLastModifiedTime(tmp, java.nio.file.attribute.FileTime.fromMillis(mtime));
-            Files.move(tmp, users, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    Path users = dir.resolve("users");
+    Path tmp = dir.resolve("users.tmp");
+    Workspace.writeBackdated(tmp, sb.toString());
+    try {
+      // Dovecot re-reads the file when its mtime (in whole seconds) or size changed: make the mtime
+      // always move
+      long mtime = Math.max(System.currentTimeMillis(), lastUsersMtime + 1000);
+      lastUsersMtime = mtime;
+      Files.setLastModifiedTime(tmp, java.nio.file.attribute.FileTime.fromMillis(mtime));
+      Files.move(tmp, users, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
 
-    /** Kills the Dovecot of a crashed run that lived under {@code dovecotRoot}, if it is still there. */
-    static void killLeftover(Path dovecotRoot) {
-        OptionalLong pid = Daemons.readPid(dovecotRoot.resolve("run/master.pid"));
-        if (pid.isEmpty() || !Daemons.alive(pid.getAsLong())) {
-            return;
-        }
-        String conf = dovecotRoot.resolve("dovecot.conf").toString();
-        if (Daemons.cmdline(pid.getAsLong()).contains(conf)) {
-            System.err.println("[mailstack] killing leftover dovecot " + pid.getAsLong() + " of " + conf);
-            Daemons.terminate(pid.getAsLong(), Duration.ofSeconds(3));
-        }
+  /**
+   * Kills the Dovecot of a crashed run that lived under {@code dovecotRoot}, if it is still there.
+   */
+  static void killLeftover(Path dovecotRoot) {
+    OptionalLong pid = Daemons.readPid(dovecotRoot.resolve("run/master.pid"));
+    if (pid.isEmpty() || !Daemons.alive(pid.getAsLong())) {
+      return;
     }
+    String conf = dovecotRoot.resolve("dovecot.conf").toString();
+    if (Daemons.cmdline(pid.getAsLong()).contains(conf)) {
+      System.err.println("[mailstack] killing leftover dovecot " + pid.getAsLong() + " of " + conf);
+      Daemons.terminate(pid.getAsLong(), Duration.ofSeconds(3));
+    }
+  }
 }

@@ -7,82 +7,94 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One message as the sink received it: the envelope exactly as Postfix's smtp client sent it and the content bytes
- * after dot-unstuffing (CRLF line ends, the sink adds no Received: header of its own).
+ * One message as the sink received it: the envelope exactly as Postfix's smtp client sent it and
+ * the content bytes after dot-unstuffing (CRLF line ends, the sink adds no Received: header of its
+ * own).
  */
 public final class ReceivedMessage {
 
-    private final String mailFrom;
-    private final List<String> recipients;
-    private final byte[] content;
-    private final Headers headers;
-    private final String clientAddress;
-    private final Instant receivedAt;
+  private final String mailFrom;
+  private final List<String> recipients;
+  private final byte[] content;
+  private final Headers headers;
+  private final String clientAddress;
+  private final Instant receivedAt;
 
-    ReceivedMessage(String mailFrom, List<String> recipients, byte[] content, String clientAddress,
-                    Instant receivedAt) {
-        this.mailFrom = mailFrom;
-        this.recipients = List.copyOf(recipients);
-        this.content = content.clone();
-        this.headers = Headers.parse(content);
-        this.clientAddress = clientAddress;
-        this.receivedAt = receivedAt;
-    }
+  ReceivedMessage(
+      String mailFrom,
+      List<String> recipients,
+      byte[] content,
+      String clientAddress,
+      Instant receivedAt) {
+    this.mailFrom = mailFrom;
+    this.recipients = List.copyOf(recipients);
+    this.content = content.clone();
+    this.headers = Headers.parse(content);
+    this.clientAddress = clientAddress;
+    this.receivedAt = receivedAt;
+  }
 
-    /** MAIL FROM address without angle brackets; "" for the null sender. */
-    public String mailFrom() {
-        return mailFrom;
-    }
+  /** MAIL FROM address without angle brackets; "" for the null sender. */
+  public String mailFrom() {
+    return mailFrom;
+  }
 
-    /** RCPT TO addresses in the order Postfix sent them. */
-    public List<String> recipients() {
-        return recipients;
-    }
+  /** RCPT TO addresses in the order Postfix sent them. */
+  public List<String> recipients() {
+    return recipients;
+  }
 
-    public byte[] content() {
-        return content.clone();
-    }
+  public byte[] content() {
+    return content.clone();
+  }
 
-    public String contentAsString() {
-        return new String(content, StandardCharsets.UTF_8);
-    }
+  public String contentAsString() {
+    return new String(content, StandardCharsets.UTF_8);
+  }
 
-    public Headers headers() {
-        return headers;
-    }
+  public Headers headers() {
+    return headers;
+  }
 
-    public Optional<String> header(String name) {
-        return headers.first(name);
-    }
+  public Optional<String> header(String name) {
+    return headers.first(name);
+  }
 
-    /** The body: everything after the first empty line. */
-    public String body() {
-        String s = contentAsString();
-        int crlf = s.indexOf("\r\n\r\n");
-        int lf = s.indexOf("\n\n");
-        if (crlf >= 0 && (lf < 0 || crlf < lf)) {
-            return s.substring(crlf + 4);
-        }
-        return lf >= 0 ? s.substring(lf + 2) : "";
+  /** The body: everything after the first empty line. */
+  public String body() {
+    String s = contentAsString();
+    int crlf = s.indexOf("\r\n\r\n");
+    int lf = s.indexOf("\n\n");
+    if (crlf >= 0 && (lf < 0 || crlf < lf)) {
+      return s.substring(crlf + 4);
     }
+    return lf >= 0 ? s.substring(lf + 2) : "";
+  }
 
-    /** Address of the SMTP client that delivered it (Postfix's smtp client). */
-    public String clientAddress() {
-        return clientAddress;
-    }
+  /** Address of the SMTP client that delivered it (Postfix's smtp client). */
+  public String clientAddress() {
+    return clientAddress;
+  }
 
-    public Instant receivedAt() {
-        return receivedAt;
-    }
+  public Instant receivedAt() {
+    return receivedAt;
+  }
 
-    /** Whether content equals {@code other} byte for byte. */
-    public boolean contentEquals(byte[] other) {
-        return Arrays.equals(content, other);
-    }
+  /** Whether content equals {@code other} byte for byte. */
+  public boolean contentEquals(byte[] other) {
+    return Arrays.equals(content, other);
+  }
 
-    @Override
-    public String toString() {
-        return "ReceivedMessage{from=<" + mailFrom + ">, to=" + recipients + ", " + content.length + " bytes, headers="
-                + headers.names() + "}";
-    }
+  @Override
+  public String toString() {
+    return "ReceivedMessage{from=<"
+        + mailFrom
+        + ">, to="
+        + recipients
+        + ", "
+        + content.length
+        + " bytes, headers="
+        + headers.names()
+        + "}";
+  }
 }

@@ -15,32 +15,37 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Remote hosts for end-to-end tests: a network namespace joined to this host by a veth pair, so that Postfix sees
- * clients arrive from real addresses that are not its own, as on a deployed server.
+ * Remote hosts for end-to-end tests: a network namespace joined to this host by a veth pair, so
+ * that Postfix sees clients arrive from real addresses that are not its own, as on a deployed
+ * server.
  *
- * <p>Each network takes one of {@value #SLOTS} slots: a /27 of 198.51.100.0/24 or 203.0.113.0/24 and
- * {@code 2001:db8:5057:1SLOT::/64} (documentation ranges). The host side of the pair ({@link #serverAddress()}) is
- * .1 and ::1 of the slot; the namespace side carries the remote hosts, .2 and ::2 upwards. A slot is claimed by
- * creating the host-side link {@code pwitSLOT}: link names are unique on the host, so JVMs running side by side never
- * share a slot. Slots whose subnet overlaps a route the host already has are skipped (a build machine may itself
- * sit in a documentation range). Addresses are added with {@code nodad}, so IPv6 is usable at once.
+ * <p>Each network takes one of {@value #SLOTS} slots: a /27 of 198.51.100.0/24 or 203.0.113.0/24
+ * and {@code 2001:db8:5057:1SLOT::/64} (documentation ranges). The host side of the pair ({@link
+ * #serverAddress()}) is .1 and ::1 of the slot; the namespace side carries the remote hosts, .2 and
+ * ::2 upwards. A slot is claimed by creating the host-side link {@code pwitSLOT}: link names are
+ * unique on the host, so JVMs running side by side never share a slot. Slots whose subnet overlaps
+ * a route the host already has are skipped (a build machine may itself sit in a documentation
+ * range). Addresses are added with {@code nodad}, so IPv6 is usable at once.
  *
- * <p>The namespace is named {@code pwit-SLOT-PID-START} after the JVM that owns it. Before the first network of a
- * JVM is built, namespaces with that prefix whose JVM is gone are deleted (with them their veth pairs), so a crashed
- * run leaves nothing behind for long.
+ * <p>The namespace is named {@code pwit-SLOT-PID-START} after the JVM that owns it. Before the
+ * first network of a JVM is built, namespaces with that prefix whose JVM is gone are deleted (with
+ * them their veth pairs), so a crashed run leaves nothing behind for long.
  *
- * <p>Clients run inside the namespace: {@link Host#smtp} starts {@code netns-bridge.py} there, a process whose
- * stdin/stdout are one TCP connection bound to the host's address, and {@link SmtpClient} speaks SMTP over it.
+ * <p>Clients run inside the namespace: {@link Host#smtp} starts {@code netns-bridge.py} there, a
+ * process whose stdin/stdout are one TCP connection bound to the host's address, and {@link
+ * SmtpClient} speaks SMTP over it.
  */
 public final class RemoteNetwork implements AutoCloseable {
 
   static final int SLOTS = 16;
+
   /** Remote hosts per network (addresses on the namespace side). */
   public static final int HOSTS = 16;
 
   private static final String PREFIX = "pwit";
   private static final Pattern OWNED = Pattern.compile("^" + PREFIX + "-\\d+-(\\d+)-(\\d+)\\b");
-  private static final Pattern ROUTE_PREFIX = Pattern.compile("^(?:[a-z]+ )?([0-9a-f.:]+(?:/\\d+)?)\\s");
+  private static final Pattern ROUTE_PREFIX =
+      Pattern.compile("^(?:[a-z]+ )?([0-9a-f.:]+(?:/\\d+)?)\\s");
   private static boolean reaped;
 
   private final int slot;
@@ -63,10 +68,21 @@ public final class RemoteNetwork implements AutoCloseable {
       if (routes.stream().anyMatch(r -> overlaps(r, subnetV4(s)) || overlaps(r, subnetV6(s)))) {
         continue;
       }
-      String namespace = PREFIX + "-" + slot + "-" + ProcessHandle.current().pid() + "-" + jvmStart();
+      String namespace =
+          PREFIX + "-" + slot + "-" + ProcessHandle.current().pid() + "-" + jvmStart();
       ip("netns", "add", namespace).check();
-      if (ip("link", "add", hostLink(slot), "type", "veth", "peer", "name", hostLink(slot) + "r", "netns",
-          namespace).ok()) {
+      if (ip(
+              "link",
+              "add",
+              hostLink(slot),
+              "type",
+              "veth",
+              "peer",
+              "name",
+              hostLink(slot) + "r",
+              "netns",
+              namespace)
+          .ok()) {
         RemoteNetwork network = new RemoteNetwork(slot, ipv6, namespace);
         try {
           network.configure();
@@ -78,20 +94,36 @@ public final class RemoteNetwork implements AutoCloseable {
       }
       ip("netns", "delete", namespace); // another JVM claimed this slot in the meantime
     }
-    throw new IllegalStateException("no free remote-network slot (" + SLOTS + " in use or overlapping " + routes + ")");
+    throw new IllegalStateException(
+        "no free remote-network slot (" + SLOTS + " in use or overlapping " + routes + ")");
   }
 
   private void configure() {
     String link = hostLink(slot);
-    StringBuilder host = new StringBuilder("addr add " + serverAddress() + "/27 dev " + link + "\n");
+    StringBuilder host =
+        new StringBuilder("addr add " + serverAddress() + "/27 dev " + link + "\n");
     StringBuilder remote = new StringBuilder("link set lo up\nlink set " + link + "r up\n");
     for (int n = 1; n <= HOSTS; n++) {
-      remote.append("addr add ").append(hostAddress(n, false)).append("/27 dev ").append(link).append("r\n");
+      remote
+          .append("addr add ")
+          .append(hostAddress(n, false))
+          .append("/27 dev ")
+          .append(link)
+          .append("r\n");
     }
     if (ipv6) {
-      host.append("addr add ").append(serverAddressV6()).append("/64 dev ").append(link).append(" nodad\n");
+      host.append("addr add ")
+          .append(serverAddressV6())
+          .append("/64 dev ")
+          .append(link)
+          .append(" nodad\n");
       for (int n = 1; n <= HOSTS; n++) {
-        remote.append("addr add ").append(hostAddress(n, true)).append("/64 dev ").append(link).append("r nodad\n");
+        remote
+            .append("addr add ")
+            .append(hostAddress(n, true))
+            .append("/64 dev ")
+            .append(link)
+            .append("r nodad\n");
       }
     }
     host.append("link set ").append(link).append(" up\n");
@@ -99,7 +131,10 @@ public final class RemoteNetwork implements AutoCloseable {
     batch(List.of("-n", namespace), remote.toString());
   }
 
-  /** This server's address on the network (host side of the veth pair): one of its own, non-loopback. */
+  /**
+   * This server's address on the network (host side of the veth pair): one of its own,
+   * non-loopback.
+   */
   public String serverAddress() {
     return v4(slot, 1);
   }
@@ -182,10 +217,21 @@ public final class RemoteNetwork implements AutoCloseable {
       return address;
     }
 
-    /** An SMTP session from this host to this server's address on the network, port {@code port}. */
+    /**
+     * An SMTP session from this host to this server's address on the network, port {@code port}.
+     */
     public SmtpClient smtp(int port) {
-      return SmtpClient.overProcess(List.of("ip", "netns", "exec", namespace, "/usr/bin/python3", bridgeScript(),
-          address, server, Integer.toString(port)));
+      return SmtpClient.overProcess(
+          List.of(
+              "ip",
+              "netns",
+              "exec",
+              namespace,
+              "/usr/bin/python3",
+              bridgeScript(),
+              address,
+              server,
+              Integer.toString(port)));
     }
 
     @Override
@@ -204,13 +250,19 @@ public final class RemoteNetwork implements AutoCloseable {
     return v6Prefix(slot) + "/64";
   }
 
-  /** Address {@code offset} of the slot's /27: 198.51.100.0/24 holds the first half of the slots, 203.0.113.0/24 the rest. */
+  /**
+   * Address {@code offset} of the slot's /27: 198.51.100.0/24 holds the first half of the slots,
+   * 203.0.113.0/24 the rest.
+   */
   private static String v4(int slot, int offset) {
     String network = slot < SLOTS / 2 ? "198.51.100" : "203.0.113";
     return network + "." + ((slot % (SLOTS / 2)) * 32 + offset);
   }
 
-  /** Group 4 is never 0, so addresses written as prefix + host are already in the compressed form Postfix logs. */
+  /**
+   * Group 4 is never 0, so addresses written as prefix + host are already in the compressed form
+   * Postfix logs.
+   */
   private static String v6Prefix(int slot) {
     return "2001:db8:5057:" + Integer.toHexString(0x10 + slot) + "::";
   }
@@ -219,7 +271,10 @@ public final class RemoteNetwork implements AutoCloseable {
     return PREFIX + slot;
   }
 
-  /** Whether two prefixes ("a.b.c.d/n", "x::/n", or bare addresses) of the same family share an address. */
+  /**
+   * Whether two prefixes ("a.b.c.d/n", "x::/n", or bare addresses) of the same family share an
+   * address.
+   */
   static boolean overlaps(String a, String b) {
     byte[] first = addressOf(a);
     byte[] second = addressOf(b);
@@ -231,7 +286,8 @@ public final class RemoteNetwork implements AutoCloseable {
     if (bits == 0) {
       return true;
     }
-    BigInteger mask = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE).shiftLeft(total - bits);
+    BigInteger mask =
+        BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE).shiftLeft(total - bits);
     return new BigInteger(1, first).and(mask).equals(new BigInteger(1, second).and(mask));
   }
 
@@ -282,7 +338,8 @@ public final class RemoteNetwork implements AutoCloseable {
       if (m.find() && !ownerAlive(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)))) {
         String stale = line.split("\\s")[0];
         System.err.println("[mailstack] deleting stale network namespace " + stale);
-        // its veth pair goes with it; the link name is not deleted by name, another JVM may hold that slot by now
+        // its veth pair goes with it; the link name is not deleted by name, another JVM may hold
+        // that slot by now
         ip("netns", "delete", stale);
       }
     }
@@ -294,7 +351,11 @@ public final class RemoteNetwork implements AutoCloseable {
       return false;
     }
     // a different start time means the pid was reused; when unknown, leave the namespace alone
-    return owner.get().info().startInstant().map(start -> Math.abs(start.getEpochSecond() - startSeconds) <= 1)
+    return owner
+        .get()
+        .info()
+        .startInstant()
+        .map(start -> Math.abs(start.getEpochSecond() - startSeconds) <= 1)
         .orElse(true);
   }
 
@@ -312,7 +373,11 @@ public final class RemoteNetwork implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of("ip"));
     command.addAll(options);
     command.addAll(List.of("-batch", "-"));
-    Exec.run(command, java.util.Map.of(), commands.getBytes(StandardCharsets.US_ASCII), Duration.ofSeconds(30))
+    Exec.run(
+            command,
+            java.util.Map.of(),
+            commands.getBytes(StandardCharsets.US_ASCII),
+            Duration.ofSeconds(30))
         .check();
   }
 

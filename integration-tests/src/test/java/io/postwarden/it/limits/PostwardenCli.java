@@ -5,7 +5,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
 
-/** Runs the {@code postwarden} command line in this JVM, as an operator would run the installed one. */
+/**
+ * Runs the {@code postwarden} command line in this JVM, as an operator would run the installed one.
+ */
 final class PostwardenCli {
 
   record Result(int status, String out, String err) {
@@ -20,8 +22,11 @@ final class PostwardenCli {
   static Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int status = new CommandLine(new Main()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
-        .execute(args);
+    int status =
+        new CommandLine(new Main())
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true))
+            .execute(args);
     return new Result(status, out.toString(), err.toString());
   }
 }

@@ -21,12 +21,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The fast-path deployment through real Postfix, built from the shipped snippet and tables
- * (deploy/postfix/main.cf-fastpath.snippet, milter_clients, srs_recipients-fastpath): remote MTAs skip the milter and
- * get SRS from the canonical maps, refusals at RCPT come from the access maps, local clients keep the milter.
+ * (deploy/postfix/main.cf-fastpath.snippet, milter_clients, srs_recipients-fastpath): remote MTAs
+ * skip the milter and get SRS from the canonical maps, refusals at RCPT come from the access maps,
+ * local clients keep the milter.
  *
- * <p>Every test client is on loopback, which the shipped milter_clients keeps on the milter. To play remote MTAs, the
- * test puts two lines in front of it: 127.0.0.2 and 127.0.0.3 are "remote" (DISABLE), as any non-local address would
- * be on a real server.
+ * <p>Every test client is on loopback, which the shipped milter_clients keeps on the milter. To
+ * play remote MTAs, the test puts two lines in front of it: 127.0.0.2 and 127.0.0.3 are "remote"
+ * (DISABLE), as any non-local address would be on a real server.
  */
 class FastPathTest {
 
@@ -34,23 +35,32 @@ class FastPathTest {
   private static final String SRS_DOMAIN = "srs.test.example";
   private static final String REMOTE_MTA = "127.0.0.2";
   private static final String GUESSING_MTA = "127.0.0.3";
-  private static final String SRS0 = "SRS0=[A-Za-z0-9_-]{8}=[A-Z2-7]{2}=outside\\.example=ann@srs\\.test\\.example";
+  private static final String SRS0 =
+      "SRS0=[A-Za-z0-9_-]{8}=[A-Z2-7]{2}=outside\\.example=ann@srs\\.test\\.example";
   private static final int SOCKETMAP_PORT = Ports.freePort();
   private static final Path TABLES = tablesDir();
 
   @RegisterExtension
   @Order(2)
-  static final RunningPostwarden postwarden = new RunningPostwarden("srs-domain = " + SRS_DOMAIN + "\n"
-      + "domains = { test.example }\npostfix-config-dir = \"\"\nsrs-rewrite-in-milter = false\n"
-      + "socketmap = { \"inet:127.0.0.1:" + SOCKETMAP_PORT + "\" }\n");
+  static final RunningPostwarden postwarden =
+      new RunningPostwarden(
+          "srs-domain = "
+              + SRS_DOMAIN
+              + "\n"
+              + "domains = { test.example }\npostfix-config-dir = \"\"\nsrs-rewrite-in-milter = false\n"
+              + "socketmap = { \"inet:127.0.0.1:"
+              + SOCKETMAP_PORT
+              + "\" }\n");
 
   @RegisterExtension
   @Order(1)
-  static final MailStack stack = fastPath(MailStack.builder()
-      .milter(postwarden::smtpdEndpoint)
-      .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
-      .mainCf("relay_domains", SRS_DOMAIN))
-      .build();
+  static final MailStack stack =
+      fastPath(
+              MailStack.builder()
+                  .milter(postwarden::smtpdEndpoint)
+                  .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
+                  .mainCf("relay_domains", SRS_DOMAIN))
+          .build();
 
   private static Path tablesDir() {
     try {
@@ -64,17 +74,35 @@ class FastPathTest {
   private static MailStack.Builder fastPath(MailStack.Builder builder) {
     Path milterClients = TABLES.resolve("milter_clients");
     Path recipients = TABLES.resolve("srs_recipients-fastpath");
-    PostfixSnippet.table("milter_clients", Map.of("unix:postwarden/milter.sock", postwarden.smtpdEndpoint()), milterClients);
+    PostfixSnippet.table(
+        "milter_clients",
+        Map.of("unix:postwarden/milter.sock", postwarden.smtpdEndpoint()),
+        milterClients);
     try {
-      Files.writeString(milterClients, REMOTE_MTA + "\tDISABLE\n" + GUESSING_MTA + "\tDISABLE\n"
-          + Files.readString(milterClients));
+      Files.writeString(
+          milterClients,
+          REMOTE_MTA
+              + "\tDISABLE\n"
+              + GUESSING_MTA
+              + "\tDISABLE\n"
+              + Files.readString(milterClients));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    PostfixSnippet.table("srs_recipients-fastpath", Map.of("srs\\.example\\.com", "srs\\.test\\.example"), recipients);
-    PostfixSnippet.mainCf("main.cf-fastpath.snippet", Map.of("127.0.0.1:10003", "127.0.0.1:" + SOCKETMAP_PORT,
-        "/etc/postfix/milter_clients", milterClients.toString(),
-        "/etc/postfix/srs_recipients-fastpath", recipients.toString())).forEach(builder::mainCf);
+    PostfixSnippet.table(
+        "srs_recipients-fastpath",
+        Map.of("srs\\.example\\.com", "srs\\.test\\.example"),
+        recipients);
+    PostfixSnippet.mainCf(
+            "main.cf-fastpath.snippet",
+            Map.of(
+                "127.0.0.1:10003",
+                "127.0.0.1:" + SOCKETMAP_PORT,
+                "/etc/postfix/milter_clients",
+                milterClients.toString(),
+                "/etc/postfix/srs_recipients-fastpath",
+                recipients.toString()))
+        .forEach(builder::mainCf);
     return builder;
   }
 
@@ -83,13 +111,25 @@ class FastPathTest {
   }
 
   private static double lookups(String map, String result) {
-    Counter counter = postwarden.daemon().registry().find("postwarden.lookups").tag("map", map).tag("result", result)
-        .counter();
+    Counter counter =
+        postwarden
+            .daemon()
+            .registry()
+            .find("postwarden.lookups")
+            .tag("map", map)
+            .tag("result", result)
+            .counter();
     return counter == null ? 0 : counter.count();
   }
 
   private static SmtpResult fromRemote(String client, String sender, String recipient) {
-    return stack.smtp().localAddress(client).from(sender).to(recipient).data("Subject: fast\r\n\r\nhello\r\n").send();
+    return stack
+        .smtp()
+        .localAddress(client)
+        .from(sender)
+        .to(recipient)
+        .data("Subject: fast\r\n\r\nhello\r\n")
+        .send();
   }
 
   private static String forwardedReturnPath() {
@@ -108,7 +148,9 @@ class FastPathTest {
     ReceivedMessage message = stack.sink().awaitMessage(WAIT);
     assertTrue(message.mailFrom().matches(SRS0), message.mailFrom());
     assertFalse(message.contentAsString().contains("X-Postwarden-"), "no milter, no audit tag");
-    assertFalse(message.header("From").isPresent(), "Postfix adds no From: for a remote client, so no SRS0 in it");
+    assertFalse(
+        message.header("From").isPresent(),
+        "Postfix adds no From: for a remote client, so no SRS0 in it");
     assertEquals(sessions, milterSessions(), "the milter never saw the remote client");
     assertTrue(lookups("forward", "found") >= 1);
   }
@@ -128,7 +170,8 @@ class FastPathTest {
   @Test
   void forgedAndExpiredLookingSrsRecipientsAreRefusedAtRcpt() {
     String forged = forwardedReturnPath().replaceFirst("^SRS0=........", "SRS0=ZZZZZZZZ");
-    for (String recipient : List.of(forged, forged.toLowerCase(), "SRS0=short=2W=x.example=y@" + SRS_DOMAIN)) {
+    for (String recipient :
+        List.of(forged, forged.toLowerCase(), "SRS0=short=2W=x.example=y@" + SRS_DOMAIN)) {
       SmtpResult result = fromRemote(REMOTE_MTA, "", recipient);
       assertEquals(SmtpResult.Step.RCPT, result.failedStep(), result::toString);
       assertEquals(550, result.code(), result::toString);
@@ -150,7 +193,9 @@ class FastPathTest {
     assertEquals("5.7.1", relayAttempt.enhancedCode(), relayAttempt::toString);
     String forged = srs.replaceFirst("^SRS0=........", "SRS0=ZZZZZZZZ");
     SmtpResult forgedAttempt = fromRemote(REMOTE_MTA, "spam@botnet.example", forged);
-    assertEquals(relayAttempt.reply().toString(), forgedAttempt.reply().toString(),
+    assertEquals(
+        relayAttempt.reply().toString(),
+        forgedAttempt.reply().toString(),
         "a non-null sender learns nothing about the hash");
     stack.awaitQueueEmpty();
     assertTrue(stack.sink().messages().isEmpty(), () -> "relayed: " + stack.sink().messages());
@@ -167,14 +212,20 @@ class FastPathTest {
     assertEquals(SmtpResult.Step.RCPT, throttled.failedStep(), throttled::toString);
     assertEquals(451, throttled.code(), throttled::toString);
     assertEquals("4.7.1", throttled.enhancedCode(), throttled::toString);
-    assertTrue(fromRemote(REMOTE_MTA, "", srs).accepted(), "another client's bounce still gets through");
+    assertTrue(
+        fromRemote(REMOTE_MTA, "", srs).accepted(), "another client's bounce still gets through");
   }
 
   @Test
   void aLocalUnauthenticatedClientIsStillRefusedByTheGuard() {
     double sessions = milterSessions();
-    SmtpResult result = stack.smtp().from("spam@test.example").to("victim@far.example")
-        .data("Subject: spam\r\n\r\nbuy\r\n").send();
+    SmtpResult result =
+        stack
+            .smtp()
+            .from("spam@test.example")
+            .to("victim@far.example")
+            .data("Subject: spam\r\n\r\nbuy\r\n")
+            .send();
     assertEquals(SmtpResult.Step.MAIL, result.failedStep(), result::toString);
     assertEquals(530, result.code(), result::toString);
     assertTrue(milterSessions() > sessions, "the local client had a milter session");
@@ -182,11 +233,18 @@ class FastPathTest {
 
   @Test
   void aLocalSubmissionIsAuditedAndRewrittenOnceByTheMaps() {
-    SmtpResult result = stack.submission().auth("alice", "secret").from("ann@outside.example")
-        .to("carol@far.example").data("Subject: via SASL\r\n\r\nhi\r\n").send();
+    SmtpResult result =
+        stack
+            .submission()
+            .auth("alice", "secret")
+            .from("ann@outside.example")
+            .to("carol@far.example")
+            .data("Subject: via SASL\r\n\r\nhi\r\n")
+            .send();
     assertTrue(result.accepted(), result::toString);
     ReceivedMessage message = stack.sink().awaitMessage(WAIT);
-    assertTrue(message.mailFrom().matches(SRS0), "SRS0 once, not SRS1 of an SRS0: " + message.mailFrom());
+    assertTrue(
+        message.mailFrom().matches(SRS0), "SRS0 once, not SRS1 of an SRS0: " + message.mailFrom());
     assertTrue(message.contentAsString().contains("X-Postwarden-"), "the milter tagged it");
   }
 }

@@ -25,10 +25,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * An existing PostSRSd main.cf, unchanged but for the ports, against Postwarden's lookup tables through real Postfix
- * (no milter at all): PostSRSd 1.x's tcp_table lines and PostSRSd 2's socketmap lines (inet and unix). With
- * PostSRSd 1.10's hash settings (4 characters, base64) and its secret, Postwarden answers as Debian's postsrsd 1.10
- * does, which runs beside it here for comparison.
+ * An existing PostSRSd main.cf, unchanged but for the ports, against Postwarden's lookup tables
+ * through real Postfix (no milter at all): PostSRSd 1.x's tcp_table lines and PostSRSd 2's
+ * socketmap lines (inet and unix). With PostSRSd 1.10's hash settings (4 characters, base64) and
+ * its secret, Postwarden answers as Debian's postsrsd 1.10 does, which runs beside it here for
+ * comparison.
  */
 class PostSrsdMainCfTest {
 
@@ -44,28 +45,45 @@ class PostSrsdMainCfTest {
 
   @RegisterExtension
   @Order(2)
-  static final RunningPostwarden postwarden = new RunningPostwarden("srs-domain = " + SRS_DOMAIN + "\n"
-      + "domains = { test.example }\nsecrets-file = \"" + SECRETS + "\"\npostfix-config-dir = \"\"\n"
-      + "hash-length = 4\nhash-minimum = 4\nhash-alphabet = base64\n"
-      + "tcp-table = { \"forward=inet:127.0.0.1:" + FORWARD_PORT + "\", \"reverse=inet:127.0.0.1:" + REVERSE_PORT
-      + "\" }\nsocketmap = { \"inet:127.0.0.1:" + SOCKETMAP_PORT + "\", \"unix:" + SOCKET + "\" }\n");
+  static final RunningPostwarden postwarden =
+      new RunningPostwarden(
+          "srs-domain = "
+              + SRS_DOMAIN
+              + "\n"
+              + "domains = { test.example }\nsecrets-file = \""
+              + SECRETS
+              + "\"\npostfix-config-dir = \"\"\n"
+              + "hash-length = 4\nhash-minimum = 4\nhash-alphabet = base64\n"
+              + "tcp-table = { \"forward=inet:127.0.0.1:"
+              + FORWARD_PORT
+              + "\", \"reverse=inet:127.0.0.1:"
+              + REVERSE_PORT
+              + "\" }\nsocketmap = { \"inet:127.0.0.1:"
+              + SOCKETMAP_PORT
+              + "\", \"unix:"
+              + SOCKET
+              + "\" }\n");
 
   /** PostSRSd 1.x's README, ports aside. */
   @RegisterExtension
   @Order(1)
-  static final MailStack stack = MailStack.builder()
-      .mainCf("relay_domains", SRS_DOMAIN)
-      .mainCf("sender_canonical_maps", "tcp:127.0.0.1:" + FORWARD_PORT)
-      .mainCf("sender_canonical_classes", "envelope_sender")
-      .mainCf("recipient_canonical_maps", "tcp:127.0.0.1:" + REVERSE_PORT)
-      .mainCf("recipient_canonical_classes", "envelope_recipient,header_recipient")
-      .build();
+  static final MailStack stack =
+      MailStack.builder()
+          .mainCf("relay_domains", SRS_DOMAIN)
+          .mainCf("sender_canonical_maps", "tcp:127.0.0.1:" + FORWARD_PORT)
+          .mainCf("sender_canonical_classes", "envelope_sender")
+          .mainCf("recipient_canonical_maps", "tcp:127.0.0.1:" + REVERSE_PORT)
+          .mainCf("recipient_canonical_classes", "envelope_recipient,header_recipient")
+          .build();
 
   private static Path stateDir() {
     try {
-      // Postfix's processes (user postfix) must reach the socket; the secrets file itself stays private
-      Path dir = Files.createTempDirectory("postsrsd-maincf-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+      // Postfix's processes (user postfix) must reach the socket; the secrets file itself stays
+      // private
+      Path dir =
+          Files.createTempDirectory(
+              "postsrsd-maincf-",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
       Path secrets = Files.writeString(dir.resolve("postsrsd.secret"), SECRET + "\n");
       Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
       return dir;
@@ -85,15 +103,20 @@ class PostSrsdMainCfTest {
   private static String tcpTable(int port, String key) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(5000);
-      socket.getOutputStream().write(("get " + PostSrsd.hexQuoted(key) + "\n").getBytes(StandardCharsets.ISO_8859_1));
-      return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+      socket
+          .getOutputStream()
+          .write(("get " + PostSrsd.hexQuoted(key) + "\n").getBytes(StandardCharsets.ISO_8859_1));
+      return new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
           .readLine();
     }
   }
 
   /** What Postfix makes of a reply: the value for 200, "not found" for 5xx. */
   private static String asPostfixReads(String reply) {
-    return reply.startsWith("200 ") ? reply.substring(4) : reply.startsWith("5") ? "(not found)" : "(error) " + reply;
+    return reply.startsWith("200 ")
+        ? reply.substring(4)
+        : reply.startsWith("5") ? "(not found)" : "(error) " + reply;
   }
 
   private static ReceivedMessage send(String from, String to) {
@@ -109,20 +132,36 @@ class PostSrsdMainCfTest {
     try (PostSrsd postsrsd = new PostSrsd(SECRETS, SRS_DOMAIN, "test.example")) {
       String srs0 = postsrsd.forward("ann@outside.example");
       String srs1 = postsrsd.forward("SRS0=abcd=2W=other.example=zed@forwarder.example");
-      List<String> senders = List.of("ann@outside.example", "Ann.Smith@Outside.Example", "www@test.example",
-          "SRS0=abcd=2W=other.example=zed@forwarder.example", "\"ann x\"@outside.example");
+      List<String> senders =
+          List.of(
+              "ann@outside.example",
+              "Ann.Smith@Outside.Example",
+              "www@test.example",
+              "SRS0=abcd=2W=other.example=zed@forwarder.example",
+              "\"ann x\"@outside.example");
       for (String sender : senders) {
-        assertEquals(asPostfixReads(postsrsd.tcpTableReply(postsrsd.forwardPort(), sender)),
-            asPostfixReads(tcpTable(FORWARD_PORT, sender)), "forward " + sender);
+        assertEquals(
+            asPostfixReads(postsrsd.tcpTableReply(postsrsd.forwardPort(), sender)),
+            asPostfixReads(tcpTable(FORWARD_PORT, sender)),
+            "forward " + sender);
       }
-      for (String recipient : List.of(srs0, srs0.toLowerCase(), srs1, "ann@outside.example",
-          srs0.replaceFirst("^SRS0=....", "SRS0=ZZZZ"))) {
-        assertEquals(asPostfixReads(postsrsd.tcpTableReply(postsrsd.reversePort(), recipient)),
-            asPostfixReads(tcpTable(REVERSE_PORT, recipient)), "reverse " + recipient);
+      for (String recipient :
+          List.of(
+              srs0,
+              srs0.toLowerCase(),
+              srs1,
+              "ann@outside.example",
+              srs0.replaceFirst("^SRS0=....", "SRS0=ZZZZ"))) {
+        assertEquals(
+            asPostfixReads(postsrsd.tcpTableReply(postsrsd.reversePort(), recipient)),
+            asPostfixReads(tcpTable(REVERSE_PORT, recipient)),
+            "reverse " + recipient);
       }
       // stricter than PostSRSd by design: an SRS address at another domain is not ours to reverse
       String elsewhere = srs0.replace(SRS_DOMAIN, "elsewhere.example");
-      assertEquals("ann@outside.example", asPostfixReads(postsrsd.tcpTableReply(postsrsd.reversePort(), elsewhere)));
+      assertEquals(
+          "ann@outside.example",
+          asPostfixReads(postsrsd.tcpTableReply(postsrsd.reversePort(), elsewhere)));
       assertEquals("(not found)", asPostfixReads(tcpTable(REVERSE_PORT, elsewhere)));
     }
   }
@@ -143,10 +182,14 @@ class PostSrsdMainCfTest {
   @Test
   void postSrsd2SocketmapMainCfOverInetAndUnixForwardsAndReverses() {
     for (String endpoint : List.of("inet:127.0.0.1:" + SOCKETMAP_PORT, "unix:" + SOCKET)) {
-      stack.postconf("sender_canonical_maps=socketmap:" + endpoint + ":forward",
+      stack.postconf(
+          "sender_canonical_maps=socketmap:" + endpoint + ":forward",
           "recipient_canonical_maps=socketmap:" + endpoint + ":reverse");
       String srs = send("ann@outside.example", "carol@far.example").mailFrom();
-      assertTrue(srs.matches("SRS0=[A-Za-z0-9+/]{4}=[A-Z2-7]{2}=outside\\.example=ann@srs\\.test\\.example"), srs);
+      assertTrue(
+          srs.matches(
+              "SRS0=[A-Za-z0-9+/]{4}=[A-Z2-7]{2}=outside\\.example=ann@srs\\.test\\.example"),
+          srs);
       assertEquals(List.of("ann@outside.example"), send("", srs).recipients(), endpoint);
     }
   }

@@ -8,8 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A shipped main.cf snippet (deploy/postfix) read as Postfix reads main.cf: comments skipped, indented lines continue
- * the previous one. Tests apply the snippet itself, with only the example names replaced, so what ships is what runs.
+ * A shipped main.cf snippet (deploy/postfix) read as Postfix reads main.cf: comments skipped,
+ * indented lines continue the previous one. Tests apply the snippet itself, with only the example
+ * names replaced, so what ships is what runs.
  */
 final class PostfixSnippet {
 

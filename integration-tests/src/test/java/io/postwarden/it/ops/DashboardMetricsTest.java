@@ -30,41 +30,62 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Grafana dashboard and the Prometheus alert rules in deploy/ query only series the real daemon exports: every
- * metric name, every label a matcher or {@code by} names, and every label value a matcher filters on is checked
- * against a scrape of Postwarden's /metrics, started with the production policies (guard, SRS, From: repair, limits,
- * audit). Renaming a metric, a label or a label value in the code fails this test until deploy/ follows.
+ * The Grafana dashboard and the Prometheus alert rules in deploy/ query only series the real daemon
+ * exports: every metric name, every label a matcher or {@code by} names, and every label value a
+ * matcher filters on is checked against a scrape of Postwarden's /metrics, started with the
+ * production policies (guard, SRS, From: repair, limits, audit). Renaming a metric, a label or a
+ * label value in the code fails this test until deploy/ follows.
  *
- * <p>Names are compared as PromQL sees them: a histogram is queried as {@code ..._bucket}, {@code ..._count},
- * {@code ..._sum} (and Micrometer's {@code ..._max}), which are exactly the sample names in the scrape, so no
- * suffix is stripped. Two kinds of name are not in a scrape and are allowed explicitly: the series Prometheus
- * itself adds per target ({@code up}), and the target labels it attaches to every series ({@code instance},
- * {@code job}). JVM GC series appear only after a first collection, so the test forces one before scraping.
+ * <p>Names are compared as PromQL sees them: a histogram is queried as {@code ..._bucket}, {@code
+ * ..._count}, {@code ..._sum} (and Micrometer's {@code ..._max}), which are exactly the sample
+ * names in the scrape, so no suffix is stripped. Two kinds of name are not in a scrape and are
+ * allowed explicitly: the series Prometheus itself adds per target ({@code up}), and the target
+ * labels it attaches to every series ({@code instance}, {@code job}). JVM GC series appear only
+ * after a first collection, so the test forces one before scraping.
  *
- * <p>The rules, their unit tests (alerts.test.yml), the scrape config and every dashboard query also go through
- * promtool's PromQL parser. scripts/install-deps puts promtool in /opt/postwarden-test-tools/bin (taken from
- * Debian's prometheus package, whose server is never installed); the PATH, the PROMTOOL environment variable or the
- * {@code promtool} system property may name another.
+ * <p>The rules, their unit tests (alerts.test.yml), the scrape config and every dashboard query
+ * also go through promtool's PromQL parser. scripts/install-deps puts promtool in
+ * /opt/postwarden-test-tools/bin (taken from Debian's prometheus package, whose server is never
+ * installed); the PATH, the PROMTOOL environment variable or the {@code promtool} system property
+ * may name another.
  */
 class DashboardMetricsTest {
 
-  /** Labels Prometheus attaches to every scraped series from the target; /metrics never has them. */
+  /**
+   * Labels Prometheus attaches to every scraped series from the target; /metrics never has them.
+   */
   private static final Set<String> TARGET_LABELS = Set.of("instance", "job");
 
   /** Series Prometheus generates for each target rather than scraping them. */
   private static final Set<String> SYNTHETIC_SERIES = Set.of("up");
 
-  /** Grafana's built-in variables a query may use, besides the dashboard's own template variables. */
-  private static final Set<String> GRAFANA_BUILTINS = Set.of("__rate_interval", "__interval", "__interval_ms",
-      "__range", "__range_s", "__range_ms");
+  /**
+   * Grafana's built-in variables a query may use, besides the dashboard's own template variables.
+   */
+  private static final Set<String> GRAFANA_BUILTINS =
+      Set.of(
+          "__rate_interval", "__interval", "__interval_ms", "__range", "__range_s", "__range_ms");
 
-  private static final Set<String> EXPECTED_ALERTS = Set.of("PostwardenDown", "PostwardenErrors",
-      "GuardRefusalSpike", "SrsInvalidSpike", "PostwardenAuditDropping", "PolicyLatencyHigh", "SenderHitLimit",
-      "HeldQueueGrowing", "LimitsStateRefused", "LimitsRedisUnavailable", "SrsLongSenderStoreRefusing");
+  private static final Set<String> EXPECTED_ALERTS =
+      Set.of(
+          "PostwardenDown",
+          "PostwardenErrors",
+          "GuardRefusalSpike",
+          "SrsInvalidSpike",
+          "PostwardenAuditDropping",
+          "PolicyLatencyHigh",
+          "SenderHitLimit",
+          "HeldQueueGrowing",
+          "LimitsStateRefused",
+          "LimitsRedisUnavailable",
+          "SrsLongSenderStoreRefusing");
 
-  private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)(?::\\w+)?}|\\$(\\w+)|\\[\\[(\\w+)]]");
-  private static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
-  private static final Pattern LITERAL_ALTERNATION = Pattern.compile("[A-Za-z0-9_.:-]+(\\|[A-Za-z0-9_.:-]+)*");
+  private static final Pattern VARIABLE =
+      Pattern.compile("\\$\\{(\\w+)(?::\\w+)?}|\\$(\\w+)|\\[\\[(\\w+)]]");
+  private static final Pattern LEGEND_LABEL =
+      Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
+  private static final Pattern LITERAL_ALTERNATION =
+      Pattern.compile("[A-Za-z0-9_.:-]+(\\|[A-Za-z0-9_.:-]+)*");
   private static final Pattern DURATION = Pattern.compile("(\\d+(ms|s|m|h|d|w|y))+");
 
   private static final Path DEPLOY = deployDirectory();
@@ -73,9 +94,12 @@ class DashboardMetricsTest {
   private static final Path ALERT_TESTS = DEPLOY.resolve("prometheus/alerts.test.yml");
   private static final Path SCRAPE_CONFIG = DEPLOY.resolve("prometheus/scrape.yml");
 
-  private static final RunningPostwarden postwarden = new RunningPostwarden("srs-domain = srs.test.example\nsocketmap = { \"inet:127.0.0.1:0\" }\n"
-      // lazy SRS exports its metrics only when on; no DNS is asked before a message is forwarded
-      + "srs-lazy = true\nsrs-outbound-addresses = { 198.51.100.25 }\n");
+  private static final RunningPostwarden postwarden =
+      new RunningPostwarden(
+          "srs-domain = srs.test.example\nsocketmap = { \"inet:127.0.0.1:0\" }\n"
+              // lazy SRS exports its metrics only when on; no DNS is asked before a message is
+              // forwarded
+              + "srs-lazy = true\nsrs-outbound-addresses = { 198.51.100.25 }\n");
   private static Exposition scrape;
 
   /** Where a query comes from, its PromQL, and its legend (dashboard only). */
@@ -93,11 +117,16 @@ class DashboardMetricsTest {
       }
       Thread.sleep(200);
     } while (System.nanoTime() < deadline);
-    assertTrue(scrape.has("postwarden_sessions_active"), "scrape lacks Postwarden's metrics: " + scrape.names());
-    assertTrue(scrape.has("jvm_gc_pause_seconds_count"),
+    assertTrue(
+        scrape.has("postwarden_sessions_active"),
+        "scrape lacks Postwarden's metrics: " + scrape.names());
+    assertTrue(
+        scrape.has("jvm_gc_pause_seconds_count"),
         "no GC pause series 15 s after System.gc() (explicit GC disabled?); the dashboard's GC panel needs one");
-    assertEquals(Set.of("none", "guard", "srs", "from-repair", "limits", "audit"),
-        scrape.labelValues("postwarden_verdicts_total", "policy"), "the production policies should be running");
+    assertEquals(
+        Set.of("none", "guard", "srs", "from-repair", "limits", "audit"),
+        scrape.labelValues("postwarden_verdicts_total", "policy"),
+        "the production policies should be running");
   }
 
   @AfterAll
@@ -105,13 +134,17 @@ class DashboardMetricsTest {
     postwarden.close();
   }
 
-  // --- the dashboard ---------------------------------------------------------------------------------------
+  // --- the dashboard
+  // ---------------------------------------------------------------------------------------
 
   @Test
   void dashboardIsValidJsonWithTheExpectedVariables() throws IOException {
     Map<String, Object> dashboard = dashboard();
-    assertTrue(number(dashboard.get("schemaVersion")) >= 36,
-        "schemaVersion " + dashboard.get("schemaVersion") + ": data source references must be objects (>= 36)");
+    assertTrue(
+        number(dashboard.get("schemaVersion")) >= 36,
+        "schemaVersion "
+            + dashboard.get("schemaVersion")
+            + ": data source references must be objects (>= 36)");
     assertFalse(string(dashboard.get("uid")).isBlank(), "dashboard uid");
     assertFalse(string(dashboard.get("title")).isBlank(), "dashboard title");
 
@@ -127,12 +160,15 @@ class DashboardMetricsTest {
     assertDatasourceVariable("variable instance", instance.get("datasource"));
     Object query = instance.get("query");
     String queryText = query instanceof Map<?, ?> map ? string(map.get("query")) : string(query);
-    Matcher labelValues = Pattern.compile("label_values\\(\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*,\\s*(\\w+)\\s*\\)")
-        .matcher(queryText);
+    Matcher labelValues =
+        Pattern.compile("label_values\\(\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*,\\s*(\\w+)\\s*\\)")
+            .matcher(queryText);
     assertTrue(labelValues.matches(), "instance variable query: " + queryText);
     assertEquals("postwarden_sessions_active", labelValues.group(1));
     assertEquals("instance", labelValues.group(2));
-    assertTrue(scrape.has(labelValues.group(1)), "instance variable queries a metric not exported: " + queryText);
+    assertTrue(
+        scrape.has(labelValues.group(1)),
+        "instance variable queries a metric not exported: " + queryText);
   }
 
   @Test
@@ -160,7 +196,8 @@ class DashboardMetricsTest {
       Set<String> refIds = new LinkedHashSet<>();
       for (Object t : targets) {
         Map<String, Object> target = map(t);
-        failures.addAll(datasourceFailures(where + " target " + target.get("refId"), target.get("datasource")));
+        failures.addAll(
+            datasourceFailures(where + " target " + target.get("refId"), target.get("datasource")));
         if (string(target.get("expr")).isBlank()) {
           failures.add(where + " target " + target.get("refId") + ": empty expr");
         }
@@ -182,8 +219,11 @@ class DashboardMetricsTest {
     for (Query query : queries) {
       Matcher variable = VARIABLE.matcher(query.expr());
       while (variable.find()) {
-        String name = Stream.of(variable.group(1), variable.group(2), variable.group(3))
-            .filter(g -> g != null).findFirst().orElseThrow();
+        String name =
+            Stream.of(variable.group(1), variable.group(2), variable.group(3))
+                .filter(g -> g != null)
+                .findFirst()
+                .orElseThrow();
         if (!known.contains(name)) {
           failures.add(query.where() + ": unknown variable $" + name + " in " + query.expr());
         }
@@ -195,8 +235,8 @@ class DashboardMetricsTest {
   }
 
   /**
-   * Each Postwarden metric family the daemon exports is shown somewhere, so a new or renamed metric also shows up
-   * here (delete this test if metrics may exist without a panel).
+   * Each Postwarden metric family the daemon exports is shown somewhere, so a new or renamed metric
+   * also shows up here (delete this test if metrics may exist without a panel).
    */
   @Test
   void dashboardShowsEveryPostwardenMetricFamily() throws IOException {
@@ -213,7 +253,8 @@ class DashboardMetricsTest {
     assertTrue(missing.isEmpty(), "exported but on no dashboard panel: " + missing);
   }
 
-  // --- the alert rules ---------------------------------------------------------------------------------------
+  // --- the alert rules
+  // ---------------------------------------------------------------------------------------
 
   @Test
   void alertRulesAreWellFormedAndActionable() throws IOException {
@@ -231,7 +272,8 @@ class DashboardMetricsTest {
         failures.add(where + ": defined twice");
       }
       Set<String> unknownKeys = new TreeSet<>(rule.keySet());
-      unknownKeys.removeAll(Set.of("alert", "expr", "for", "keep_firing_for", "labels", "annotations"));
+      unknownKeys.removeAll(
+          Set.of("alert", "expr", "for", "keep_firing_for", "labels", "annotations"));
       if (!unknownKeys.isEmpty()) {
         failures.add(where + ": unknown keys " + unknownKeys);
       }
@@ -243,9 +285,13 @@ class DashboardMetricsTest {
       }
       Map<String, Object> labels = rule.get("labels") == null ? Map.of() : map(rule.get("labels"));
       if (!Set.of("critical", "warning", "info").contains(string(labels.get("severity")))) {
-        failures.add(where + ": severity label must be critical, warning or info: " + labels.get("severity"));
+        failures.add(
+            where
+                + ": severity label must be critical, warning or info: "
+                + labels.get("severity"));
       }
-      Map<String, Object> annotations = rule.get("annotations") == null ? Map.of() : map(rule.get("annotations"));
+      Map<String, Object> annotations =
+          rule.get("annotations") == null ? Map.of() : map(rule.get("annotations"));
       for (String annotation : List.of("summary", "description")) {
         if (string(annotations.get(annotation)).isBlank()) {
           failures.add(where + ": no " + annotation + " annotation");
@@ -260,18 +306,24 @@ class DashboardMetricsTest {
     if (!missing.isEmpty()) {
       failures.add("alerts missing: " + missing);
     }
-    rules.stream().filter(r -> "PostwardenDown".equals(r.get("alert"))).findFirst().ifPresent(rule -> {
-      if (!"2m".equals(rule.get("for"))) {
-        failures.add("PostwardenDown should wait 2m, has for: " + rule.get("for"));
-      }
-    });
+    rules.stream()
+        .filter(r -> "PostwardenDown".equals(r.get("alert")))
+        .findFirst()
+        .ifPresent(
+            rule -> {
+              if (!"2m".equals(rule.get("for"))) {
+                failures.add("PostwardenDown should wait 2m, has for: " + rule.get("for"));
+              }
+            });
     assertTrue(failures.isEmpty(), String.join("\n", failures));
   }
 
   @Test
   void everyAlertQueryUsesExportedMetricsLabelsAndValues() throws IOException {
-    List<Query> queries = alertRules().stream()
-        .map(rule -> new Query("alert " + rule.get("alert"), string(rule.get("expr")), null)).toList();
+    List<Query> queries =
+        alertRules().stream()
+            .map(rule -> new Query("alert " + rule.get("alert"), string(rule.get("expr")), null))
+            .toList();
     List<String> failures = new ArrayList<>();
     Report report = check(queries, failures);
     System.out.println("DashboardMetricsTest: alerts " + report);
@@ -281,49 +333,74 @@ class DashboardMetricsTest {
   @Test
   void scrapeConfigTargetsTheDefaultMetricsAddressUnderTheJobTheAlertsSelect() throws IOException {
     Map<String, Object> config = map(SimpleYaml.parse(Files.readString(SCRAPE_CONFIG)));
-    List<Map<String, Object>> jobs = list(config.get("scrape_configs")).stream().map(DashboardMetricsTest::map)
-        .filter(job -> "postwarden".equals(job.get("job_name"))).toList();
+    List<Map<String, Object>> jobs =
+        list(config.get("scrape_configs")).stream()
+            .map(DashboardMetricsTest::map)
+            .filter(job -> "postwarden".equals(job.get("job_name")))
+            .toList();
     assertEquals(1, jobs.size(), "one scrape job named postwarden in " + SCRAPE_CONFIG);
     Map<String, Object> job = jobs.get(0);
     assertEquals("/metrics", job.get("metrics_path"));
     assertTrue(DURATION.matcher(string(job.get("scrape_interval"))).matches(), "scrape_interval");
-    List<Object> targets = list(job.get("static_configs")).stream()
-        .flatMap(c -> list(map(c).get("targets")).stream()).toList();
-    assertEquals(List.of(CoreKeys.METRICS_LISTEN.defaultValue()), targets,
+    List<Object> targets =
+        list(job.get("static_configs")).stream()
+            .flatMap(c -> list(map(c).get("targets")).stream())
+            .toList();
+    assertEquals(
+        List.of(CoreKeys.METRICS_LISTEN.defaultValue()),
+        targets,
         "the target should be Postwarden's default metrics-listen");
 
     Set<String> jobsSelected = new TreeSet<>();
     for (Map<String, Object> rule : alertRules()) {
       for (PromQl.Selector selector : PromQl.analyse(string(rule.get("expr"))).selectors()) {
-        selector.matchers().stream().filter(m -> m.label().equals("job")).forEach(m -> jobsSelected.add(
-            m.op() + m.value()));
+        selector.matchers().stream()
+            .filter(m -> m.label().equals("job"))
+            .forEach(m -> jobsSelected.add(m.op() + m.value()));
       }
     }
-    assertEquals(Set.of("=postwarden"), jobsSelected, "alert rules should select the scrape job by name");
+    assertEquals(
+        Set.of("=postwarden"), jobsSelected, "alert rules should select the scrape job by name");
   }
 
-  // --- promtool, when installed ------------------------------------------------------------------------------
+  // --- promtool, when installed
+  // ------------------------------------------------------------------------------
 
   @Test
-  void promtoolAcceptsTheRulesTheirUnitTestsTheScrapeConfigAndEveryDashboardQuery() throws Exception {
+  void promtoolAcceptsTheRulesTheirUnitTestsTheScrapeConfigAndEveryDashboardQuery()
+      throws Exception {
     Optional<Path> promtool = promtool();
-    assertTrue(promtool.isPresent(), "promtool not found in " + TEST_TOOLS
-        + ", on the PATH, in PROMTOOL or -Dpromtool: run scripts/install-deps --test");
+    assertTrue(
+        promtool.isPresent(),
+        "promtool not found in "
+            + TEST_TOOLS
+            + ", on the PATH, in PROMTOOL or -Dpromtool: run scripts/install-deps --test");
     runPromtool(promtool.get(), "check", "rules", ALERTS.toString());
     runPromtool(promtool.get(), "test", "rules", ALERT_TESTS.toString());
     runPromtool(promtool.get(), "check", "config", SCRAPE_CONFIG.toString());
 
     Map<String, Object> dashboard = dashboard();
     List<Query> queries = dashboardQueries(dashboard);
-    StringBuilder rules = new StringBuilder("{\"groups\": [{\"name\": \"dashboard\", \"rules\": [\n");
+    StringBuilder rules =
+        new StringBuilder("{\"groups\": [{\"name\": \"dashboard\", \"rules\": [\n");
     for (int i = 0; i < queries.size(); i++) {
-      String expr = queries.get(i).expr().replace("$__rate_interval", "1m").replace("$__interval", "1m")
-          .replace("$__range", "1h");
+      String expr =
+          queries
+              .get(i)
+              .expr()
+              .replace("$__rate_interval", "1m")
+              .replace("$__interval", "1m")
+              .replace("$__range", "1h");
       for (String variable : templateVariables(dashboard).keySet()) {
         expr = expr.replace("${" + variable + "}", ".*").replace("$" + variable, ".*");
       }
-      rules.append(i == 0 ? "" : ",\n").append("{\"record\": \"dashboard:query_").append(i)
-          .append("\", \"expr\": ").append(Json.quote(expr)).append("}");
+      rules
+          .append(i == 0 ? "" : ",\n")
+          .append("{\"record\": \"dashboard:query_")
+          .append(i)
+          .append("\", \"expr\": ")
+          .append(Json.quote(expr))
+          .append("}");
     }
     rules.append("\n]}]}\n");
     Path file = Files.createTempFile("postwarden-dashboard-queries-", ".yml");
@@ -335,14 +412,24 @@ class DashboardMetricsTest {
     }
   }
 
-  // --- checking queries against the scrape -------------------------------------------------------------------
+  // --- checking queries against the scrape
+  // -------------------------------------------------------------------
 
-  record Report(int expressions, int selectors, Set<String> metrics, int labelMatchers, int groupingLabels) {
+  record Report(
+      int expressions, int selectors, Set<String> metrics, int labelMatchers, int groupingLabels) {
     @Override
     public String toString() {
-      return expressions + " expressions, " + selectors + " selectors, " + metrics.size()
-          + " distinct metric names, " + labelMatchers + " label matchers, " + groupingLabels
-          + " grouping/legend labels verified: " + metrics;
+      return expressions
+          + " expressions, "
+          + selectors
+          + " selectors, "
+          + metrics.size()
+          + " distinct metric names, "
+          + labelMatchers
+          + " label matchers, "
+          + groupingLabels
+          + " grouping/legend labels verified: "
+          + metrics;
     }
   }
 
@@ -379,9 +466,12 @@ class DashboardMetricsTest {
         labelsInScope.addAll(scrape.labelNames(metric));
         for (PromQl.Matcher matcher : selector.matchers()) {
           matchers++;
-          String problem = TARGET_LABELS.contains(matcher.label()) ? null
-              : synthetic ? "only target labels exist on " + metric
-              : matcherProblem(metric, matcher);
+          String problem =
+              TARGET_LABELS.contains(matcher.label())
+                  ? null
+                  : synthetic
+                      ? "only target labels exist on " + metric
+                      : matcherProblem(metric, matcher);
           if (problem != null) {
             failures.add(query.where() + ": " + metric + "{" + matcher + "}: " + problem);
           }
@@ -397,11 +487,16 @@ class DashboardMetricsTest {
       for (String label : analysis.groupingLabels()) {
         grouping++;
         if (!labelsInScope.contains(label)) {
-          failures.add(query.where() + ": groups by '" + label + "', a label none of its metrics has "
-              + labelsInScope);
+          failures.add(
+              query.where()
+                  + ": groups by '"
+                  + label
+                  + "', a label none of its metrics has "
+                  + labelsInScope);
         }
       }
-      boolean aggregatedBy = !analysis.groupingLabels().isEmpty() && !query.expr().contains("without");
+      boolean aggregatedBy =
+          !analysis.groupingLabels().isEmpty() && !query.expr().contains("without");
       for (String label : legendLabels) {
         grouping++;
         Set<String> available = aggregatedBy ? analysis.groupingLabels() : labelsInScope;
@@ -428,10 +523,13 @@ class DashboardMetricsTest {
     if (LITERAL_ALTERNATION.matcher(value).matches()) {
       Set<String> absent = new TreeSet<>(List.of(value.split("\\|")));
       absent.removeAll(values);
-      return absent.isEmpty() ? null : "values " + absent + " not exported; exported values: " + values;
+      return absent.isEmpty()
+          ? null
+          : "values " + absent + " not exported; exported values: " + values;
     }
     Pattern pattern = Pattern.compile(value);
-    return values.stream().anyMatch(v -> pattern.matcher(v).matches()) ? null
+    return values.stream().anyMatch(v -> pattern.matcher(v).matches())
+        ? null
         : "regex matches none of the exported values " + values;
   }
 
@@ -451,7 +549,8 @@ class DashboardMetricsTest {
     return !stem.equals(name) && scrape.has(stem + "_count") ? stem : name;
   }
 
-  // --- reading the files ---------------------------------------------------------------------------------------
+  // --- reading the files
+  // ---------------------------------------------------------------------------------------
 
   private static Map<String, Object> dashboard() throws IOException {
     return map(Json.parse(Files.readString(DASHBOARD, StandardCharsets.UTF_8)));
@@ -463,7 +562,8 @@ class DashboardMetricsTest {
       Map<String, Object> panel = map(p);
       panels.add(panel);
       if (panel.get("panels") != null) {
-        list(panel.get("panels")).forEach(nested -> panels.add(map(nested))); // inside a collapsed row
+        list(panel.get("panels"))
+            .forEach(nested -> panels.add(map(nested))); // inside a collapsed row
       }
     }
     return panels;
@@ -477,8 +577,11 @@ class DashboardMetricsTest {
       }
       for (Object t : list(panel.get("targets"))) {
         Map<String, Object> target = map(t);
-        queries.add(new Query(where(panel) + " target " + target.get("refId"), string(target.get("expr")),
-            target.get("legendFormat") == null ? null : string(target.get("legendFormat"))));
+        queries.add(
+            new Query(
+                where(panel) + " target " + target.get("refId"),
+                string(target.get("expr")),
+                target.get("legendFormat") == null ? null : string(target.get("legendFormat"))));
       }
     }
     return queries;
@@ -493,7 +596,8 @@ class DashboardMetricsTest {
   }
 
   private static List<Map<String, Object>> alertRules() throws IOException {
-    Map<String, Object> file = map(SimpleYaml.parse(Files.readString(ALERTS, StandardCharsets.UTF_8)));
+    Map<String, Object> file =
+        map(SimpleYaml.parse(Files.readString(ALERTS, StandardCharsets.UTF_8)));
     assertEquals(Set.of("groups"), file.keySet(), "top level of " + ALERTS);
     List<Map<String, Object>> rules = new ArrayList<>();
     for (Object g : list(file.get("groups"))) {
@@ -505,11 +609,13 @@ class DashboardMetricsTest {
   }
 
   private static List<String> datasourceFailures(String where, Object datasource) {
-    if (datasource instanceof Map<?, ?> ref && "${datasource}".equals(ref.get("uid"))
+    if (datasource instanceof Map<?, ?> ref
+        && "${datasource}".equals(ref.get("uid"))
         && "prometheus".equals(ref.get("type"))) {
       return List.of();
     }
-    return List.of(where + ": datasource should be {type: prometheus, uid: ${datasource}}, is " + datasource);
+    return List.of(
+        where + ": datasource should be {type: prometheus, uid: ${datasource}}, is " + datasource);
   }
 
   private static void assertDatasourceVariable(String where, Object datasource) {
@@ -521,20 +627,29 @@ class DashboardMetricsTest {
     return "panel " + panel.get("id") + " \"" + panel.get("title") + "\"";
   }
 
-  // --- the daemon -------------------------------------------------------------------------------------------
+  // --- the daemon
+  // -------------------------------------------------------------------------------------------
 
   private static String scrapeMetrics() throws IOException, InterruptedException {
     int port = postwarden.daemon().metricsAddress().orElseThrow().getPort();
-    HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(10))
-            .build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .build()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), "GET /metrics");
-    assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
+    assertTrue(
+        response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
         "Content-Type " + response.headers().firstValue("Content-Type"));
     return response.body();
   }
 
-  // --- helpers ---------------------------------------------------------------------------------------------
+  // --- helpers
+  // ---------------------------------------------------------------------------------------------
 
   private static Path deployDirectory() {
     Path here = Path.of(System.getProperty("user.dir")).toAbsolutePath();
@@ -553,13 +668,17 @@ class DashboardMetricsTest {
     if (named != null && !named.isBlank()) {
       return Optional.of(Path.of(named));
     }
-    return Stream.concat(Stream.of(TEST_TOOLS.toString()),
+    return Stream.concat(
+            Stream.of(TEST_TOOLS.toString()),
             Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)))
-        .filter(dir -> !dir.isBlank()).map(dir -> Path.of(dir, "promtool")).filter(Files::isExecutable)
+        .filter(dir -> !dir.isBlank())
+        .map(dir -> Path.of(dir, "promtool"))
+        .filter(Files::isExecutable)
         .findFirst();
   }
 
-  private static void runPromtool(Path promtool, String... args) throws IOException, InterruptedException {
+  private static void runPromtool(Path promtool, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(promtool.toString());
     command.addAll(List.of(args));

@@ -1,16 +1,16 @@
 package io.postwarden.it.ops;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.ArrayList;
 
 /**
- * The series of one scrape in the Prometheus text format (0.0.4), by sample name as PromQL sees it: a histogram
- * appears as its {@code _bucket}, {@code _count}, {@code _sum} (and Micrometer's {@code _max}) samples, never under
- * its bare family name.
+ * The series of one scrape in the Prometheus text format (0.0.4), by sample name as PromQL sees it:
+ * a histogram appears as its {@code _bucket}, {@code _count}, {@code _sum} (and Micrometer's {@code
+ * _max}) samples, never under its bare family name.
  */
 final class Exposition {
 

@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict RFC 8259 JSON reader (the JDK has none and the tests need no library for it): objects become
- * {@link LinkedHashMap}, arrays {@link ArrayList}, numbers {@link BigDecimal}, {@code null} Java null. Anything
- * invalid, including duplicate keys (Grafana would silently keep the last) and content after the value, throws.
+ * A strict RFC 8259 JSON reader (the JDK has none and the tests need no library for it): objects
+ * become {@link LinkedHashMap}, arrays {@link ArrayList}, numbers {@link BigDecimal}, {@code null}
+ * Java null. Anything invalid, including duplicate keys (Grafana would silently keep the last) and
+ * content after the value, throws.
  */
 final class Json {
 
@@ -235,7 +236,8 @@ final class Json {
         column++;
       }
     }
-    return new IllegalArgumentException("invalid JSON at line " + line + ", column " + column + ": " + message);
+    return new IllegalArgumentException(
+        "invalid JSON at line " + line + ", column " + column + ": " + message);
   }
 
   /** A JSON string literal of {@code value}, for writing rule files. */

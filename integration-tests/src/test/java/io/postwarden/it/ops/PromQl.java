@@ -7,10 +7,11 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Finds the series selectors, label matchers and grouping labels of a PromQL expression. Not a full parser:
- * it tokenizes, then tells metric names from function names, keywords and label names by what follows them, which
- * is unambiguous in PromQL. Grafana variables ({@code $instance}, {@code ${x}}, {@code [[x]]}) are kept as
- * variable tokens. Syntax errors it cannot make sense of throw; full syntax is checked by promtool when present.
+ * Finds the series selectors, label matchers and grouping labels of a PromQL expression. Not a full
+ * parser: it tokenizes, then tells metric names from function names, keywords and label names by
+ * what follows them, which is unambiguous in PromQL. Grafana variables ({@code $instance}, {@code
+ * ${x}}, {@code [[x]]}) are kept as variable tokens. Syntax errors it cannot make sense of throw;
+ * full syntax is checked by promtool when present.
  */
 final class PromQl {
 
@@ -24,18 +25,39 @@ final class PromQl {
   /** {@code metric} is null for a selector without a name ({@code {job="x"}}). */
   record Selector(String metric, List<Matcher> matchers) {}
 
-  record Analysis(String expr, List<Selector> selectors, Set<String> groupingLabels, Set<String> variables) {}
+  record Analysis(
+      String expr, List<Selector> selectors, Set<String> groupingLabels, Set<String> variables) {}
 
-  private enum Kind { IDENT, STRING, NUMBER, VARIABLE, PUNCT }
+  private enum Kind {
+    IDENT,
+    STRING,
+    NUMBER,
+    VARIABLE,
+    PUNCT
+  }
 
   private record Token(Kind kind, String text) {}
 
-  private static final Set<String> AGGREGATIONS = Set.of("sum", "min", "max", "avg", "group", "stddev", "stdvar",
-      "count", "count_values", "bottomk", "topk", "quantile", "limitk", "limit_ratio");
-  private static final Set<String> GROUPING = Set.of("by", "without", "on", "ignoring", "group_left",
-      "group_right");
-  private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "atan2", "bool", "offset", "inf",
-      "nan");
+  private static final Set<String> AGGREGATIONS =
+      Set.of(
+          "sum",
+          "min",
+          "max",
+          "avg",
+          "group",
+          "stddev",
+          "stdvar",
+          "count",
+          "count_values",
+          "bottomk",
+          "topk",
+          "quantile",
+          "limitk",
+          "limit_ratio");
+  private static final Set<String> GROUPING =
+      Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
+  private static final Set<String> KEYWORDS =
+      Set.of("and", "or", "unless", "atan2", "bool", "offset", "inf", "nan");
 
   private PromQl() {}
 
@@ -55,9 +77,15 @@ final class PromQl {
           } else if (token.text().equals("{")) {
             List<Matcher> matchers = new ArrayList<>();
             i = matchers(tokens, i, matchers, expr);
-            String name = matchers.stream().filter(m -> m.label().equals("__name__") && m.op().equals("="))
-                .map(Matcher::value).findFirst().orElse(null);
-            selectors.add(new Selector(name, matchers.stream().filter(m -> !m.label().equals("__name__")).toList()));
+            String name =
+                matchers.stream()
+                    .filter(m -> m.label().equals("__name__") && m.op().equals("="))
+                    .map(Matcher::value)
+                    .findFirst()
+                    .orElse(null);
+            selectors.add(
+                new Selector(
+                    name, matchers.stream().filter(m -> !m.label().equals("__name__")).toList()));
           }
         }
         case IDENT -> {
@@ -68,8 +96,11 @@ final class PromQl {
             if (call) {
               i = labelList(tokens, i + 1, grouping, expr);
             }
-          } else if (call || KEYWORDS.contains(lower)
-              || (AGGREGATIONS.contains(lower) && next != null && next.kind() == Kind.IDENT
+          } else if (call
+              || KEYWORDS.contains(lower)
+              || (AGGREGATIONS.contains(lower)
+                  && next != null
+                  && next.kind() == Kind.IDENT
                   && Set.of("by", "without").contains(next.text().toLowerCase(Locale.ROOT)))) {
             continue; // a function or aggregation, or a binary operator keyword
           } else {
@@ -80,7 +111,7 @@ final class PromQl {
             selectors.add(new Selector(word, matchers));
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     return new Analysis(expr, selectors, grouping, variables);
@@ -108,7 +139,8 @@ final class PromQl {
       if (token.kind() == Kind.IDENT || token.kind() == Kind.STRING) {
         into.add(token.text());
       } else if (!token.text().equals(",")) {
-        throw new IllegalArgumentException("unexpected " + token.text() + " in label list of: " + expr);
+        throw new IllegalArgumentException(
+            "unexpected " + token.text() + " in label list of: " + expr);
       }
     }
     throw new IllegalArgumentException("unclosed label list in: " + expr);
@@ -125,10 +157,12 @@ final class PromQl {
         i++;
         continue;
       }
-      if (i + 2 >= tokens.size() || !(token.kind() == Kind.IDENT || token.kind() == Kind.STRING)
+      if (i + 2 >= tokens.size()
+          || !(token.kind() == Kind.IDENT || token.kind() == Kind.STRING)
           || !Set.of("=", "!=", "=~", "!~").contains(tokens.get(i + 1).text())
           || tokens.get(i + 2).kind() != Kind.STRING) {
-        throw new IllegalArgumentException("unreadable label matcher at '" + token.text() + "' in: " + expr);
+        throw new IllegalArgumentException(
+            "unreadable label matcher at '" + token.text() + "' in: " + expr);
       }
       into.add(new Matcher(token.text(), tokens.get(i + 1).text(), tokens.get(i + 2).text()));
       i += 3;
@@ -160,11 +194,12 @@ final class PromQl {
           }
           if (d == '\\' && c != '`') {
             char escaped = expr.charAt(++j);
-            value.append(switch (escaped) {
-              case 'n' -> '\n';
-              case 't' -> '\t';
-              default -> escaped;
-            });
+            value.append(
+                switch (escaped) {
+                  case 'n' -> '\n';
+                  case 't' -> '\t';
+                  default -> escaped;
+                });
           } else {
             value.append(d);
           }
@@ -193,13 +228,15 @@ final class PromQl {
         }
         tokens.add(new Token(Kind.VARIABLE, expr.substring(i, j + 2)));
         i = j + 2;
-      } else if (Character.isDigit(c) || (c == '.' && i + 1 < expr.length()
-          && Character.isDigit(expr.charAt(i + 1)))) {
+      } else if (Character.isDigit(c)
+          || (c == '.' && i + 1 < expr.length() && Character.isDigit(expr.charAt(i + 1)))) {
         int j = i;
-        while (j < expr.length() && (isWordChar(expr.charAt(j)) || expr.charAt(j) == '.'
-            || ((expr.charAt(j) == '+' || expr.charAt(j) == '-')
-                && (expr.charAt(j - 1) == 'e' || expr.charAt(j - 1) == 'E')
-                && !expr.substring(i, j).startsWith("0x")))) {
+        while (j < expr.length()
+            && (isWordChar(expr.charAt(j))
+                || expr.charAt(j) == '.'
+                || ((expr.charAt(j) == '+' || expr.charAt(j) == '-')
+                    && (expr.charAt(j - 1) == 'e' || expr.charAt(j - 1) == 'E')
+                    && !expr.substring(i, j).startsWith("0x")))) {
           j++;
         }
         tokens.add(new Token(Kind.NUMBER, expr.substring(i, j)));

@@ -8,11 +8,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the block-style YAML subset the Prometheus files in deploy/prometheus use, without a YAML library:
- * mappings, sequences, plain / single-quoted / double-quoted one-line scalars, literal ({@code |}) and folded
- * ({@code >}) block scalars with their chomping indicators, empty {@code []} and {@code {}}, and comments. Every
- * scalar stays a string. Anything outside the subset (tabs, anchors, flow collections with content, multi-line
- * quoted scalars, duplicate keys) throws naming the line, so the test fails rather than misreading a file.
+ * Reads the block-style YAML subset the Prometheus files in deploy/prometheus use, without a YAML
+ * library: mappings, sequences, plain / single-quoted / double-quoted one-line scalars, literal
+ * ({@code |}) and folded ({@code >}) block scalars with their chomping indicators, empty {@code []}
+ * and {@code {}}, and comments. Every scalar stays a string. Anything outside the subset (tabs,
+ * anchors, flow collections with content, multi-line quoted scalars, duplicate keys) throws naming
+ * the line, so the test fails rather than misreading a file.
  */
 final class SimpleYaml {
 
@@ -113,12 +114,15 @@ final class SimpleYaml {
       if (map.containsKey(name)) {
         throw error("duplicate key " + name);
       }
-      String rest = key.group(2) == null ? "" : line.substring(indent).substring(name.length() + 1).trim();
+      String rest =
+          key.group(2) == null ? "" : line.substring(indent).substring(name.length() + 1).trim();
       if (stripComment(rest).isEmpty()) {
         index++;
         skipInsignificant();
-        if (index < lines.size() && (indent(lines.get(index)) > indent
-            || (indent(lines.get(index)) == indent && isSequenceItem(lines.get(index).substring(indent))))) {
+        if (index < lines.size()
+            && (indent(lines.get(index)) > indent
+                || (indent(lines.get(index)) == indent
+                    && isSequenceItem(lines.get(index).substring(indent))))) {
           map.put(name, block(indent(lines.get(index))));
         } else {
           map.put(name, null);
@@ -129,12 +133,16 @@ final class SimpleYaml {
     }
   }
 
-  /** The value after "key: " or "- " on line {@code index}; consumes that line and any block scalar lines. */
+  /**
+   * The value after "key: " or "- " on line {@code index}; consumes that line and any block scalar
+   * lines.
+   */
   private Object scalarValue(String text, int parentIndent) {
     String value = stripComment(text);
     if (value.matches("[|>][+-]?")) {
       index++;
-      return blockScalar(value.charAt(0) == '|', value.length() > 1 ? value.charAt(1) : ' ', parentIndent);
+      return blockScalar(
+          value.charAt(0) == '|', value.length() > 1 ? value.charAt(1) : ' ', parentIndent);
     }
     index++;
     if (value.equals("[]")) {
@@ -148,8 +156,9 @@ final class SimpleYaml {
       return doubleQuoted(value);
     }
     if (first == '\'') {
-      if (value.length() < 2 || !value.endsWith("'") || value.substring(1, value.length() - 1)
-          .replace("''", "").contains("'")) {
+      if (value.length() < 2
+          || !value.endsWith("'")
+          || value.substring(1, value.length() - 1).replace("''", "").contains("'")) {
         index--;
         throw error("unclosed or multi-line single-quoted scalar");
       }
@@ -159,7 +168,9 @@ final class SimpleYaml {
       index--;
       throw error("unsupported YAML (flow collection, anchor, tag or reserved character)");
     }
-    if (index < lines.size() && !lines.get(index).isBlank() && indent(lines.get(index)) > parentIndent
+    if (index < lines.size()
+        && !lines.get(index).isBlank()
+        && indent(lines.get(index)) > parentIndent
         && !lines.get(index).trim().startsWith("#")) {
       throw error("multi-line plain scalars are not supported");
     }
@@ -199,8 +210,12 @@ final class SimpleYaml {
       String line = content.get(i);
       if (i > 0) {
         String previous = content.get(i - 1);
-        boolean fold = !literal && !line.isEmpty() && !previous.isEmpty()
-            && !line.startsWith(" ") && !previous.startsWith(" ");
+        boolean fold =
+            !literal
+                && !line.isEmpty()
+                && !previous.isEmpty()
+                && !line.startsWith(" ")
+                && !previous.startsWith(" ");
         out.append(fold ? " " : "\n");
       }
       out.append(line);
@@ -298,6 +313,7 @@ final class SimpleYaml {
 
   private IllegalArgumentException error(String message) {
     int line = Math.min(index, lines.size() - 1);
-    return new IllegalArgumentException("YAML line " + (line + 1) + ": " + message + ": " + lines.get(line));
+    return new IllegalArgumentException(
+        "YAML line " + (line + 1) + ": " + message + ": " + lines.get(line));
   }
 }

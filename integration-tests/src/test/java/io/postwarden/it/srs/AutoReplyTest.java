@@ -17,9 +17,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Vacation and other RFC 3834 auto-replies to forwarded mail, through real Postfix with the default
- * srs-null-sender-only: the forwarded message reaches the remote recipient's mail system (the sink), whose scripted
- * responder answers its return path (the SRS address) as RFC 3834 says, from a remote MTA. A responder using the null
- * sender reaches the original sender; one that wrongly uses a sender of its own is refused with 5.7.1.
+ * srs-null-sender-only: the forwarded message reaches the remote recipient's mail system (the
+ * sink), whose scripted responder answers its return path (the SRS address) as RFC 3834 says, from
+ * a remote MTA. A responder using the null sender reaches the original sender; one that wrongly
+ * uses a sender of its own is refused with 5.7.1.
  */
 class AutoReplyTest {
 
@@ -27,25 +28,38 @@ class AutoReplyTest {
 
   @RegisterExtension
   @Order(2)
-  static final RunningPostwarden postwarden = new RunningPostwarden(() -> "srs-domain = srs.test.example\n"
-      + "domains = { test.example }\n"
-      + "postfix-config-dir = \"" + AutoReplyTest.stack.postfix().configDir() + "\"\n", Modules::policies);
+  static final RunningPostwarden postwarden =
+      new RunningPostwarden(
+          () ->
+              "srs-domain = srs.test.example\n"
+                  + "domains = { test.example }\n"
+                  + "postfix-config-dir = \""
+                  + AutoReplyTest.stack.postfix().configDir()
+                  + "\"\n",
+          Modules::policies);
 
   @RegisterExtension
   @Order(1)
-  static final MailStack stack = MailStack.builder()
-      .milter(postwarden::smtpdEndpoint)
-      .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
-      .virtualAlias("info@test.example", "someone@outside.example")
-      .mainCf("relay_domains", "srs.test.example")
-      .remoteHosts()
-      .build();
+  static final MailStack stack =
+      MailStack.builder()
+          .milter(postwarden::smtpdEndpoint)
+          .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
+          .virtualAlias("info@test.example", "someone@outside.example")
+          .mainCf("relay_domains", "srs.test.example")
+          .remoteHosts()
+          .build();
 
   /** The forwarded message as someone@outside.example's mail system received it. */
   private static ReceivedMessage forwarded() {
-    SmtpResult sent = stack.smtpFrom(stack.remote().mta()).from("ann@outside.example").to("info@test.example")
-        .data("From: Ann <ann@outside.example>\r\nTo: info@test.example\r\nMessage-ID: <question-1@outside.example>"
-            + "\r\nSubject: Are you there?\r\n\r\nhello\r\n").send();
+    SmtpResult sent =
+        stack
+            .smtpFrom(stack.remote().mta())
+            .from("ann@outside.example")
+            .to("info@test.example")
+            .data(
+                "From: Ann <ann@outside.example>\r\nTo: info@test.example\r\nMessage-ID: <question-1@outside.example>"
+                    + "\r\nSubject: Are you there?\r\n\r\nhello\r\n")
+            .send();
     assertTrue(sent.accepted(), sent::toString);
     ReceivedMessage message = stack.sink().awaitMessage(WAIT);
     stack.sink().clear();
@@ -58,14 +72,28 @@ class AutoReplyTest {
    * What a vacation responder sends (RFC 3834, 3.1 and 5): to the return path, with In-Reply-To and
    * Auto-Submitted: auto-replied, from the envelope sender it chooses, over SMTP from its own MTA.
    */
-  private static SmtpResult autoReply(ReceivedMessage original, String envelopeSender, RemoteNetwork.Host mta) {
+  private static SmtpResult autoReply(
+      ReceivedMessage original, String envelopeSender, RemoteNetwork.Host mta) {
     String messageId = original.header("Message-ID").orElseThrow();
-    return stack.smtpFrom(mta).from(envelopeSender).to(original.mailFrom())
-        .data("From: someone@outside.example\r\nTo: " + original.header("From").orElseThrow() + "\r\n"
-            + "Subject: Auto: " + original.header("Subject").orElseThrow() + "\r\n"
-            + "In-Reply-To: " + messageId + "\r\nReferences: " + messageId + "\r\n"
-            + "Auto-Submitted: auto-replied\r\nMessage-ID: <vacation-1@outside.example>\r\n\r\n"
-            + "I am away until Monday.\r\n").send();
+    return stack
+        .smtpFrom(mta)
+        .from(envelopeSender)
+        .to(original.mailFrom())
+        .data(
+            "From: someone@outside.example\r\nTo: "
+                + original.header("From").orElseThrow()
+                + "\r\n"
+                + "Subject: Auto: "
+                + original.header("Subject").orElseThrow()
+                + "\r\n"
+                + "In-Reply-To: "
+                + messageId
+                + "\r\nReferences: "
+                + messageId
+                + "\r\n"
+                + "Auto-Submitted: auto-replied\r\nMessage-ID: <vacation-1@outside.example>\r\n\r\n"
+                + "I am away until Monday.\r\n")
+        .send();
   }
 
   @Test

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The seed's setup before migrating: Postfix rewrites senders through Debian's PostSRSd 1.10 canonical maps, and
- * Postwarden, sharing PostSRSd's secrets file, only repairs From:. Without it, cleanup builds the missing From: from
- * the canonicalised sender and recipients see "From: SRS0=...".
+ * The seed's setup before migrating: Postfix rewrites senders through Debian's PostSRSd 1.10
+ * canonical maps, and Postwarden, sharing PostSRSd's secrets file, only repairs From:. Without it,
+ * cleanup builds the missing From: from the canonicalised sender and recipients see "From:
+ * SRS0=...".
  */
 class FromRepairWithPostSrsdTest extends FromRepairScenarios {
 
@@ -23,21 +24,24 @@ class FromRepairWithPostSrsdTest extends FromRepairScenarios {
 
   @RegisterExtension
   @Order(2)
-  static final RunningPostwarden postwarden = new RunningPostwarden(
-      // hash-minimum = 4: PostSRSd still writes (and cleanup copies into From:) 4-character hashes
-      "secrets-file = \"" + secrets + "\"\nhash-minimum = 4\npostfix-config-dir = \"\"\n",
-      Modules::policies);
+  static final RunningPostwarden postwarden =
+      new RunningPostwarden(
+          // hash-minimum = 4: PostSRSd still writes (and cleanup copies into From:) 4-character
+          // hashes
+          "secrets-file = \"" + secrets + "\"\nhash-minimum = 4\npostfix-config-dir = \"\"\n",
+          Modules::policies);
 
   @RegisterExtension
   @Order(1)
-  static final MailStack stack = MailStack.builder()
-      .milter(postwarden::smtpdEndpoint)
-      .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
-      .remoteHosts()
-      .mainCf("sender_canonical_maps", postsrsd.forwardMap())
-      .mainCf("recipient_canonical_maps", postsrsd.reverseMap())
-      .mainCf("recipient_canonical_classes", "envelope_recipient, header_recipient")
-      .build();
+  static final MailStack stack =
+      MailStack.builder()
+          .milter(postwarden::smtpdEndpoint)
+          .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
+          .remoteHosts()
+          .mainCf("sender_canonical_maps", postsrsd.forwardMap())
+          .mainCf("recipient_canonical_maps", postsrsd.reverseMap())
+          .mainCf("recipient_canonical_classes", "envelope_recipient, header_recipient")
+          .build();
 
   private static Path sharedSecrets() {
     try {

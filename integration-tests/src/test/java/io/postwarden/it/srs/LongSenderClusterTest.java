@@ -20,8 +20,9 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Two mail servers (two Postfix, each with its own Postwarden) with one SRS secret and one Redis for the long-sender
- * store: a bounce to the address one server wrote reverses on the other, as when it reaches another MX of the site.
+ * Two mail servers (two Postfix, each with its own Postwarden) with one SRS secret and one Redis
+ * for the long-sender store: a bounce to the address one server wrote reverses on the other, as
+ * when it reaches another MX of the site.
  */
 class LongSenderClusterTest {
 
@@ -35,13 +36,13 @@ class LongSenderClusterTest {
 
   @RegisterExtension
   @Order(2)
-  static final RunningPostwarden serverA = new RunningPostwarden(() -> config(LongSenderClusterTest.stackA),
-      Modules.assembly());
+  static final RunningPostwarden serverA =
+      new RunningPostwarden(() -> config(LongSenderClusterTest.stackA), Modules.assembly());
 
   @RegisterExtension
   @Order(2)
-  static final RunningPostwarden serverB = new RunningPostwarden(() -> config(LongSenderClusterTest.stackB),
-      Modules.assembly());
+  static final RunningPostwarden serverB =
+      new RunningPostwarden(() -> config(LongSenderClusterTest.stackB), Modules.assembly());
 
   @RegisterExtension
   @Order(1)
@@ -52,16 +53,25 @@ class LongSenderClusterTest {
   static final MailStack stackB = LongSenderStoreTest.stack(serverB);
 
   private static String config(MailStack stack) {
-    return LongSenderStoreTest.config(stack) + "secrets-file = \"" + shared.resolve("srs.secret") + "\"\n"
-        + "srs-store-redis = \"" + redis.uri() + "\"\n"
-        + "srs-store-redis-password-file = \"" + shared.resolve("redis.password") + "\"\n";
+    return LongSenderStoreTest.config(stack)
+        + "secrets-file = \""
+        + shared.resolve("srs.secret")
+        + "\"\n"
+        + "srs-store-redis = \""
+        + redis.uri()
+        + "\"\n"
+        + "srs-store-redis-password-file = \""
+        + shared.resolve("redis.password")
+        + "\"\n";
   }
 
   private static Path sharedFiles() {
     try {
       Path dir = Files.createTempDirectory("long-sender-cluster-");
-      for (var file : List.of(List.of("srs.secret", "one-secret-for-the-whole-cluster"),
-          List.of("redis.password", "long-sender-cluster-password"))) {
+      for (var file :
+          List.of(
+              List.of("srs.secret", "one-secret-for-the-whole-cluster"),
+              List.of("redis.password", "long-sender-cluster-password"))) {
         Path path = Files.writeString(dir.resolve(file.get(0)), file.get(1) + "\n");
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
       }

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's PostSRSd 1.10 on loopback ports, as a site runs it before migrating: Postfix's canonical maps
- * ({@code tcp:127.0.0.1:PORT}) or a direct table query.
+ * Debian's PostSRSd 1.10 on loopback ports, as a site runs it before migrating: Postfix's canonical
+ * maps ({@code tcp:127.0.0.1:PORT}) or a direct table query.
  */
 public final class PostSrsd implements AutoCloseable {
 
@@ -21,14 +21,26 @@ public final class PostSrsd implements AutoCloseable {
   private final int forwardPort = Ports.freePort();
   private final int reversePort = Ports.freePort();
 
-  public PostSrsd(Path secretsFile, String srsDomain, String... excludedDomains) throws IOException {
-    List<String> command = new java.util.ArrayList<>(List.of("/usr/sbin/postsrsd", "-s" + secretsFile,
-        "-d" + srsDomain, "-l127.0.0.1", "-4", "-f" + forwardPort, "-r" + reversePort));
+  public PostSrsd(Path secretsFile, String srsDomain, String... excludedDomains)
+      throws IOException {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                "/usr/sbin/postsrsd",
+                "-s" + secretsFile,
+                "-d" + srsDomain,
+                "-l127.0.0.1",
+                "-4",
+                "-f" + forwardPort,
+                "-r" + reversePort));
     for (String domain : excludedDomains) {
       command.add("-X" + domain);
     }
-    process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     awaitListening();
   }
 
@@ -53,8 +65,11 @@ public final class PostSrsd implements AutoCloseable {
   public String tcpTableReply(int port, String key) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(5000);
-      socket.getOutputStream().write(("get " + hexQuoted(key) + "\n").getBytes(StandardCharsets.ISO_8859_1));
-      return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+      socket
+          .getOutputStream()
+          .write(("get " + hexQuoted(key) + "\n").getBytes(StandardCharsets.ISO_8859_1));
+      return new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
           .readLine();
     }
   }
@@ -63,7 +78,8 @@ public final class PostSrsd implements AutoCloseable {
   public static String hexQuoted(String key) {
     StringBuilder out = new StringBuilder();
     for (char c : key.toCharArray()) {
-      out.append(c > ' ' && c < 0x7f && c != '%' ? String.valueOf(c) : String.format("%%%02X", (int) c));
+      out.append(
+          c > ' ' && c < 0x7f && c != '%' ? String.valueOf(c) : String.format("%%%02X", (int) c));
     }
     return out.toString();
   }
@@ -94,8 +110,10 @@ public final class PostSrsd implements AutoCloseable {
       OutputStream out = socket.getOutputStream();
       out.write(("get " + key + "\n").getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
-      String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
-          .readLine();
+      String line =
+          new BufferedReader(
+                  new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+              .readLine();
       if (line == null || !line.startsWith("200 ")) {
         throw new IOException("postsrsd answered " + line + " for " + key);
       }

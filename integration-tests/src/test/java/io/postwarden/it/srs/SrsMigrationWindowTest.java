@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A site coming from PostSRSd, inside its migration window: hash-minimum = 4 so PostSRSd's outstanding 4-character
- * addresses still reverse. Short hashes are where guessing pays, so the guess throttle must hold here. Deployed as the
- * README says: every other policy at its default, bounces from remote hosts.
+ * A site coming from PostSRSd, inside its migration window: hash-minimum = 4 so PostSRSd's
+ * outstanding 4-character addresses still reverse. Short hashes are where guessing pays, so the
+ * guess throttle must hold here. Deployed as the README says: every other policy at its default,
+ * bounces from remote hosts.
  */
 class SrsMigrationWindowTest {
 
@@ -33,18 +34,26 @@ class SrsMigrationWindowTest {
 
   @RegisterExtension
   @Order(2)
-  static final RunningPostwarden postwarden = new RunningPostwarden(() -> "srs-domain = " + SRS_DOMAIN
-      + "\ndomains = { test.example }\nsecrets-file = \"" + secrets + "\"\nhash-minimum = 4\n"
-      + "srs-throttle-after = 3\npostfix-config-dir = \"\"\n", Modules::policies);
+  static final RunningPostwarden postwarden =
+      new RunningPostwarden(
+          () ->
+              "srs-domain = "
+                  + SRS_DOMAIN
+                  + "\ndomains = { test.example }\nsecrets-file = \""
+                  + secrets
+                  + "\"\nhash-minimum = 4\n"
+                  + "srs-throttle-after = 3\npostfix-config-dir = \"\"\n",
+          Modules::policies);
 
   @RegisterExtension
   @Order(1)
-  static final MailStack stack = MailStack.builder()
-      .milter(postwarden::smtpdEndpoint)
-      .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
-      .mainCf("relay_domains", SRS_DOMAIN)
-      .remoteHosts()
-      .build();
+  static final MailStack stack =
+      MailStack.builder()
+          .milter(postwarden::smtpdEndpoint)
+          .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
+          .mainCf("relay_domains", SRS_DOMAIN)
+          .remoteHosts()
+          .build();
 
   private static Path secret() {
     try {
@@ -69,7 +78,8 @@ class SrsMigrationWindowTest {
   void bounceToAnAddressPostSrsdHandedOutIsReversed() throws Exception {
     String issued = issuedByPostSrsd();
     assertTrue(issued.matches("SRS0=.{4}=.*"), issued);
-    assertTrue(stack.smtpFrom(stack.remote().mta()).from("").to(issued).data(BOUNCE).send().accepted());
+    assertTrue(
+        stack.smtpFrom(stack.remote().mta()).from("").to(issued).data(BOUNCE).send().accepted());
     ReceivedMessage bounce = stack.sink().awaitMessage(WAIT);
     assertEquals(List.of("ann@outside.example"), bounce.recipients());
   }
@@ -79,13 +89,23 @@ class SrsMigrationWindowTest {
     String genuine = issuedByPostSrsd();
     RemoteNetwork.Host guesser = stack.remote().host(4);
     for (String guess : List.of("AAAA", "BBBB", "CCCC")) {
-      SmtpResult wrong = stack.smtpFrom(guesser).from("").to(genuine.replaceFirst("^SRS0=....",
-          "SRS0=" + guess)).data(BOUNCE).send();
+      SmtpResult wrong =
+          stack
+              .smtpFrom(guesser)
+              .from("")
+              .to(genuine.replaceFirst("^SRS0=....", "SRS0=" + guess))
+              .data(BOUNCE)
+              .send();
       assertEquals(550, wrong.code(), wrong::toString);
     }
     SmtpResult right = stack.smtpFrom(guesser).from("").to(genuine).data(BOUNCE).send();
-    SmtpResult another = stack.smtpFrom(guesser).from("").to(genuine.replaceFirst("^SRS0=....",
-        "SRS0=DDDD")).data(BOUNCE).send();
+    SmtpResult another =
+        stack
+            .smtpFrom(guesser)
+            .from("")
+            .to(genuine.replaceFirst("^SRS0=....", "SRS0=DDDD"))
+            .data(BOUNCE)
+            .send();
     for (SmtpResult throttled : List.of(right, another)) {
       assertEquals(SmtpResult.Step.RCPT, throttled.failedStep(), throttled::toString);
       assertEquals(451, throttled.code(), throttled::toString);
@@ -93,7 +113,8 @@ class SrsMigrationWindowTest {
     }
     assertEquals(right.reply().lines(), another.reply().lines(), "right and wrong answered alike");
 
-    assertTrue(stack.smtpFrom(stack.remote().mta()).from("").to(genuine).data(BOUNCE).send().accepted(),
+    assertTrue(
+        stack.smtpFrom(stack.remote().mta()).from("").to(genuine).data(BOUNCE).send().accepted(),
         "other clients' bounces pass");
     assertEquals(List.of("ann@outside.example"), stack.sink().awaitMessage(WAIT).recipients());
   }
@@ -102,14 +123,21 @@ class SrsMigrationWindowTest {
   void aGuesserSpreadOverOneIpv6Slash64IsOneClient() throws Exception {
     String genuine = issuedByPostSrsd();
     for (int host = 1; host <= 3; host++) {
-      SmtpResult wrong = stack.smtpFrom(stack.remote().hostV6(host)).from("")
-          .to(genuine.replaceFirst("^SRS0=....", "SRS0=ZZZ" + host)).data(BOUNCE).send();
+      SmtpResult wrong =
+          stack
+              .smtpFrom(stack.remote().hostV6(host))
+              .from("")
+              .to(genuine.replaceFirst("^SRS0=....", "SRS0=ZZZ" + host))
+              .data(BOUNCE)
+              .send();
       assertEquals(550, wrong.code(), wrong::toString);
     }
-    SmtpResult right = stack.smtpFrom(stack.remote().hostV6(4)).from("").to(genuine).data(BOUNCE).send();
+    SmtpResult right =
+        stack.smtpFrom(stack.remote().hostV6(4)).from("").to(genuine).data(BOUNCE).send();
     assertEquals(SmtpResult.Step.RCPT, right.failedStep(), right::toString);
     assertEquals(451, right.code(), right::toString);
-    assertTrue(stack.smtpFrom(stack.remote().mta()).from("").to(genuine).data(BOUNCE).send().accepted(),
+    assertTrue(
+        stack.smtpFrom(stack.remote().mta()).from("").to(genuine).data(BOUNCE).send().accepted(),
         "an IPv4 client's bounce passes");
     assertEquals(List.of("ann@outside.example"), stack.sink().awaitMessage(WAIT).recipients());
   }

@@ -17,9 +17,10 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The audit log and what logrotate made of it: {@code audit.log.1}, {@code audit.log.2.gz} … (numbered) or
- * {@code audit.log-20261130.gz} (dateext), compressed or not. Oldest first, the current file last, so records come
- * out in the order they were written. Compression is recognised by the gzip magic, not the name.
+ * The audit log and what logrotate made of it: {@code audit.log.1}, {@code audit.log.2.gz} …
+ * (numbered) or {@code audit.log-20261130.gz} (dateext), compressed or not. Oldest first, the
+ * current file last, so records come out in the order they were written. Compression is recognised
+ * by the gzip magic, not the name.
  */
 public final class AuditLogFiles {
 
@@ -31,18 +32,23 @@ public final class AuditLogFiles {
   public static List<Path> of(Path log) throws IOException {
     Path directory = log.toAbsolutePath().getParent();
     String name = log.getFileName().toString();
-    Pattern rotated = Pattern.compile(Pattern.quote(name) + "(?:\\.(\\d{1,6})|-(\\d[\\d-]*))(?:\\.gz)?");
+    Pattern rotated =
+        Pattern.compile(Pattern.quote(name) + "(?:\\.(\\d{1,6})|-(\\d[\\d-]*))(?:\\.gz)?");
     List<Rotated> found = new ArrayList<>();
     try (Stream<Path> siblings = Files.list(directory)) {
-      siblings.forEach(path -> {
-        Matcher match = rotated.matcher(path.getFileName().toString());
-        if (match.matches() && Files.isRegularFile(path)) {
-          found.add(match.group(1) != null ? new Rotated(path, Integer.parseInt(match.group(1)), "")
-              : new Rotated(path, 0, match.group(2)));
-        }
-      });
+      siblings.forEach(
+          path -> {
+            Matcher match = rotated.matcher(path.getFileName().toString());
+            if (match.matches() && Files.isRegularFile(path)) {
+              found.add(
+                  match.group(1) != null
+                      ? new Rotated(path, Integer.parseInt(match.group(1)), "")
+                      : new Rotated(path, 0, match.group(2)));
+            }
+          });
     }
-    // numbered: higher is older; dateext: the date sorts by age; the two styles do not mix in practice
+    // numbered: higher is older; dateext: the date sorts by age; the two styles do not mix in
+    // practice
     found.sort(Comparator.comparing(Rotated::number).reversed().thenComparing(Rotated::date));
     List<Path> files = new ArrayList<>(found.stream().map(Rotated::path).toList());
     if (Files.isRegularFile(log)) {

@@ -11,9 +11,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Streams the records of the audit log and its rotated files that a query matches, oldest first, in constant
- * memory. A file last written before the query's start is skipped unread (a file's records are never newer than its
- * modification time), and so is one whose first record comes after the query's end.
+ * Streams the records of the audit log and its rotated files that a query matches, oldest first, in
+ * constant memory. A file last written before the query's start is skipped unread (a file's records
+ * are never newer than its modification time), and so is one whose first record comes after the
+ * query's end.
  */
 public final class AuditLogReader {
 
@@ -33,13 +34,14 @@ public final class AuditLogReader {
   }
 
   /**
-   * Gives each matching record to {@code out}; lines that are no record (cut by a crash, edited) are counted and the
-   * first is described, never fatal.
+   * Gives each matching record to {@code out}; lines that are no record (cut by a crash, edited)
+   * are counted and the first is described, never fatal.
    */
   public Summary read(RecordQuery query, Consumer<AuditRecord> out) throws IOException {
     Summary summary = new Summary();
     for (Path file : files) {
-      if (Files.getLastModifiedTime(file).toInstant().isBefore(query.since()) || startsAfter(file, query.until())) {
+      if (Files.getLastModifiedTime(file).toInstant().isBefore(query.since())
+          || startsAfter(file, query.until())) {
         continue;
       }
       summary.filesRead.add(file);

@@ -7,10 +7,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** One audit log line, read back: the fields the searches ask about, and the whole record for display. */
+/**
+ * One audit log line, read back: the fields the searches ask about, and the whole record for
+ * display.
+ */
 public final class AuditRecord {
 
-  /** Events that stand for a message (the others are operator actions: release, purge, limits_reset). */
+  /**
+   * Events that stand for a message (the others are operator actions: release, purge,
+   * limits_reset).
+   */
   private static final Set<String> MESSAGE_EVENTS = Set.of("accept", "hold", "refuse");
 
   private final String line;
@@ -23,7 +29,9 @@ public final class AuditRecord {
     this.time = time;
   }
 
-  /** @throws IllegalArgumentException when the line is no JSON object, or has no valid "time" */
+  /**
+   * @throws IllegalArgumentException when the line is no JSON object, or has no valid "time"
+   */
   public static AuditRecord parse(String line) {
     Map<String, Object> fields = JsonReader.object(line);
     if (!(fields.get("time") instanceof String time)) {
@@ -83,7 +91,8 @@ public final class AuditRecord {
 
   public List<String> recipients() {
     return fields.get("recipients") instanceof List<?> list
-        ? list.stream().filter(String.class::isInstance).map(String.class::cast).toList() : List.of();
+        ? list.stream().filter(String.class::isInstance).map(String.class::cast).toList()
+        : List.of();
   }
 
   /** The Unix user behind a local client or a sendmail(1) submission, when the lookup named one. */
@@ -97,8 +106,9 @@ public final class AuditRecord {
   }
 
   /**
-   * Who to hold responsible, as the limits name senders: {@code sasl:USER}, {@code unix:USER}, {@code uid:N} (a
-   * uid without a name), else where it came from ({@code smtp:CLIENT} or {@code sendmail}).
+   * Who to hold responsible, as the limits name senders: {@code sasl:USER}, {@code unix:USER},
+   * {@code uid:N} (a uid without a name), else where it came from ({@code smtp:CLIENT} or {@code
+   * sendmail}).
    */
   public String senderKey() {
     Optional<String> sasl = saslUser();
@@ -113,13 +123,19 @@ public final class AuditRecord {
     if (uid.isPresent()) {
       return "uid:" + uid.get();
     }
-    return "sendmail".equals(fields.get("origin")) ? "sendmail" : "smtp:" + withoutPort(text("client").orElse("?"));
+    return "sendmail".equals(fields.get("origin"))
+        ? "sendmail"
+        : "smtp:" + withoutPort(text("client").orElse("?"));
   }
 
-  /** "192.0.2.7:50000" and "[2001:db8::7]:50000" without the port, which changes with every connection. */
+  /**
+   * "192.0.2.7:50000" and "[2001:db8::7]:50000" without the port, which changes with every
+   * connection.
+   */
   private static String withoutPort(String client) {
     int colon = client.lastIndexOf(':');
-    boolean hasPort = colon > 0 && (client.charAt(colon - 1) == ']' || client.indexOf(':') == colon);
+    boolean hasPort =
+        colon > 0 && (client.charAt(colon - 1) == ']' || client.indexOf(':') == colon);
     return hasPort ? client.substring(0, colon) : client;
   }
 
@@ -132,6 +148,8 @@ public final class AuditRecord {
   }
 
   private Optional<Object> nestedValue(String object, String name) {
-    return fields.get(object) instanceof Map<?, ?> map ? Optional.ofNullable(map.get(name)) : Optional.empty();
+    return fields.get(object) instanceof Map<?, ?> map
+        ? Optional.ofNullable(map.get(name))
+        : Optional.empty();
   }
 }

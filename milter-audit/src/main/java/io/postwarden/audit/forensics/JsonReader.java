@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Parses one JSON object, as the audit log writes them, into maps, lists, strings, longs, booleans and nulls.
- * Numbers with a fraction or exponent become doubles. Anything malformed is an {@link IllegalArgumentException}
- * naming the offset: a log line cut by a crash must be reported, not guessed at.
+ * Parses one JSON object, as the audit log writes them, into maps, lists, strings, longs, booleans
+ * and nulls. Numbers with a fraction or exponent become doubles. Anything malformed is an {@link
+ * IllegalArgumentException} naming the offset: a log line cut by a crash must be reported, not
+ * guessed at.
  */
 public final class JsonReader {
 
@@ -162,7 +163,8 @@ public final class JsonReader {
       throw error("value expected");
     }
     try {
-      return fraction ? (Object) Double.parseDouble(text.substring(start, at))
+      return fraction
+          ? (Object) Double.parseDouble(text.substring(start, at))
           : (Object) Long.parseLong(text, start, at, 10);
     } catch (NumberFormatException e) {
       throw error("bad number");

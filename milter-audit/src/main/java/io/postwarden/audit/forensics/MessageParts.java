@@ -10,22 +10,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The header blocks in what an operator pastes: a bare header block, a whole message, or an abuse report that wraps
- * the original (ARF, RFC 5965: a {@code message/rfc822} or {@code text/rfc822-headers} part next to a {@code
- * message/feedback-report} one), also forwarded as an attachment. Every block is returned, outermost first, the
- * report's own fields as one more block. The text is the report sender's: nesting and part counts are bounded.
+ * The header blocks in what an operator pastes: a bare header block, a whole message, or an abuse
+ * report that wraps the original (ARF, RFC 5965: a {@code message/rfc822} or {@code
+ * text/rfc822-headers} part next to a {@code message/feedback-report} one), also forwarded as an
+ * attachment. Every block is returned, outermost first, the report's own fields as one more block.
+ * The text is the report sender's: nesting and part counts are bounded.
  */
 public final class MessageParts {
 
   private static final int MAX_DEPTH = 8;
   private static final int MAX_BLOCKS = 200;
-  private static final Pattern BOUNDARY = Pattern.compile("(?i);\\s*boundary\\s*=\\s*(?:\"([^\"]+)\"|([^\\s;]+))");
+  private static final Pattern BOUNDARY =
+      Pattern.compile("(?i);\\s*boundary\\s*=\\s*(?:\"([^\"]+)\"|([^\\s;]+))");
 
   /** One header block: its fields in order, values unfolded and trimmed. */
   public record Block(List<Field> fields) {
 
     public List<String> all(String name) {
-      return fields.stream().filter(field -> field.name().equalsIgnoreCase(name)).map(Field::value).toList();
+      return fields.stream()
+          .filter(field -> field.name().equalsIgnoreCase(name))
+          .map(Field::value)
+          .toList();
     }
 
     public Optional<String> first(String name) {
@@ -39,7 +44,9 @@ public final class MessageParts {
 
   private MessageParts() {}
 
-  /** @param text the message as octets, one char per byte (ISO-8859-1) */
+  /**
+   * @param text the message as octets, one char per byte (ISO-8859-1)
+   */
   public static List<Block> of(String text) {
     MessageParts parts = new MessageParts();
     parts.entity(text.replace("\r\n", "\n"), 0);
@@ -57,20 +64,27 @@ public final class MessageParts {
     Block block = new Block(fields(head));
     String type = block.first("Content-Type").orElse("text/plain");
     String mediaType = type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    boolean base64 = block.first("Content-Transfer-Encoding").map(String::trim)
-        .filter("base64"::equalsIgnoreCase).isPresent();
+    boolean base64 =
+        block
+            .first("Content-Transfer-Encoding")
+            .map(String::trim)
+            .filter("base64"::equalsIgnoreCase)
+            .isPresent();
     if (!block.fields().isEmpty()) {
       blocks.add(block);
     }
     if (mediaType.startsWith("multipart/")) {
       Matcher boundary = BOUNDARY.matcher(type);
       if (boundary.find()) {
-        for (String part : split(body, boundary.group(1) != null ? boundary.group(1) : boundary.group(2))) {
+        for (String part :
+            split(body, boundary.group(1) != null ? boundary.group(1) : boundary.group(2))) {
           entity(part, depth + 1);
         }
       }
-    } else if (mediaType.equals("message/rfc822") || mediaType.equals("text/rfc822-headers")
-        || mediaType.equals("message/feedback-report") || mediaType.equals("message/global")) {
+    } else if (mediaType.equals("message/rfc822")
+        || mediaType.equals("text/rfc822-headers")
+        || mediaType.equals("message/feedback-report")
+        || mediaType.equals("message/global")) {
       entity(base64 ? decoded(body) : body, depth + 1);
     }
   }
@@ -132,7 +146,9 @@ public final class MessageParts {
 
   private static String decoded(String body) {
     try {
-      return new String(Base64.getMimeDecoder().decode(body.replaceAll("\\s+", "")), StandardCharsets.ISO_8859_1)
+      return new String(
+              Base64.getMimeDecoder().decode(body.replaceAll("\\s+", "")),
+              StandardCharsets.ISO_8859_1)
           .replace("\r\n", "\n");
     } catch (IllegalArgumentException notBase64) {
       return body;

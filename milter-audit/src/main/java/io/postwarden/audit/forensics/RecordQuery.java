@@ -9,8 +9,9 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * What an operator looks for in the audit log; every criterion given must hold. Each criterion also names text the
- * raw line must contain, so the lines that cannot match are skipped without being parsed (most of a month's log).
+ * What an operator looks for in the audit log; every criterion given must hold. Each criterion also
+ * names text the raw line must contain, so the lines that cannot match are skipped without being
+ * parsed (most of a month's log).
  */
 public final class RecordQuery {
 
@@ -52,18 +53,32 @@ public final class RecordQuery {
     String audit = encoded("audit_id", id);
     String queue = encoded("queue_id", id);
     lineTests.add(line -> line.contains(audit) || line.contains(queue));
-    conditions.add(record -> record.auditId().filter(id::equals).isPresent()
-        || record.queueId().filter(id::equals).isPresent());
+    conditions.add(
+        record ->
+            record.auditId().filter(id::equals).isPresent()
+                || record.queueId().filter(id::equals).isPresent());
     return this;
   }
 
-  /** Any of {@code ids} as audit id, queue id or Message-ID: what {@code audit find} gathers from a report. */
+  /**
+   * Any of {@code ids} as audit id, queue id or Message-ID: what {@code audit find} gathers from a
+   * report.
+   */
   public RecordQuery anyId(Collection<String> ids) {
-    List<String> needles = ids.stream().flatMap(id -> Stream.of(encoded("audit_id", id), encoded("queue_id", id),
-        encoded("message_id", id))).toList();
+    List<String> needles =
+        ids.stream()
+            .flatMap(
+                id ->
+                    Stream.of(
+                        encoded("audit_id", id),
+                        encoded("queue_id", id),
+                        encoded("message_id", id)))
+            .toList();
     lineTests.add(line -> needles.stream().anyMatch(line::contains));
-    conditions.add(record -> Stream.of(record.auditId(), record.queueId(), record.messageId())
-        .anyMatch(id -> id.filter(ids::contains).isPresent()));
+    conditions.add(
+        record ->
+            Stream.of(record.auditId(), record.queueId(), record.messageId())
+                .anyMatch(id -> id.filter(ids::contains).isPresent()));
     return this;
   }
 
@@ -153,7 +168,10 @@ public final class RecordQuery {
     return false;
   }
 
-  /** The needles start with a quote, which is not a letter: indexOf finds the candidates, regionMatches decides. */
+  /**
+   * The needles start with a quote, which is not a letter: indexOf finds the candidates,
+   * regionMatches decides.
+   */
   private static boolean containsIgnoringCase(String line, String needle) {
     char first = needle.charAt(0);
     for (int at = line.indexOf(first); at >= 0; at = line.indexOf(first, at + 1)) {

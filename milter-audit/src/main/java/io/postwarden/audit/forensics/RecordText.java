@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A record for a terminal: one {@code name: value} line per field, nested objects indented. Every value came from a
- * client, a process or a message, so anything outside printable ASCII is shown escaped ({@code \x1b}; U+202E as a
- * backslash-u escape): no record can move the cursor, recolour the terminal or reorder what the operator reads.
+ * A record for a terminal: one {@code name: value} line per field, nested objects indented. Every
+ * value came from a client, a process or a message, so anything outside printable ASCII is shown
+ * escaped ({@code \x1b}; U+202E as a backslash-u escape): no record can move the cursor, recolour
+ * the terminal or reorder what the operator reads.
  */
 public final class RecordText {
 
@@ -19,18 +20,22 @@ public final class RecordText {
   }
 
   /**
-   * One line per record for lists: time, event, sender key, ids, envelope; e.g. {@code 2026-11-01T10:00:00Z accept
-   * unix:www-shop id=0123456789ABCDEF queue=4F2A1 shop@shop.example -> a@far.example (+1)}.
+   * One line per record for lists: time, event, sender key, ids, envelope; e.g. {@code
+   * 2026-11-01T10:00:00Z accept unix:www-shop id=0123456789ABCDEF queue=4F2A1 shop@shop.example ->
+   * a@far.example (+1)}.
    */
   public static String summary(AuditRecord record) {
-    StringBuilder out = new StringBuilder().append(record.time()).append(' ').append(escape(record.event()));
+    StringBuilder out =
+        new StringBuilder().append(record.time()).append(' ').append(escape(record.event()));
     if (!record.isMessage()) {
       return out.append(' ').append(escape(record.line())).toString();
     }
     out.append(' ').append(escape(record.senderKey()));
     record.auditId().ifPresent(id -> out.append(" id=").append(escape(id)));
     record.queueId().ifPresent(id -> out.append(" queue=").append(escape(id)));
-    out.append(' ').append(record.sender().map(sender -> sender.isEmpty() ? "<>" : escape(sender)).orElse("?"));
+    out.append(' ')
+        .append(
+            record.sender().map(sender -> sender.isEmpty() ? "<>" : escape(sender)).orElse("?"));
     List<String> recipients = record.recipients();
     if (!recipients.isEmpty()) {
       out.append(" -> ").append(escape(recipients.get(0)));
@@ -42,15 +47,16 @@ public final class RecordText {
   }
 
   private static void object(StringBuilder out, Map<?, ?> fields, String indent) {
-    fields.forEach((name, value) -> {
-      out.append(indent).append(escape(String.valueOf(name))).append(':');
-      if (value instanceof Map<?, ?> nested) {
-        out.append('\n');
-        object(out, nested, indent + "  ");
-      } else {
-        out.append(' ').append(value(value)).append('\n');
-      }
-    });
+    fields.forEach(
+        (name, value) -> {
+          out.append(indent).append(escape(String.valueOf(name))).append(':');
+          if (value instanceof Map<?, ?> nested) {
+            out.append('\n');
+            object(out, nested, indent + "  ");
+          } else {
+            out.append(' ').append(value(value)).append('\n');
+          }
+        });
   }
 
   private static String value(Object value) {
@@ -67,7 +73,10 @@ public final class RecordText {
     return value == null ? "null" : escape(value.toString());
   }
 
-  /** Printable ASCII as is (a backslash doubled); anything else as {@code \xNN}, or backslash, u, four hex digits. */
+  /**
+   * Printable ASCII as is (a backslash doubled); anything else as {@code \xNN}, or backslash, u,
+   * four hex digits.
+   */
   public static String escape(String text) {
     StringBuilder out = null;
     for (int i = 0; i < text.length(); i++) {

@@ -15,16 +15,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What in a pasted message or abuse report can lead to our records: our audit headers, Postfix queue ids in
- * {@code Received:}, Message-IDs; failing those, the original's envelope sender, a recipient and its time.
+ * What in a pasted message or abuse report can lead to our records: our audit headers, Postfix
+ * queue ids in {@code Received:}, Message-IDs; failing those, the original's envelope sender, a
+ * recipient and its time.
  */
 public final class ReportKeys {
 
-  /** Postfix writes "(Postfix) with ESMTPSA id 4F2A1B3C" and, for pickup, "(Postfix, from userid 33) id …". */
+  /**
+   * Postfix writes "(Postfix) with ESMTPSA id 4F2A1B3C" and, for pickup, "(Postfix, from userid 33)
+   * id …".
+   */
   private static final Pattern POSTFIX_QUEUE_ID =
       Pattern.compile("\\(Postfix[^)]*\\)(?:\\s+with\\s+\\S+)?\\s+id\\s+([0-9A-Za-z]{5,})\\b");
-  private static final Pattern ADDRESS = Pattern.compile("<([^<>\\s]*)>|([^\\s<>,;\"]+@[^\\s<>,;\"]+)");
-  /** How far from a report's date the original's record may be: a day, for queues and clock skew. */
+
+  private static final Pattern ADDRESS =
+      Pattern.compile("<([^<>\\s]*)>|([^\\s<>,;\"]+@[^\\s<>,;\"]+)");
+
+  /**
+   * How far from a report's date the original's record may be: a day, for queues and clock skew.
+   */
   static final Duration WINDOW = Duration.ofDays(1);
 
   private final List<String> auditHeaders = new ArrayList<>();
@@ -52,7 +61,10 @@ public final class ReportKeys {
     return keys;
   }
 
-  /** The innermost message's sender, recipient and date win; a feedback report's Original-* fields over all. */
+  /**
+   * The innermost message's sender, recipient and date win; a feedback report's Original-* fields
+   * over all.
+   */
   private void envelope(MessageParts.Block block) {
     Optional<String> reported = block.first("Original-Mail-From");
     if (reported.isPresent()) {
@@ -62,7 +74,8 @@ public final class ReportKeys {
       return;
     }
     if (block.first("Return-Path").isPresent() || block.first("From").isPresent()) {
-      Optional<String> from = block.first("Return-Path").or(() -> block.first("From")).flatMap(ReportKeys::address);
+      Optional<String> from =
+          block.first("Return-Path").or(() -> block.first("From")).flatMap(ReportKeys::address);
       sender = from.orElse(sender);
       recipient = block.first("To").flatMap(ReportKeys::address).orElse(recipient);
       time = block.first("Date").flatMap(ReportKeys::date).orElse(time);
@@ -78,13 +91,20 @@ public final class ReportKeys {
     return ids;
   }
 
-  /** The original's sender, a recipient and the day around its date; empty unless all three are known. */
+  /**
+   * The original's sender, a recipient and the day around its date; empty unless all three are
+   * known.
+   */
   public Optional<RecordQuery> envelopeQuery() {
     if (sender == null || recipient == null || time == null) {
       return Optional.empty();
     }
-    return Optional.of(new RecordQuery().sender(sender).recipient(recipient).since(time.minus(WINDOW))
-        .until(time.plus(WINDOW)));
+    return Optional.of(
+        new RecordQuery()
+            .sender(sender)
+            .recipient(recipient)
+            .since(time.minus(WINDOW))
+            .until(time.plus(WINDOW)));
   }
 
   /** The envelope the fallback looks for, for the operator. */
@@ -94,13 +114,18 @@ public final class ReportKeys {
 
   private static Optional<String> address(String text) {
     Matcher match = ADDRESS.matcher(text);
-    return match.find() ? Optional.of(match.group(1) != null ? match.group(1) : match.group(2)) : Optional.empty();
+    return match.find()
+        ? Optional.of(match.group(1) != null ? match.group(1) : match.group(2))
+        : Optional.empty();
   }
 
   private static Optional<Instant> date(String text) {
     try {
-      return Optional.of(ZonedDateTime.parse(text.replaceAll("\\s*\\([^)]*\\)\\s*$", "").trim(),
-          DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+      return Optional.of(
+          ZonedDateTime.parse(
+                  text.replaceAll("\\s*\\([^)]*\\)\\s*$", "").trim(),
+                  DateTimeFormatter.RFC_1123_DATE_TIME)
+              .toInstant());
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }

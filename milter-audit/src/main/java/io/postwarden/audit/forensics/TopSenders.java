@@ -22,10 +22,13 @@ public final class TopSenders implements Consumer<AuditRecord> {
   /** The {@code limit} senders with the most messages (then most recipients, then by name). */
   public List<Tally> top(int limit) {
     return tallies.values().stream()
-        .sorted(Comparator.comparingLong(Tally::messages).reversed()
-            .thenComparing(Comparator.comparingLong(Tally::recipients).reversed())
-            .thenComparing(Tally::sender))
-        .limit(limit).toList();
+        .sorted(
+            Comparator.comparingLong(Tally::messages)
+                .reversed()
+                .thenComparing(Comparator.comparingLong(Tally::recipients).reversed())
+                .thenComparing(Tally::sender))
+        .limit(limit)
+        .toList();
   }
 
   /** One sender's counts over the records read. */

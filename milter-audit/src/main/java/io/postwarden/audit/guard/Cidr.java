@@ -4,7 +4,10 @@ import io.netty.util.NetUtil;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 
-/** An address block such as {@code 10.0.0.0/8} or {@code [fd00::]/8}; a bare address is a /32 or /128. */
+/**
+ * An address block such as {@code 10.0.0.0/8} or {@code [fd00::]/8}; a bare address is a /32 or
+ * /128.
+ */
 public record Cidr(InetAddress network, int prefixLength) {
 
   public static Cidr parse(String text) {
@@ -18,7 +21,8 @@ public record Cidr(InetAddress network, int prefixLength) {
     if (address == null) {
       throw new IllegalArgumentException("not an address or network: \"" + text + "\"");
     }
-    // a v4-mapped network (::ffff:10.0.0.0/104) parses to IPv4, as clients' addresses do: its prefix counts
+    // a v4-mapped network (::ffff:10.0.0.0/104) parses to IPv4, as clients' addresses do: its
+    // prefix counts
     // the 96 mapping bits, which an IPv4 prefix does not
     boolean mapped = host.indexOf(':') >= 0 && address instanceof Inet4Address;
     int written = mapped ? 128 : address.getAddress().length * 8;
@@ -27,8 +31,14 @@ public record Cidr(InetAddress network, int prefixLength) {
       String digits = spec.substring(slash + 1);
       prefix = digits.matches("\\d{1,3}") ? Integer.parseInt(digits) : -1;
       if (prefix < (mapped ? 96 : 0) || prefix > written) {
-        throw new IllegalArgumentException("prefix length must be " + (mapped ? "96" : "0") + " to " + written
-            + ": \"" + text + "\"");
+        throw new IllegalArgumentException(
+            "prefix length must be "
+                + (mapped ? "96" : "0")
+                + " to "
+                + written
+                + ": \""
+                + text
+                + "\"");
       }
     }
     return new Cidr(address, mapped ? prefix - 96 : prefix);
@@ -37,7 +47,8 @@ public record Cidr(InetAddress network, int prefixLength) {
   public boolean contains(InetAddress address) {
     byte[] candidate = address.getAddress();
     byte[] base = network.getAddress();
-    if (candidate.length != base.length || (address instanceof Inet4Address) != (network instanceof Inet4Address)) {
+    if (candidate.length != base.length
+        || (address instanceof Inet4Address) != (network instanceof Inet4Address)) {
       return false;
     }
     int full = prefixLength / 8;

@@ -3,9 +3,10 @@ package io.postwarden.audit.guard;
 import java.util.Locale;
 
 /**
- * Why the guard let a session send or refused it; the label of the guard's decision metric and the {@code decision}
- * of audit records. {@link GuardPolicy} keeps its decision in the session's attributes under this class, from MAIL
- * to end of message, so the audit record says what the guard decided rather than deciding again.
+ * Why the guard let a session send or refused it; the label of the guard's decision metric and the
+ * {@code decision} of audit records. {@link GuardPolicy} keeps its decision in the session's
+ * attributes under this class, from MAIL to end of message, so the audit record says what the guard
+ * decided rather than deciding again.
  */
 public enum GuardDecision {
   /** Logged in with SASL. */
@@ -18,7 +19,10 @@ public enum GuardDecision {
   ALLOWED_NETWORK,
   ALLOWED_USER,
   REFUSED,
-  /** Never the guard's own: with the guard off, it only observes ({@link GuardObserver}), and would have refused. */
+  /**
+   * Never the guard's own: with the guard off, it only observes ({@link GuardObserver}), and would
+   * have refused.
+   */
   WOULD_REFUSE;
 
   public boolean refuses() {

@@ -4,8 +4,8 @@ import io.postwarden.audit.identity.ClientIdentity;
 import io.postwarden.core.policy.Transaction;
 
 /**
- * The guard switched off ({@code guard = false}): it refuses nothing, but the audit trail still says, and the metrics
- * count, which accepted messages it would have refused.
+ * The guard switched off ({@code guard = false}): it refuses nothing, but the audit trail still
+ * says, and the metrics count, which accepted messages it would have refused.
  */
 public final class GuardObserver {
 
@@ -17,7 +17,10 @@ public final class GuardObserver {
     this.metrics = metrics;
   }
 
-  /** What the guard would have decided; {@link GuardDecision#WOULD_REFUSE} where it would have refused. */
+  /**
+   * What the guard would have decided; {@link GuardDecision#WOULD_REFUSE} where it would have
+   * refused.
+   */
   public GuardDecision observe(Transaction tx, ClientIdentity identity) {
     GuardDecision decision = rules.decide(tx, identity);
     GuardDecision observed = decision.refuses() ? GuardDecision.WOULD_REFUSE : decision;

@@ -14,9 +14,9 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Refuses unauthenticated SMTP from this host's own clients at MAIL FROM, unless the operator allows it: the
- * compromised web app opening 127.0.0.1:25 (or an smtpd unix socket) is told to authenticate, and the refusal names
- * its process when it can be found.
+ * Refuses unauthenticated SMTP from this host's own clients at MAIL FROM, unless the operator
+ * allows it: the compromised web app opening 127.0.0.1:25 (or an smtpd unix socket) is told to
+ * authenticate, and the refusal names its process when it can be found.
  */
 public final class GuardPolicy implements Policy {
 
@@ -27,7 +27,8 @@ public final class GuardPolicy implements Policy {
   private final AuditTrail trail;
   private final GuardMetrics metrics;
 
-  public GuardPolicy(GuardRules rules, ClientIdentifier identifier, AuditTrail trail, GuardMetrics metrics) {
+  public GuardPolicy(
+      GuardRules rules, ClientIdentifier identifier, AuditTrail trail, GuardMetrics metrics) {
     this.rules = rules;
     this.identifier = identifier;
     this.trail = trail;
@@ -72,9 +73,18 @@ public final class GuardPolicy implements Policy {
       return Decision.CONTINUE;
     }
     String auditId = trail.refused(tx, identity, decision);
-    LOG.log(Level.WARNING, "refused unauthenticated local submission audit_id=" + auditId + " client="
-        + tx.connection().client() + " client_kind=" + identity.kind().label() + " from=<" + tx.sender()
-        + "> process=" + identity.peer().map(Object::toString).orElse("not looked up"));
+    LOG.log(
+        Level.WARNING,
+        "refused unauthenticated local submission audit_id="
+            + auditId
+            + " client="
+            + tx.connection().client()
+            + " client_kind="
+            + identity.kind().label()
+            + " from=<"
+            + tx.sender()
+            + "> process="
+            + identity.peer().map(Object::toString).orElse("not looked up"));
     return Decision.reject(rules.reply());
   }
 }

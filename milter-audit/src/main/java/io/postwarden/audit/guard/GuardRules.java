@@ -10,20 +10,24 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The operator's exceptions to "every local SMTP client must authenticate", and the reply for the rest. Local is
- * everything but a remote TCP peer (see {@link io.postwarden.audit.identity.ClientKind}).
+ * The operator's exceptions to "every local SMTP client must authenticate", and the reply for the
+ * rest. Local is everything but a remote TCP peer (see {@link
+ * io.postwarden.audit.identity.ClientKind}).
  *
- * @param allowAll        the seed's postfix_relay_mynetworks toggle: every local client may send unauthenticated
+ * @param allowAll the seed's postfix_relay_mynetworks toggle: every local client may send
+ *     unauthenticated
  * @param allowedNetworks local client addresses that may send unauthenticated
- * @param allowedUsers    Unix users whose processes may send unauthenticated (needs the peer lookup)
+ * @param allowedUsers Unix users whose processes may send unauthenticated (needs the peer lookup)
  */
-public record GuardRules(boolean allowAll, List<Cidr> allowedNetworks, Set<String> allowedUsers, SmtpReply reply) {
+public record GuardRules(
+    boolean allowAll, List<Cidr> allowedNetworks, Set<String> allowedUsers, SmtpReply reply) {
 
   public GuardRules {
     allowedNetworks = List.copyOf(allowedNetworks);
     allowedUsers = Set.copyOf(allowedUsers);
     if (!reply.permanent()) {
-      throw new IllegalArgumentException("the guard's reply must be a permanent (5xx) refusal: " + reply);
+      throw new IllegalArgumentException(
+          "the guard's reply must be a permanent (5xx) refusal: " + reply);
     }
   }
 

@@ -11,9 +11,10 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Tells whether a client address belongs to this host: any loopback form (127.0.0.0/8, ::1; v4-mapped forms
- * arrive as IPv4 already) or an address of one of its interfaces. Interface addresses are re-read when older
- * than {@code maxAge}, so an address added at runtime is recognised within that time.
+ * Tells whether a client address belongs to this host: any loopback form (127.0.0.0/8, ::1;
+ * v4-mapped forms arrive as IPv4 already) or an address of one of its interfaces. Interface
+ * addresses are re-read when older than {@code maxAge}, so an address added at runtime is
+ * recognised within that time.
  */
 public final class LocalAddresses {
 
@@ -24,7 +25,8 @@ public final class LocalAddresses {
 
   private record Snapshot(Set<InetAddress> addresses, Instant readAt) {}
 
-  public LocalAddresses(Supplier<Set<InetAddress>> interfaceAddresses, Duration maxAge, Clock clock) {
+  public LocalAddresses(
+      Supplier<Set<InetAddress>> interfaceAddresses, Duration maxAge, Clock clock) {
     this.interfaceAddresses = interfaceAddresses;
     this.maxAge = maxAge;
     this.clock = clock;
@@ -32,7 +34,8 @@ public final class LocalAddresses {
 
   /** The host's real interfaces, re-read at most every five seconds. */
   public static LocalAddresses ofThisHost() {
-    return new LocalAddresses(LocalAddresses::readInterfaces, Duration.ofSeconds(5), Clock.systemUTC());
+    return new LocalAddresses(
+        LocalAddresses::readInterfaces, Duration.ofSeconds(5), Clock.systemUTC());
   }
 
   public boolean isLocal(InetAddress address) {
@@ -54,7 +57,10 @@ public final class LocalAddresses {
     try {
       var interfaces = NetworkInterface.getNetworkInterfaces();
       while (interfaces.hasMoreElements()) {
-        interfaces.nextElement().inetAddresses().forEach(address -> addresses.add(withoutScope(address)));
+        interfaces
+            .nextElement()
+            .inetAddresses()
+            .forEach(address -> addresses.add(withoutScope(address)));
       }
     } catch (SocketException e) {
       throw new IllegalStateException("cannot list network interfaces: " + e.getMessage(), e);
@@ -62,7 +68,9 @@ public final class LocalAddresses {
     return addresses;
   }
 
-  /** Interface IPv6 addresses carry a scope id (fe80::1%eth0); client addresses from Postfix do not. */
+  /**
+   * Interface IPv6 addresses carry a scope id (fe80::1%eth0); client addresses from Postfix do not.
+   */
   private static InetAddress withoutScope(InetAddress address) {
     try {
       return InetAddress.getByAddress(address.getAddress());

@@ -12,8 +12,14 @@ public final class IdentityMetrics {
   private final Map<String, Timer> lookups;
 
   public IdentityMetrics(MeterRegistry registry) {
-    lookups = Map.of("found", timer(registry, "found"), "owner_only", timer(registry, "owner_only"),
-        "not_found", timer(registry, "not_found"));
+    lookups =
+        Map.of(
+            "found",
+            timer(registry, "found"),
+            "owner_only",
+            timer(registry, "owner_only"),
+            "not_found",
+            timer(registry, "not_found"));
   }
 
   private static Timer timer(MeterRegistry registry, String result) {
@@ -25,8 +31,10 @@ public final class IdentityMetrics {
   }
 
   void lookup(PeerLookupResult result, long nanos) {
-    String label = result instanceof PeerLookupResult.Found ? "found"
-        : result instanceof PeerLookupResult.OwnerOnly ? "owner_only" : "not_found";
+    String label =
+        result instanceof PeerLookupResult.Found
+            ? "found"
+            : result instanceof PeerLookupResult.OwnerOnly ? "owner_only" : "not_found";
     lookups.get(label).record(nanos, TimeUnit.NANOSECONDS);
   }
 }

@@ -18,19 +18,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One JSON line per decision, written by a background thread so the milter never waits on a disk. A full queue
- * drops the record (counted, logged) instead of blocking mail. A write that fails (full disk, vanished directory)
- * leaves no part of its record in the file and is retried each second, so every record lands whole and once. A
- * rotated file (logrotate's rename-and-create) is noticed within a second and reopened by name; a SIGHUP reload
- * opens the file anew.
+ * One JSON line per decision, written by a background thread so the milter never waits on a disk. A
+ * full queue drops the record (counted, logged) instead of blocking mail. A write that fails (full
+ * disk, vanished directory) leaves no part of its record in the file and is retried each second, so
+ * every record lands whole and once. A rotated file (logrotate's rename-and-create) is noticed
+ * within a second and reopened by name; a SIGHUP reload opens the file anew.
  */
 public final class AuditLog implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(AuditLog.class.getName());
-  /** A disk that stays full fails a write each second: the log shows a few per minute, the metric all. */
+
+  /**
+   * A disk that stays full fails a write each second: the log shows a few per minute, the metric
+   * all.
+   */
   private static final RateLimitedLog FAILURES = RateLimitedLog.perMinute(LOG);
+
   private static final int CAPACITY = 65_536;
   private static final int MAX_BATCH = 512;
+
   /** Queued by close() so the writer wakes at once instead of at its next poll timeout. */
   private static final String END = new String("end of audit log");
 
@@ -39,8 +45,8 @@ public final class AuditLog implements AutoCloseable {
   private final Thread writer;
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong writeFailures = new AtomicLong();
-  private volatile Runnable dropListener = () -> { };
-  private volatile Runnable writeFailureListener = () -> { };
+  private volatile Runnable dropListener = () -> {};
+  private volatile Runnable writeFailureListener = () -> {};
   private volatile boolean closing;
   private final OutputStream stream;
   private AppendOnlyFile file;
@@ -66,7 +72,10 @@ public final class AuditLog implements AutoCloseable {
     return log;
   }
 
-  /** Also tells {@code listener} of each dropped record (the daemon's counter, which outlives a reload). */
+  /**
+   * Also tells {@code listener} of each dropped record (the daemon's counter, which outlives a
+   * reload).
+   */
   public void reportDropsTo(Runnable listener) {
     dropListener = listener;
   }
@@ -76,7 +85,9 @@ public final class AuditLog implements AutoCloseable {
     if (!pending.offer(record.toString())) {
       dropListener.run();
       if (dropped.incrementAndGet() % 1000 == 1) {
-        LOG.log(Level.ERROR, "audit log cannot keep up; " + dropped.get() + " record(s) dropped so far");
+        LOG.log(
+            Level.ERROR,
+            "audit log cannot keep up; " + dropped.get() + " record(s) dropped so far");
       }
     }
   }
@@ -95,8 +106,8 @@ public final class AuditLog implements AutoCloseable {
   }
 
   /**
-   * Writes what is queued, a batch per write: one record per wake-up at low rates, many under load. A batch is
-   * appended whole or not at all (AppendOnlyFile), so a failed one is retried as it was.
+   * Writes what is queued, a batch per write: one record per wake-up at low rates, many under load.
+   * A batch is appended whole or not at all (AppendOnlyFile), so a failed one is retried as it was.
    */
   private void drain() {
     List<String> batch = new ArrayList<>();
@@ -133,7 +144,9 @@ public final class AuditLog implements AutoCloseable {
         // keep the batch and try again: a full disk or a vanished directory must not lose records
         writeFailures.incrementAndGet();
         writeFailureListener.run();
-        FAILURES.log(Level.ERROR, "audit log write failure",
+        FAILURES.log(
+            Level.ERROR,
+            "audit log write failure",
             "cannot write the audit log " + path + ", retrying each second: " + e.getMessage());
         sleepQuietly();
       }
@@ -149,7 +162,8 @@ public final class AuditLog implements AutoCloseable {
 
   private boolean rotated() {
     try {
-      return !Objects.equals(file.fileKey(), Files.readAttributes(path, BasicFileAttributes.class).fileKey());
+      return !Objects.equals(
+          file.fileKey(), Files.readAttributes(path, BasicFileAttributes.class).fileKey());
     } catch (IOException gone) {
       return true;
     }

@@ -28,39 +28,48 @@ public final class AuditRecords {
   }
 
   /**
-   * @param event    "accept" or "refuse"
+   * @param event "accept" or "refuse"
    * @param decision why (the guard's decision label), or null
    */
-  public Json record(String event, String auditId, Transaction tx, ClientIdentity identity, String decision) {
+  public Json record(
+      String event, String auditId, Transaction tx, ClientIdentity identity, String decision) {
     Connection connection = tx.connection();
-    Json record = new Json()
-        .string("time", clock.instant().toString())
-        .string("event", event)
-        .string("audit_id", auditId)
-        .string("queue_id", tx.queueId().orElse(null))
-        .string("message_id", messageId(tx))
-        .string("origin", connection.origin() == MailOrigin.SMTPD ? "smtp" : "sendmail")
-        .string("client", connection.client().toString())
-        .string("client_name", connection.clientHostname())
-        .string("helo", connection.helo())
-        .string("sasl_user", tx.authenticatedUser().orElse(null))
-        .string("sender", tx.sender())
-        .strings("recipients", tx.recipients().stream().map(Recipient::address).toList())
-        .bool("local", identity.kind().localSmtp())
-        .string("client_kind", identity.kind().label())
-        .string("decision", decision)
-        .object("process", identity.peer().map(AuditRecords::process).orElse(null))
-        .object("submitter", identity.submitter().map(submitter -> new Json()
-            .number("uid", submitter.uid())
-            .string("user", submitter.user())
-            .string("maildrop_file", submitter.maildropFile())).orElse(null));
+    Json record =
+        new Json()
+            .string("time", clock.instant().toString())
+            .string("event", event)
+            .string("audit_id", auditId)
+            .string("queue_id", tx.queueId().orElse(null))
+            .string("message_id", messageId(tx))
+            .string("origin", connection.origin() == MailOrigin.SMTPD ? "smtp" : "sendmail")
+            .string("client", connection.client().toString())
+            .string("client_name", connection.clientHostname())
+            .string("helo", connection.helo())
+            .string("sasl_user", tx.authenticatedUser().orElse(null))
+            .string("sender", tx.sender())
+            .strings("recipients", tx.recipients().stream().map(Recipient::address).toList())
+            .bool("local", identity.kind().localSmtp())
+            .string("client_kind", identity.kind().label())
+            .string("decision", decision)
+            .object("process", identity.peer().map(AuditRecords::process).orElse(null))
+            .object(
+                "submitter",
+                identity
+                    .submitter()
+                    .map(
+                        submitter ->
+                            new Json()
+                                .number("uid", submitter.uid())
+                                .string("user", submitter.user())
+                                .string("maildrop_file", submitter.maildropFile()))
+                    .orElse(null));
     List<String> scripts = phpScripts(tx);
     return scripts.isEmpty() ? record : record.strings("php_script", scripts);
   }
 
   /**
-   * The first Message-ID header, as {@code audit find} matches it: the client's text, so unfolded, trimmed and cut
-   * at {@link #MESSAGE_ID_LIMIT} characters; null when there is none.
+   * The first Message-ID header, as {@code audit find} matches it: the client's text, so unfolded,
+   * trimmed and cut at {@link #MESSAGE_ID_LIMIT} characters; null when there is none.
    */
   static String messageId(Transaction tx) {
     for (Header header : tx.headers()) {
@@ -73,17 +82,18 @@ public final class AuditRecords {
   }
 
   /**
-   * PHP's {@code X-PHP-Originating-Script: UID:script.php} headers (mail.add_x_header), which name the script where
-   * the process lookup sees only the PHP-FPM pool. PHP writes its own first; a script can add more of its own
-   * making, so all are kept, at most {@link #PHP_SCRIPTS_KEPT}, each cut at {@link #PHP_SCRIPT_LIMIT} characters.
-   * The record has none when PHP did not say.
+   * PHP's {@code X-PHP-Originating-Script: UID:script.php} headers (mail.add_x_header), which name
+   * the script where the process lookup sees only the PHP-FPM pool. PHP writes its own first; a
+   * script can add more of its own making, so all are kept, at most {@link #PHP_SCRIPTS_KEPT}, each
+   * cut at {@link #PHP_SCRIPT_LIMIT} characters. The record has none when PHP did not say.
    */
   static List<String> phpScripts(Transaction tx) {
     List<String> scripts = new ArrayList<>();
     for (Header header : tx.headers()) {
       if (header.is("X-PHP-Originating-Script") && scripts.size() < PHP_SCRIPTS_KEPT) {
         String value = header.value().replaceAll("[\\r\\n]+", "").trim();
-        scripts.add(value.length() > PHP_SCRIPT_LIMIT ? value.substring(0, PHP_SCRIPT_LIMIT) : value);
+        scripts.add(
+            value.length() > PHP_SCRIPT_LIMIT ? value.substring(0, PHP_SCRIPT_LIMIT) : value);
       }
     }
     return scripts;

@@ -6,7 +6,10 @@ import io.postwarden.core.policy.Transaction;
 import java.security.SecureRandom;
 import java.util.Optional;
 
-/** Gives each decision an audit id and writes its record; the id ties a message's header to its record. */
+/**
+ * Gives each decision an audit id and writes its record; the id ties a message's header to its
+ * record.
+ */
 public final class AuditTrail implements AutoCloseable {
 
   private final AuditLog log;
@@ -28,11 +31,19 @@ public final class AuditTrail implements AutoCloseable {
     return write("refuse", tx, identity, decision, Optional.empty());
   }
 
-  private String write(String event, Transaction tx, ClientIdentity identity, GuardDecision decision,
+  private String write(
+      String event,
+      Transaction tx,
+      ClientIdentity identity,
+      GuardDecision decision,
       Optional<HoldNote> held) {
     String id = newId();
-    Json record = records.record(event, id, tx, identity, decision == null ? null : decision.label());
-    held.ifPresent(note -> record.object("held", new Json().string("key", note.key()).string("limit", note.limit())));
+    Json record =
+        records.record(event, id, tx, identity, decision == null ? null : decision.label());
+    held.ifPresent(
+        note ->
+            record.object(
+                "held", new Json().string("key", note.key()).string("limit", note.limit())));
     log.write(record);
     return id;
   }
@@ -42,7 +53,9 @@ public final class AuditTrail implements AutoCloseable {
     log.close();
   }
 
-  /** 16 characters of Crockford base32: 80 random bits, no ambiguous letters, safe in any header. */
+  /**
+   * 16 characters of Crockford base32: 80 random bits, no ambiguous letters, safe in any header.
+   */
   String newId() {
     byte[] bytes = new byte[10];
     random.nextBytes(bytes);

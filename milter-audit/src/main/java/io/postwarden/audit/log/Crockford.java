@@ -1,13 +1,18 @@
 package io.postwarden.audit.log;
 
-/** Crockford's base32: digits and letters without I, L, O, U, so ids read aloud or retyped survive. */
+/**
+ * Crockford's base32: digits and letters without I, L, O, U, so ids read aloud or retyped survive.
+ */
 public final class Crockford {
 
   private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
 
   private Crockford() {}
 
-  /** Five bits a character, most significant first; trailing bits that do not fill a character are dropped. */
+  /**
+   * Five bits a character, most significant first; trailing bits that do not fill a character are
+   * dropped.
+   */
   public static String encode(byte[] bytes) {
     StringBuilder out = new StringBuilder(bytes.length * 8 / 5);
     long bits = 0;

@@ -3,9 +3,9 @@ package io.postwarden.audit.log;
 import java.util.List;
 
 /**
- * A minimal JSON object writer for audit records: strings, numbers, booleans, string lists and nested objects.
- * Output is pure ASCII; octet strings (one char per byte) are written with \\u00XX for anything not printable, so a
- * record never mangles the bytes a client sent.
+ * A minimal JSON object writer for audit records: strings, numbers, booleans, string lists and
+ * nested objects. Output is pure ASCII; octet strings (one char per byte) are written with \\u00XX
+ * for anything not printable, so a record never mangles the bytes a client sent.
  */
 public final class Json {
 
@@ -76,7 +76,10 @@ public final class Json {
         case '\t' -> out.append("\\t");
         default -> {
           if (c < 0x20 || c > 0x7e) {
-            out.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf]).append(HEX[c >> 4 & 0xf])
+            out.append("\\u")
+                .append(HEX[c >> 12 & 0xf])
+                .append(HEX[c >> 8 & 0xf])
+                .append(HEX[c >> 4 & 0xf])
                 .append(HEX[c & 0xf]);
           } else {
             out.append(c);

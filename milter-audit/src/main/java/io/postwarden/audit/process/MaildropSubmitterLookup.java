@@ -10,11 +10,12 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Finds the Unix user behind a sendmail(1) submission. The milter session of such mail comes from Postfix's
- * cleanup (named by the kernel on a unix-socket listener, found through its TCP end otherwise); its parent is the
- * Postfix master; that master's pickup process holds the maildrop file open until
- * cleanup (and so the milter) has finished, and the file belongs to the submitting user. Every step is read from
- * /proc (root, or CAP_SYS_PTRACE plus CAP_DAC_READ_SEARCH); any step that fails gives no answer, never a guess.
+ * Finds the Unix user behind a sendmail(1) submission. The milter session of such mail comes from
+ * Postfix's cleanup (named by the kernel on a unix-socket listener, found through its TCP end
+ * otherwise); its parent is the Postfix master; that master's pickup process holds the maildrop
+ * file open until cleanup (and so the milter) has finished, and the file belongs to the submitting
+ * user. Every step is read from /proc (root, or CAP_SYS_PTRACE plus CAP_DAC_READ_SEARCH); any step
+ * that fails gives no answer, never a guess.
  */
 public final class MaildropSubmitterLookup {
 
@@ -28,12 +29,15 @@ public final class MaildropSubmitterLookup {
     this.peers = peers;
   }
 
-  /** @param link the non_smtpd milter connection, which cleanup opened */
+  /**
+   * @param link the non_smtpd milter connection, which cleanup opened
+   */
   public Optional<Submitter> lookup(MilterLink link) {
     if (link.peerCredentials().isPresent()) {
       return submitterOf(link.peerCredentials().get().pid());
     }
-    if (link.mta() instanceof InetSocketAddress cleanupEnd && link.listener() instanceof InetSocketAddress listener
+    if (link.mta() instanceof InetSocketAddress cleanupEnd
+        && link.listener() instanceof InetSocketAddress listener
         && peers.lookup(cleanupEnd, listener) instanceof PeerLookupResult.Found cleanup) {
       return submitterOf(cleanup.process().pid());
     }
@@ -46,7 +50,8 @@ public final class MaildropSubmitterLookup {
       if (master.isEmpty()) {
         return Optional.empty();
       }
-      try (DirectoryStream<Path> processes = Files.newDirectoryStream(procRoot, MaildropSubmitterLookup::isPid)) {
+      try (DirectoryStream<Path> processes =
+          Files.newDirectoryStream(procRoot, MaildropSubmitterLookup::isPid)) {
         for (Path process : processes) {
           Optional<Submitter> submitter = pickupSubmitter(process, master.get());
           if (submitter.isPresent()) {
@@ -63,7 +68,9 @@ public final class MaildropSubmitterLookup {
   private Optional<Submitter> pickupSubmitter(Path process, long master) {
     try {
       Optional<Stat> stat = stat(process);
-      if (stat.isEmpty() || stat.get().parent() != master || !stat.get().command().equals("pickup")) {
+      if (stat.isEmpty()
+          || stat.get().parent() != master
+          || !stat.get().command().equals("pickup")) {
         return Optional.empty();
       }
       try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(process.resolve("fd"))) {
@@ -88,7 +95,10 @@ public final class MaildropSubmitterLookup {
 
   private record Stat(String command, long parent) {}
 
-  /** /proc/PID/stat: "pid (comm) state ppid …"; comm may hold spaces and parentheses, so split at the last ')'. */
+  /**
+   * /proc/PID/stat: "pid (comm) state ppid …"; comm may hold spaces and parentheses, so split at
+   * the last ')'.
+   */
   private static Optional<Stat> stat(Path process) throws IOException {
     String text;
     try {

@@ -6,20 +6,27 @@ import java.util.Objects;
 /**
  * A process that held a client socket, as read from /proc.
  *
- * @param uid                  the effective uid
- * @param user                 the uid's name in the passwd file, or null if it has none
- * @param executable           the /proc/PID/exe link target, with the kernel's " (deleted)" suffix if the file was
- *                             deleted or replaced after the process started
- * @param commandLine          the arguments, at most {@link ProcessFactsReader#COMMAND_LINE_LIMIT} bytes in all
+ * @param uid the effective uid
+ * @param user the uid's name in the passwd file, or null if it has none
+ * @param executable the /proc/PID/exe link target, with the kernel's " (deleted)" suffix if the
+ *     file was deleted or replaced after the process started
+ * @param commandLine the arguments, at most {@link ProcessFactsReader#COMMAND_LINE_LIMIT} bytes in
+ *     all
  * @param commandLineTruncated whether arguments were cut off at that limit
- * @param unit                 the systemd unit ("php8.2-fpm.service"), the container ("docker:ID", "lxc:NAME", ...)
- *                             or, failing both, the raw cgroup path; see {@link CgroupOrigin}
+ * @param unit the systemd unit ("php8.2-fpm.service"), the container ("docker:ID", "lxc:NAME", ...)
+ *     or, failing both, the raw cgroup path; see {@link CgroupOrigin}
  */
-public record PeerProcess(long pid, int uid, String user, String executable, List<String> commandLine,
-                          boolean commandLineTruncated, String unit) {
-    public PeerProcess {
-        Objects.requireNonNull(executable, "executable");
-        commandLine = List.copyOf(commandLine);
-        Objects.requireNonNull(unit, "unit");
-    }
+public record PeerProcess(
+    long pid,
+    int uid,
+    String user,
+    String executable,
+    List<String> commandLine,
+    boolean commandLineTruncated,
+    String unit) {
+  public PeerProcess {
+    Objects.requireNonNull(executable, "executable");
+    commandLine = List.copyOf(commandLine);
+    Objects.requireNonNull(unit, "unit");
+  }
 }

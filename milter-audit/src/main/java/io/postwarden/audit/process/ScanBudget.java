@@ -2,7 +2,10 @@ package io.postwarden.audit.process;
 
 import java.util.function.LongSupplier;
 
-/** What is left of one lookup's {@link ScanLimits}, and which limit ran out first. Not thread-safe: one per lookup. */
+/**
+ * What is left of one lookup's {@link ScanLimits}, and which limit ran out first. Not thread-safe:
+ * one per lookup.
+ */
 final class ScanBudget {
 
   private final ScanLimits limits;
@@ -12,7 +15,9 @@ final class ScanBudget {
   private int fds;
   private String exhausted;
 
-  /** @param nanoClock {@link System#nanoTime}, or a test's own clock */
+  /**
+   * @param nanoClock {@link System#nanoTime}, or a test's own clock
+   */
   ScanBudget(ScanLimits limits, LongSupplier nanoClock) {
     this.limits = limits;
     this.nanoClock = nanoClock;

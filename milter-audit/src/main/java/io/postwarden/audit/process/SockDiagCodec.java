@@ -10,10 +10,11 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * The bytes of one netlink sock_diag exchange (linux/sock_diag.h, linux/inet_diag.h): a request for one TCP socket by
- * its exact endpoints (an {@code nlmsghdr} and an {@code inet_diag_req_v2} without NLM_F_DUMP, which the kernel answers
- * from its socket hash table), and the reply, an {@code inet_diag_msg} or an {@code nlmsgerr}. Header fields are in the
- * host's byte order, ports and addresses in network order. No I/O.
+ * The bytes of one netlink sock_diag exchange (linux/sock_diag.h, linux/inet_diag.h): a request for
+ * one TCP socket by its exact endpoints (an {@code nlmsghdr} and an {@code inet_diag_req_v2}
+ * without NLM_F_DUMP, which the kernel answers from its socket hash table), and the reply, an
+ * {@code inet_diag_msg} or an {@code nlmsgerr}. Header fields are in the host's byte order, ports
+ * and addresses in network order. No I/O.
  */
 final class SockDiagCodec {
 
@@ -28,15 +29,21 @@ final class SockDiagCodec {
   private static final int NLM_F_REQUEST = 1;
   private static final int IPPROTO_TCP = 6;
   private static final int ALL_STATES = 0xFFFFFFFF;
-  private static final int NO_COOKIE = 0xFFFFFFFF; // INET_DIAG_NOCOOKIE: match the socket whatever its cookie
+  private static final int NO_COOKIE =
+      0xFFFFFFFF; // INET_DIAG_NOCOOKIE: match the socket whatever its cookie
   private static final int INET_DIAG_MSG_SIZE = 72;
-  private static final int ADDRESS_SIZE = 16; // each address field holds an IPv6 address, or an IPv4 one and zeros
+  private static final int ADDRESS_SIZE =
+      16; // each address field holds an IPv6 address, or an IPv4 one and zeros
 
   /** What the kernel answered. */
   sealed interface Reply {}
 
-  /** The socket: its family, TCP state, endpoints as the kernel holds them, owner and inode (0 once orphaned). */
-  record Socket(int family, int state, InetSocketAddress local, InetSocketAddress remote, int uid, long inode)
+  /**
+   * The socket: its family, TCP state, endpoints as the kernel holds them, owner and inode (0 once
+   * orphaned).
+   */
+  record Socket(
+      int family, int state, InetSocketAddress local, InetSocketAddress remote, int uid, long inode)
       implements Reply {}
 
   /** An error; ENOENT means no such socket. */
@@ -44,23 +51,36 @@ final class SockDiagCodec {
 
   private final ByteOrder hostOrder;
 
-  /** @param hostOrder the byte order of the host whose kernel is asked: {@link ByteOrder#nativeOrder()} */
+  /**
+   * @param hostOrder the byte order of the host whose kernel is asked: {@link
+   *     ByteOrder#nativeOrder()}
+   */
   SockDiagCodec(ByteOrder hostOrder) {
     this.hostOrder = hostOrder;
   }
 
   /**
-   * The request for the TCP socket with local endpoint {@code local} and remote endpoint {@code remote}. Two IPv4
-   * endpoints are asked as AF_INET; the kernel's lookup also finds a dual-stack IPv6 socket with those addresses.
+   * The request for the TCP socket with local endpoint {@code local} and remote endpoint {@code
+   * remote}. Two IPv4 endpoints are asked as AF_INET; the kernel's lookup also finds a dual-stack
+   * IPv6 socket with those addresses.
    */
   byte[] request(int sequence, InetSocketAddress local, InetSocketAddress remote) {
-    boolean ipv4 = local.getAddress() instanceof Inet4Address && remote.getAddress() instanceof Inet4Address;
+    boolean ipv4 =
+        local.getAddress() instanceof Inet4Address && remote.getAddress() instanceof Inet4Address;
     ByteBuffer out = ByteBuffer.allocate(REQUEST_SIZE).order(hostOrder);
-    out.putInt(REQUEST_SIZE).putShort((short) SOCK_DIAG_BY_FAMILY).putShort((short) NLM_F_REQUEST)
-        .putInt(sequence).putInt(0); // port id 0: the kernel
-    out.put((byte) (ipv4 ? AF_INET : AF_INET6)).put((byte) IPPROTO_TCP).put((byte) 0).put((byte) 0)
+    out.putInt(REQUEST_SIZE)
+        .putShort((short) SOCK_DIAG_BY_FAMILY)
+        .putShort((short) NLM_F_REQUEST)
+        .putInt(sequence)
+        .putInt(0); // port id 0: the kernel
+    out.put((byte) (ipv4 ? AF_INET : AF_INET6))
+        .put((byte) IPPROTO_TCP)
+        .put((byte) 0)
+        .put((byte) 0)
         .putInt(ALL_STATES);
-    out.order(ByteOrder.BIG_ENDIAN).putShort((short) local.getPort()).putShort((short) remote.getPort());
+    out.order(ByteOrder.BIG_ENDIAN)
+        .putShort((short) local.getPort())
+        .putShort((short) remote.getPort());
     out.put(addressField(local.getAddress(), ipv4)).put(addressField(remote.getAddress(), ipv4));
     out.order(hostOrder).putInt(0).putInt(NO_COOKIE).putInt(NO_COOKIE); // any interface, any cookie
     return out.array();
@@ -69,7 +89,8 @@ final class SockDiagCodec {
   /**
    * Decodes the first message of {@code length} received bytes.
    *
-   * @throws IllegalArgumentException if the bytes are not a complete reply to request {@code sequence}
+   * @throws IllegalArgumentException if the bytes are not a complete reply to request {@code
+   *     sequence}
    */
   Reply reply(byte[] received, int length, int sequence) {
     ByteBuffer in = ByteBuffer.wrap(received, 0, length).order(hostOrder);
@@ -80,16 +101,19 @@ final class SockDiagCodec {
       int replySequence = in.getInt();
       in.getInt(); // port id
       if (messageLength < NLMSG_HEADER_SIZE || messageLength > length) {
-        throw new IllegalArgumentException("netlink message of " + messageLength + " bytes in " + length + " received");
+        throw new IllegalArgumentException(
+            "netlink message of " + messageLength + " bytes in " + length + " received");
       }
       if (replySequence != sequence) {
-        throw new IllegalArgumentException("reply to request " + replySequence + ", expected " + sequence);
+        throw new IllegalArgumentException(
+            "reply to request " + replySequence + ", expected " + sequence);
       }
       if (type == NLMSG_ERROR) {
         return new Error(-in.getInt());
       }
       if (type != SOCK_DIAG_BY_FAMILY || messageLength < NLMSG_HEADER_SIZE + INET_DIAG_MSG_SIZE) {
-        throw new IllegalArgumentException("netlink message type " + type + " of " + messageLength + " bytes");
+        throw new IllegalArgumentException(
+            "netlink message type " + type + " of " + messageLength + " bytes");
       }
       return socket(in);
     } catch (BufferUnderflowException e) {
@@ -111,14 +135,23 @@ final class SockDiagCodec {
     InetAddress localAddress = address(in, family);
     InetAddress remoteAddress = address(in, family);
     in.order(hostOrder);
-    in.position(in.position() + 4 + 8 + 4 + 4 + 4); // interface, cookie, expires, receive and send queues
+    in.position(
+        in.position() + 4 + 8 + 4 + 4 + 4); // interface, cookie, expires, receive and send queues
     int uid = in.getInt();
     long inode = Integer.toUnsignedLong(in.getInt());
-    return new Socket(family, state, new InetSocketAddress(localAddress, localPort),
-        new InetSocketAddress(remoteAddress, remotePort), uid, inode);
+    return new Socket(
+        family,
+        state,
+        new InetSocketAddress(localAddress, localPort),
+        new InetSocketAddress(remoteAddress, remotePort),
+        uid,
+        inode);
   }
 
-  /** An address field; a v4-mapped IPv6 address comes out as the IPv4 address, as Java represents it. */
+  /**
+   * An address field; a v4-mapped IPv6 address comes out as the IPv4 address, as Java represents
+   * it.
+   */
   private static InetAddress address(ByteBuffer in, int family) {
     byte[] field = new byte[ADDRESS_SIZE];
     in.get(field);
@@ -130,7 +163,10 @@ final class SockDiagCodec {
     }
   }
 
-  /** The address as the request's 16-byte field: IPv4 in the first 4 bytes, or IPv6 (IPv4 v4-mapped). */
+  /**
+   * The address as the request's 16-byte field: IPv4 in the first 4 bytes, or IPv6 (IPv4
+   * v4-mapped).
+   */
   private static byte[] addressField(InetAddress address, boolean ipv4) {
     byte[] raw = address.getAddress();
     byte[] field = new byte[ADDRESS_SIZE];

@@ -12,10 +12,11 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Asks the kernel for one TCP socket through netlink sock_diag (see {@link SockDiagCodec}): an exact lookup in the
- * kernel's socket hash table, whatever the number of sockets. Needs no privilege. Each query opens a netlink socket
- * of its own, so that concurrent queries cannot read each other's replies. Reached through JNA: Java 17 cannot open
- * AF_NETLINK sockets by itself (docs/decisions/0016-sock-diag-peer-lookup.md).
+ * Asks the kernel for one TCP socket through netlink sock_diag (see {@link SockDiagCodec}): an
+ * exact lookup in the kernel's socket hash table, whatever the number of sockets. Needs no
+ * privilege. Each query opens a netlink socket of its own, so that concurrent queries cannot read
+ * each other's replies. Reached through JNA: Java 17 cannot open AF_NETLINK sockets by itself
+ * (docs/decisions/0016-sock-diag-peer-lookup.md).
  */
 final class SockDiagFinder implements SocketFinder {
 
@@ -33,16 +34,19 @@ final class SockDiagFinder implements SocketFinder {
   private SockDiagFinder() {}
 
   /**
-   * A finder proven to work here: it has found a TCP listener of its own. Where the kernel lacks sock_diag for TCP,
-   * or a sandbox forbids netlink, this fails with the reason; where JNA cannot load, with a {@link LinkageError}.
+   * A finder proven to work here: it has found a TCP listener of its own. Where the kernel lacks
+   * sock_diag for TCP, or a sandbox forbids netlink, this fails with the reason; where JNA cannot
+   * load, with a {@link LinkageError}.
    */
   static SockDiagFinder verified() throws IOException {
     SockDiagFinder finder = new SockDiagFinder();
     InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
     try (ServerSocket listener = new ServerSocket(0, 1, loopback)) {
       InetSocketAddress local = (InetSocketAddress) listener.getLocalSocketAddress();
-      SockDiagCodec.Reply reply = finder.query(local, new InetSocketAddress(InetAddress.getByAddress(new byte[4]), 0));
-      if (!(reply instanceof SockDiagCodec.Socket socket) || socket.state() != SockDiagCodec.TCP_LISTEN
+      SockDiagCodec.Reply reply =
+          finder.query(local, new InetSocketAddress(InetAddress.getByAddress(new byte[4]), 0));
+      if (!(reply instanceof SockDiagCodec.Socket socket)
+          || socket.state() != SockDiagCodec.TCP_LISTEN
           || socket.inode() == 0) {
         throw new IOException("sock_diag did not find a TCP listener of this process: " + reply);
       }
@@ -51,7 +55,8 @@ final class SockDiagFinder implements SocketFinder {
   }
 
   @Override
-  public Optional<ClientSocket> find(InetSocketAddress local, InetSocketAddress remote) throws IOException {
+  public Optional<ClientSocket> find(InetSocketAddress local, InetSocketAddress remote)
+      throws IOException {
     SockDiagCodec.Reply reply = query(local, remote);
     if (reply instanceof SockDiagCodec.Error error) {
       if (error.errno() == ENOENT) {
@@ -60,8 +65,10 @@ final class SockDiagFinder implements SocketFinder {
       throw new IOException("sock_diag refused the query: errno " + error.errno());
     }
     SockDiagCodec.Socket socket = (SockDiagCodec.Socket) reply;
-    // Without an exact match the kernel answers with a listener on the local endpoint: not the client.
-    if (socket.state() == SockDiagCodec.TCP_LISTEN || !socket.local().equals(local)
+    // Without an exact match the kernel answers with a listener on the local endpoint: not the
+    // client.
+    if (socket.state() == SockDiagCodec.TCP_LISTEN
+        || !socket.local().equals(local)
         || !socket.remote().equals(remote)) {
       return Optional.empty();
     }
@@ -81,7 +88,8 @@ final class SockDiagFinder implements SocketFinder {
     }
     try {
       LibC.send(fd, request, new NativeLong(request.length), 0);
-      // The kernel answers while it handles send(): the reply is queued by now, and waiting would only hide a bug.
+      // The kernel answers while it handles send(): the reply is queued by now, and waiting would
+      // only hide a bug.
       long received = LibC.recv(fd, reply, new NativeLong(reply.length), MSG_DONTWAIT).longValue();
       return codec.reply(reply, (int) received, id);
     } catch (LastErrorException e) {
@@ -101,9 +109,11 @@ final class SockDiagFinder implements SocketFinder {
 
     static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
-    static native NativeLong send(int fd, byte[] buffer, NativeLong length, int flags) throws LastErrorException;
+    static native NativeLong send(int fd, byte[] buffer, NativeLong length, int flags)
+        throws LastErrorException;
 
-    static native NativeLong recv(int fd, byte[] buffer, NativeLong length, int flags) throws LastErrorException;
+    static native NativeLong recv(int fd, byte[] buffer, NativeLong length, int flags)
+        throws LastErrorException;
 
     static native int close(int fd);
   }

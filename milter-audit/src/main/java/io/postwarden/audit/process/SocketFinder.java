@@ -8,8 +8,9 @@ import java.util.Optional;
 interface SocketFinder {
 
   /**
-   * The socket whose local endpoint is {@code local} and remote endpoint is {@code remote}, whether it is an IPv4
-   * socket or a dual-stack IPv6 one; a socket still held by a process is preferred to an orphaned one.
+   * The socket whose local endpoint is {@code local} and remote endpoint is {@code remote}, whether
+   * it is an IPv4 socket or a dual-stack IPv6 one; a socket still held by a process is preferred to
+   * an orphaned one.
    */
   Optional<ClientSocket> find(InetSocketAddress local, InetSocketAddress remote) throws IOException;
 }

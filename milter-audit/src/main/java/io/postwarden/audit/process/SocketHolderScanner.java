@@ -13,29 +13,33 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * Finds the process that holds a socket, by reading the /proc/PID/fd links, which name a socket "socket:[INODE]".
+ * Finds the process that holds a socket, by reading the /proc/PID/fd links, which name a socket
+ * "socket:[INODE]".
  *
- * <p>The kernel keeps no index from a socket to its processes. Only processes running as the socket's owner are read:
- * the holder runs as the user that created the socket, unless it changed user since or was handed the socket. They
- * are found through a {@link ProcessIndex}, in this order, stopping at the first holder:
+ * <p>The kernel keeps no index from a socket to its processes. Only processes running as the
+ * socket's owner are read: the holder runs as the user that created the socket, unless it changed
+ * user since or was handed the socket. They are found through a {@link ProcessIndex}, in this
+ * order, stopping at the first holder:
+ *
  * <ol>
  *   <li>the owner's indexed processes, newest first;
  *   <li>the owner's processes started since the last lookup;
  *   <li>processes that were indexed under another uid and run as the owner now.
  * </ol>
- * A site's own uid has few processes, so the order matters little there. No memory of past holders is kept, so a
- * lookup costs the same whatever came before it. Every answer is what the fd links say now. Each lookup is bounded
- * by {@link ScanLimits}; past them the holder is unknown.
  *
- * <p>Reading another user's fd directory needs root, or CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH. Directories that
- * could not be read are counted, so that a miss can be told apart from a lack of permission. Processes that exit
- * during the scan are skipped.
+ * A site's own uid has few processes, so the order matters little there. No memory of past holders
+ * is kept, so a lookup costs the same whatever came before it. Every answer is what the fd links
+ * say now. Each lookup is bounded by {@link ScanLimits}; past them the holder is unknown.
+ *
+ * <p>Reading another user's fd directory needs root, or CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH.
+ * Directories that could not be read are counted, so that a miss can be told apart from a lack of
+ * permission. Processes that exit during the scan are skipped.
  */
 final class SocketHolderScanner {
 
   /**
-   * The first process found holding the socket, how many processes' fds could not be read, and the limit that
-   * stopped the search if one did (null otherwise).
+   * The first process found holding the socket, how many processes' fds could not be read, and the
+   * limit that stopped the search if one did (null otherwise).
    */
   record Outcome(OptionalLong holder, int unreadableProcesses, String exhaustedLimit) {}
 
@@ -51,14 +55,19 @@ final class SocketHolderScanner {
     this.nanoClock = nanoClock;
   }
 
-  /** Indexes every process now, so that the first lookups need not; takes milliseconds per thousand processes. */
+  /**
+   * Indexes every process now, so that the first lookups need not; takes milliseconds per thousand
+   * processes.
+   */
   void indexProcesses() throws IOException {
     index.addNewProcesses(new ScanBudget(ScanLimits.NONE, nanoClock));
   }
 
   Outcome find(long inode, int ownerUid) throws IOException {
-    Scan scan = new Scan(procRoot.getFileSystem().getPath("socket:[" + inode + "]"),
-        new ScanBudget(limits, nanoClock));
+    Scan scan =
+        new Scan(
+            procRoot.getFileSystem().getPath("socket:[" + inode + "]"),
+            new ScanBudget(limits, nanoClock));
     Set<Long> examined = new HashSet<>();
     Long holder = scan.first(index.pidsOf(ownerUid), ownerUid, examined);
     if (holder == null && scan.budget.exhausted() == null) {
@@ -68,7 +77,8 @@ final class SocketHolderScanner {
     if (holder == null && scan.budget.exhausted() == null) {
       holder = scan.first(index.recheck(ownerUid, scan.budget), ownerUid, examined);
     }
-    return holder == null ? new Outcome(OptionalLong.empty(), scan.unreadable, scan.budget.exhausted())
+    return holder == null
+        ? new Outcome(OptionalLong.empty(), scan.unreadable, scan.budget.exhausted())
         : new Outcome(OptionalLong.of(holder), scan.unreadable, null);
   }
 
@@ -83,7 +93,10 @@ final class SocketHolderScanner {
       this.budget = budget;
     }
 
-    /** The first of {@code pids} not examined yet that runs as {@code uid} and holds the socket, or null. */
+    /**
+     * The first of {@code pids} not examined yet that runs as {@code uid} and holds the socket, or
+     * null.
+     */
     Long first(List<Long> pids, int uid, Set<Long> examined) {
       for (long pid : pids) {
         if (!examined.add(pid)) {
@@ -116,7 +129,8 @@ final class SocketHolderScanner {
           }
         }
         return false;
-      } catch (AccessDeniedException e) { // listing needs CAP_DAC_READ_SEARCH, the links CAP_SYS_PTRACE
+      } catch (
+          AccessDeniedException e) { // listing needs CAP_DAC_READ_SEARCH, the links CAP_SYS_PTRACE
         unreadable++;
         return false;
       } catch (IOException | DirectoryIteratorException exited) {

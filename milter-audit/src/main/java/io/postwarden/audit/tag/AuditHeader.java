@@ -8,15 +8,19 @@ import io.postwarden.core.policy.Transaction;
 import java.util.Optional;
 
 /**
- * The value of {@code X-Postwarden-Audit}. Minimal (the default) shows only what is safe to show recipients: the
- * audit id and the SASL or Unix user; full adds uid, pid, executable and unit. The audit log holds everything under
- * the same id. Signed (the default in the daemon), the last field is {@code sig=}: see {@link HeaderSignature}.
+ * The value of {@code X-Postwarden-Audit}. Minimal (the default) shows only what is safe to show
+ * recipients: the audit id and the SASL or Unix user; full adds uid, pid, executable and unit. The
+ * audit log holds everything under the same id. Signed (the default in the daemon), the last field
+ * is {@code sig=}: see {@link HeaderSignature}.
  */
 public final class AuditHeader {
 
   public static final String NAME = OurHeaders.PREFIX + "Audit";
 
-  public enum Detail { MINIMAL, FULL }
+  public enum Detail {
+    MINIMAL,
+    FULL
+  }
 
   private final Detail detail;
   private final Optional<HeaderSignature> signature;
@@ -26,7 +30,10 @@ public final class AuditHeader {
     this(detail, Optional.empty());
   }
 
-  /** @param signature signs each value (its last field, {@code sig=}) so a report's copy can be verified */
+  /**
+   * @param signature signs each value (its last field, {@code sig=}) so a report's copy can be
+   *     verified
+   */
   public AuditHeader(Detail detail, Optional<HeaderSignature> signature) {
     this.detail = detail;
     this.signature = signature;
@@ -66,7 +73,9 @@ public final class AuditHeader {
     printable(value.append("; ").append(name).append('='), text);
   }
 
-  /** Values come from users and /proc: anything outside plain printable ASCII, or ';', becomes '_'. */
+  /**
+   * Values come from users and /proc: anything outside plain printable ASCII, or ';', becomes '_'.
+   */
   static StringBuilder printable(StringBuilder value, String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The keys that sign our audit headers, one a line (base64 text, used as it is): the first signs, every one
- * verifies, so a key can be replaced while headers signed with the old one are still checked. The file follows the
- * SRS secrets file's rules ({@link PrivateFile}): whoever reads it can write audit headers this server would vouch
- * for.
+ * The keys that sign our audit headers, one a line (base64 text, used as it is): the first signs,
+ * every one verifies, so a key can be replaced while headers signed with the old one are still
+ * checked. The file follows the SRS secrets file's rules ({@link PrivateFile}): whoever reads it
+ * can write audit headers this server would vouch for.
  */
 public final class AuditKey {
 
@@ -31,9 +31,14 @@ public final class AuditKey {
     return read(path);
   }
 
-  /** @throws IOException naming the file, what is wrong with it and the fix */
+  /**
+   * @throws IOException naming the file, what is wrong with it and the fix
+   */
   public static AuditKey read(Path path) throws IOException {
-    PrivateFile.check(path, "audit key file", "audit-key-file must name a file with one key per line",
+    PrivateFile.check(
+        path,
+        "audit key file",
+        "audit-key-file must name a file with one key per line",
         "whoever can read it can forge audit headers that this server would vouch for");
     List<byte[]> keys = new ArrayList<>();
     for (String line : Files.readAllLines(path, StandardCharsets.ISO_8859_1)) {
@@ -41,13 +46,22 @@ public final class AuditKey {
         continue;
       }
       if (line.length() < MINIMUM_BYTES) {
-        throw new IOException("audit key file " + path + ": key " + (keys.size() + 1) + " is " + line.length()
-            + " bytes long, at least " + MINIMUM_BYTES + " are needed. A good key: head -c 24 /dev/urandom | base64");
+        throw new IOException(
+            "audit key file "
+                + path
+                + ": key "
+                + (keys.size() + 1)
+                + " is "
+                + line.length()
+                + " bytes long, at least "
+                + MINIMUM_BYTES
+                + " are needed. A good key: head -c 24 /dev/urandom | base64");
       }
       keys.add(line.getBytes(StandardCharsets.ISO_8859_1));
     }
     if (keys.isEmpty()) {
-      throw new IOException("audit key file " + path + " contains no key; put one key per line, the first signs");
+      throw new IOException(
+          "audit key file " + path + " contains no key; put one key per line, the first signs");
     }
     return new AuditKey(keys);
   }

@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Every accepted message says who sent it: forged copies of our headers out, our audit header in, one record. */
+/**
+ * Every accepted message says who sent it: forged copies of our headers out, our audit header in,
+ * one record.
+ */
 public final class AuditPolicy implements Policy, AutoCloseable {
 
   private final ClientIdentifier identifier;
@@ -28,15 +31,28 @@ public final class AuditPolicy implements Policy, AutoCloseable {
   private final AuditTrail trail;
   private final Optional<SmarthostHeader> smarthost;
 
-  /** @param guardOff present when the guard is off: it then only observes what the guard would have decided */
-  public AuditPolicy(ClientIdentifier identifier, Optional<GuardObserver> guardOff, AuditHeader header,
+  /**
+   * @param guardOff present when the guard is off: it then only observes what the guard would have
+   *     decided
+   */
+  public AuditPolicy(
+      ClientIdentifier identifier,
+      Optional<GuardObserver> guardOff,
+      AuditHeader header,
       AuditTrail trail) {
     this(identifier, guardOff, header, trail, Optional.empty());
   }
 
-  /** @param smarthost present when the sender's identity goes to the smart host in a header of its own */
-  public AuditPolicy(ClientIdentifier identifier, Optional<GuardObserver> guardOff, AuditHeader header,
-      AuditTrail trail, Optional<SmarthostHeader> smarthost) {
+  /**
+   * @param smarthost present when the sender's identity goes to the smart host in a header of its
+   *     own
+   */
+  public AuditPolicy(
+      ClientIdentifier identifier,
+      Optional<GuardObserver> guardOff,
+      AuditHeader header,
+      AuditTrail trail,
+      Optional<SmarthostHeader> smarthost) {
     this.identifier = identifier;
     this.guardOff = guardOff;
     this.header = header;
@@ -87,7 +103,10 @@ public final class AuditPolicy implements Policy, AutoCloseable {
     return Decision.modify(changes);
   }
 
-  /** The guard's own decision, made at this transaction's MAIL; with the guard off, what it would have decided. */
+  /**
+   * The guard's own decision, made at this transaction's MAIL; with the guard off, what it would
+   * have decided.
+   */
   private GuardDecision guardDecision(Transaction tx, ClientIdentity identity) {
     if (guardOff.isPresent()) {
       return guardOff.get().observe(tx, identity);

@@ -9,22 +9,27 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signs the value of {@code X-Postwarden-Audit} with a last field {@code sig=}: an HMAC-SHA256 over the audit id and
- * every other field, cut to 80 bits (16 Crockford base32 characters). A header made up without our key, or one of
- * ours with its id or user changed, then fails to verify. White space is left out of what is signed: our fields have
- * none, and a header folded on its way through other servers still verifies.
+ * Signs the value of {@code X-Postwarden-Audit} with a last field {@code sig=}: an HMAC-SHA256 over
+ * the audit id and every other field, cut to 80 bits (16 Crockford base32 characters). A header
+ * made up without our key, or one of ours with its id or user changed, then fails to verify. White
+ * space is left out of what is signed: our fields have none, and a header folded on its way through
+ * other servers still verifies.
  */
 public final class HeaderSignature {
 
   public static final String FIELD = "sig";
   private static final String SEPARATOR = "; " + FIELD + "=";
-  private static final byte[] CONTEXT = (AuditHeader.NAME + ":").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CONTEXT =
+      (AuditHeader.NAME + ":").getBytes(StandardCharsets.US_ASCII);
   private static final int TAG_BYTES = 10;
 
   public enum Verdict {
     /** Signed with one of our keys, unchanged. */
     VALID,
-    /** Has a signature that none of our keys made for this text: made up, or altered after we signed it. */
+    /**
+     * Has a signature that none of our keys made for this text: made up, or altered after we signed
+     * it.
+     */
     INVALID,
     /** No signature at all: written before signatures, or by someone else. */
     UNSIGNED
@@ -41,17 +46,22 @@ public final class HeaderSignature {
     return value + SEPARATOR + tag(key.signing(), canonical(value));
   }
 
-  /** Checks a header value as a report shows it (folded or not); the signature must be its last field. */
+  /**
+   * Checks a header value as a report shows it (folded or not); the signature must be its last
+   * field.
+   */
   public Verdict verify(String headerValue) {
     String canonical = canonical(headerValue);
     int at = canonical.lastIndexOf(";" + FIELD + "=");
     if (at < 0) {
       return Verdict.UNSIGNED;
     }
-    byte[] claimed = canonical.substring(at + FIELD.length() + 2).getBytes(StandardCharsets.US_ASCII);
+    byte[] claimed =
+        canonical.substring(at + FIELD.length() + 2).getBytes(StandardCharsets.US_ASCII);
     String signedPart = canonical.substring(0, at);
     for (byte[] candidate : key.all()) {
-      if (MessageDigest.isEqual(claimed, tag(candidate, signedPart).getBytes(StandardCharsets.US_ASCII))) {
+      if (MessageDigest.isEqual(
+          claimed, tag(candidate, signedPart).getBytes(StandardCharsets.US_ASCII))) {
         return Verdict.VALID;
       }
     }

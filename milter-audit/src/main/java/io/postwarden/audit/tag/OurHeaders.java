@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Postwarden's own headers, all named {@code X-Postwarden-…}. Copies that arrive with a message are deleted before
- * ours are added, so nobody can forge or pre-seed an audit trail.
+ * Postwarden's own headers, all named {@code X-Postwarden-…}. Copies that arrive with a message are
+ * deleted before ours are added, so nobody can forge or pre-seed an audit trail.
  */
 public final class OurHeaders {
 
@@ -21,8 +21,9 @@ public final class OurHeaders {
   private OurHeaders() {}
 
   /**
-   * Deletions for every incoming header of ours. Postfix counts occurrences per name, case-insensitively; each name
-   * is deleted from its last occurrence to its first, so the indexes stay right whether or not Postfix renumbers.
+   * Deletions for every incoming header of ours. Postfix counts occurrences per name,
+   * case-insensitively; each name is deleted from its last occurrence to its first, so the indexes
+   * stay right whether or not Postfix renumbers.
    */
   public static List<Modification> removals(List<Header> headers) {
     return removals(headers, name -> name.regionMatches(true, 0, PREFIX, 0, PREFIX.length()));
@@ -33,16 +34,20 @@ public final class OurHeaders {
     Map<String, List<String>> occurrences = new LinkedHashMap<>();
     for (Header header : headers) {
       if (ours.test(header.name())) {
-        occurrences.computeIfAbsent(header.name().toLowerCase(Locale.ROOT), key -> new ArrayList<>())
+        occurrences
+            .computeIfAbsent(header.name().toLowerCase(Locale.ROOT), key -> new ArrayList<>())
             .add(header.name());
       }
     }
     List<Modification> removals = new ArrayList<>();
-    occurrences.values().forEach(names -> {
-      for (int occurrence = names.size(); occurrence >= 1; occurrence--) {
-        removals.add(ChangeHeader.delete(names.get(occurrence - 1), occurrence));
-      }
-    });
+    occurrences
+        .values()
+        .forEach(
+            names -> {
+              for (int occurrence = names.size(); occurrence >= 1; occurrence--) {
+                removals.add(ChangeHeader.delete(names.get(occurrence - 1), occurrence));
+              }
+            });
     return removals;
   }
 }

@@ -11,10 +11,11 @@ import java.util.Optional;
 import java.util.function.DoubleConsumer;
 
 /**
- * The sender's identity in the header a smart host judges senders by (MailChannels: {@code X-AuthUser}): the SASL
- * login, else the Unix user of a local client or sendmail(1) submission. Without it the smart host sees every web
- * site as one anonymous sender. Copies that arrive with a message are deleted first, from every client, so nobody
- * can pass for another sender; mail with no identity (remote, or a lookup that failed) leaves without one.
+ * The sender's identity in the header a smart host judges senders by (MailChannels: {@code
+ * X-AuthUser}): the SASL login, else the Unix user of a local client or sendmail(1) submission.
+ * Without it the smart host sees every web site as one anonymous sender. Copies that arrive with a
+ * message are deleted first, from every client, so nobody can pass for another sender; mail with no
+ * identity (remote, or a lookup that failed) leaves without one.
  */
 public final class SmarthostHeader {
 
@@ -24,20 +25,33 @@ public final class SmarthostHeader {
   private final String name;
   private final DoubleConsumer deleted;
 
-  /** @param deleted told how many copies arrived with a message (a metric: someone tried to pass for another) */
+  /**
+   * @param deleted told how many copies arrived with a message (a metric: someone tried to pass for
+   *     another)
+   */
   public SmarthostHeader(String name, DoubleConsumer deleted) {
     this.name = name;
     this.deleted = deleted;
   }
 
   public List<Modification> changes(Transaction tx, ClientIdentity identity) {
-    List<Modification> changes = new ArrayList<>(OurHeaders.removals(tx.headers(), name::equalsIgnoreCase));
+    List<Modification> changes =
+        new ArrayList<>(OurHeaders.removals(tx.headers(), name::equalsIgnoreCase));
     if (!changes.isEmpty()) {
       deleted.accept(changes.size());
     }
-    identity(tx, identity).ifPresent(sender -> changes.add(new AddHeader(name,
-        AuditHeader.printable(new StringBuilder(), sender.length() > MAX_VALUE ? sender.substring(0, MAX_VALUE)
-            : sender).toString())));
+    identity(tx, identity)
+        .ifPresent(
+            sender ->
+                changes.add(
+                    new AddHeader(
+                        name,
+                        AuditHeader.printable(
+                                new StringBuilder(),
+                                sender.length() > MAX_VALUE
+                                    ? sender.substring(0, MAX_VALUE)
+                                    : sender)
+                            .toString())));
     return changes;
   }
 

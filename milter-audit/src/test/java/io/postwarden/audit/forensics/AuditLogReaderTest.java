@@ -17,11 +17,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Searches over a log the real writer wrote and that was rotated and compressed as logrotate does. */
+/**
+ * Searches over a log the real writer wrote and that was rotated and compressed as logrotate does.
+ */
 class AuditLogReaderTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   Path log;
   String firstDayId;
@@ -31,17 +32,38 @@ class AuditLogReaderTest {
   void writeThreeDays() throws IOException {
     log = dir.resolve("audit.log");
     try (WrittenLog written = new WrittenLog(log)) {
-      firstDayId = written.accept("2026-11-01T10:00:00Z", "1A2B3C", php("www-shop", 1001), "shop@shop.example",
-          "a@far.example");
-      written.acceptSasl("2026-11-01T11:00:00Z", "2B3C4D", "alice", "alice@test.example", "b@far.example");
+      firstDayId =
+          written.accept(
+              "2026-11-01T10:00:00Z",
+              "1A2B3C",
+              php("www-shop", 1001),
+              "shop@shop.example",
+              "a@far.example");
+      written.acceptSasl(
+          "2026-11-01T11:00:00Z", "2B3C4D", "alice", "alice@test.example", "b@far.example");
       written.rotate();
-      written.accept("2026-11-02T10:00:00Z", "3C4D5E", php("www-blog", 1002), "blog@blog.example",
+      written.accept(
+          "2026-11-02T10:00:00Z",
+          "3C4D5E",
+          php("www-blog", 1002),
+          "blog@blog.example",
           "c@far.example");
-      written.refuse("2026-11-02T10:05:00Z", php("www-shop", 1001), "spam@shop.example", "x@far.example");
+      written.refuse(
+          "2026-11-02T10:05:00Z", php("www-shop", 1001), "spam@shop.example", "x@far.example");
       written.rotate();
-      shopId = written.accept("2026-11-03T09:00:00Z", "4D5E6F", php("www-shop", 1001), "Shop@Shop.example",
-          "d@far.example", "e@far.example");
-      written.accept("2026-11-03T09:30:00Z", "5E6F7A", sendmail("cron", 1003), "root@host.example",
+      shopId =
+          written.accept(
+              "2026-11-03T09:00:00Z",
+              "4D5E6F",
+              php("www-shop", 1001),
+              "Shop@Shop.example",
+              "d@far.example",
+              "e@far.example");
+      written.accept(
+          "2026-11-03T09:30:00Z",
+          "5E6F7A",
+          sendmail("cron", 1003),
+          "root@host.example",
           "admin@far.example");
     }
   }
@@ -58,31 +80,44 @@ class AuditLogReaderTest {
 
   @Test
   void readsTheCompressedTheRotatedAndTheCurrentFileOldestFirst() throws IOException {
-    assertTrue(Files.exists(dir.resolve("audit.log.2.gz")) && Files.exists(dir.resolve("audit.log.1")));
-    assertEquals(List.of(dir.resolve("audit.log.2.gz"), dir.resolve("audit.log.1"), log), AuditLogFiles.of(log));
+    assertTrue(
+        Files.exists(dir.resolve("audit.log.2.gz")) && Files.exists(dir.resolve("audit.log.1")));
+    assertEquals(
+        List.of(dir.resolve("audit.log.2.gz"), dir.resolve("audit.log.1"), log),
+        AuditLogFiles.of(log));
 
     List<AuditRecord> all = search(new RecordQuery());
 
-    assertEquals(List.of("1A2B3C", "2B3C4D", "3C4D5E", "TESTQID", "4D5E6F", "5E6F7A"), queueIds(all));
+    assertEquals(
+        List.of("1A2B3C", "2B3C4D", "3C4D5E", "TESTQID", "4D5E6F", "5E6F7A"), queueIds(all));
     assertEquals(firstDayId, all.get(0).auditId().orElseThrow());
     assertEquals("<1A2B3C@shop.example>", all.get(0).messageId().orElseThrow());
   }
 
   @Test
   void searchesByUnixUserUidSaslSenderAndRecipient() throws IOException {
-    assertEquals(List.of("1A2B3C", "TESTQID", "4D5E6F"), queueIds(search(new RecordQuery().user("www-shop"))));
+    assertEquals(
+        List.of("1A2B3C", "TESTQID", "4D5E6F"),
+        queueIds(search(new RecordQuery().user("www-shop"))));
     assertEquals(List.of("3C4D5E"), queueIds(search(new RecordQuery().uid(1002))));
-    assertEquals(List.of("5E6F7A"), queueIds(search(new RecordQuery().user("cron"))), "sendmail submitter");
+    assertEquals(
+        List.of("5E6F7A"), queueIds(search(new RecordQuery().user("cron"))), "sendmail submitter");
     assertEquals(List.of("2B3C4D"), queueIds(search(new RecordQuery().sasl("alice"))));
-    assertEquals(List.of("1A2B3C", "4D5E6F"), queueIds(search(new RecordQuery().sender("shop@shop.example"))),
+    assertEquals(
+        List.of("1A2B3C", "4D5E6F"),
+        queueIds(search(new RecordQuery().sender("shop@shop.example"))),
         "addresses compare regardless of case");
     assertEquals(List.of("4D5E6F"), queueIds(search(new RecordQuery().recipient("E@far.example"))));
     assertEquals(List.of("4D5E6F"), queueIds(search(new RecordQuery().auditId(shopId))));
     assertEquals(List.of("3C4D5E"), queueIds(search(new RecordQuery().queueId("3C4D5E"))));
-    assertEquals(List.of("3C4D5E"), queueIds(search(new RecordQuery().messageId("<3C4D5E@shop.example>"))));
-    assertEquals(List.of(), queueIds(search(new RecordQuery().messageId("<2B3C4D@shop.example>"))),
+    assertEquals(
+        List.of("3C4D5E"), queueIds(search(new RecordQuery().messageId("<3C4D5E@shop.example>"))));
+    assertEquals(
+        List.of(),
+        queueIds(search(new RecordQuery().messageId("<2B3C4D@shop.example>"))),
         "that message had no Message-ID header");
-    assertEquals(List.of(), queueIds(search(new RecordQuery().uid(100))), "uid 100 is not uid 1001");
+    assertEquals(
+        List.of(), queueIds(search(new RecordQuery().uid(100))), "uid 100 is not uid 1001");
   }
 
   @Test
@@ -95,14 +130,22 @@ class AuditLogReaderTest {
 
     assertEquals(List.of("4D5E6F", "5E6F7A"), queueIds(found));
     assertEquals(List.of(log), summary.filesRead(), "the rotated files end before the window");
-    assertEquals(List.of("3C4D5E", "TESTQID"), queueIds(search(new RecordQuery()
-        .since(Instant.parse("2026-11-02T00:00:00Z")).until(Instant.parse("2026-11-02T10:05:01Z")))));
+    assertEquals(
+        List.of("3C4D5E", "TESTQID"),
+        queueIds(
+            search(
+                new RecordQuery()
+                    .since(Instant.parse("2026-11-02T00:00:00Z"))
+                    .until(Instant.parse("2026-11-02T10:05:01Z")))));
   }
 
   @Test
   void aLineThatIsNoRecordIsCountedAndTheRestRead() throws IOException {
     // a crash can leave a cut line; an editor can leave anything
-    Files.writeString(log, "{\"time\":\"2026-11-03T10:00:00Z\",\"event\":\"acc\n", StandardCharsets.US_ASCII,
+    Files.writeString(
+        log,
+        "{\"time\":\"2026-11-03T10:00:00Z\",\"event\":\"acc\n",
+        StandardCharsets.US_ASCII,
         StandardOpenOption.APPEND);
     List<AuditRecord> found = new ArrayList<>();
 
@@ -110,7 +153,9 @@ class AuditLogReaderTest {
 
     assertEquals(6, found.size());
     assertEquals(1, summary.unreadable());
-    assertTrue(summary.firstUnreadable().orElseThrow().startsWith(log + ":3: "), summary.firstUnreadable()::get);
+    assertTrue(
+        summary.firstUnreadable().orElseThrow().startsWith(log + ":3: "),
+        summary.firstUnreadable()::get);
   }
 
   @Test
@@ -120,7 +165,8 @@ class AuditLogReaderTest {
 
     List<TopSenders.Tally> tallies = top.top(10);
 
-    assertEquals(List.of("unix:www-shop", "sasl:alice", "unix:cron", "unix:www-blog"),
+    assertEquals(
+        List.of("unix:www-shop", "sasl:alice", "unix:cron", "unix:www-blog"),
         tallies.stream().map(TopSenders.Tally::sender).toList());
     TopSenders.Tally shop = tallies.get(0);
     assertEquals(3, shop.messages());
@@ -135,7 +181,8 @@ class AuditLogReaderTest {
     Files.move(dir.resolve("audit.log.2.gz"), dir.resolve("audit.log-20261102.gz"));
     Files.move(dir.resolve("audit.log.1"), dir.resolve("audit.log-20261103"));
 
-    assertEquals(List.of(dir.resolve("audit.log-20261102.gz"), dir.resolve("audit.log-20261103"), log),
+    assertEquals(
+        List.of(dir.resolve("audit.log-20261102.gz"), dir.resolve("audit.log-20261103"), log),
         AuditLogFiles.of(log));
   }
 }

@@ -15,8 +15,14 @@ class JsonReaderTest {
   @Test
   void readsBackWhatTheAuditWriterWrites() {
     String awkward = "a\"b\\c\nd\te\u0001f\u00e9\u202e";
-    String line = new Json().string("text", awkward).number("n", -42).bool("ok", true)
-        .strings("list", List.of("x", awkward)).object("nested", new Json().number("uid", 33)).toString();
+    String line =
+        new Json()
+            .string("text", awkward)
+            .number("n", -42)
+            .bool("ok", true)
+            .strings("list", List.of("x", awkward))
+            .object("nested", new Json().number("uid", 33))
+            .toString();
 
     Map<String, Object> read = JsonReader.object(line);
 
@@ -29,14 +35,28 @@ class JsonReaderTest {
 
   @Test
   void readsWhatOtherWritersMayAdd() {
-    assertEquals(Map.of("a", 1.5, "b", List.of(), "c", Map.of(), "s", "/"),
+    assertEquals(
+        Map.of("a", 1.5, "b", List.of(), "c", Map.of(), "s", "/"),
         JsonReader.object(" { \"a\" : 1.5 , \"b\":[ ], \"c\":{}, \"s\":\"\\/\" } "));
     assertEquals(null, JsonReader.object("{\"a\":null}").get("a"));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "{", "{\"time\":\"2026", "{\"a\":1", "{\"a\":1}x", "[1]", "{\"a\":tru}",
-      "{\"a\":\"\\q\"}", "{\"a\":\"\\u12\"}", "{a:1}", "{\"a\":}", "{\"a\":1,}"})
+  @ValueSource(
+      strings = {
+        "",
+        "{",
+        "{\"time\":\"2026",
+        "{\"a\":1",
+        "{\"a\":1}x",
+        "[1]",
+        "{\"a\":tru}",
+        "{\"a\":\"\\q\"}",
+        "{\"a\":\"\\u12\"}",
+        "{a:1}",
+        "{\"a\":}",
+        "{\"a\":1,}"
+      })
   void refusesWhatIsNoObject(String text) {
     assertThrows(IllegalArgumentException.class, () -> JsonReader.object(text));
   }

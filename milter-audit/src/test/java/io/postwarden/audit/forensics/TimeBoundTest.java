@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class TimeBoundTest {
 
-  static final Clock BERLIN = Clock.fixed(Instant.parse("2026-11-30T12:00:00Z"), ZoneId.of("Europe/Berlin"));
+  static final Clock BERLIN =
+      Clock.fixed(Instant.parse("2026-11-30T12:00:00Z"), ZoneId.of("Europe/Berlin"));
 
   @Test
   void agesCountBackFromNow() {
@@ -24,15 +25,19 @@ class TimeBoundTest {
   @Test
   void datesAndLocalTimesAreInTheServersZoneInstantsAsGiven() {
     assertEquals(Instant.parse("2026-11-29T23:00:00Z"), TimeBound.parse("2026-11-30", BERLIN));
-    assertEquals(Instant.parse("2026-11-30T07:00:00Z"), TimeBound.parse("2026-11-30T08:00", BERLIN));
-    assertEquals(Instant.parse("2026-11-30T08:00:00Z"), TimeBound.parse("2026-11-30T08:00:00Z", BERLIN));
-    assertEquals(Instant.parse("2026-11-30T06:00:00Z"), TimeBound.parse("2026-11-30T08:00:00+02:00", BERLIN));
+    assertEquals(
+        Instant.parse("2026-11-30T07:00:00Z"), TimeBound.parse("2026-11-30T08:00", BERLIN));
+    assertEquals(
+        Instant.parse("2026-11-30T08:00:00Z"), TimeBound.parse("2026-11-30T08:00:00Z", BERLIN));
+    assertEquals(
+        Instant.parse("2026-11-30T06:00:00Z"),
+        TimeBound.parse("2026-11-30T08:00:00+02:00", BERLIN));
   }
 
   @Test
   void anythingElseIsRefusedWithTheFormsThatWork() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> TimeBound.parse("yesterday", BERLIN));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> TimeBound.parse("yesterday", BERLIN));
     assertEquals(true, e.getMessage().contains("an age (30m, 1h, 7d, 2w)"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> TimeBound.parse("1y", BERLIN));
     assertThrows(IllegalArgumentException.class, () -> TimeBound.parse("2026-13-01", BERLIN));

@@ -25,22 +25,36 @@ import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * An audit log written by the real {@link AuditLog} and {@link AuditTrail} at chosen times, rotated as logrotate's
- * shipped rules do (rename to .1, compress the older one: delaycompress).
+ * An audit log written by the real {@link AuditLog} and {@link AuditTrail} at chosen times, rotated
+ * as logrotate's shipped rules do (rename to .1, compress the older one: delaycompress).
  */
 final class WrittenLog implements AutoCloseable {
 
   static ClientIdentity php(String user, int uid) {
-    return new ClientIdentity(ClientKind.LOCAL_TCP, Optional.of(new Found(new PeerProcess(812, uid, user,
-        "/usr/sbin/php-fpm8.2", List.of("php-fpm: pool " + user), false, "php8.2-fpm.service"))), Optional.empty());
+    return new ClientIdentity(
+        ClientKind.LOCAL_TCP,
+        Optional.of(
+            new Found(
+                new PeerProcess(
+                    812,
+                    uid,
+                    user,
+                    "/usr/sbin/php-fpm8.2",
+                    List.of("php-fpm: pool " + user),
+                    false,
+                    "php8.2-fpm.service"))),
+        Optional.empty());
   }
 
   static ClientIdentity sendmail(String user, int uid) {
-    return new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(),
+    return new ClientIdentity(
+        ClientKind.SENDMAIL,
+        Optional.empty(),
         Optional.of(new Submitter(uid, user, "/var/spool/postfix/maildrop/4F2A1")));
   }
 
-  static final ClientIdentity REMOTE = new ClientIdentity(ClientKind.REMOTE, Optional.empty(), Optional.empty());
+  static final ClientIdentity REMOTE =
+      new ClientIdentity(ClientKind.REMOTE, Optional.empty(), Optional.empty());
 
   private final Path path;
   private final SettableClock clock = new SettableClock();
@@ -62,10 +76,15 @@ final class WrittenLog implements AutoCloseable {
   }
 
   /** An accepted message from a local PHP site, at {@code time}; returns its audit id. */
-  String accept(String time, String queueId, ClientIdentity identity, String sender, String... recipients) {
+  String accept(
+      String time, String queueId, ClientIdentity identity, String sender, String... recipients) {
     clock.now = Instant.parse(time);
-    TestTransaction tx = TestTransaction.from(sender).to(recipients).client("127.0.0.1", 43210)
-        .macro("i", queueId).header("Message-ID", " <" + queueId + "@shop.example>");
+    TestTransaction tx =
+        TestTransaction.from(sender)
+            .to(recipients)
+            .client("127.0.0.1", 43210)
+            .macro("i", queueId)
+            .header("Message-ID", " <" + queueId + "@shop.example>");
     if (identity.kind() == ClientKind.SENDMAIL) {
       tx.origin(MailOrigin.NON_SMTPD);
     }
@@ -74,21 +93,28 @@ final class WrittenLog implements AutoCloseable {
 
   String acceptSasl(String time, String queueId, String user, String sender, String... recipients) {
     clock.now = Instant.parse(time);
-    TestTransaction tx = TestTransaction.from(sender).to(recipients).client("192.0.2.7", 50000)
-        .macro("i", queueId).authenticatedAs(user);
+    TestTransaction tx =
+        TestTransaction.from(sender)
+            .to(recipients)
+            .client("192.0.2.7", 50000)
+            .macro("i", queueId)
+            .authenticatedAs(user);
     return trail.accepted(tx, REMOTE, GuardDecision.AUTHENTICATED);
   }
 
   String refuse(String time, ClientIdentity identity, String sender, String... recipients) {
     clock.now = Instant.parse(time);
-    return trail.refused(TestTransaction.from(sender).to(recipients).client("127.0.0.1", 43210), identity,
+    return trail.refused(
+        TestTransaction.from(sender).to(recipients).client("127.0.0.1", 43210),
+        identity,
         GuardDecision.REFUSED);
   }
 
   /**
-   * What logrotate does with the shipped rules: audit.log.N.gz to N+1, audit.log.1 compressed to audit.log.2.gz,
-   * audit.log renamed to audit.log.1; the daemon then writes a new audit.log. Each rotated file keeps the time of
-   * its last record as its modification time, as it would have in real life.
+   * What logrotate does with the shipped rules: audit.log.N.gz to N+1, audit.log.1 compressed to
+   * audit.log.2.gz, audit.log renamed to audit.log.1; the daemon then writes a new audit.log. Each
+   * rotated file keeps the time of its last record as its modification time, as it would have in
+   * real life.
    */
   void rotate() throws IOException {
     trail.close();

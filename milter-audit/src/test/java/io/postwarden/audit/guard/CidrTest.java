@@ -109,31 +109,31 @@ class CidrTest {
 
   @ParameterizedTest(name = "{0} contains {1}: {2}")
   @CsvSource({
-      // /7: the mask ends inside the first octet
-      "10.0.0.0/7,    10.0.0.1,        true",
-      "10.0.0.0/7,    11.255.255.255,  true",
-      "10.0.0.0/7,    12.0.0.0,        false",
-      "10.0.0.0/7,    9.255.255.255,   false",
-      // /25: the mask ends inside the last octet
-      "192.0.2.0/25,  192.0.2.0,       true",
-      "192.0.2.0/25,  192.0.2.127,     true",
-      "192.0.2.0/25,  192.0.2.128,     false",
-      "192.0.2.128/25, 192.0.2.128,    true",
-      "192.0.2.128/25, 192.0.2.255,    true",
-      "192.0.2.128/25, 192.0.2.127,    false",
-      // /31 and /1
-      "192.0.2.4/31,  192.0.2.5,       true",
-      "192.0.2.4/31,  192.0.2.6,       false",
-      "128.0.0.0/1,   255.1.2.3,       true",
-      "128.0.0.0/1,   127.255.255.255, false",
-      // host bits set in the network are ignored
-      "10.9.8.7/8,    10.1.1.1,        true",
-      "10.9.8.7/8,    11.9.8.7,        false",
-      // IPv6 prefixes that end mid-octet
-      "2001:db8::/33, 2001:db8:7fff::1, true",
-      "2001:db8::/33, 2001:db8:8000::1, false",
-      "fe80::/10,     febf::1,          true",
-      "fe80::/10,     fec0::1,          false",
+    // /7: the mask ends inside the first octet
+    "10.0.0.0/7,    10.0.0.1,        true",
+    "10.0.0.0/7,    11.255.255.255,  true",
+    "10.0.0.0/7,    12.0.0.0,        false",
+    "10.0.0.0/7,    9.255.255.255,   false",
+    // /25: the mask ends inside the last octet
+    "192.0.2.0/25,  192.0.2.0,       true",
+    "192.0.2.0/25,  192.0.2.127,     true",
+    "192.0.2.0/25,  192.0.2.128,     false",
+    "192.0.2.128/25, 192.0.2.128,    true",
+    "192.0.2.128/25, 192.0.2.255,    true",
+    "192.0.2.128/25, 192.0.2.127,    false",
+    // /31 and /1
+    "192.0.2.4/31,  192.0.2.5,       true",
+    "192.0.2.4/31,  192.0.2.6,       false",
+    "128.0.0.0/1,   255.1.2.3,       true",
+    "128.0.0.0/1,   127.255.255.255, false",
+    // host bits set in the network are ignored
+    "10.9.8.7/8,    10.1.1.1,        true",
+    "10.9.8.7/8,    11.9.8.7,        false",
+    // IPv6 prefixes that end mid-octet
+    "2001:db8::/33, 2001:db8:7fff::1, true",
+    "2001:db8::/33, 2001:db8:8000::1, false",
+    "fe80::/10,     febf::1,          true",
+    "fe80::/10,     fec0::1,          false",
   })
   void oddPrefixes(String network, String address, boolean expected) {
     assertEquals(expected, Cidr.parse(network).contains(ip(address)));
@@ -159,27 +159,42 @@ class CidrTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "   ", "localhost", "mail.example.org", "10.0.0", "10.0.0.256", "1.2.3.4.5",
-      "2001:db8:::1", "[10.0.0.0/8", "10.0.0.0 /8", "/8", "::g"})
+  @ValueSource(
+      strings = {
+        "",
+        "   ",
+        "localhost",
+        "mail.example.org",
+        "10.0.0",
+        "10.0.0.256",
+        "1.2.3.4.5",
+        "2001:db8:::1",
+        "[10.0.0.0/8",
+        "10.0.0.0 /8",
+        "/8",
+        "::g"
+      })
   void rejectsWhatIsNotAnAddress(String text) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Cidr.parse(text));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parse(text));
     assertEquals("not an address or network: \"" + text + "\"", e.getMessage());
   }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-      "10.0.0.0/33,     32",
-      "10.0.0.0/-1,     32",
-      "10.0.0.0/,       32",
-      "10.0.0.0/eight,  32",
-      "10.0.0.0/8/8,    32",
-      "10.0.0.0/99999999999, 32",
-      "fd00::/129,      128",
-      "[fd00::]/200,    128",
-      "::1/x,           128",
+    "10.0.0.0/33,     32",
+    "10.0.0.0/-1,     32",
+    "10.0.0.0/,       32",
+    "10.0.0.0/eight,  32",
+    "10.0.0.0/8/8,    32",
+    "10.0.0.0/99999999999, 32",
+    "fd00::/129,      128",
+    "[fd00::]/200,    128",
+    "::1/x,           128",
   })
   void rejectsPrefixesOutOfRange(String text, int bits) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Cidr.parse(text));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parse(text));
     assertEquals("prefix length must be 0 to " + bits + ": \"" + text + "\"", e.getMessage());
   }
 

@@ -27,22 +27,36 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The guard at MAIL on its own: which clients it refuses, with which reply, and what it leaves behind. */
+/**
+ * The guard at MAIL on its own: which clients it refuses, with which reply, and what it leaves
+ * behind.
+ */
 class GuardPolicyTest {
 
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
   private static final SmtpReply REPLY = new SmtpReply(550, "5.7.1", "Log in first");
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final ByteArrayOutputStream written = new ByteArrayOutputStream();
-  private final AuditTrail trail = new AuditTrail(
-      AuditLog.toStream(new PrintStream(written, true, StandardCharsets.US_ASCII)), new AuditRecords(CLOCK));
+  private final AuditTrail trail =
+      new AuditTrail(
+          AuditLog.toStream(new PrintStream(written, true, StandardCharsets.US_ASCII)),
+          new AuditRecords(CLOCK));
   // this host's one interface address besides loopback, as a server's public address
-  private final LocalAddresses ownAddresses = new LocalAddresses(() -> Set.of(address("198.51.100.1")),
-      Duration.ofSeconds(5), CLOCK);
-  private final GuardPolicy guard = new GuardPolicy(new GuardRules(false, List.of(), Set.of(), REPLY),
-      new ClientIdentifier(ownAddresses, Optional.empty(), Optional.empty(), new CommandLineRedactor(true, List.of()),
-          new IdentityMetrics(registry)), trail, new GuardMetrics(registry));
+  private final LocalAddresses ownAddresses =
+      new LocalAddresses(() -> Set.of(address("198.51.100.1")), Duration.ofSeconds(5), CLOCK);
+  private final GuardPolicy guard =
+      new GuardPolicy(
+          new GuardRules(false, List.of(), Set.of(), REPLY),
+          new ClientIdentifier(
+              ownAddresses,
+              Optional.empty(),
+              Optional.empty(),
+              new CommandLineRedactor(true, List.of()),
+              new IdentityMetrics(registry)),
+          trail,
+          new GuardMetrics(registry));
 
   private static InetAddress address(String literal) {
     try {
@@ -53,7 +67,11 @@ class GuardPolicyTest {
   }
 
   private double decisions(String decision, String client) {
-    var counter = registry.find("postwarden.guard.decisions").tags("decision", decision, "client", client).counter();
+    var counter =
+        registry
+            .find("postwarden.guard.decisions")
+            .tags("decision", decision, "client", client)
+            .counter();
     return counter == null ? 0 : counter.count();
   }
 
@@ -76,8 +94,11 @@ class GuardPolicyTest {
     assertEquals(1, decisions("refused", "local_tcp"));
     List<String> records = records();
     assertEquals(1, records.size(), records::toString);
-    assertTrue(records.get(0).contains("\"event\":\"refuse\"") && records.get(0).contains("\"local\":true")
-        && records.get(0).contains("\"client\":\"198.51.100.1:40000\""), records.get(0));
+    assertTrue(
+        records.get(0).contains("\"event\":\"refuse\"")
+            && records.get(0).contains("\"local\":true")
+            && records.get(0).contains("\"client\":\"198.51.100.1:40000\""),
+        records.get(0));
   }
 
   @Test
@@ -87,16 +108,22 @@ class GuardPolicyTest {
     assertEquals(Decision.CONTINUE, guard.onMail(tx));
     assertEquals(Optional.of(GuardDecision.NOT_LOCAL), tx.attributes().get(GuardDecision.class));
     assertEquals(1, decisions("not_local", "remote"));
-    assertEquals(List.of(), records(), "a refusal record only for refusals; the audit tags write accepted mail");
+    assertEquals(
+        List.of(),
+        records(),
+        "a refusal record only for refusals; the audit tags write accepted mail");
   }
 
   @Test
   void aLoginAtMailLetsTheServersOwnAddressThrough() {
-    TestTransaction tx = TestTransaction.from("alice@shop.example").client("198.51.100.1", 40000)
-        .authenticatedAs("alice");
+    TestTransaction tx =
+        TestTransaction.from("alice@shop.example")
+            .client("198.51.100.1", 40000)
+            .authenticatedAs("alice");
 
     assertEquals(Decision.CONTINUE, guard.onMail(tx));
-    assertEquals(Optional.of(GuardDecision.AUTHENTICATED), tx.attributes().get(GuardDecision.class));
+    assertEquals(
+        Optional.of(GuardDecision.AUTHENTICATED), tx.attributes().get(GuardDecision.class));
     assertEquals(1, decisions("authenticated", "local_tcp"));
   }
 }

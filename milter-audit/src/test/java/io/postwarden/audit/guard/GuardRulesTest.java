@@ -26,25 +26,45 @@ class GuardRulesTest {
 
   static final SmtpReply REPLY = new SmtpReply(530, "5.7.0", "Authentication required");
 
-  static final ClientIdentity REMOTE = new ClientIdentity(ClientKind.REMOTE, Optional.empty(), Optional.empty());
+  static final ClientIdentity REMOTE =
+      new ClientIdentity(ClientKind.REMOTE, Optional.empty(), Optional.empty());
   static final ClientIdentity LOCAL_NO_LOOKUP =
       new ClientIdentity(ClientKind.LOCAL_TCP, Optional.empty(), Optional.empty());
-  static final ClientIdentity NON_TCP = new ClientIdentity(ClientKind.NON_TCP, Optional.empty(), Optional.empty());
-  static final ClientIdentity SENDMAIL_SUBMITTER = new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(),
-      Optional.of(new Submitter(1000, "alice", "maildrop/4F2A1")));
+  static final ClientIdentity NON_TCP =
+      new ClientIdentity(ClientKind.NON_TCP, Optional.empty(), Optional.empty());
+  static final ClientIdentity SENDMAIL_SUBMITTER =
+      new ClientIdentity(
+          ClientKind.SENDMAIL,
+          Optional.empty(),
+          Optional.of(new Submitter(1000, "alice", "maildrop/4F2A1")));
 
   static ClientIdentity found(String user) {
-    return new ClientIdentity(ClientKind.LOCAL_TCP, Optional.of(new Found(new PeerProcess(812, 33, user,
-        "/usr/sbin/php-fpm8.2", List.of("php-fpm: pool www"), false, "php8.2-fpm.service"))), Optional.empty());
+    return new ClientIdentity(
+        ClientKind.LOCAL_TCP,
+        Optional.of(
+            new Found(
+                new PeerProcess(
+                    812,
+                    33,
+                    user,
+                    "/usr/sbin/php-fpm8.2",
+                    List.of("php-fpm: pool www"),
+                    false,
+                    "php8.2-fpm.service"))),
+        Optional.empty());
   }
 
   static ClientIdentity ownerOnly(String user) {
-    return new ClientIdentity(ClientKind.LOCAL_TCP,
-        Optional.of(new OwnerOnly(33, user, "no permission to read /proc/812/fd")), Optional.empty());
+    return new ClientIdentity(
+        ClientKind.LOCAL_TCP,
+        Optional.of(new OwnerOnly(33, user, "no permission to read /proc/812/fd")),
+        Optional.empty());
   }
 
   static ClientIdentity notFound() {
-    return new ClientIdentity(ClientKind.LOCAL_TCP, Optional.<PeerLookupResult>of(new NotFound("client gone")),
+    return new ClientIdentity(
+        ClientKind.LOCAL_TCP,
+        Optional.<PeerLookupResult>of(new NotFound("client gone")),
         Optional.empty());
   }
 
@@ -57,7 +77,8 @@ class GuardRulesTest {
   }
 
   static GuardRules networks(String... cidrs) {
-    return new GuardRules(false, List.of(cidrs).stream().map(Cidr::parse).toList(), Set.of(), REPLY);
+    return new GuardRules(
+        false, List.of(cidrs).stream().map(Cidr::parse).toList(), Set.of(), REPLY);
   }
 
   static GuardRules users(String... users) {
@@ -65,7 +86,9 @@ class GuardRulesTest {
   }
 
   static TestTransaction loopback() {
-    return TestTransaction.from("app@example.org").to("victim@example.net").client("127.0.0.1", 43210);
+    return TestTransaction.from("app@example.org")
+        .to("victim@example.net")
+        .client("127.0.0.1", 43210);
   }
 
   @Test
@@ -76,7 +99,9 @@ class GuardRulesTest {
     assertEquals(GuardDecision.LOCAL_SUBMISSION, strict().decide(tx, found("www-data")));
     assertEquals(GuardDecision.LOCAL_SUBMISSION, strict().decide(tx, REMOTE));
     assertEquals(GuardDecision.LOCAL_SUBMISSION, strict().decide(tx, SENDMAIL_SUBMITTER));
-    assertEquals(GuardDecision.LOCAL_SUBMISSION, strict().decide(tx.authenticatedAs("alice"), LOCAL_NO_LOOKUP));
+    assertEquals(
+        GuardDecision.LOCAL_SUBMISSION,
+        strict().decide(tx.authenticatedAs("alice"), LOCAL_NO_LOOKUP));
   }
 
   @Test
@@ -106,7 +131,8 @@ class GuardRulesTest {
     assertEquals(GuardDecision.REFUSED, rules.decide(loopback(), found("www-data")));
     assertEquals(GuardDecision.REFUSED, rules.decide(loopback(), ownerOnly("www-data")));
     assertEquals(GuardDecision.REFUSED, rules.decide(loopback(), notFound()));
-    assertEquals(GuardDecision.REFUSED,
+    assertEquals(
+        GuardDecision.REFUSED,
         rules.decide(TestTransaction.from("x@example.org").client("::1", 40000), LOCAL_NO_LOOKUP));
     assertTrue(rules.decide(loopback(), LOCAL_NO_LOOKUP).refuses());
   }
@@ -134,15 +160,21 @@ class GuardRulesTest {
   void allowedNetworkLetsOnlyItsAddressesThrough() {
     GuardRules rules = networks("127.0.0.5/32", "fd00::/8");
 
-    assertEquals(GuardDecision.ALLOWED_NETWORK,
+    assertEquals(
+        GuardDecision.ALLOWED_NETWORK,
         rules.decide(TestTransaction.from("a@b").client("127.0.0.5", 1025), LOCAL_NO_LOOKUP));
-    assertEquals(GuardDecision.ALLOWED_NETWORK,
-        rules.decide(TestTransaction.from("a@b").client("::ffff:127.0.0.5", 1025), LOCAL_NO_LOOKUP));
-    assertEquals(GuardDecision.ALLOWED_NETWORK,
+    assertEquals(
+        GuardDecision.ALLOWED_NETWORK,
+        rules.decide(
+            TestTransaction.from("a@b").client("::ffff:127.0.0.5", 1025), LOCAL_NO_LOOKUP));
+    assertEquals(
+        GuardDecision.ALLOWED_NETWORK,
         rules.decide(TestTransaction.from("a@b").client("fd00::25", 1025), LOCAL_NO_LOOKUP));
-    assertEquals(GuardDecision.REFUSED,
+    assertEquals(
+        GuardDecision.REFUSED,
         rules.decide(TestTransaction.from("a@b").client("127.0.0.1", 1025), LOCAL_NO_LOOKUP));
-    assertEquals(GuardDecision.REFUSED,
+    assertEquals(
+        GuardDecision.REFUSED,
         rules.decide(TestTransaction.from("a@b").client("::1", 1025), LOCAL_NO_LOOKUP));
   }
 
@@ -157,12 +189,17 @@ class GuardRulesTest {
 
   @Test
   void nonTcpClientMustAuthenticate() {
-    // Postfix reports a unix-socket smtpd client as localhost[127.0.0.1] with family 'U' (no address)
+    // Postfix reports a unix-socket smtpd client as localhost[127.0.0.1] with family 'U' (no
+    // address)
     TestTransaction tx = TestTransaction.from("spam@shop.example").to("victim@example.net");
 
     assertEquals(GuardDecision.REFUSED, strict().decide(tx, NON_TCP));
-    assertEquals(GuardDecision.REFUSED, users("www-data").decide(tx, NON_TCP), "no lookup names a user there");
-    assertEquals(GuardDecision.AUTHENTICATED, strict().decide(tx.authenticatedAs("alice"), NON_TCP));
+    assertEquals(
+        GuardDecision.REFUSED,
+        users("www-data").decide(tx, NON_TCP),
+        "no lookup names a user there");
+    assertEquals(
+        GuardDecision.AUTHENTICATED, strict().decide(tx.authenticatedAs("alice"), NON_TCP));
   }
 
   @Test
@@ -171,8 +208,10 @@ class GuardRulesTest {
 
     assertEquals(GuardDecision.ALLOWED_USER, rules.decide(loopback(), found("www-data")));
     assertEquals(GuardDecision.REFUSED, rules.decide(loopback(), found("mallory")));
-    assertEquals(GuardDecision.REFUSED, rules.decide(loopback(), found("WWW-DATA")), "user names are exact");
-    assertEquals(GuardDecision.REFUSED, rules.decide(loopback(), found(null)), "a uid without a name");
+    assertEquals(
+        GuardDecision.REFUSED, rules.decide(loopback(), found("WWW-DATA")), "user names are exact");
+    assertEquals(
+        GuardDecision.REFUSED, rules.decide(loopback(), found(null)), "a uid without a name");
   }
 
   @Test
@@ -194,13 +233,16 @@ class GuardRulesTest {
 
   @Test
   void exceptionsApplyInOrderAllNetworkUser() {
-    GuardRules everything = new GuardRules(true, List.of(Cidr.parse("127.0.0.0/8")), Set.of("www-data"), REPLY);
-    GuardRules networkAndUser = new GuardRules(false, List.of(Cidr.parse("127.0.0.0/8")), Set.of("www-data"),
-        REPLY);
+    GuardRules everything =
+        new GuardRules(true, List.of(Cidr.parse("127.0.0.0/8")), Set.of("www-data"), REPLY);
+    GuardRules networkAndUser =
+        new GuardRules(false, List.of(Cidr.parse("127.0.0.0/8")), Set.of("www-data"), REPLY);
 
     assertEquals(GuardDecision.ALLOWED_ALL, everything.decide(loopback(), found("www-data")));
-    assertEquals(GuardDecision.ALLOWED_NETWORK, networkAndUser.decide(loopback(), found("www-data")));
-    assertEquals(GuardDecision.ALLOWED_USER,
+    assertEquals(
+        GuardDecision.ALLOWED_NETWORK, networkAndUser.decide(loopback(), found("www-data")));
+    assertEquals(
+        GuardDecision.ALLOWED_USER,
         networkAndUser.decide(TestTransaction.from("a@b").client("::1", 1), found("www-data")));
   }
 
@@ -208,8 +250,10 @@ class GuardRulesTest {
   void nonPermanentReplyIsRefusedAtConstruction() {
     SmtpReply temporary = new SmtpReply(451, "4.7.0", "Try again later");
 
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new GuardRules(false, List.of(), Set.of(), temporary));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new GuardRules(false, List.of(), Set.of(), temporary));
     assertTrue(e.getMessage().contains("451 4.7.0 Try again later"), e.getMessage());
   }
 
@@ -220,7 +264,8 @@ class GuardRulesTest {
     networks.clear();
 
     assertEquals(new SmtpReply(554, "5.7.1", "No"), rules.reply());
-    assertEquals(GuardDecision.ALLOWED_NETWORK,
+    assertEquals(
+        GuardDecision.ALLOWED_NETWORK,
         rules.decide(TestTransaction.from("a@b").client("127.0.0.5", 1), LOCAL_NO_LOOKUP));
     assertFalse(rules.allowedNetworks().isEmpty());
   }

@@ -75,15 +75,37 @@ class LocalAddressesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"127.0.0.1", "127.0.0.2", "127.1.2.3", "127.255.255.254", "127.255.255.255",
-      "127.0.0.0", "::1", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1", "::ffff:127.255.255.254"})
+  @ValueSource(
+      strings = {
+        "127.0.0.1",
+        "127.0.0.2",
+        "127.1.2.3",
+        "127.255.255.254",
+        "127.255.255.255",
+        "127.0.0.0",
+        "::1",
+        "0:0:0:0:0:0:0:1",
+        "::ffff:127.0.0.1",
+        "::ffff:127.255.255.254"
+      })
   void everyLoopbackFormIsLocalWithNoInterfaces(String address) {
     assertTrue(local.isLocal(ip(address)), address);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"192.0.2.1", "10.0.0.1", "128.0.0.1", "126.255.255.255", "0.0.0.0", "::2", "::",
-      "2001:db8::1", "fe80::1", "::ffff:192.0.2.1"})
+  @ValueSource(
+      strings = {
+        "192.0.2.1",
+        "10.0.0.1",
+        "128.0.0.1",
+        "126.255.255.255",
+        "0.0.0.0",
+        "::2",
+        "::",
+        "2001:db8::1",
+        "fe80::1",
+        "::ffff:192.0.2.1"
+      })
   void remoteAddressesAreNotLocal(String address) {
     interfaces.addresses.add(ip("192.0.2.10"));
     interfaces.addresses.add(ip("2001:db8::10"));

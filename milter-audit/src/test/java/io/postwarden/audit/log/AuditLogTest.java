@@ -2,7 +2,6 @@ package io.postwarden.audit.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,8 +34,7 @@ class AuditLogTest {
 
   private static final int CAPACITY = 65_536;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   static Json record(int n) {
     return new Json().number("n", n).string("event", "accept");
@@ -54,7 +52,8 @@ class AuditLogTest {
     return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.US_ASCII) : List.of();
   }
 
-  static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+  static void await(String what, Duration timeout, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -122,11 +121,15 @@ class AuditLogTest {
 
   @Test
   void failsAtStartWhenTheFileCannotBeOpened() {
-    assertThrows(IOException.class, () -> AuditLog.toFile(dir.resolve("missing").resolve("audit.log")));
+    assertThrows(
+        IOException.class, () -> AuditLog.toFile(dir.resolve("missing").resolve("audit.log")));
     assertThrows(IOException.class, () -> AuditLog.toFile(dir));
   }
 
-  /** logrotate's default: rename the file, optionally "create" an empty one, and let the writer notice. */
+  /**
+   * logrotate's default: rename the file, optionally "create" an empty one, and let the writer
+   * notice.
+   */
   @ParameterizedTest(name = "new file created by logrotate: {0}")
   @ValueSource(booleans = {false, true})
   void followsARotationByRenameWithoutLosingRecords(boolean createNewFile) throws Exception {
@@ -149,7 +152,8 @@ class AuditLogTest {
       int next = 100;
       while (read(file).isEmpty()) {
         log.write(record(next++));
-        assertTrue(System.nanoTime() - renamed < TimeUnit.MILLISECONDS.toNanos(2500),
+        assertTrue(
+            System.nanoTime() - renamed < TimeUnit.MILLISECONDS.toNanos(2500),
             "no record reached the new file within 2.5 s of the rename");
         Thread.sleep(20);
       }
@@ -214,8 +218,9 @@ class AuditLogTest {
   }
 
   /**
-   * A real full disk: the kernel writes the part of a record that fits, then refuses the rest (ENOSPC). The file
-   * must still hold only whole records, and each record exactly once after space returns.
+   * A real full disk: the kernel writes the part of a record that fits, then refuses the rest
+   * (ENOSPC). The file must still hold only whole records, and each record exactly once after space
+   * returns.
    */
   @Test
   void aFullDiskNeitherSplitsNorLosesNorRepeatsARecord() throws Exception {
@@ -237,11 +242,17 @@ class AuditLogTest {
         }
         await("a failed write", Duration.ofSeconds(5), () -> log.writeFailures() > 0);
         List<String> whileFull = read(file);
-        assertTrue(whileFull.size() < 400, "the disk was not full: " + whileFull.size() + " lines written");
-        assertEquals(lines(0, whileFull.size()), whileFull, "only whole records while the disk is full");
+        assertTrue(
+            whileFull.size() < 400,
+            "the disk was not full: " + whileFull.size() + " lines written");
+        assertEquals(
+            lines(0, whileFull.size()), whileFull, "only whole records while the disk is full");
         FileTime modified = Files.getLastModifiedTime(file);
         await("two more attempts", Duration.ofSeconds(10), () -> log.writeFailures() >= 3);
-        assertEquals(modified, Files.getLastModifiedTime(file), "no fragment written and cut again while full");
+        assertEquals(
+            modified,
+            Files.getLastModifiedTime(file),
+            "no fragment written and cut again while full");
         assertEquals(whileFull, read(file));
 
         Files.delete(filler);
@@ -340,26 +351,38 @@ class AuditLogTest {
     StuckStream stuck = new StuckStream();
     AuditLog log = AuditLog.toStream(new PrintStream(stuck, false, StandardCharsets.US_ASCII));
     int writes = 100_000;
-    Json[] records = IntStream.rangeClosed(1, writes).mapToObj(AuditLogTest::record).toArray(Json[]::new);
+    Json[] records =
+        IntStream.rangeClosed(1, writes).mapToObj(AuditLogTest::record).toArray(Json[]::new);
     try {
       log.write(record(0));
-      assertTrue(stuck.entered.await(2, TimeUnit.SECONDS), "the writer took record 0 and is stuck writing it");
+      assertTrue(
+          stuck.entered.await(2, TimeUnit.SECONDS),
+          "the writer took record 0 and is stuck writing it");
 
-      // a write that blocked would never return while the writer is stuck: the deadline only detects that hang,
+      // a write that blocked would never return while the writer is stuck: the deadline only
+      // detects that hang,
       // it measures no speed (a loaded machine may take seconds for 100k calls)
-      assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-        for (Json record : records) {
-          log.write(record);
-        }
-      }, "write() blocked on a stuck writer");
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(60),
+          () -> {
+            for (Json record : records) {
+              log.write(record);
+            }
+          },
+          "write() blocked on a stuck writer");
 
-      assertEquals(writes - CAPACITY, log.dropped(), "the queue holds " + CAPACITY + ", the rest is dropped");
+      assertEquals(
+          writes - CAPACITY,
+          log.dropped(),
+          "the queue holds " + CAPACITY + ", the rest is dropped");
     } finally {
       stuck.release.countDown();
       log.close();
     }
 
-    String expected = lines(0, CAPACITY + 1).stream().map(l -> l + "\n").collect(Collectors.joining());
-    assertEquals(expected, stuck.text(), "the queued records are written in order once the writer recovers");
+    String expected =
+        lines(0, CAPACITY + 1).stream().map(l -> l + "\n").collect(Collectors.joining());
+    assertEquals(
+        expected, stuck.text(), "the queued records are written in order once the writer recovers");
   }
 }

@@ -10,11 +10,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
-/** The parts of a record that come from the message's headers: attacker's text, kept bounded and escaped. */
+/**
+ * The parts of a record that come from the message's headers: attacker's text, kept bounded and
+ * escaped.
+ */
 class AuditRecordsTest {
 
-  static final AuditRecords RECORDS = new AuditRecords(Clock.fixed(Instant.parse("2026-11-30T10:00:00Z"),
-      ZoneOffset.UTC));
+  static final AuditRecords RECORDS =
+      new AuditRecords(Clock.fixed(Instant.parse("2026-11-30T10:00:00Z"), ZoneOffset.UTC));
 
   static String record(TestTransaction tx) {
     return RECORDS.record("accept", "0123456789ABCDEF", tx, AuditTrailTest.REMOTE, null).toString();
@@ -22,7 +25,9 @@ class AuditRecordsTest {
 
   @Test
   void theMessageIdIsKeptUnfoldedForAuditFind() {
-    String line = record(TestTransaction.from("a@example.org").header("Message-ID", "\r\n <x.1@shop.example>"));
+    String line =
+        record(
+            TestTransaction.from("a@example.org").header("Message-ID", "\r\n <x.1@shop.example>"));
 
     assertTrue(line.contains(",\"message_id\":\"<x.1@shop.example>\","), line);
     assertFalse(record(TestTransaction.from("a@example.org")).contains("message_id"));
@@ -30,17 +35,25 @@ class AuditRecordsTest {
 
   @Test
   void phpsOriginatingScriptNamesTheScriptEveryCopyKeptBoundedAndEscaped() {
-    TestTransaction tx = TestTransaction.from("shop@shop.example").origin(MailOrigin.NON_SMTPD)
-        .header("X-PHP-Originating-Script", " 1001:wp-content/plugins/x/mailer.php")
-        .header("X-PHP-Originating-Script", " 0:\u001b[2Jinnocent.php" + "a".repeat(2000));
+    TestTransaction tx =
+        TestTransaction.from("shop@shop.example")
+            .origin(MailOrigin.NON_SMTPD)
+            .header("X-PHP-Originating-Script", " 1001:wp-content/plugins/x/mailer.php")
+            .header("X-PHP-Originating-Script", " 0:\u001b[2Jinnocent.php" + "a".repeat(2000));
     for (int i = 0; i < 10; i++) {
       tx.header("X-PHP-Originating-Script", " 0:flood.php");
     }
 
     String line = record(tx);
 
-    assertTrue(line.endsWith(",\"php_script\":[\"1001:wp-content/plugins/x/mailer.php\",\"0:\\u001b[2Jinnocent.php"
-        + "a".repeat(AuditRecords.PHP_SCRIPT_LIMIT - 18) + "\",\"0:flood.php\",\"0:flood.php\"]}"), line);
-    assertFalse(record(TestTransaction.from("a@example.org")).contains("php_script"), "none when PHP did not say");
+    assertTrue(
+        line.endsWith(
+            ",\"php_script\":[\"1001:wp-content/plugins/x/mailer.php\",\"0:\\u001b[2Jinnocent.php"
+                + "a".repeat(AuditRecords.PHP_SCRIPT_LIMIT - 18)
+                + "\",\"0:flood.php\",\"0:flood.php\"]}"),
+        line);
+    assertFalse(
+        record(TestTransaction.from("a@example.org")).contains("php_script"),
+        "none when PHP did not say");
   }
 }

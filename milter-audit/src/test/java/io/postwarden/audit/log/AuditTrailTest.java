@@ -35,14 +35,32 @@ class AuditTrailTest {
   static final Pattern ID = Pattern.compile("[0-9A-HJKMNP-TV-Z]{16}");
   static final String TIME = "2026-11-25T10:00:00Z";
 
-  static final ClientIdentity FOUND = new ClientIdentity(ClientKind.LOCAL_TCP, Optional.of(new Found(
-      new PeerProcess(812, 33, "www-data", "/usr/sbin/php-fpm8.2", List.of("php-fpm: pool www", "-R"), false,
-          "php8.2-fpm.service"))), Optional.empty());
-  static final ClientIdentity OWNER_ONLY = new ClientIdentity(ClientKind.LOCAL_TCP,
-      Optional.of(new OwnerOnly(33, "www-data", "no permission to read /proc/812/fd")), Optional.empty());
-  static final ClientIdentity NOT_FOUND = new ClientIdentity(ClientKind.LOCAL_TCP,
-      Optional.<PeerLookupResult>of(new NotFound("no socket 127.0.0.1:43210 -> 127.0.0.1:25")), Optional.empty());
-  static final ClientIdentity REMOTE = new ClientIdentity(ClientKind.REMOTE, Optional.empty(), Optional.empty());
+  static final ClientIdentity FOUND =
+      new ClientIdentity(
+          ClientKind.LOCAL_TCP,
+          Optional.of(
+              new Found(
+                  new PeerProcess(
+                      812,
+                      33,
+                      "www-data",
+                      "/usr/sbin/php-fpm8.2",
+                      List.of("php-fpm: pool www", "-R"),
+                      false,
+                      "php8.2-fpm.service"))),
+          Optional.empty());
+  static final ClientIdentity OWNER_ONLY =
+      new ClientIdentity(
+          ClientKind.LOCAL_TCP,
+          Optional.of(new OwnerOnly(33, "www-data", "no permission to read /proc/812/fd")),
+          Optional.empty());
+  static final ClientIdentity NOT_FOUND =
+      new ClientIdentity(
+          ClientKind.LOCAL_TCP,
+          Optional.<PeerLookupResult>of(new NotFound("no socket 127.0.0.1:43210 -> 127.0.0.1:25")),
+          Optional.empty());
+  static final ClientIdentity REMOTE =
+      new ClientIdentity(ClientKind.REMOTE, Optional.empty(), Optional.empty());
 
   // one log for the class: closing waits for the writer's poll, so it is done once
   static ByteArrayOutputStream bytes;
@@ -77,15 +95,23 @@ class AuditTrailTest {
   }
 
   static TestTransaction loopback() {
-    return TestTransaction.from("app@example.org").to("a@example.net", "b@example.net").client("127.0.0.1", 43210);
+    return TestTransaction.from("app@example.org")
+        .to("a@example.net", "b@example.net")
+        .client("127.0.0.1", 43210);
   }
 
-  static final String LOOPBACK_SESSION = ",\"origin\":\"smtp\",\"client\":\"127.0.0.1:43210\","
-      + "\"client_name\":\"unknown\",\"helo\":\"test.example\",\"sender\":\"app@example.org\","
-      + "\"recipients\":[\"a@example.net\",\"b@example.net\"],";
+  static final String LOOPBACK_SESSION =
+      ",\"origin\":\"smtp\",\"client\":\"127.0.0.1:43210\","
+          + "\"client_name\":\"unknown\",\"helo\":\"test.example\",\"sender\":\"app@example.org\","
+          + "\"recipients\":[\"a@example.net\",\"b@example.net\"],";
 
   static String head(String event, String id) {
-    return "{\"time\":\"" + TIME + "\",\"event\":\"" + event + "\",\"audit_id\":\"" + id
+    return "{\"time\":\""
+        + TIME
+        + "\",\"event\":\""
+        + event
+        + "\",\"audit_id\":\""
+        + id
         + "\",\"queue_id\":\"TESTQID\"";
   }
 
@@ -116,32 +142,44 @@ class AuditTrailTest {
     String id = trail.accepted(loopback(), FOUND, GuardDecision.ALLOWED_USER);
 
     assertTrue(ID.matcher(id).matches(), id);
-    assertEquals(head("accept", id) + LOOPBACK_SESSION
-        + "\"local\":true,\"client_kind\":\"local_tcp\",\"decision\":\"allowed_user\","
-        + "\"process\":{\"lookup\":\"found\",\"pid\":812,\"uid\":33,"
-        + "\"user\":\"www-data\",\"executable\":\"/usr/sbin/php-fpm8.2\","
-        + "\"command_line\":[\"php-fpm: pool www\",\"-R\"],\"command_line_truncated\":false,"
-        + "\"unit\":\"php8.2-fpm.service\"}}", recordOf(id));
+    assertEquals(
+        head("accept", id)
+            + LOOPBACK_SESSION
+            + "\"local\":true,\"client_kind\":\"local_tcp\",\"decision\":\"allowed_user\","
+            + "\"process\":{\"lookup\":\"found\",\"pid\":812,\"uid\":33,"
+            + "\"user\":\"www-data\",\"executable\":\"/usr/sbin/php-fpm8.2\","
+            + "\"command_line\":[\"php-fpm: pool www\",\"-R\"],\"command_line_truncated\":false,"
+            + "\"unit\":\"php8.2-fpm.service\"}}",
+        recordOf(id));
   }
 
   @Test
   void refusedRecordCarriesTheOwnerAndWhyTheProcessIsUnknown() throws InterruptedException {
     String id = trail.refused(loopback(), OWNER_ONLY, GuardDecision.REFUSED);
 
-    assertEquals(head("refuse", id) + LOOPBACK_SESSION
-        + "\"local\":true,\"client_kind\":\"local_tcp\",\"decision\":\"refused\","
-        + "\"process\":{\"lookup\":\"owner_only\",\"uid\":33,"
-        + "\"user\":\"www-data\",\"reason\":\"no permission to read /proc/812/fd\"}}", recordOf(id));
+    assertEquals(
+        head("refuse", id)
+            + LOOPBACK_SESSION
+            + "\"local\":true,\"client_kind\":\"local_tcp\",\"decision\":\"refused\","
+            + "\"process\":{\"lookup\":\"owner_only\",\"uid\":33,"
+            + "\"user\":\"www-data\",\"reason\":\"no permission to read /proc/812/fd\"}}",
+        recordOf(id));
   }
 
   @Test
   void ownerWithoutAUserNameOmitsTheName() throws InterruptedException {
-    ClientIdentity nameless = new ClientIdentity(ClientKind.LOCAL_TCP,
-        Optional.of(new OwnerOnly(4242, null, "no permission")), Optional.empty());
+    ClientIdentity nameless =
+        new ClientIdentity(
+            ClientKind.LOCAL_TCP,
+            Optional.of(new OwnerOnly(4242, null, "no permission")),
+            Optional.empty());
     String id = trail.refused(loopback(), nameless, GuardDecision.REFUSED);
 
-    assertTrue(recordOf(id).endsWith(
-        "\"process\":{\"lookup\":\"owner_only\",\"uid\":4242,\"reason\":\"no permission\"}}"), recordOf(id));
+    assertTrue(
+        recordOf(id)
+            .endsWith(
+                "\"process\":{\"lookup\":\"owner_only\",\"uid\":4242,\"reason\":\"no permission\"}}"),
+        recordOf(id));
   }
 
   @Test
@@ -149,69 +187,102 @@ class AuditTrailTest {
     String id = trail.refused(loopback(), NOT_FOUND, GuardDecision.REFUSED);
 
     assertTrue(recordOf(id).startsWith(head("refuse", id)), recordOf(id));
-    assertTrue(recordOf(id).endsWith("\"local\":true,\"client_kind\":\"local_tcp\",\"decision\":\"refused\","
-        + "\"process\":{\"lookup\":\"not_found\","
-        + "\"reason\":\"no socket 127.0.0.1:43210 -> 127.0.0.1:25\"}}"), recordOf(id));
+    assertTrue(
+        recordOf(id)
+            .endsWith(
+                "\"local\":true,\"client_kind\":\"local_tcp\",\"decision\":\"refused\","
+                    + "\"process\":{\"lookup\":\"not_found\","
+                    + "\"reason\":\"no socket 127.0.0.1:43210 -> 127.0.0.1:25\"}}"),
+        recordOf(id));
   }
 
   @Test
   void remoteAuthenticatedRecordHasNoProcess() throws InterruptedException {
-    TestTransaction tx = TestTransaction.from("alice@example.org").to("x@example.net").client("2001:db8::7", 50000)
-        .authenticatedAs("alice");
+    TestTransaction tx =
+        TestTransaction.from("alice@example.org")
+            .to("x@example.net")
+            .client("2001:db8::7", 50000)
+            .authenticatedAs("alice");
     String id = trail.accepted(tx, REMOTE, GuardDecision.AUTHENTICATED);
 
-    assertEquals(head("accept", id) + ",\"origin\":\"smtp\",\"client\":\"[2001:db8:0:0:0:0:0:7]:50000\","
-        + "\"client_name\":\"unknown\",\"helo\":\"test.example\",\"sasl_user\":\"alice\","
-        + "\"sender\":\"alice@example.org\",\"recipients\":[\"x@example.net\"],\"local\":false,"
-        + "\"client_kind\":\"remote\",\"decision\":\"authenticated\"}", recordOf(id));
+    assertEquals(
+        head("accept", id)
+            + ",\"origin\":\"smtp\",\"client\":\"[2001:db8:0:0:0:0:0:7]:50000\","
+            + "\"client_name\":\"unknown\",\"helo\":\"test.example\",\"sasl_user\":\"alice\","
+            + "\"sender\":\"alice@example.org\",\"recipients\":[\"x@example.net\"],\"local\":false,"
+            + "\"client_kind\":\"remote\",\"decision\":\"authenticated\"}",
+        recordOf(id));
   }
 
   @Test
   void sendmailRecordWithoutADecision() throws InterruptedException {
     TestTransaction tx = TestTransaction.from("").to("root@localhost").origin(MailOrigin.NON_SMTPD);
-    String id = trail.accepted(tx, new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(), Optional.empty()), null);
+    String id =
+        trail.accepted(
+            tx, new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(), Optional.empty()), null);
 
-    assertEquals(head("accept", id) + ",\"origin\":\"sendmail\",\"client\":\"unknown\",\"client_name\":\"unknown\","
-        + "\"helo\":\"test.example\",\"sender\":\"\",\"recipients\":[\"root@localhost\"],\"local\":false,"
-        + "\"client_kind\":\"sendmail\"}", recordOf(id));
+    assertEquals(
+        head("accept", id)
+            + ",\"origin\":\"sendmail\",\"client\":\"unknown\",\"client_name\":\"unknown\","
+            + "\"helo\":\"test.example\",\"sender\":\"\",\"recipients\":[\"root@localhost\"],\"local\":false,"
+            + "\"client_kind\":\"sendmail\"}",
+        recordOf(id));
   }
 
   @Test
   void sendmailRecordCarriesTheSubmitter() throws InterruptedException {
-    TestTransaction tx = TestTransaction.from("alice@host.example").to("bob@example.net").origin(MailOrigin.NON_SMTPD);
-    ClientIdentity submitted = new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(),
-        Optional.of(new Submitter(1000, "alice", "/var/spool/postfix/maildrop/4F2A1")));
+    TestTransaction tx =
+        TestTransaction.from("alice@host.example")
+            .to("bob@example.net")
+            .origin(MailOrigin.NON_SMTPD);
+    ClientIdentity submitted =
+        new ClientIdentity(
+            ClientKind.SENDMAIL,
+            Optional.empty(),
+            Optional.of(new Submitter(1000, "alice", "/var/spool/postfix/maildrop/4F2A1")));
     String id = trail.accepted(tx, submitted, GuardDecision.LOCAL_SUBMISSION);
 
-    assertEquals(head("accept", id) + ",\"origin\":\"sendmail\",\"client\":\"unknown\",\"client_name\":\"unknown\","
-        + "\"helo\":\"test.example\",\"sender\":\"alice@host.example\",\"recipients\":[\"bob@example.net\"],"
-        + "\"local\":false,\"client_kind\":\"sendmail\",\"decision\":\"local_submission\","
-        + "\"submitter\":{\"uid\":1000,\"user\":\"alice\","
-        + "\"maildrop_file\":\"/var/spool/postfix/maildrop/4F2A1\"}}", recordOf(id));
+    assertEquals(
+        head("accept", id)
+            + ",\"origin\":\"sendmail\",\"client\":\"unknown\",\"client_name\":\"unknown\","
+            + "\"helo\":\"test.example\",\"sender\":\"alice@host.example\",\"recipients\":[\"bob@example.net\"],"
+            + "\"local\":false,\"client_kind\":\"sendmail\",\"decision\":\"local_submission\","
+            + "\"submitter\":{\"uid\":1000,\"user\":\"alice\","
+            + "\"maildrop_file\":\"/var/spool/postfix/maildrop/4F2A1\"}}",
+        recordOf(id));
   }
 
   @Test
   void aHeldMessageIsRecordedAsHeldWithTheLimitThatHeldIt() throws InterruptedException {
-    TestTransaction tx = TestTransaction.from("wp@shop.example").to("x@example.net").origin(MailOrigin.NON_SMTPD);
-    ClientIdentity submitted = new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(),
-        Optional.of(new Submitter(1000, "www-shop", "/var/spool/postfix/maildrop/4F2A1")));
+    TestTransaction tx =
+        TestTransaction.from("wp@shop.example").to("x@example.net").origin(MailOrigin.NON_SMTPD);
+    ClientIdentity submitted =
+        new ClientIdentity(
+            ClientKind.SENDMAIL,
+            Optional.empty(),
+            Optional.of(new Submitter(1000, "www-shop", "/var/spool/postfix/maildrop/4F2A1")));
     new HoldNote("unix:www-shop", "recipients 100/1m").attachTo(tx);
     String id = trail.accepted(tx, submitted, GuardDecision.LOCAL_SUBMISSION);
 
     assertTrue(recordOf(id).startsWith(head("hold", id)), recordOf(id));
-    assertTrue(recordOf(id).endsWith(",\"held\":{\"key\":\"unix:www-shop\",\"limit\":\"recipients 100/1m\"}}"),
+    assertTrue(
+        recordOf(id)
+            .endsWith(",\"held\":{\"key\":\"unix:www-shop\",\"limit\":\"recipients 100/1m\"}}"),
         recordOf(id));
   }
 
   @Test
   void eightBitEnvelopeSurvivesAsEscapes() throws InterruptedException {
     // octet string: UTF-8 "é" is the chars 0xC3 0xA9
-    TestTransaction tx = TestTransaction.from("j\u00c3\u00a9r\u00c3\u00b4me@example.org").to("\"q\"@example.net")
-        .client("192.0.2.1", 50000);
+    TestTransaction tx =
+        TestTransaction.from("j\u00c3\u00a9r\u00c3\u00b4me@example.org")
+            .to("\"q\"@example.net")
+            .client("192.0.2.1", 50000);
     String id = trail.accepted(tx, REMOTE, GuardDecision.NOT_LOCAL);
 
     String record = recordOf(id);
-    assertTrue(record.contains("\"sender\":\"j\\u00c3\\u00a9r\\u00c3\\u00b4me@example.org\""), record);
+    assertTrue(
+        record.contains("\"sender\":\"j\\u00c3\\u00a9r\\u00c3\\u00b4me@example.org\""), record);
     assertTrue(record.contains("\"recipients\":[\"\\\"q\\\"@example.net\"]"), record);
   }
 

@@ -18,10 +18,17 @@ class JsonTest {
 
   @Test
   void fieldsInOrderSeparatedByCommas() {
-    String json = new Json().string("a", "x").number("n", -42).bool("t", true).bool("f", false)
-        .number("big", Long.MAX_VALUE).toString();
+    String json =
+        new Json()
+            .string("a", "x")
+            .number("n", -42)
+            .bool("t", true)
+            .bool("f", false)
+            .number("big", Long.MAX_VALUE)
+            .toString();
 
-    assertEquals("{\"a\":\"x\",\"n\":-42,\"t\":true,\"f\":false,\"big\":9223372036854775807}", json);
+    assertEquals(
+        "{\"a\":\"x\",\"n\":-42,\"t\":true,\"f\":false,\"big\":9223372036854775807}", json);
   }
 
   @Test
@@ -36,7 +43,8 @@ class JsonTest {
 
   @Test
   void escapesOtherControlCharactersAsUnicode() {
-    assertEquals("{\"v\":\"\\u0000\\u0001\\u0008\\u000c\\u001b\\u001f\"}",
+    assertEquals(
+        "{\"v\":\"\\u0000\\u0001\\u0008\\u000c\\u001b\\u001f\"}",
         string("\u0000\u0001\u0008\u000c\u001b\u001f"));
   }
 
@@ -54,7 +62,9 @@ class JsonTest {
   @Test
   void escapesDeleteAndEightBitOctets() {
     // octet strings: UTF-8 "é" is the two chars 0xC3 0xA9; each byte shows as \\u00XX
-    assertEquals("{\"v\":\"caf\\u00c3\\u00a9 \\u007f\\u0080\\u00ff\"}", string("caf\u00c3\u00a9 \u007f\u0080\u00ff"));
+    assertEquals(
+        "{\"v\":\"caf\\u00c3\\u00a9 \\u007f\\u0080\\u00ff\"}",
+        string("caf\u00c3\u00a9 \u007f\u0080\u00ff"));
   }
 
   @Test
@@ -72,32 +82,44 @@ class JsonTest {
 
   @Test
   void nullStringsAreOmitted() {
-    assertEquals("{\"b\":\"2\"}", new Json().string("a", null).string("b", "2").string("c", null).toString());
+    assertEquals(
+        "{\"b\":\"2\"}",
+        new Json().string("a", null).string("b", "2").string("c", null).toString());
     assertEquals("{}", new Json().string("a", null).toString());
     assertEquals("{\"a\":\"\"}", new Json().string("a", "").toString(), "empty is not null");
   }
 
   @Test
   void nullObjectsAreOmitted() {
-    assertEquals("{\"a\":1}", new Json().object("x", null).number("a", 1).object("y", null).toString());
+    assertEquals(
+        "{\"a\":1}", new Json().object("x", null).number("a", 1).object("y", null).toString());
   }
 
   @Test
   void nestsObjects() {
-    Json inner = new Json().string("lookup", "found").number("pid", 812)
-        .object("deeper", new Json().bool("ok", true));
-    String json = new Json().string("event", "accept").object("process", inner).number("after", 1).toString();
+    Json inner =
+        new Json()
+            .string("lookup", "found")
+            .number("pid", 812)
+            .object("deeper", new Json().bool("ok", true));
+    String json =
+        new Json().string("event", "accept").object("process", inner).number("after", 1).toString();
 
-    assertEquals("{\"event\":\"accept\",\"process\":{\"lookup\":\"found\",\"pid\":812,\"deeper\":{\"ok\":true}},"
-        + "\"after\":1}", json);
+    assertEquals(
+        "{\"event\":\"accept\",\"process\":{\"lookup\":\"found\",\"pid\":812,\"deeper\":{\"ok\":true}},"
+            + "\"after\":1}",
+        json);
     assertEquals("{\"e\":{}}", new Json().object("e", new Json()).toString());
   }
 
   @Test
   void writesStringLists() {
     assertEquals("{\"r\":[]}", new Json().strings("r", List.of()).toString());
-    assertEquals("{\"r\":[\"a@example.org\"]}", new Json().strings("r", List.of("a@example.org")).toString());
-    assertEquals("{\"r\":[\"a\",\"b\\\"\",\"\\u00e9\\n\"],\"n\":1}",
+    assertEquals(
+        "{\"r\":[\"a@example.org\"]}",
+        new Json().strings("r", List.of("a@example.org")).toString());
+    assertEquals(
+        "{\"r\":[\"a\",\"b\\\"\",\"\\u00e9\\n\"],\"n\":1}",
         new Json().strings("r", List.of("a", "b\"", "\u00e9\n")).number("n", 1).toString());
   }
 

@@ -19,14 +19,23 @@ final class TinyFilesystem implements AutoCloseable {
   }
 
   /** Mounts; fails the test when it cannot, so a full-disk test never passes by skipping. */
-  static TinyFilesystem mount(Path mountPoint, String size) throws IOException, InterruptedException {
-    run("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0700", "tmpfs", mountPoint.toString());
+  static TinyFilesystem mount(Path mountPoint, String size)
+      throws IOException, InterruptedException {
+    run(
+        "mount",
+        "-t",
+        "tmpfs",
+        "-o",
+        "size=" + size + ",mode=0700",
+        "tmpfs",
+        mountPoint.toString());
     return new TinyFilesystem(mountPoint);
   }
 
   /** Writes {@code file} until the filesystem refuses more: the disk is then full. */
   static void fillWith(Path file) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer page = ByteBuffer.allocate(4096);
       while (true) {
         page.clear();

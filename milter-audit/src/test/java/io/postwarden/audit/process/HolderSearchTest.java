@@ -21,17 +21,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Which processes a lookup reads to find the socket's holder, and where it stops, over a fake /proc. */
+/**
+ * Which processes a lookup reads to find the socket's holder, and where it stops, over a fake
+ * /proc.
+ */
 class HolderSearchTest {
 
-  private static final String STOPPED = "the search for the process holding socket 127.0.0.1:43210 -> 127.0.0.1:25"
-      + " (inode 5001) among uid 33's processes stopped when it had ";
+  private static final String STOPPED =
+      "the search for the process holding socket 127.0.0.1:43210 -> 127.0.0.1:25"
+          + " (inode 5001) among uid 33's processes stopped when it had ";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   FakeProcTree proc;
   final AtomicLong clock = new AtomicLong(); // nanoseconds
-  long tick; // how far each reading of the clock advances it: it stands still unless a test says otherwise
+  long tick; // how far each reading of the clock advances it: it stands still unless a test says
+  // otherwise
   final AtomicInteger limitsReached = new AtomicInteger();
 
   @BeforeEach
@@ -44,11 +48,15 @@ class HolderSearchTest {
 
   @Test
   void readsOnlyTheProcessesOfTheSocketsOwner() {
-    proc.process(812, 0).holding(7, 5001); // the socket was handed to, or kept by, a process of another uid
+    proc.process(812, 0)
+        .holding(7, 5001); // the socket was handed to, or kept by, a process of another uid
 
-    OwnerOnly result = assertInstanceOf(OwnerOnly.class, lookup(ScanLimits.DEFAULT).lookup(CLIENT, SMTPD));
+    OwnerOnly result =
+        assertInstanceOf(OwnerOnly.class, lookup(ScanLimits.DEFAULT).lookup(CLIENT, SMTPD));
 
-    assertEquals("no process of uid 33 holds socket 127.0.0.1:43210 -> 127.0.0.1:25 (inode 5001)", result.reason());
+    assertEquals(
+        "no process of uid 33 holds socket 127.0.0.1:43210 -> 127.0.0.1:25 (inode 5001)",
+        result.reason());
   }
 
   @Test
@@ -58,10 +66,12 @@ class HolderSearchTest {
       proc.process(pid, 33).holding(3, 4000 + pid);
     }
 
-    assertEquals(new OwnerOnly(33, "www-data", STOPPED + "read the fds of 9 processes"),
+    assertEquals(
+        new OwnerOnly(33, "www-data", STOPPED + "read the fds of 9 processes"),
         lookup(new ScanLimits(9, 1000, Duration.ofSeconds(1))).lookup(CLIENT, SMTPD));
     assertEquals(1, limitsReached.get());
-    assertEquals(100, pidOf(lookup(new ScanLimits(10, 1000, Duration.ofSeconds(1))).lookup(CLIENT, SMTPD)));
+    assertEquals(
+        100, pidOf(lookup(new ScanLimits(10, 1000, Duration.ofSeconds(1))).lookup(CLIENT, SMTPD)));
   }
 
   @Test
@@ -72,9 +82,11 @@ class HolderSearchTest {
       busy.holding(fd, 6000 + fd);
     }
 
-    assertEquals(new OwnerOnly(33, "www-data", STOPPED + "read 39 fds"),
+    assertEquals(
+        new OwnerOnly(33, "www-data", STOPPED + "read 39 fds"),
         lookup(new ScanLimits(100, 39, Duration.ofSeconds(1))).lookup(CLIENT, SMTPD));
-    assertEquals(100, pidOf(lookup(new ScanLimits(100, 42, Duration.ofSeconds(1))).lookup(CLIENT, SMTPD)));
+    assertEquals(
+        100, pidOf(lookup(new ScanLimits(100, 42, Duration.ofSeconds(1))).lookup(CLIENT, SMTPD)));
   }
 
   @Test
@@ -85,10 +97,12 @@ class HolderSearchTest {
     }
     tick = Duration.ofMillis(1).toNanos(); // every reading of the clock finds it 1 ms later
 
-    assertEquals(new OwnerOnly(33, "www-data", STOPPED + "spent 5 ms"),
+    assertEquals(
+        new OwnerOnly(33, "www-data", STOPPED + "spent 5 ms"),
         lookup(new ScanLimits(100, 1000, Duration.ofMillis(5))).lookup(CLIENT, SMTPD));
     tick = 0;
-    assertEquals(100, pidOf(lookup(new ScanLimits(100, 1000, Duration.ofMillis(5))).lookup(CLIENT, SMTPD)));
+    assertEquals(
+        100, pidOf(lookup(new ScanLimits(100, 1000, Duration.ofMillis(5))).lookup(CLIENT, SMTPD)));
   }
 
   @Test
@@ -96,9 +110,11 @@ class HolderSearchTest {
     proc.lastPid(500);
     proc.process(400, 33).holding(3, 4400);
     ProcfsPeerLookup lookup = lookup(ScanLimits.DEFAULT);
-    assertInstanceOf(OwnerOnly.class, lookup.lookup(CLIENT, SMTPD)); // indexes everything up to pid 500
+    assertInstanceOf(
+        OwnerOnly.class, lookup.lookup(CLIENT, SMTPD)); // indexes everything up to pid 500
 
-    proc.process(20, 33).holding(3, 5001); // only a listing of /proc would find this one: pids do not go back
+    proc.process(20, 33)
+        .holding(3, 5001); // only a listing of /proc would find this one: pids do not go back
     proc.process(501, 33).holding(3, 5002);
     proc.lastPid(501);
     proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5002));
@@ -112,7 +128,8 @@ class HolderSearchTest {
 
   @Test
   void findsAProcessWhoseUidChangedSinceItWasIndexed() {
-    FakeProcTree.FakeProcess worker = proc.process(300, 0); // a worker forked by a root master, not yet setuid
+    FakeProcTree.FakeProcess worker =
+        proc.process(300, 0); // a worker forked by a root master, not yet setuid
     ProcfsPeerLookup lookup = lookup(ScanLimits.DEFAULT);
     assertInstanceOf(OwnerOnly.class, lookup.lookup(CLIENT, SMTPD));
 
@@ -124,13 +141,20 @@ class HolderSearchTest {
   @Test
   void namesTheProcessOfAThreadThatHoldsTheSocket() {
     proc.process(801, 33).holding(3, 5001);
-    FakeProcTree.write(proc.root.resolve("801/status"), "Name:\tphp\nTgid:\t800\nPid:\t801\nUid:\t33\t33\t33\t33\n");
+    FakeProcTree.write(
+        proc.root.resolve("801/status"),
+        "Name:\tphp\nTgid:\t800\nPid:\t801\nUid:\t33\t33\t33\t33\n");
 
     assertEquals(800, pidOf(lookup(ScanLimits.DEFAULT).lookup(CLIENT, SMTPD)));
   }
 
   private ProcfsPeerLookup lookup(ScanLimits limits) {
-    return new ProcfsPeerLookup(proc.root, dir.resolve("passwd"), new TcpSocketTable(proc.root), limits,
-        () -> clock.addAndGet(tick), limitsReached::incrementAndGet);
+    return new ProcfsPeerLookup(
+        proc.root,
+        dir.resolve("passwd"),
+        new TcpSocketTable(proc.root),
+        limits,
+        () -> clock.addAndGet(tick),
+        limitsReached::incrementAndGet);
   }
 }

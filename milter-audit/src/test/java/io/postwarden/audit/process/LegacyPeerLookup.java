@@ -15,9 +15,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The lookup as it was before sock_diag (docs/decisions/0016-sock-diag-peer-lookup.md), kept only as the benchmark's
- * baseline: /proc/net/tcp{,6} scanned for the socket, then every process listed and read, the socket owner's first,
- * newest first, with the 64 most recent holders read before all others. Answers found-or-not only.
+ * The lookup as it was before sock_diag (docs/decisions/0016-sock-diag-peer-lookup.md), kept only
+ * as the benchmark's baseline: /proc/net/tcp{,6} scanned for the socket, then every process listed
+ * and read, the socket owner's first, newest first, with the 64 most recent holders read before all
+ * others. Answers found-or-not only.
  */
 final class LegacyPeerLookup {
 
@@ -26,12 +27,13 @@ final class LegacyPeerLookup {
   private final Path procRoot;
   private final TcpSocketTable table;
   private final ProcessFactsReader processes;
-  private final Map<Long, Boolean> recentHolders = new LinkedHashMap<>(RECENT_HOLDERS, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-      return size() > RECENT_HOLDERS;
-    }
-  };
+  private final Map<Long, Boolean> recentHolders =
+      new LinkedHashMap<>(RECENT_HOLDERS, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+          return size() > RECENT_HOLDERS;
+        }
+      };
 
   LegacyPeerLookup(Path procRoot, Path passwd) {
     this.procRoot = procRoot;
@@ -40,7 +42,8 @@ final class LegacyPeerLookup {
   }
 
   /** The holder's description, or empty if the socket or its holder was not found. */
-  Optional<PeerProcess> lookup(InetSocketAddress client, InetSocketAddress server) throws IOException {
+  Optional<PeerProcess> lookup(InetSocketAddress client, InetSocketAddress server)
+      throws IOException {
     Optional<ClientSocket> socket = table.find(client, server);
     if (socket.isEmpty() || socket.get().orphaned()) {
       return Optional.empty();
@@ -93,7 +96,9 @@ final class LegacyPeerLookup {
 
   private int ownerUid(long pid) {
     try {
-      return (Integer) Files.getAttribute(procRoot.resolve(Long.toString(pid)), "unix:uid", LinkOption.NOFOLLOW_LINKS);
+      return (Integer)
+          Files.getAttribute(
+              procRoot.resolve(Long.toString(pid)), "unix:uid", LinkOption.NOFOLLOW_LINKS);
     } catch (IOException exited) {
       return -1;
     }

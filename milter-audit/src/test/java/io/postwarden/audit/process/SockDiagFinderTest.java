@@ -15,8 +15,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * Netlink queries to this machine's kernel, for connections the test makes. /proc/net/tcp{,6}, read by the
- * independent {@link TcpSocketTable}, is the oracle for each socket's uid and inode.
+ * Netlink queries to this machine's kernel, for connections the test makes. /proc/net/tcp{,6}, read
+ * by the independent {@link TcpSocketTable}, is the oracle for each socket's uid and inode.
  */
 class SockDiagFinderTest {
 
@@ -30,7 +30,7 @@ class SockDiagFinderTest {
   @Test
   void findsBothEndsOfAnIpv4Connection() throws IOException {
     try (ServerSocket server = listen("127.0.0.1");
-         SocketChannel client = SocketChannel.open(StandardProtocolFamily.INET)) {
+        SocketChannel client = SocketChannel.open(StandardProtocolFamily.INET)) {
       client.connect(server.getLocalSocketAddress());
       try (Socket accepted = server.accept()) {
         assertBothEndsFound(accepted);
@@ -41,7 +41,7 @@ class SockDiagFinderTest {
   @Test
   void findsBothEndsOfAnIpv6Connection() throws IOException {
     try (ServerSocket server = listen("::1");
-         SocketChannel client = SocketChannel.open(StandardProtocolFamily.INET6)) {
+        SocketChannel client = SocketChannel.open(StandardProtocolFamily.INET6)) {
       client.connect(server.getLocalSocketAddress());
       try (Socket accepted = server.accept()) {
         assertBothEndsFound(accepted);
@@ -52,7 +52,8 @@ class SockDiagFinderTest {
   @Test
   void findsBothEndsOfAnIpv4ConnectionBetweenDualStackSockets() throws IOException {
     try (ServerSocket server = listen("::");
-         SocketChannel client = SocketChannel.open(StandardProtocolFamily.INET6)) { // v4-mapped in the kernel
+        SocketChannel client =
+            SocketChannel.open(StandardProtocolFamily.INET6)) { // v4-mapped in the kernel
       client.connect(new InetSocketAddress("127.0.0.1", server.getLocalPort()));
       try (Socket accepted = server.accept()) {
         assertEquals(InetAddress.getByName("127.0.0.1"), accepted.getInetAddress());
@@ -68,7 +69,9 @@ class SockDiagFinderTest {
       InetSocketAddress clientEnd = (InetSocketAddress) client.getLocalSocketAddress();
       InetSocketAddress serverEnd = (InetSocketAddress) client.getRemoteSocketAddress();
       try (Socket accepted = server.accept()) {
-        client.close(); // FIN_WAIT2 now, TIME_WAIT once the server closes: held by no process either way
+        client
+            .close(); // FIN_WAIT2 now, TIME_WAIT once the server closes: held by no process either
+        // way
 
         ClientSocket orphan = netlink.find(clientEnd, serverEnd).orElseThrow();
         assertTrue(orphan.orphaned(), orphan::toString);
@@ -80,9 +83,12 @@ class SockDiagFinderTest {
   @Test
   void doesNotMistakeAListenerOnTheClientsEndpointForTheClient() throws IOException {
     try (ServerSocket listener = listen("127.0.0.1")) {
-      // No such connection: the kernel's exact lookup falls back to the listener on the "client" endpoint.
-      Optional<ClientSocket> found = netlink.find((InetSocketAddress) listener.getLocalSocketAddress(),
-          new InetSocketAddress("127.0.0.1", 25));
+      // No such connection: the kernel's exact lookup falls back to the listener on the "client"
+      // endpoint.
+      Optional<ClientSocket> found =
+          netlink.find(
+              (InetSocketAddress) listener.getLocalSocketAddress(),
+              new InetSocketAddress("127.0.0.1", 25));
 
       assertEquals(Optional.empty(), found);
     }
@@ -90,10 +96,14 @@ class SockDiagFinderTest {
 
   @Test
   void findsNothingForAConnectionThatDoesNotExist() throws IOException {
-    assertEquals(Optional.empty(), netlink.find(new InetSocketAddress("192.0.2.7", 43210),
-        new InetSocketAddress("127.0.0.1", 25)));
-    assertEquals(Optional.empty(), netlink.find(new InetSocketAddress("2001:db8::7", 43210),
-        new InetSocketAddress("::1", 25)));
+    assertEquals(
+        Optional.empty(),
+        netlink.find(
+            new InetSocketAddress("192.0.2.7", 43210), new InetSocketAddress("127.0.0.1", 25)));
+    assertEquals(
+        Optional.empty(),
+        netlink.find(
+            new InetSocketAddress("2001:db8::7", 43210), new InetSocketAddress("::1", 25)));
   }
 
   /** Both ends of the connection: found, held (inode set), and as /proc/net/tcp{,6} lists them. */
@@ -104,7 +114,9 @@ class SockDiagFinderTest {
     ClientSocket server = netlink.find(serverEnd, clientEnd).orElseThrow();
 
     assertEquals(TestProcesses.currentUid(), client.uid());
-    assertTrue(client.inode() != 0 && server.inode() != 0 && client.inode() != server.inode(), client + " " + server);
+    assertTrue(
+        client.inode() != 0 && server.inode() != 0 && client.inode() != server.inode(),
+        client + " " + server);
     assertEquals(procfs.find(clientEnd, serverEnd), Optional.of(client));
     assertEquals(procfs.find(serverEnd, clientEnd), Optional.of(server));
   }

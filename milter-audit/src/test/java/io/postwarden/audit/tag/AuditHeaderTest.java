@@ -23,7 +23,8 @@ class AuditHeaderTest {
   static final AuditHeader MINIMAL = new AuditHeader(Detail.MINIMAL);
   static final AuditHeader FULL = new AuditHeader(Detail.FULL);
 
-  static final ClientIdentity REMOTE = new ClientIdentity(ClientKind.REMOTE, Optional.empty(), Optional.empty());
+  static final ClientIdentity REMOTE =
+      new ClientIdentity(ClientKind.REMOTE, Optional.empty(), Optional.empty());
   static final ClientIdentity LOCAL_NO_LOOKUP =
       new ClientIdentity(ClientKind.LOCAL_TCP, Optional.empty(), Optional.empty());
 
@@ -49,12 +50,22 @@ class AuditHeaderTest {
     TestTransaction tx = loopback().authenticatedAs("alice@example.org");
 
     assertEquals("id=" + ID + "; sasl=alice@example.org", MINIMAL.value(ID, tx, LOCAL_NO_LOOKUP));
-    assertEquals("id=" + ID + "; sasl=alice@example.org", MINIMAL.value(ID, tx, FOUND),
+    assertEquals(
+        "id=" + ID + "; sasl=alice@example.org",
+        MINIMAL.value(ID, tx, FOUND),
         "minimal never shows process facts");
-    assertEquals("id=" + ID + "; sasl=alice@example.org; uid=33; pid=812; exe=/usr/sbin/php-fpm8.2;"
-        + " unit=php8.2-fpm.service", FULL.value(ID, tx, FOUND));
-    assertEquals("id=" + ID + "; sasl=bob", FULL.value(ID,
-        TestTransaction.from("b@example.org").client("192.0.2.1", 50000).authenticatedAs("bob"), REMOTE));
+    assertEquals(
+        "id="
+            + ID
+            + "; sasl=alice@example.org; uid=33; pid=812; exe=/usr/sbin/php-fpm8.2;"
+            + " unit=php8.2-fpm.service",
+        FULL.value(ID, tx, FOUND));
+    assertEquals(
+        "id=" + ID + "; sasl=bob",
+        FULL.value(
+            ID,
+            TestTransaction.from("b@example.org").client("192.0.2.1", 50000).authenticatedAs("bob"),
+            REMOTE));
   }
 
   @Test
@@ -63,15 +74,20 @@ class AuditHeaderTest {
 
     assertEquals("id=" + ID + "; via=sendmail", MINIMAL.value(ID, tx, REMOTE));
     assertEquals("id=" + ID + "; via=sendmail", FULL.value(ID, tx, REMOTE));
-    assertEquals("id=" + ID + "; via=sendmail", MINIMAL.value(ID, tx, LOCAL_NO_LOOKUP),
+    assertEquals(
+        "id=" + ID + "; via=sendmail",
+        MINIMAL.value(ID, tx, LOCAL_NO_LOOKUP),
         "sendmail wins over the local-client label");
   }
 
   @Test
   void sendmailSubmissionWithAKnownSubmitter() {
     TestTransaction tx = TestTransaction.from("alice@host.example").origin(MailOrigin.NON_SMTPD);
-    ClientIdentity alice = new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(),
-        Optional.of(new Submitter(1000, "alice", "/var/spool/postfix/maildrop/4F2A1")));
+    ClientIdentity alice =
+        new ClientIdentity(
+            ClientKind.SENDMAIL,
+            Optional.empty(),
+            Optional.of(new Submitter(1000, "alice", "/var/spool/postfix/maildrop/4F2A1")));
 
     assertEquals("id=" + ID + "; via=sendmail; user=alice", MINIMAL.value(ID, tx, alice));
     assertEquals("id=" + ID + "; via=sendmail; user=alice; uid=1000", FULL.value(ID, tx, alice));
@@ -80,8 +96,11 @@ class AuditHeaderTest {
   @Test
   void sendmailSubmitterWithoutANameShowsOnlyTheUidInFull() {
     TestTransaction tx = TestTransaction.from("nobody@host.example").origin(MailOrigin.NON_SMTPD);
-    ClientIdentity nameless = new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(),
-        Optional.of(new Submitter(4242, null, "/var/spool/postfix/maildrop/4F2A2")));
+    ClientIdentity nameless =
+        new ClientIdentity(
+            ClientKind.SENDMAIL,
+            Optional.empty(),
+            Optional.of(new Submitter(4242, null, "/var/spool/postfix/maildrop/4F2A2")));
 
     assertEquals("id=" + ID + "; via=sendmail", MINIMAL.value(ID, tx, nameless));
     assertEquals("id=" + ID + "; via=sendmail; uid=4242", FULL.value(ID, tx, nameless));
@@ -90,8 +109,11 @@ class AuditHeaderTest {
   @Test
   void sendmailSubmitterNameIsSanitised() {
     TestTransaction tx = TestTransaction.from("x@host.example").origin(MailOrigin.NON_SMTPD);
-    ClientIdentity odd = new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(),
-        Optional.of(new Submitter(1001, "a b;c\u00e9", "/var/spool/postfix/maildrop/4F2A3")));
+    ClientIdentity odd =
+        new ClientIdentity(
+            ClientKind.SENDMAIL,
+            Optional.empty(),
+            Optional.of(new Submitter(1001, "a b;c\u00e9", "/var/spool/postfix/maildrop/4F2A3")));
 
     assertEquals("id=" + ID + "; via=sendmail; user=a_b_c_", MINIMAL.value(ID, tx, odd));
   }
@@ -99,7 +121,10 @@ class AuditHeaderTest {
   @Test
   void localClientWithAFoundProcess() {
     assertEquals("id=" + ID + "; user=www-data", MINIMAL.value(ID, loopback(), FOUND));
-    assertEquals("id=" + ID + "; user=www-data; uid=33; pid=812; exe=/usr/sbin/php-fpm8.2; unit=php8.2-fpm.service",
+    assertEquals(
+        "id="
+            + ID
+            + "; user=www-data; uid=33; pid=812; exe=/usr/sbin/php-fpm8.2; unit=php8.2-fpm.service",
         FULL.value(ID, loopback(), FOUND));
   }
 
@@ -108,7 +133,8 @@ class AuditHeaderTest {
     ClientIdentity nameless = local(new Found(process(null, "/opt/app/bin/app", "app.service")));
 
     assertEquals("id=" + ID + "; user=unknown", MINIMAL.value(ID, loopback(), nameless));
-    assertEquals("id=" + ID + "; user=unknown; uid=33; pid=812; exe=/opt/app/bin/app; unit=app.service",
+    assertEquals(
+        "id=" + ID + "; user=unknown; uid=33; pid=812; exe=/opt/app/bin/app; unit=app.service",
         FULL.value(ID, loopback(), nameless));
   }
 
@@ -149,18 +175,28 @@ class AuditHeaderTest {
   void controlCharactersCannotBreakTheHeader() {
     TestTransaction tx = loopback().authenticatedAs("eve\r\nBcc: all@example.org\tx\u0000\u007f");
 
-    assertEquals("id=" + ID + "; sasl=eve__Bcc:_all@example.org_x__", MINIMAL.value(ID, tx, REMOTE));
+    assertEquals(
+        "id=" + ID + "; sasl=eve__Bcc:_all@example.org_x__", MINIMAL.value(ID, tx, REMOTE));
   }
 
   @Test
   void eightBitCharactersBecomeUnderscores() {
     // octet strings: one char per byte, so UTF-8 "é" arrives as two chars 0xC3 0xA9
-    ClientIdentity identity = local(new Found(process("j\u00c3\u00a9r\u00f4me",
-        "/home/j/bin/my tool (deleted)", "user@1000.service;evil=1")));
+    ClientIdentity identity =
+        local(
+            new Found(
+                process(
+                    "j\u00c3\u00a9r\u00f4me",
+                    "/home/j/bin/my tool (deleted)",
+                    "user@1000.service;evil=1")));
 
     assertEquals("id=" + ID + "; user=j__r_me", MINIMAL.value(ID, loopback(), identity));
-    assertEquals("id=" + ID + "; user=j__r_me; uid=33; pid=812; exe=/home/j/bin/my_tool_(deleted);"
-        + " unit=user@1000.service_evil=1", FULL.value(ID, loopback(), identity));
+    assertEquals(
+        "id="
+            + ID
+            + "; user=j__r_me; uid=33; pid=812; exe=/home/j/bin/my_tool_(deleted);"
+            + " unit=user@1000.service_evil=1",
+        FULL.value(ID, loopback(), identity));
   }
 
   @Test

@@ -23,12 +23,14 @@ class HeaderSignatureTest {
   static final byte[] OLD_KEY = "an-older-key-still-valid".getBytes(StandardCharsets.US_ASCII);
   static final HeaderSignature OURS = new HeaderSignature(AuditKey.of(List.of(KEY, OLD_KEY)));
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   String header() {
-    return new AuditHeader(Detail.MINIMAL, Optional.of(OURS)).value("0123456789ABCDEF",
-        TestTransaction.from("alice@example.org").authenticatedAs("alice"), AuditHeaderTest.REMOTE);
+    return new AuditHeader(Detail.MINIMAL, Optional.of(OURS))
+        .value(
+            "0123456789ABCDEF",
+            TestTransaction.from("alice@example.org").authenticatedAs("alice"),
+            AuditHeaderTest.REMOTE);
   }
 
   @Test
@@ -37,7 +39,10 @@ class HeaderSignatureTest {
 
     assertTrue(value.matches("id=0123456789ABCDEF; sasl=alice; sig=[0-9A-HJKMNP-TV-Z]{16}"), value);
     assertEquals(Verdict.VALID, OURS.verify(value));
-    assertEquals(Verdict.VALID, OURS.verify(" " + value.replace("; sig=", ";\r\n\tsig=")), "folded in transit");
+    assertEquals(
+        Verdict.VALID,
+        OURS.verify(" " + value.replace("; sig=", ";\r\n\tsig=")),
+        "folded in transit");
   }
 
   @Test
@@ -46,9 +51,12 @@ class HeaderSignatureTest {
 
     assertEquals(Verdict.INVALID, OURS.verify(value.replace("sasl=alice", "sasl=bob")));
     assertEquals(Verdict.INVALID, OURS.verify(value.replace("id=0", "id=1")));
-    assertEquals(Verdict.INVALID, OURS.verify(value + "; user=evil"), "a field added after the signature");
-    assertEquals(Verdict.INVALID, OURS.verify("id=FORGEDFORGEDFORG; sasl=ceo; sig=0123456789ABCDEF"));
-    HeaderSignature someoneElse = new HeaderSignature(AuditKey.of(List.of("another-server-s-key-xyz".getBytes())));
+    assertEquals(
+        Verdict.INVALID, OURS.verify(value + "; user=evil"), "a field added after the signature");
+    assertEquals(
+        Verdict.INVALID, OURS.verify("id=FORGEDFORGEDFORG; sasl=ceo; sig=0123456789ABCDEF"));
+    HeaderSignature someoneElse =
+        new HeaderSignature(AuditKey.of(List.of("another-server-s-key-xyz".getBytes())));
     assertEquals(Verdict.INVALID, someoneElse.verify(value));
     assertEquals(Verdict.UNSIGNED, OURS.verify("id=0123456789ABCDEF; sasl=alice"));
   }
@@ -59,7 +67,8 @@ class HeaderSignatureTest {
     String signedBefore = old.signed("id=0123456789ABCDEF; user=www-shop");
 
     assertEquals(Verdict.VALID, OURS.verify(signedBefore));
-    assertEquals(Verdict.INVALID, old.verify(header()), "new headers are signed with the first key");
+    assertEquals(
+        Verdict.INVALID, old.verify(header()), "new headers are signed with the first key");
   }
 
   @Test
@@ -68,22 +77,34 @@ class HeaderSignatureTest {
     AuditKey created = AuditKey.openOrCreate(file);
 
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-    assertEquals(Verdict.VALID, new HeaderSignature(AuditKey.read(file))
-        .verify(new HeaderSignature(created).signed("id=X")));
+    assertEquals(
+        Verdict.VALID,
+        new HeaderSignature(AuditKey.read(file))
+            .verify(new HeaderSignature(created).signed("id=X")));
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
     IOException exposed = assertThrows(IOException.class, () -> AuditKey.openOrCreate(file));
-    assertTrue(exposed.getMessage().contains("readable by every user") && exposed.getMessage()
-        .contains("forge audit headers") && exposed.getMessage().contains("chmod 600 " + file), exposed.getMessage());
+    assertTrue(
+        exposed.getMessage().contains("readable by every user")
+            && exposed.getMessage().contains("forge audit headers")
+            && exposed.getMessage().contains("chmod 600 " + file),
+        exposed.getMessage());
   }
 
   @Test
   void aShortOrMissingKeyIsRefused() throws IOException {
-    Path file = Files.createFile(dir.resolve("audit.key"), PosixFilePermissions.asFileAttribute(
-        PosixFilePermissions.fromString("rw-------")));
+    Path file =
+        Files.createFile(
+            dir.resolve("audit.key"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(file, "short\n");
-    assertTrue(assertThrows(IOException.class, () -> AuditKey.read(file)).getMessage()
-        .contains("key 1 is 5 bytes long, at least 16"));
+    assertTrue(
+        assertThrows(IOException.class, () -> AuditKey.read(file))
+            .getMessage()
+            .contains("key 1 is 5 bytes long, at least 16"));
     Files.writeString(file, "\n");
-    assertTrue(assertThrows(IOException.class, () -> AuditKey.read(file)).getMessage().contains("contains no key"));
+    assertTrue(
+        assertThrows(IOException.class, () -> AuditKey.read(file))
+            .getMessage()
+            .contains("contains no key"));
   }
 }

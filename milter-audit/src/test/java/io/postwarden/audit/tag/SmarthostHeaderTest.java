@@ -21,34 +21,53 @@ class SmarthostHeaderTest {
 
   @Test
   void saslUsersAndLocalUnixUsersAreNamed() {
-    assertEquals(List.of(new AddHeader("X-AuthUser", "alice@example.org")), authUser.changes(
-        AuditHeaderTest.loopback().authenticatedAs("alice@example.org"), AuditHeaderTest.FOUND));
-    assertEquals(List.of(new AddHeader("X-AuthUser", "www-data")),
-        authUser.changes(AuditHeaderTest.loopback(), AuditHeaderTest.FOUND), "the PHP site's Unix user");
-    ClientIdentity cron = new ClientIdentity(ClientKind.SENDMAIL, Optional.empty(),
-        Optional.of(new Submitter(1003, "cron", "/var/spool/postfix/maildrop/1")));
-    assertEquals(List.of(new AddHeader("X-AuthUser", "cron")),
-        authUser.changes(TestTransaction.from("root@host.example").origin(MailOrigin.NON_SMTPD), cron));
+    assertEquals(
+        List.of(new AddHeader("X-AuthUser", "alice@example.org")),
+        authUser.changes(
+            AuditHeaderTest.loopback().authenticatedAs("alice@example.org"),
+            AuditHeaderTest.FOUND));
+    assertEquals(
+        List.of(new AddHeader("X-AuthUser", "www-data")),
+        authUser.changes(AuditHeaderTest.loopback(), AuditHeaderTest.FOUND),
+        "the PHP site's Unix user");
+    ClientIdentity cron =
+        new ClientIdentity(
+            ClientKind.SENDMAIL,
+            Optional.empty(),
+            Optional.of(new Submitter(1003, "cron", "/var/spool/postfix/maildrop/1")));
+    assertEquals(
+        List.of(new AddHeader("X-AuthUser", "cron")),
+        authUser.changes(
+            TestTransaction.from("root@host.example").origin(MailOrigin.NON_SMTPD), cron));
   }
 
   @Test
   void copiesThatArriveAreDeletedAndUnknownSendersGetNone() {
     // a remote sender, or a hacked site, claiming to be someone the smart host trusts
-    TestTransaction forged = TestTransaction.from("x@outside.example").client("192.0.2.9", 50000)
-        .header("X-AuthUser", " ceo").header("x-authuser", " ceo2");
+    TestTransaction forged =
+        TestTransaction.from("x@outside.example")
+            .client("192.0.2.9", 50000)
+            .header("X-AuthUser", " ceo")
+            .header("x-authuser", " ceo2");
 
-    assertEquals(List.<Modification>of(ChangeHeader.delete("x-authuser", 2), ChangeHeader.delete("X-AuthUser", 1)),
+    assertEquals(
+        List.<Modification>of(
+            ChangeHeader.delete("x-authuser", 2), ChangeHeader.delete("X-AuthUser", 1)),
         authUser.changes(forged, AuditHeaderTest.REMOTE));
     assertEquals(2, deleted[0], "counted");
-    assertEquals(List.of(), authUser.changes(AuditHeaderTest.loopback(), AuditHeaderTest.NOT_FOUND),
+    assertEquals(
+        List.of(),
+        authUser.changes(AuditHeaderTest.loopback(), AuditHeaderTest.NOT_FOUND),
         "a local client whose user is unknown is not named");
     assertEquals(2, deleted[0], "nothing deleted, nothing counted");
   }
 
   @Test
   void aLoginIsWrittenPrintableAndBounded() {
-    List<Modification> changes = authUser.changes(
-        AuditHeaderTest.loopback().authenticatedAs("eve\r\nBcc: x@y;" + "a".repeat(400)), AuditHeaderTest.REMOTE);
+    List<Modification> changes =
+        authUser.changes(
+            AuditHeaderTest.loopback().authenticatedAs("eve\r\nBcc: x@y;" + "a".repeat(400)),
+            AuditHeaderTest.REMOTE);
 
     AddHeader added = (AddHeader) changes.get(0);
     assertEquals("eve__Bcc:_x@y_" + "a".repeat(SmarthostHeader.MAX_VALUE - 14), added.value());

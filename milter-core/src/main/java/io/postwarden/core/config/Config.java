@@ -13,7 +13,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The settings read from one configuration file, with every key of the schema not given at its default. */
+/**
+ * The settings read from one configuration file, with every key of the schema not given at its
+ * default.
+ */
 public final class Config {
 
   private final ConfigSchema schema;
@@ -26,7 +29,9 @@ public final class Config {
     this.source = source;
   }
 
-  /** Reads {@code file} as UTF-8; all its problems, or why it cannot be read, are reported together. */
+  /**
+   * Reads {@code file} as UTF-8; all its problems, or why it cannot be read, are reported together.
+   */
   public static Config load(Path file, ConfigSchema schema) throws ConfigException {
     String text;
     try {
@@ -37,8 +42,11 @@ public final class Config {
     return read(text, file.toString(), schema, file);
   }
 
-  /** @param sourceName names the text in error messages, e.g. "--config-text" */
-  public static Config parse(String text, String sourceName, ConfigSchema schema) throws ConfigException {
+  /**
+   * @param sourceName names the text in error messages, e.g. "--config-text"
+   */
+  public static Config parse(String text, String sourceName, ConfigSchema schema)
+      throws ConfigException {
     return read(text, Objects.requireNonNull(sourceName, "sourceName"), schema, null);
   }
 
@@ -87,7 +95,9 @@ public final class Config {
     return value;
   }
 
-  /** The file this configuration was loaded from; empty for {@link #parse} and {@link #defaults}. */
+  /**
+   * The file this configuration was loaded from; empty for {@link #parse} and {@link #defaults}.
+   */
   public Optional<Path> source() {
     return Optional.ofNullable(source);
   }
@@ -101,7 +111,8 @@ public final class Config {
   private void requireInSchema(ConfigKey<?> key) {
     // by identity: a same-named key from elsewhere may have another type or validation
     if (schema.key(key.name()).orElse(null) != key) {
-      throw new IllegalArgumentException("key '" + key.name() + "' is not part of this configuration's schema");
+      throw new IllegalArgumentException(
+          "key '" + key.name() + "' is not part of this configuration's schema");
     }
   }
 }

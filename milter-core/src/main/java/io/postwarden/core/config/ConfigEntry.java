@@ -1,5 +1,4 @@
 package io.postwarden.core.config;
 
 /** One {@code key = value} assignment, with the line the key is on for error messages. */
-record ConfigEntry(String key, int line, ConfigValue value) {
-}
+record ConfigEntry(String key, int line, ConfigValue value) {}

@@ -6,8 +6,8 @@ import java.util.stream.Collectors;
 
 /**
  * A configuration file that cannot be used. The message lists every problem found, one per line in
- * {@code file:line: description} form, sorted by line; {@link #file()}, {@link #line()} and {@link #key()}
- * describe the first.
+ * {@code file:line: description} form, sorted by line; {@link #file()}, {@link #line()} and {@link
+ * #key()} describe the first.
  */
 public final class ConfigException extends Exception {
 
@@ -16,20 +16,30 @@ public final class ConfigException extends Exception {
   private final String key;
 
   private ConfigException(String file, List<ConfigProblem> sortedProblems, Throwable cause) {
-    super(sortedProblems.stream().map(problem -> problem.describe(file)).collect(Collectors.joining("\n")), cause);
+    super(
+        sortedProblems.stream()
+            .map(problem -> problem.describe(file))
+            .collect(Collectors.joining("\n")),
+        cause);
     ConfigProblem first = sortedProblems.get(0);
     this.file = file;
     this.line = first.line();
     this.key = first.key();
   }
 
-  /** @param problems at least one, in any order */
+  /**
+   * @param problems at least one, in any order
+   */
   static ConfigException of(String file, List<ConfigProblem> problems) {
-    List<ConfigProblem> sorted = problems.stream().sorted(Comparator.comparingInt(ConfigProblem::line)).toList();
+    List<ConfigProblem> sorted =
+        problems.stream().sorted(Comparator.comparingInt(ConfigProblem::line)).toList();
     return new ConfigException(file, sorted, null);
   }
 
-  /** Problems of the file as a whole, such as rules spanning several keys; each description names its keys. */
+  /**
+   * Problems of the file as a whole, such as rules spanning several keys; each description names
+   * its keys.
+   */
   public static ConfigException ofWholeFile(String file, List<String> descriptions) {
     return of(file, descriptions.stream().map(text -> new ConfigProblem(0, null, text)).toList());
   }

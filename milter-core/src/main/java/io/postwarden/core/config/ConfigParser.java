@@ -5,26 +5,30 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Reads the file syntax into {@link ConfigEntry}s. It knows nothing of the schema: which keys exist and what
- * their values mean is {@link ConfigBinder}'s concern.
+ * Reads the file syntax into {@link ConfigEntry}s. It knows nothing of the schema: which keys exist
+ * and what their values mean is {@link ConfigBinder}'s concern.
  *
- * <p>After a syntax error it records the problem and resumes at the next line (or after the list the error is
- * in), so that a single run reports every problem in the file.
+ * <p>After a syntax error it records the problem and resumes at the next line (or after the list
+ * the error is in), so that a single run reports every problem in the file.
  */
 final class ConfigParser {
 
   /** Entries in file order, and the syntax problems met on the way. */
-  record Result(List<ConfigEntry> entries, List<ConfigProblem> problems) {
-  }
+  record Result(List<ConfigEntry> entries, List<ConfigProblem> problems) {}
 
   private static final Pattern KEY_NAME = Pattern.compile("[a-z][a-z0-9-]*");
-  /** How a line that assigns a key begins; seeing one inside a list means the list's '}' is missing. */
+
+  /**
+   * How a line that assigns a key begins; seeing one inside a list means the list's '}' is missing.
+   */
   private static final Pattern ENTRY_START = Pattern.compile("[a-z][a-z0-9-]*[ \\t]*=");
+
   private static final String BYTE_ORDER_MARK = "\uFEFF";
 
   private final SourceCursor in;
   private final List<ConfigEntry> entries = new ArrayList<>();
   private final List<ConfigProblem> problems = new ArrayList<>();
+
   /** Decides how to recover from a syntax error: skip the line, or skip the rest of the list. */
   private boolean inList;
 
@@ -62,7 +66,10 @@ final class ConfigParser {
       throw syntaxError("missing key name before '='");
     }
     if (!KEY_NAME.matcher(key).matches()) {
-      throw syntaxError("invalid key name '" + key + "' (lower-case letters, digits and '-', starting with a letter)");
+      throw syntaxError(
+          "invalid key name '"
+              + key
+              + "' (lower-case letters, digits and '-', starting with a letter)");
     }
     in.skipSpaces();
     if (!in.take('=')) {
@@ -100,7 +107,9 @@ final class ConfigParser {
     return new ConfigValue.ListValue(items);
   }
 
-  /** Skips white space, line breaks and comments inside a list, noticing when its '}' is missing. */
+  /**
+   * Skips white space, line breaks and comments inside a list, noticing when its '}' is missing.
+   */
   private void skipListLayout(int openingLine) {
     boolean crossedLine = in.skipWhitespaceAndComments();
     if (in.atEnd() || (crossedLine && in.lookingAt(ENTRY_START))) {
@@ -121,11 +130,16 @@ final class ConfigParser {
   }
 
   /**
-   * Besides white space and '#', the characters that delimit strings and lists end a bare word, and inside a
-   * list so does ',' (outside one it is an ordinary character, as in {@code a,b}).
+   * Besides white space and '#', the characters that delimit strings and lists end a bare word, and
+   * inside a list so does ',' (outside one it is an ordinary character, as in {@code a,b}).
    */
   private boolean endsBareWord(int c) {
-    return Character.isWhitespace(c) || c == '#' || c == '"' || c == '{' || c == '}' || (inList && c == ',');
+    return Character.isWhitespace(c)
+        || c == '#'
+        || c == '"'
+        || c == '{'
+        || c == '}'
+        || (inList && c == ',');
   }
 
   private String parseQuoted() {
@@ -162,14 +176,14 @@ final class ConfigParser {
     switch (error.resume) {
       case NEXT_LINE -> in.skipRestOfLine();
       case AFTER_LIST -> skipRestOfList();
-      case HERE -> { }
+      case HERE -> {}
     }
     inList = false;
   }
 
   /**
-   * Skips past the list's '}', or to the next entry if the '}' is missing, so its items are not read as keys.
-   * Braces are counted because a mistakenly nested list has a '}' of its own.
+   * Skips past the list's '}', or to the next entry if the '}' is missing, so its items are not
+   * read as keys. Braces are counted because a mistakenly nested list has a '}' of its own.
    */
   private void skipRestOfList() {
     int depth = 1;

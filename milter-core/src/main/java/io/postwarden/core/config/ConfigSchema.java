@@ -8,20 +8,23 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The keys a configuration file may contain. Each module declares its own schema; the application merges them
- * with {@link #plus}, which is where two modules claiming the same key name is caught.
+ * The keys a configuration file may contain. Each module declares its own schema; the application
+ * merges them with {@link #plus}, which is where two modules claiming the same key name is caught.
  */
 public final class ConfigSchema {
 
   private final List<ConfigKey<?>> keys;
   private final Map<String, ConfigKey<?>> keysByName = new HashMap<>();
 
-  /** @throws IllegalArgumentException if two keys share a name */
+  /**
+   * @throws IllegalArgumentException if two keys share a name
+   */
   public ConfigSchema(Collection<ConfigKey<?>> keys) {
     this.keys = List.copyOf(keys);
     for (ConfigKey<?> key : this.keys) {
       if (keysByName.putIfAbsent(key.name(), key) != null) {
-        throw new IllegalArgumentException("configuration key '" + key.name() + "' is declared twice");
+        throw new IllegalArgumentException(
+            "configuration key '" + key.name() + "' is declared twice");
       }
     }
   }
@@ -30,7 +33,9 @@ public final class ConfigSchema {
     return new ConfigSchema(List.of(keys));
   }
 
-  /** @throws IllegalArgumentException if both schemas declare a key of the same name */
+  /**
+   * @throws IllegalArgumentException if both schemas declare a key of the same name
+   */
   public ConfigSchema plus(ConfigSchema other) {
     List<ConfigKey<?>> merged = new ArrayList<>(keys);
     merged.addAll(other.keys);

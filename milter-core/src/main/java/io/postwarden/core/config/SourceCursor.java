@@ -3,7 +3,10 @@ package io.postwarden.core.config;
 import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 
-/** A read position in configuration text that counts lines, so every problem can name the line it is on. */
+/**
+ * A read position in configuration text that counts lines, so every problem can name the line it is
+ * on.
+ */
 final class SourceCursor {
 
   private final String text;

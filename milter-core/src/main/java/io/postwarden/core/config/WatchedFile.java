@@ -10,9 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A file read into a value and read again when it changes (secrets, domain lists), so an administrator edits
- * it without restarting. The modification time is checked at most once per {@code checkEvery}; a new version
- * that fails to read or parse is refused and the last good value kept, with one log line per failed version.
+ * A file read into a value and read again when it changes (secrets, domain lists), so an
+ * administrator edits it without restarting. The modification time is checked at most once per
+ * {@code checkEvery}; a new version that fails to read or parse is refused and the last good value
+ * kept, with one log line per failed version.
  */
 public final class WatchedFile<T> {
 
@@ -33,7 +34,8 @@ public final class WatchedFile<T> {
   private FileTime refused;
   private Instant checked;
 
-  private WatchedFile(Path path, Reader<T> reader, Duration checkEvery, Clock clock) throws IOException {
+  private WatchedFile(Path path, Reader<T> reader, Duration checkEvery, Clock clock)
+      throws IOException {
     this.path = path;
     this.reader = reader;
     this.checkEvery = checkEvery;
@@ -44,8 +46,8 @@ public final class WatchedFile<T> {
   }
 
   /** Reads the file now; a failure here is a start-up error for the caller to report. */
-  public static <T> WatchedFile<T> open(Path path, Reader<T> reader, Duration checkEvery, Clock clock)
-      throws IOException {
+  public static <T> WatchedFile<T> open(
+      Path path, Reader<T> reader, Duration checkEvery, Clock clock) throws IOException {
     return new WatchedFile<>(path, reader, checkEvery, clock);
   }
 

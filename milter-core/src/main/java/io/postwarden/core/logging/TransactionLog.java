@@ -5,7 +5,10 @@ import io.postwarden.core.session.TransactionRecord;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 
-/** One line per transaction, key=value, with the queue id first so `grep QUEUEID` finds it beside Postfix's log. */
+/**
+ * One line per transaction, key=value, with the queue id first so `grep QUEUEID` finds it beside
+ * Postfix's log.
+ */
 public final class TransactionLog implements SessionObserver {
 
   private static final Logger LOG = System.getLogger("postwarden.transaction");
@@ -28,7 +31,10 @@ public final class TransactionLog implements SessionObserver {
     field(line, "from", "<" + record.sender() + ">");
     field(line, "rcpts", Integer.toString(record.recipients()));
     field(line, "by", record.decidedBy() == null ? "-" : record.decidedBy());
-    field(line, "mods", record.modifications().isEmpty() ? "-" : String.join(",", record.modifications()));
+    field(
+        line,
+        "mods",
+        record.modifications().isEmpty() ? "-" : String.join(",", record.modifications()));
     field(line, "ms", milliseconds(record.duration().toNanos()));
     return line.toString();
   }
@@ -39,7 +45,10 @@ public final class TransactionLog implements SessionObserver {
     return (tenths / 10) + "." + (tenths % 10);
   }
 
-  /** Values with spaces, quotes or controls are quoted and escaped so a line can always be parsed back. */
+  /**
+   * Values with spaces, quotes or controls are quoted and escaped so a line can always be parsed
+   * back.
+   */
   private static void field(StringBuilder line, String key, String value) {
     if (line.length() > 0) {
       line.append(' ');

@@ -1,11 +1,16 @@
 package io.postwarden.core.lookup;
 
-/** What a lookup table answers for one key; the protocols encode it (socketmap OK/NOTFOUND/TEMP, tcp 200/500/400). */
+/**
+ * What a lookup table answers for one key; the protocols encode it (socketmap OK/NOTFOUND/TEMP, tcp
+ * 200/500/400).
+ */
 public sealed interface LookupResult {
 
   NotFound NOT_FOUND = new NotFound();
 
-  /** @param value the table's value: for Postfix, an address or an access(5) action */
+  /**
+   * @param value the table's value: for Postfix, an address or an access(5) action
+   */
   record Found(String value) implements LookupResult {}
 
   /** No entry: Postfix carries on as if the table did not list the key. */

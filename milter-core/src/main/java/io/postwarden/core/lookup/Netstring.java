@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * D. J. Bernstein's netstrings ({@code 12:hello world!,}), the framing of Postfix's socketmap protocol. Pure: reads
- * from and writes to byte buffers only.
+ * D. J. Bernstein's netstrings ({@code 12:hello world!,}), the framing of Postfix's socketmap
+ * protocol. Pure: reads from and writes to byte buffers only.
  */
 public final class Netstring {
 
@@ -26,9 +26,9 @@ public final class Netstring {
   private Netstring() {}
 
   /**
-   * Reads one netstring at the buffer's position. Only a {@link Complete} result moves the position (past the
-   * trailing comma). A length above {@code maxLength} is refused as soon as its digits are read, before any payload
-   * is buffered.
+   * Reads one netstring at the buffer's position. Only a {@link Complete} result moves the position
+   * (past the trailing comma). A length above {@code maxLength} is refused as soon as its digits
+   * are read, before any payload is buffered.
    */
   public static Parse parse(ByteBuffer buffer, int maxLength) {
     int start = buffer.position();
@@ -44,7 +44,10 @@ public final class Netstring {
         break;
       }
       if (b < '0' || b > '9') {
-        return new Malformed(digits == 0 ? "netstring must start with its length" : "netstring length is not a number");
+        return new Malformed(
+            digits == 0
+                ? "netstring must start with its length"
+                : "netstring length is not a number");
       }
       if (digits == 1 && length == 0) {
         return new Malformed("netstring length has a leading zero");

@@ -3,9 +3,10 @@ package io.postwarden.core.lookup;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Postfix's socketmap protocol (Sendmail 8.13's), inside netstrings: the request {@code name SP key}, the reply
- * {@code OK SP data}, {@code NOTFOUND SP}, {@code TEMP SP reason}, {@code TIMEOUT SP reason} or {@code PERM SP reason}.
- * Postfix defers mail on TEMP and TIMEOUT, and on PERM as a configuration error. Pure.
+ * Postfix's socketmap protocol (Sendmail 8.13's), inside netstrings: the request {@code name SP
+ * key}, the reply {@code OK SP data}, {@code NOTFOUND SP}, {@code TEMP SP reason}, {@code TIMEOUT
+ * SP reason} or {@code PERM SP reason}. Postfix defers mail on TEMP and TIMEOUT, and on PERM as a
+ * configuration error. Pure.
  */
 public final class SocketmapCodec {
 
@@ -14,7 +15,10 @@ public final class SocketmapCodec {
 
   private SocketmapCodec() {}
 
-  /** Reads a netstring's payload as a request; the key may contain spaces (only the first one separates). */
+  /**
+   * Reads a netstring's payload as a request; the key may contain spaces (only the first one
+   * separates).
+   */
   public static Request request(byte[] payload) throws LookupProtocolException {
     String text = new String(payload, StandardCharsets.ISO_8859_1);
     int space = text.indexOf(' ');
@@ -41,7 +45,10 @@ public final class SocketmapCodec {
     return text.getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  /** A permanent error: Postfix logs it as a configuration problem (an unknown table name, a malformed request). */
+  /**
+   * A permanent error: Postfix logs it as a configuration problem (an unknown table name, a
+   * malformed request).
+   */
   public static byte[] permanentError(String reason) {
     return ("PERM " + reason).getBytes(StandardCharsets.ISO_8859_1);
   }

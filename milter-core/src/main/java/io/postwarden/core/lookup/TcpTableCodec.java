@@ -1,10 +1,10 @@
 package io.postwarden.core.lookup;
 
 /**
- * Postfix's tcp_table protocol (PostSRSd 1.x serves it): the request line {@code get SP key}, the reply line
- * {@code 200 SP value}, {@code 500 SP text} (not found) or {@code 400 SP text} (try again later). Keys and values are
- * %XX-encoded: '%', whitespace and every octet that is not printable ASCII. Lines are handled without their newline.
- * Pure.
+ * Postfix's tcp_table protocol (PostSRSd 1.x serves it): the request line {@code get SP key}, the
+ * reply line {@code 200 SP value}, {@code 500 SP text} (not found) or {@code 400 SP text} (try
+ * again later). Keys and values are %XX-encoded: '%', whitespace and every octet that is not
+ * printable ASCII. Lines are handled without their newline. Pure.
  */
 public final class TcpTableCodec {
 

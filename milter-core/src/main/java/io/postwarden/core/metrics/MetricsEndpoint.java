@@ -12,30 +12,40 @@ import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * Serves {@code /metrics} (Prometheus text format) and {@code /health} (200 while serving mail, 503 otherwise) on
- * a loopback address, from one small daemon thread: scrapes are rare and must never compete with mail.
+ * Serves {@code /metrics} (Prometheus text format) and {@code /health} (200 while serving mail, 503
+ * otherwise) on a loopback address, from one small daemon thread: scrapes are rare and must never
+ * compete with mail.
  */
 public final class MetricsEndpoint implements AutoCloseable {
 
   private final HttpServer server;
 
-  public MetricsEndpoint(InetSocketAddress address, PrometheusMeterRegistry registry, BooleanSupplier healthy) {
+  public MetricsEndpoint(
+      InetSocketAddress address, PrometheusMeterRegistry registry, BooleanSupplier healthy) {
     try {
       server = HttpServer.create(address, 16);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen for metrics on " + address + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot listen for metrics on " + address + ": " + e.getMessage(), e);
     }
-    server.createContext("/metrics", exchange -> respond(exchange, 200,
-        "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-    server.createContext("/health", exchange -> {
-      boolean ok = healthy.getAsBoolean();
-      respond(exchange, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "unavailable\n");
-    });
-    server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "postwarden-metrics");
-      thread.setDaemon(true);
-      return thread;
-    }));
+    server.createContext(
+        "/metrics",
+        exchange ->
+            respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+    server.createContext(
+        "/health",
+        exchange -> {
+          boolean ok = healthy.getAsBoolean();
+          respond(
+              exchange, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "unavailable\n");
+        });
+    server.setExecutor(
+        Executors.newSingleThreadExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "postwarden-metrics");
+              thread.setDaemon(true);
+              return thread;
+            }));
     server.start();
   }
 
@@ -43,9 +53,11 @@ public final class MetricsEndpoint implements AutoCloseable {
     return server.getAddress();
   }
 
-  private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
     try (exchange) {
-      if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+      if (!"GET".equals(exchange.getRequestMethod())
+          && !"HEAD".equals(exchange.getRequestMethod())) {
         exchange.sendResponseHeaders(405, -1);
         return;
       }

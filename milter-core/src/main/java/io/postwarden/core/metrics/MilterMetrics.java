@@ -22,36 +22,44 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The core's meters. Every label value comes from a closed set (stage, verdict, outcome, fault, policy name), never
- * an address, user or host, so the series count stays bounded. All series exist from start-up at zero, so rates
- * and alerts work before the first event.
+ * The core's meters. Every label value comes from a closed set (stage, verdict, outcome, fault,
+ * policy name), never an address, user or host, so the series count stays bounded. All series exist
+ * from start-up at zero, so rates and alerts work before the first event.
  */
 public final class MilterMetrics implements SessionObserver {
 
   /** Stages whose policy callbacks are timed. */
-  private static final List<Stage> DECIDING = List.of(Stage.CONNECT, Stage.HELO, Stage.MAIL, Stage.RCPT,
-      Stage.END_OF_MESSAGE);
+  private static final List<Stage> DECIDING =
+      List.of(Stage.CONNECT, Stage.HELO, Stage.MAIL, Stage.RCPT, Stage.END_OF_MESSAGE);
 
   private final AtomicInteger activeSessions = new AtomicInteger();
   private final Counter sessions;
   private final Map<Stage, Timer> stageDurations = new EnumMap<>(Stage.class);
   private final Map<String, Counter> verdicts = new ConcurrentHashMap<>();
   private final MeterRegistry registry;
-  private final Map<TransactionRecord.Outcome, Counter> transactions = new EnumMap<>(TransactionRecord.Outcome.class);
+  private final Map<TransactionRecord.Outcome, Counter> transactions =
+      new EnumMap<>(TransactionRecord.Outcome.class);
   private final Map<String, Counter> errors = new HashMap<>();
   private final Map<String, Counter> drops = new HashMap<>();
 
-  /** @param policyNames the active policies, so each one's verdict series exists from the start */
+  /**
+   * @param policyNames the active policies, so each one's verdict series exists from the start
+   */
   public MilterMetrics(MeterRegistry registry, List<String> policyNames) {
     this.registry = registry;
     registry.gauge("postwarden.sessions.active", activeSessions);
-    sessions = Counter.builder("postwarden.sessions").description("Milter sessions opened").register(registry);
+    sessions =
+        Counter.builder("postwarden.sessions")
+            .description("Milter sessions opened")
+            .register(registry);
     for (Stage stage : DECIDING) {
-      stageDurations.put(stage, Timer.builder("postwarden.stage.duration")
-          .description("Time the policies took to decide, per stage")
-          .tag("stage", label(stage))
-          .publishPercentileHistogram()
-          .register(registry));
+      stageDurations.put(
+          stage,
+          Timer.builder("postwarden.stage.duration")
+              .description("Time the policies took to decide, per stage")
+              .tag("stage", label(stage))
+              .publishPercentileHistogram()
+              .register(registry));
       for (Verdict verdict : Verdict.values()) {
         for (String policy : withNone(policyNames)) {
           verdictCounter(stage, verdict, policy);
@@ -59,10 +67,12 @@ public final class MilterMetrics implements SessionObserver {
       }
     }
     for (TransactionRecord.Outcome outcome : TransactionRecord.Outcome.values()) {
-      transactions.put(outcome, Counter.builder("postwarden.transactions")
-          .description("Mail transactions by how they ended")
-          .tag("outcome", outcome.label())
-          .register(registry));
+      transactions.put(
+          outcome,
+          Counter.builder("postwarden.transactions")
+              .description("Mail transactions by how they ended")
+              .tag("outcome", outcome.label())
+              .register(registry));
     }
     for (Fault fault : Fault.values()) {
       errors.put(fault.label(), errorCounter(registry, fault.label()));
@@ -72,23 +82,35 @@ public final class MilterMetrics implements SessionObserver {
     }
     for (MailOrigin listener : MailOrigin.values()) {
       for (ConnectionDrop reason : ConnectionDrop.values()) {
-        drops.put(dropKey(listener, reason), Counter.builder(
-                reason.atAccept() ? "postwarden.connections.refused" : "postwarden.connections.closed")
-            .description(reason.atAccept() ? "Milter connections refused at accept, by listener kind and limit"
-                : "Milter connections cut off for breaking a deadline or limit, by listener kind and reason")
-            .tag("listener", label(listener))
-            .tag("reason", reason.label())
-            .register(registry));
+        drops.put(
+            dropKey(listener, reason),
+            Counter.builder(
+                    reason.atAccept()
+                        ? "postwarden.connections.refused"
+                        : "postwarden.connections.closed")
+                .description(
+                    reason.atAccept()
+                        ? "Milter connections refused at accept, by listener kind and limit"
+                        : "Milter connections cut off for breaking a deadline or limit, by listener kind and reason")
+                .tag("listener", label(listener))
+                .tag("reason", reason.label())
+                .register(registry));
       }
     }
   }
 
   /** Policies added by a reload get their series on first use. */
   private Counter verdictCounter(Stage stage, Verdict verdict, String policy) {
-    return verdicts.computeIfAbsent(verdictKey(stage, verdict, policy), key -> Counter.builder("postwarden.verdicts")
-        .description("Merged policy verdicts per stage; policy is the one that refused, none otherwise")
-        .tag("stage", label(stage)).tag("verdict", label(verdict)).tag("policy", policy)
-        .register(registry));
+    return verdicts.computeIfAbsent(
+        verdictKey(stage, verdict, policy),
+        key ->
+            Counter.builder("postwarden.verdicts")
+                .description(
+                    "Merged policy verdicts per stage; policy is the one that refused, none otherwise")
+                .tag("stage", label(stage))
+                .tag("verdict", label(verdict))
+                .tag("policy", policy)
+                .register(registry));
   }
 
   private static Counter errorCounter(MeterRegistry registry, String kind) {
@@ -144,7 +166,8 @@ public final class MilterMetrics implements SessionObserver {
   }
 
   private static List<String> withNone(List<String> policyNames) {
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of("none"), policyNames.stream()).toList();
+    return java.util.stream.Stream.concat(java.util.stream.Stream.of("none"), policyNames.stream())
+        .toList();
   }
 
   private static String verdictKey(Stage stage, Verdict verdict, String policy) {

@@ -5,15 +5,18 @@ import java.net.InetAddress;
 /**
  * Where the SMTP client is, as Postfix reports it at CONNECT.
  *
- * @param family   how Postfix reached the client
- * @param address  the IP address for TCP families, else null
- * @param port     the client's TCP port, 0 when unknown
- * @param path     the socket path for {@link Family#UNIX}, else null
+ * @param family how Postfix reached the client
+ * @param address the IP address for TCP families, else null
+ * @param port the client's TCP port, 0 when unknown
+ * @param path the socket path for {@link Family#UNIX}, else null
  */
 public record ClientAddress(Family family, InetAddress address, int port, String path) {
 
   public enum Family {
-    INET4, INET6, UNIX, UNKNOWN
+    INET4,
+    INET6,
+    UNIX,
+    UNKNOWN
   }
 
   public static final ClientAddress UNKNOWN = new ClientAddress(Family.UNKNOWN, null, 0, null);

@@ -1,6 +1,9 @@
 package io.postwarden.core.policy;
 
-/** What is known about the SMTP session for its whole lifetime (one milter connection may carry several). */
+/**
+ * What is known about the SMTP session for its whole lifetime (one milter connection may carry
+ * several).
+ */
 public interface Connection {
 
   /** The client host name as Postfix resolved it, {@code [ip]} when unresolved. */
@@ -11,7 +14,10 @@ public interface Connection {
   /** The HELO/EHLO argument, null before HELO. */
   String helo();
 
-  /** Connection-stage macros ({@code j}, {@code {daemon_name}}, {@code {daemon_addr}}, {@code {client_addr}}, …). */
+  /**
+   * Connection-stage macros ({@code j}, {@code {daemon_name}}, {@code {daemon_addr}}, {@code
+   * {client_addr}}, …).
+   */
   Macros macros();
 
   /** The Postfix path this session serves (which listener Postfix used). */

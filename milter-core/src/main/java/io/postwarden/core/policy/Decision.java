@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A policy's answer at one stage: a verdict, an optional SMTP reply for a refusal, and (at end of message only)
- * the modifications to apply.
+ * A policy's answer at one stage: a verdict, an optional SMTP reply for a refusal, and (at end of
+ * message only) the modifications to apply.
  */
 public record Decision(Verdict verdict, SmtpReply reply, List<Modification> modifications) {
 
@@ -15,11 +15,12 @@ public record Decision(Verdict verdict, SmtpReply reply, List<Modification> modi
     Objects.requireNonNull(verdict, "verdict");
     modifications = List.copyOf(modifications);
     if (reply != null) {
-      boolean fits = switch (verdict) {
-        case REJECT -> reply.permanent();
-        case TEMPFAIL -> !reply.permanent();
-        default -> false;
-      };
+      boolean fits =
+          switch (verdict) {
+            case REJECT -> reply.permanent();
+            case TEMPFAIL -> !reply.permanent();
+            default -> false;
+          };
       if (!fits) {
         throw new IllegalArgumentException("reply " + reply + " does not fit verdict " + verdict);
       }

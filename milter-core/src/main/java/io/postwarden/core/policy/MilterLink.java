@@ -4,12 +4,14 @@ import java.net.SocketAddress;
 import java.util.Optional;
 
 /**
- * The milter connection itself: which Postfix process end (smtpd or cleanup) talks to which of our listeners. Lets
- * a policy find the Postfix process serving a session (e.g. the cleanup that a sendmail(1) submission runs through).
+ * The milter connection itself: which Postfix process end (smtpd or cleanup) talks to which of our
+ * listeners. Lets a policy find the Postfix process serving a session (e.g. the cleanup that a
+ * sendmail(1) submission runs through).
  *
- * @param mta      Postfix's end; an InetSocketAddress for TCP listeners
+ * @param mta Postfix's end; an InetSocketAddress for TCP listeners
  * @param listener our end
- * @param peer     the connecting process on a unix-socket listener, null otherwise (or when the kernel would not say)
+ * @param peer the connecting process on a unix-socket listener, null otherwise (or when the kernel
+ *     would not say)
  */
 public record MilterLink(SocketAddress mta, SocketAddress listener, PeerCredentials peer) {
 

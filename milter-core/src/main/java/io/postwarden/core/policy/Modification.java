@@ -2,7 +2,8 @@ package io.postwarden.core.policy;
 
 /**
  * A change to the message, returned at end of message (the only stage where Postfix accepts them).
- * Strings are octet strings: each char is one byte (ISO-8859-1), so 8-bit data passes through unaltered.
+ * Strings are octet strings: each char is one byte (ISO-8859-1), so 8-bit data passes through
+ * unaltered.
  */
 public sealed interface Modification {
 
@@ -45,7 +46,8 @@ public sealed interface Modification {
   }
 
   /**
-   * Replaces the {@code occurrence}-th (1-based) header called {@code name}; an empty value deletes it.
+   * Replaces the {@code occurrence}-th (1-based) header called {@code name}; an empty value deletes
+   * it.
    */
   record ChangeHeader(String name, int occurrence, String value) implements Modification {
     public Capability capability() {
@@ -57,7 +59,10 @@ public sealed interface Modification {
     }
   }
 
-  /** Replaces the envelope sender; the address only, Postfix honours no ESMTP parameters here that we need. */
+  /**
+   * Replaces the envelope sender; the address only, Postfix honours no ESMTP parameters here that
+   * we need.
+   */
   record ChangeSender(String address) implements Modification {
     public Capability capability() {
       return Capability.CHANGE_SENDER;

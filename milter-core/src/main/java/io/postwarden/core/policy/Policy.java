@@ -3,11 +3,11 @@ package io.postwarden.core.policy;
 import java.util.Set;
 
 /**
- * One concern of Postwarden (guard, SRS, From: repair …). A policy never sees protocol packets: it reads the
- * transaction and returns decisions; the core turns them into milter replies. A stage at which some policy
- * {@linkplain #mayBlock(Stage, Connection) may block} runs on a worker pool with a deadline, so a slow lookup
- * (DNS, /proc, a process, a network store) never stalls the network event loop; any other stage runs on the event
- * loop itself, which spares it two thread hand-offs.
+ * One concern of Postwarden (guard, SRS, From: repair …). A policy never sees protocol packets: it
+ * reads the transaction and returns decisions; the core turns them into milter replies. A stage at
+ * which some policy {@linkplain #mayBlock(Stage, Connection) may block} runs on a worker pool with
+ * a deadline, so a slow lookup (DNS, /proc, a process, a network store) never stalls the network
+ * event loop; any other stage runs on the event loop itself, which spares it two thread hand-offs.
  *
  * <p>Callbacks of one session are called one at a time, in protocol order.
  */
@@ -23,15 +23,18 @@ public interface Policy {
   Set<Modification.Capability> capabilities();
 
   /**
-   * Whether this policy's callback at {@code stage} (CONNECT or HELO) may block this time: a process lookup, DNS,
-   * an external command, a network store. Must answer at once, without blocking. Default: it may, so a policy
-   * that says nothing never runs on the event loop.
+   * Whether this policy's callback at {@code stage} (CONNECT or HELO) may block this time: a
+   * process lookup, DNS, an external command, a network store. Must answer at once, without
+   * blocking. Default: it may, so a policy that says nothing never runs on the event loop.
    */
   default boolean mayBlock(Stage stage, Connection connection) {
     return true;
   }
 
-  /** As {@link #mayBlock(Stage, Connection)}, for the stages of a transaction (MAIL, RCPT, end of message). */
+  /**
+   * As {@link #mayBlock(Stage, Connection)}, for the stages of a transaction (MAIL, RCPT, end of
+   * message).
+   */
   default boolean mayBlock(Stage stage, Transaction tx) {
     return mayBlock(stage, tx.connection());
   }

@@ -5,8 +5,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Facts a policy learns once per SMTP session and uses later (e.g. the process behind a local client, looked up at
- * CONNECT and written at end of message). Keyed by type so policies cannot collide.
+ * Facts a policy learns once per SMTP session and uses later (e.g. the process behind a local
+ * client, looked up at CONNECT and written at end of message). Keyed by type so policies cannot
+ * collide.
  */
 public final class SessionAttributes {
 

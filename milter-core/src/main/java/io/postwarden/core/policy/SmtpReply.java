@@ -3,8 +3,8 @@ package io.postwarden.core.policy;
 import java.util.regex.Pattern;
 
 /**
- * An SMTP reply a refusal carries, e.g. {@code 530 5.7.0 Authentication required}.
- * Checked on construction because Postfix discards a malformed reply and applies its default action.
+ * An SMTP reply a refusal carries, e.g. {@code 530 5.7.0 Authentication required}. Checked on
+ * construction because Postfix discards a malformed reply and applies its default action.
  */
 public record SmtpReply(int code, String enhancedStatus, String text) {
 
@@ -14,8 +14,10 @@ public record SmtpReply(int code, String enhancedStatus, String text) {
     if (code < 400 || code > 599) {
       throw new IllegalArgumentException("reply code must be 4xx or 5xx: " + code);
     }
-    if (!ENHANCED.matcher(enhancedStatus).matches() || enhancedStatus.charAt(0) != Character.forDigit(code / 100, 10)) {
-      throw new IllegalArgumentException("enhanced status " + enhancedStatus + " does not match code " + code);
+    if (!ENHANCED.matcher(enhancedStatus).matches()
+        || enhancedStatus.charAt(0) != Character.forDigit(code / 100, 10)) {
+      throw new IllegalArgumentException(
+          "enhanced status " + enhancedStatus + " does not match code " + code);
     }
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

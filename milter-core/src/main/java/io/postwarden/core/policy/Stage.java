@@ -1,6 +1,9 @@
 package io.postwarden.core.policy;
 
-/** Points of an SMTP conversation a policy can ask to see. Anything no active policy asks for is negotiated away. */
+/**
+ * Points of an SMTP conversation a policy can ask to see. Anything no active policy asks for is
+ * negotiated away.
+ */
 public enum Stage {
   CONNECT,
   HELO,

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One mail transaction (MAIL FROM to end of message) as a policy sees it. Fields fill in as the stages arrive and
- * are reset when the next transaction starts. Addresses come without angle brackets; the null sender is "".
+ * One mail transaction (MAIL FROM to end of message) as a policy sees it. Fields fill in as the
+ * stages arrive and are reset when the next transaction starts. Addresses come without angle
+ * brackets; the null sender is "".
  */
 public interface Transaction {
 

@@ -11,9 +11,9 @@ import java.util.Map;
 import org.nightcode.milter.codec.MilterPacket;
 
 /**
- * Turns one milter packet into a {@link MilterCommand}. Pure: no I/O, no state. Replaces jmilter's command
- * processors, which reject family 'U', lose IPv6 addresses and decode 8-bit strings as UTF-8
- * (docs/decisions/0002-own-session-layer.md).
+ * Turns one milter packet into a {@link MilterCommand}. Pure: no I/O, no state. Replaces jmilter's
+ * command processors, which reject family 'U', lose IPv6 addresses and decode 8-bit strings as
+ * UTF-8 (docs/decisions/0002-own-session-layer.md).
  */
 public final class CommandDecoder {
 
@@ -22,25 +22,28 @@ public final class CommandDecoder {
   public static MilterCommand decode(MilterPacket packet) {
     OctetReader in = new OctetReader(packet.payload());
     char code = (char) (packet.command() & 0xff);
-    MilterCommand command = switch (code) {
-      case 'O' -> new OptionNegotiation(in.int32(), in.int32(), in.int32());
-      case 'D' -> macros(in);
-      case 'C' -> connect(in);
-      case 'H' -> new Helo(in.string());
-      case 'M' -> mail(in.strings());
-      case 'R' -> rcpt(in.strings());
-      case 'T' -> new Data();
-      case 'L' -> new HeaderField(in.string(), in.string());
-      case 'N' -> new EndOfHeaders();
-      case 'B' -> new BodyChunk(skipAll(in));
-      case 'E' -> new EndOfMessage(skipAll(in));
-      case 'A' -> new Abort();
-      case 'Q' -> new Quit();
-      case 'K' -> new QuitNewConnection();
-      case 'U' -> new UnknownSmtpCommand(in.string());
-      default -> throw new ProtocolException(ProtocolException.Kind.UNKNOWN_COMMAND,
-          String.format("unknown command byte 0x%02x", (int) code));
-    };
+    MilterCommand command =
+        switch (code) {
+          case 'O' -> new OptionNegotiation(in.int32(), in.int32(), in.int32());
+          case 'D' -> macros(in);
+          case 'C' -> connect(in);
+          case 'H' -> new Helo(in.string());
+          case 'M' -> mail(in.strings());
+          case 'R' -> rcpt(in.strings());
+          case 'T' -> new Data();
+          case 'L' -> new HeaderField(in.string(), in.string());
+          case 'N' -> new EndOfHeaders();
+          case 'B' -> new BodyChunk(skipAll(in));
+          case 'E' -> new EndOfMessage(skipAll(in));
+          case 'A' -> new Abort();
+          case 'Q' -> new Quit();
+          case 'K' -> new QuitNewConnection();
+          case 'U' -> new UnknownSmtpCommand(in.string());
+          default ->
+              throw new ProtocolException(
+                  ProtocolException.Kind.UNKNOWN_COMMAND,
+                  String.format("unknown command byte 0x%02x", (int) code));
+        };
     if (!(command instanceof OptionNegotiation)) {
       in.expectEnd();
     }
@@ -69,7 +72,8 @@ public final class CommandDecoder {
     String hostname = in.string();
     char family = in.octet();
     if (family == 'U') {
-      // Postfix ends the packet after the family byte when it knows no address; tolerate a stray NUL too
+      // Postfix ends the packet after the family byte when it knows no address; tolerate a stray
+      // NUL too
       while (!in.atEnd()) {
         in.octet();
       }
@@ -77,11 +81,13 @@ public final class CommandDecoder {
     }
     int port = in.uint16();
     String address = in.string();
-    return new Connect(hostname, switch (family) {
-      case '4', '6' -> inet(address, port);
-      case 'L' -> new ClientAddress(ClientAddress.Family.UNIX, null, 0, address);
-      default -> throw OctetReader.malformed("unknown address family '" + family + "'");
-    });
+    return new Connect(
+        hostname,
+        switch (family) {
+          case '4', '6' -> inet(address, port);
+          case 'L' -> new ClientAddress(ClientAddress.Family.UNIX, null, 0, address);
+          default -> throw OctetReader.malformed("unknown address family '" + family + "'");
+        });
   }
 
   private static ClientAddress inet(String literal, int port) {
@@ -91,8 +97,8 @@ public final class CommandDecoder {
     if (address == null) {
       throw OctetReader.malformed("not an IP address: " + literal);
     }
-    ClientAddress.Family family = address instanceof Inet4Address
-        ? ClientAddress.Family.INET4 : ClientAddress.Family.INET6;
+    ClientAddress.Family family =
+        address instanceof Inet4Address ? ClientAddress.Family.INET4 : ClientAddress.Family.INET6;
     return new ClientAddress(family, address, port, null);
   }
 
@@ -112,7 +118,9 @@ public final class CommandDecoder {
 
   /** SMTP gives {@code <a@b>}; sendmail(1) submissions arrive without brackets. */
   static String stripBrackets(String address) {
-    if (address.length() >= 2 && address.charAt(0) == '<' && address.charAt(address.length() - 1) == '>') {
+    if (address.length() >= 2
+        && address.charAt(0) == '<'
+        && address.charAt(address.length() - 1) == '>') {
       return address.substring(1, address.length() - 1);
     }
     return address;

@@ -5,12 +5,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A decoded command from the MTA. Strings are octet strings (one char per byte), so nothing 8-bit is altered.
- * Pure data: decoding is {@link CommandDecoder}'s job, meaning is the session's.
+ * A decoded command from the MTA. Strings are octet strings (one char per byte), so nothing 8-bit
+ * is altered. Pure data: decoding is {@link CommandDecoder}'s job, meaning is the session's.
  */
 public sealed interface MilterCommand {
 
-  /** Whether the MTA waits for a reply to this command (before any NR_* negotiation, which we never use). */
+  /**
+   * Whether the MTA waits for a reply to this command (before any NR_* negotiation, which we never
+   * use).
+   */
   default boolean expectsReply() {
     return true;
   }
@@ -29,7 +32,10 @@ public sealed interface MilterCommand {
 
   record Helo(String name) implements MilterCommand {}
 
-  /** MAIL FROM: the address without angle brackets ("" for the null sender) and its ESMTP parameters. */
+  /**
+   * MAIL FROM: the address without angle brackets ("" for the null sender) and its ESMTP
+   * parameters.
+   */
   record Mail(String sender, List<String> esmtpArgs) implements MilterCommand {}
 
   record Rcpt(String recipient, List<String> esmtpArgs) implements MilterCommand {}

@@ -7,10 +7,12 @@ import org.nightcode.milter.CommandCode;
 import org.nightcode.milter.codec.MilterPacket;
 
 /**
- * What both sides agreed in option negotiation: protocol version, the actions we may take, the steps the MTA
- * leaves out, and the macros we asked for per stage (SMFIR_SETSYMLIST, keyed by jmilter's MacroPlace index).
+ * What both sides agreed in option negotiation: protocol version, the actions we may take, the
+ * steps the MTA leaves out, and the macros we asked for per stage (SMFIR_SETSYMLIST, keyed by
+ * jmilter's MacroPlace index).
  */
-public record NegotiatedOptions(int version, int actions, int protocol, Map<Integer, String> macroRequests) {
+public record NegotiatedOptions(
+    int version, int actions, int protocol, Map<Integer, String> macroRequests) {
 
   public NegotiatedOptions {
     macroRequests = new TreeMap<>(macroRequests);
@@ -24,7 +26,10 @@ public record NegotiatedOptions(int version, int actions, int protocol, Map<Inte
     return (protocol & protocolBit) != 0;
   }
 
-  /** The OPTNEG reply: version, actions, protocol, then each macro request as stage index + name list. */
+  /**
+   * The OPTNEG reply: version, actions, protocol, then each macro request as stage index + name
+   * list.
+   */
   public MilterPacket toPacket() {
     OctetWriter out = new OctetWriter().int32(version).int32(actions).int32(protocol);
     macroRequests.forEach((stage, names) -> out.int32(stage).string(names));

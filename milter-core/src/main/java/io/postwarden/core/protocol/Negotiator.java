@@ -11,9 +11,10 @@ import org.nightcode.milter.ProtocolSteps;
 /**
  * Answers the MTA's option offer with the least the active policies need. Pure.
  *
- * <p>DATA and end-of-headers are never negotiated away: Postfix still sends their macros as a separate write
- * that expects no reply, and without TCP_NODELAY on its side that write waits ~40 ms for our delayed ACK.
- * Answering them costs one quick round trip instead (docs/decisions/0003-no-nodata.md).
+ * <p>DATA and end-of-headers are never negotiated away: Postfix still sends their macros as a
+ * separate write that expects no reply, and without TCP_NODELAY on its side that write waits ~40 ms
+ * for our delayed ACK. Answering them costs one quick round trip instead
+ * (docs/decisions/0003-no-nodata.md).
  */
 public final class Negotiator {
 
@@ -21,24 +22,32 @@ public final class Negotiator {
   static final int SET_SYMBOL_LIST = 0x100;
 
   /**
-   * Macros Postfix does not send by default but the core reports to policies (client and daemon endpoint, auth,
-   * queue id). A requested list replaces main.cf's list for that stage, so each list repeats Postfix's defaults.
+   * Macros Postfix does not send by default but the core reports to policies (client and daemon
+   * endpoint, auth, queue id). A requested list replaces main.cf's list for that stage, so each
+   * list repeats Postfix's defaults.
    */
-  static final Map<Integer, String> MACRO_REQUESTS = Map.of(
-      MacroPlace.SMFIM_CONNECT.index(),
-      "j {daemon_name} {daemon_addr} {daemon_port} {client_addr} {client_port} {client_name} {client_ptr} v _",
-      MacroPlace.SMFIM_ENVFROM.index(),
-      "i {auth_type} {auth_authen} {auth_author} {mail_addr} {mail_host} {mail_mailer}",
-      MacroPlace.SMFIM_ENVRCPT.index(), "i {rcpt_addr} {rcpt_host} {rcpt_mailer}",
-      MacroPlace.SMFIM_DATA.index(), "i",
-      MacroPlace.SMFIM_EOH.index(), "i",
-      MacroPlace.SMFIM_EOM.index(), "i");
+  static final Map<Integer, String> MACRO_REQUESTS =
+      Map.of(
+          MacroPlace.SMFIM_CONNECT.index(),
+          "j {daemon_name} {daemon_addr} {daemon_port} {client_addr} {client_port} {client_name} {client_ptr} v _",
+          MacroPlace.SMFIM_ENVFROM.index(),
+          "i {auth_type} {auth_authen} {auth_author} {mail_addr} {mail_host} {mail_mailer}",
+          MacroPlace.SMFIM_ENVRCPT.index(),
+          "i {rcpt_addr} {rcpt_host} {rcpt_mailer}",
+          MacroPlace.SMFIM_DATA.index(),
+          "i",
+          MacroPlace.SMFIM_EOH.index(),
+          "i",
+          MacroPlace.SMFIM_EOM.index(),
+          "i");
 
   private Negotiator() {}
 
-  public static NegotiatedOptions answer(OptionNegotiation offer, Set<Stage> stages, Set<Capability> capabilities) {
+  public static NegotiatedOptions answer(
+      OptionNegotiation offer, Set<Stage> stages, Set<Capability> capabilities) {
     if (offer.version() < 2) {
-      throw new ProtocolException(ProtocolException.Kind.UNSUPPORTED_VERSION,
+      throw new ProtocolException(
+          ProtocolException.Kind.UNSUPPORTED_VERSION,
           "milter protocol version " + offer.version() + " is too old");
     }
     int version = Math.min(HIGHEST_VERSION, offer.version());
@@ -57,7 +66,10 @@ public final class Negotiator {
     if (symbolLists) {
       wanted |= SET_SYMBOL_LIST;
     }
-    return new NegotiatedOptions(version, wanted & offer.actions(), skipped & offer.protocol(),
+    return new NegotiatedOptions(
+        version,
+        wanted & offer.actions(),
+        skipped & offer.protocol(),
         symbolLists ? MACRO_REQUESTS : Map.of());
   }
 }

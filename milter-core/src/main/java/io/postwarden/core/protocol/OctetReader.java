@@ -4,7 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads the fields of one command payload: NUL-terminated octet strings, bytes and network-order integers. */
+/**
+ * Reads the fields of one command payload: NUL-terminated octet strings, bytes and network-order
+ * integers.
+ */
 final class OctetReader {
 
   private final byte[] data;
@@ -58,8 +61,11 @@ final class OctetReader {
 
   int int32() {
     need(4);
-    int value = ((data[position] & 0xff) << 24) | ((data[position + 1] & 0xff) << 16)
-        | ((data[position + 2] & 0xff) << 8) | (data[position + 3] & 0xff);
+    int value =
+        ((data[position] & 0xff) << 24)
+            | ((data[position + 1] & 0xff) << 16)
+            | ((data[position + 2] & 0xff) << 8)
+            | (data[position + 3] & 0xff);
     position += 4;
     return value;
   }

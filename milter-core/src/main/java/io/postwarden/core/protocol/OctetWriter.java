@@ -15,13 +15,17 @@ final class OctetWriter {
     return this;
   }
 
-  /** Writes {@code value} as octets followed by NUL; refuses chars that are not one octet and embedded NULs. */
+  /**
+   * Writes {@code value} as octets followed by NUL; refuses chars that are not one octet and
+   * embedded NULs.
+   */
   OctetWriter string(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c == 0 || c > 0xff) {
         throw new IllegalArgumentException(
-            String.format("character U+%04X at %d cannot be sent: values are octet strings", (int) c, i));
+            String.format(
+                "character U+%04X at %d cannot be sent: values are octet strings", (int) c, i));
       }
       out.write(c);
     }

@@ -7,7 +7,11 @@ public final class ProtocolException extends RuntimeException {
 
   /** Bounded set used as a metric label. */
   public enum Kind {
-    MALFORMED, UNKNOWN_COMMAND, OUT_OF_ORDER, FRAME_TOO_LONG, UNSUPPORTED_VERSION
+    MALFORMED,
+    UNKNOWN_COMMAND,
+    OUT_OF_ORDER,
+    FRAME_TOO_LONG,
+    UNSUPPORTED_VERSION
   }
 
   private final Kind kind;

@@ -13,10 +13,14 @@ public final class ReplyEncoder {
 
   private ReplyEncoder() {}
 
-  /** A refusal with a reply text is sent as SMFIR_REPLYCODE, which Postfix treats as the verdict itself. */
+  /**
+   * A refusal with a reply text is sent as SMFIR_REPLYCODE, which Postfix treats as the verdict
+   * itself.
+   */
   public static MilterPacket verdict(Verdict verdict, SmtpReply reply) {
     if (reply != null && (verdict == Verdict.REJECT || verdict == Verdict.TEMPFAIL)) {
-      return new MilterPacket(ResponseCode.SMFIR_REPLYCODE, new OctetWriter().string(reply.toString()).toByteArray());
+      return new MilterPacket(
+          ResponseCode.SMFIR_REPLYCODE, new OctetWriter().string(reply.toString()).toByteArray());
     }
     return switch (verdict) {
       case CONTINUE -> MilterPackets.SMFIS_CONTINUE;
@@ -27,8 +31,8 @@ public final class ReplyEncoder {
   }
 
   /**
-   * Encodes one modification. Header names must be printable ASCII without ':' (Postfix would build a broken
-   * header otherwise); values are octet strings without NUL.
+   * Encodes one modification. Header names must be printable ASCII without ':' (Postfix would build
+   * a broken header otherwise); values are octet strings without NUL.
    */
   public static MilterPacket modification(Modification modification) {
     OctetWriter out = new OctetWriter();
@@ -37,7 +41,9 @@ public final class ReplyEncoder {
       out.string(headerName(m.name())).string(m.value());
       code = ResponseCode.SMFIR_ADDHEADER;
     } else if (modification instanceof InsertHeader m) {
-      out.int32(nonNegative(m.position(), "header position")).string(headerName(m.name())).string(m.value());
+      out.int32(nonNegative(m.position(), "header position"))
+          .string(headerName(m.name()))
+          .string(m.value());
       code = ResponseCode.SMFIR_INSHEADER;
     } else if (modification instanceof ChangeHeader m) {
       if (m.occurrence() < 1) {
@@ -82,8 +88,8 @@ public final class ReplyEncoder {
   }
 
   /**
-   * Envelope addresses go out in angle brackets (external form); Postfix's cleanup parses them with its RFC 822
-   * tokenizer, so a quoted local part is fine, a line break is not.
+   * Envelope addresses go out in angle brackets (external form); Postfix's cleanup parses them with
+   * its RFC 822 tokenizer, so a quoted local part is fine, a line break is not.
    */
   private static String address(String address) {
     for (int i = 0; i < address.length(); i++) {

@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Reports connections a listener refused or cut off: every one to the observer (metrics), and to the log only the
- * 1st, 2nd, 4th, 8th… of each reason, so that a flood of connections cannot flood the log as well.
+ * Reports connections a listener refused or cut off: every one to the observer (metrics), and to
+ * the log only the 1st, 2nd, 4th, 8th… of each reason, so that a flood of connections cannot flood
+ * the log as well.
  */
 final class ConnectionDrops {
 
@@ -31,10 +32,20 @@ final class ConnectionDrops {
     observer.connectionDropped(listener, reason);
     long count = counts.get(reason).incrementAndGet();
     if (Long.bitCount(count) == 1) {
-      LOG.log(Level.WARNING, (reason.atAccept() ? "refused a connection from " : "closed the connection of ") + peer
-          + " on a " + listener.name().toLowerCase(Locale.ROOT).replace('_', '-') + " listener: " + reason.label()
-          + " (" + count + (count == 1 ? " so far" : " since start") + "; further ones are logged at "
-          + count * 2 + ")");
+      LOG.log(
+          Level.WARNING,
+          (reason.atAccept() ? "refused a connection from " : "closed the connection of ")
+              + peer
+              + " on a "
+              + listener.name().toLowerCase(Locale.ROOT).replace('_', '-')
+              + " listener: "
+              + reason.label()
+              + " ("
+              + count
+              + (count == 1 ? " so far" : " since start")
+              + "; further ones are logged at "
+              + count * 2
+              + ")");
     }
   }
 }

@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Admits connections within the session limits of their listener kind and of their peer. Called from any event
- * loop; every admitted connection holds its slots until {@link #release}.
+ * Admits connections within the session limits of their listener kind and of their peer. Called
+ * from any event loop; every admitted connection holds its slots until {@link #release}.
  */
 final class ConnectionGate {
 
@@ -26,7 +26,9 @@ final class ConnectionGate {
     }
   }
 
-  /** @return null when admitted, else why not (and nothing is held) */
+  /**
+   * @return null when admitted, else why not (and nothing is held)
+   */
   ConnectionDrop admit(MailOrigin origin, String peer) {
     AtomicInteger count = sessions.get(origin);
     if (count.incrementAndGet() > limits.sessions(origin)) {
@@ -34,14 +36,16 @@ final class ConnectionGate {
       return ConnectionDrop.SESSION_LIMIT;
     }
     boolean[] admitted = {false};
-    perPeer.compute(new PeerSlot(origin, peer), (slot, held) -> {
-      int current = held == null ? 0 : held;
-      if (current >= limits.sessionsPerPeer()) {
-        return held;
-      }
-      admitted[0] = true;
-      return current + 1;
-    });
+    perPeer.compute(
+        new PeerSlot(origin, peer),
+        (slot, held) -> {
+          int current = held == null ? 0 : held;
+          if (current >= limits.sessionsPerPeer()) {
+            return held;
+          }
+          admitted[0] = true;
+          return current + 1;
+        });
     if (!admitted[0]) {
       count.decrementAndGet();
       return ConnectionDrop.PEER_LIMIT;
@@ -51,7 +55,8 @@ final class ConnectionGate {
 
   void release(MailOrigin origin, String peer) {
     sessions.get(origin).decrementAndGet();
-    perPeer.computeIfPresent(new PeerSlot(origin, peer), (slot, held) -> held == 1 ? null : held - 1);
+    perPeer.computeIfPresent(
+        new PeerSlot(origin, peer), (slot, held) -> held == 1 ? null : held - 1);
   }
 
   int active() {

@@ -7,9 +7,10 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 
 /**
- * A listening address in Postfix's milter notation: {@code inet:127.0.0.1:10030}, {@code inet:[::1]:10030},
- * {@code inet:localhost:10030} or {@code unix:/run/postwarden/milter.sock}. Host names other than localhost are
- * refused: the listener binds literal addresses only, so start-up never waits on DNS.
+ * A listening address in Postfix's milter notation: {@code inet:127.0.0.1:10030}, {@code
+ * inet:[::1]:10030}, {@code inet:localhost:10030} or {@code unix:/run/postwarden/milter.sock}. Host
+ * names other than localhost are refused: the listener binds literal addresses only, so start-up
+ * never waits on DNS.
  */
 public record Endpoint(String spec, SocketAddress address) {
 
@@ -19,10 +20,12 @@ public record Endpoint(String spec, SocketAddress address) {
       if (!path.startsWith("/")) {
         throw new IllegalArgumentException("unix socket path must be absolute: " + spec);
       }
-      return new Endpoint(spec, new io.netty.channel.unix.DomainSocketAddress(Path.of(path).toString()));
+      return new Endpoint(
+          spec, new io.netty.channel.unix.DomainSocketAddress(Path.of(path).toString()));
     }
     if (!spec.startsWith("inet:")) {
-      throw new IllegalArgumentException("expected inet:HOST:PORT or unix:/PATH, got \"" + spec + "\"");
+      throw new IllegalArgumentException(
+          "expected inet:HOST:PORT or unix:/PATH, got \"" + spec + "\"");
     }
     String rest = spec.substring(5);
     int colon = rest.lastIndexOf(':');
@@ -34,10 +37,13 @@ public record Endpoint(String spec, SocketAddress address) {
       host = host.substring(1, host.length() - 1);
     }
     int port = port(rest.substring(colon + 1), spec);
-    InetAddress address = host.equals("localhost")
-        ? InetAddress.getLoopbackAddress() : NetUtil.createInetAddressFromIpAddressString(host);
+    InetAddress address =
+        host.equals("localhost")
+            ? InetAddress.getLoopbackAddress()
+            : NetUtil.createInetAddressFromIpAddressString(host);
     if (address == null) {
-      throw new IllegalArgumentException("host must be an IP address or localhost: \"" + spec + "\"");
+      throw new IllegalArgumentException(
+          "host must be an IP address or localhost: \"" + spec + "\"");
     }
     return new Endpoint(spec, new InetSocketAddress(address, port));
   }

@@ -2,7 +2,10 @@ package io.postwarden.core.server;
 
 import io.postwarden.core.policy.MailOrigin;
 
-/** One address to listen on, and which Postfix path (smtpd_milters or non_smtpd_milters) connects to it. */
+/**
+ * One address to listen on, and which Postfix path (smtpd_milters or non_smtpd_milters) connects to
+ * it.
+ */
 public record Listener(Endpoint endpoint, MailOrigin origin) {
 
   @Override

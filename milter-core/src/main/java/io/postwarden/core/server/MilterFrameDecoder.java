@@ -10,15 +10,16 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Splits the stream into milter packets (4-byte length, then command and payload) with a hard size limit:
- * jmilter's own frame decoder buffers whatever length a peer announces. An oversized or empty frame fails
- * the session at once, before any of it is buffered.
+ * Splits the stream into milter packets (4-byte length, then command and payload) with a hard size
+ * limit: jmilter's own frame decoder buffers whatever length a peer announces. An oversized or
+ * empty frame fails the session at once, before any of it is buffered.
  *
- * <p>It also keeps the packets' deadlines, because a connection that trickles bytes holds a session slot as
- * long as it likes otherwise: the first packet (option negotiation) must be complete within the negotiation
- * timeout of connecting, and every later packet within the frame timeout of its first byte. A missed deadline
- * is passed on as a {@link ConnectionDrop} event. While the session has stopped reading (a policy stage runs),
- * the clock of a half-read packet is not the peer's fault and starts over.
+ * <p>It also keeps the packets' deadlines, because a connection that trickles bytes holds a session
+ * slot as long as it likes otherwise: the first packet (option negotiation) must be complete within
+ * the negotiation timeout of connecting, and every later packet within the frame timeout of its
+ * first byte. A missed deadline is passed on as a {@link ConnectionDrop} event. While the session
+ * has stopped reading (a policy stage runs), the clock of a half-read packet is not the peer's
+ * fault and starts over.
  */
 final class MilterFrameDecoder extends LengthFieldBasedFrameDecoder {
 
@@ -42,7 +43,10 @@ final class MilterFrameDecoder extends LengthFieldBasedFrameDecoder {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object message) throws Exception {
     super.channelRead(ctx, message);
-    if (negotiated && deadline == null && internalBuffer().isReadable() && ctx.channel().isActive()) {
+    if (negotiated
+        && deadline == null
+        && internalBuffer().isReadable()
+        && ctx.channel().isActive()) {
       arm(ctx, frameTimeout, ConnectionDrop.FRAME_TIMEOUT);
     }
   }
@@ -73,7 +77,9 @@ final class MilterFrameDecoder extends LengthFieldBasedFrameDecoder {
   }
 
   private void arm(ChannelHandlerContext ctx, Duration timeout, ConnectionDrop reason) {
-    deadline = ctx.executor().schedule(() -> expire(ctx, timeout, reason), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    deadline =
+        ctx.executor()
+            .schedule(() -> expire(ctx, timeout, reason), timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   private void expire(ChannelHandlerContext ctx, Duration timeout, ConnectionDrop reason) {

@@ -39,10 +39,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The milter listener: our own Netty bootstrap (bounded frames, deadlines, SO_REUSEADDR, TCP_NODELAY, session
- * limits per listener kind and per peer, unix sockets with their owner group and mode) around jmilter's packet
- * codec, because jmilter's server has none of these (docs/decisions/0001-jmilter-scope.md,
- * 0013-listener-defaults-and-limits.md). Bind failures surface at once.
+ * The milter listener: our own Netty bootstrap (bounded frames, deadlines, SO_REUSEADDR,
+ * TCP_NODELAY, session limits per listener kind and per peer, unix sockets with their owner group
+ * and mode) around jmilter's packet codec, because jmilter's server has none of these
+ * (docs/decisions/0001-jmilter-scope.md, 0013-listener-defaults-and-limits.md). Bind failures
+ * surface at once.
  */
 public final class MilterServer implements AutoCloseable {
 
@@ -60,16 +61,20 @@ public final class MilterServer implements AutoCloseable {
   private final ConnectionDrops drops;
   private final List<SocketAddress> boundAddresses = new ArrayList<>();
 
-  public MilterServer(ServerSettings settings, PolicyChain chain, PolicyWorkers workers, SessionObserver observer) {
+  public MilterServer(
+      ServerSettings settings, PolicyChain chain, PolicyWorkers workers, SessionObserver observer) {
     this.settings = settings;
     this.chain = chain;
     this.workers = workers;
     this.observer = observer;
     this.gate = new ConnectionGate(settings.limits());
     this.drops = new ConnectionDrops(observer);
-    IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("postwarden-accept", true), io);
-    this.sessions = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("postwarden-io", true), io);
+    IoHandlerFactory io =
+        Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    this.acceptors =
+        new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("postwarden-accept", true), io);
+    this.sessions =
+        new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("postwarden-io", true), io);
   }
 
   /** Binds every endpoint or fails with the first bind error (nothing is left bound then). */
@@ -81,11 +86,15 @@ public final class MilterServer implements AutoCloseable {
         listeners.add(channel);
         boundAddresses.add(channel.localAddress());
         if (endpoint.isUnix()) {
-          UnixSocketFiles.grantAccess(Path.of(((DomainSocketAddress) endpoint.address()).path()),
-              settings.socketAccess());
+          UnixSocketFiles.grantAccess(
+              Path.of(((DomainSocketAddress) endpoint.address()).path()), settings.socketAccess());
         }
-        LOG.log(Level.INFO, "milter listening on " + describe(channel.localAddress()) + " for "
-            + (listener.origin() == MailOrigin.SMTPD ? "smtpd_milters" : "non_smtpd_milters"));
+        LOG.log(
+            Level.INFO,
+            "milter listening on "
+                + describe(channel.localAddress())
+                + " for "
+                + (listener.origin() == MailOrigin.SMTPD ? "smtpd_milters" : "non_smtpd_milters"));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -101,8 +110,8 @@ public final class MilterServer implements AutoCloseable {
   }
 
   /**
-   * Policies for sessions that start from now on (reload); sessions in flight finish with theirs, and the old
-   * chain's resources are released after the last of them.
+   * Policies for sessions that start from now on (reload); sessions in flight finish with theirs,
+   * and the old chain's resources are released after the last of them.
    */
   public void replacePolicies(PolicyChain newChain) {
     PolicyChain old = chain;
@@ -124,31 +133,45 @@ public final class MilterServer implements AutoCloseable {
     Class<? extends ServerChannel> type;
     if (endpoint.isUnix()) {
       if (!Epoll.isAvailable()) {
-        throw new IllegalStateException("unix sockets need the native epoll transport: " + Epoll.unavailabilityCause());
+        throw new IllegalStateException(
+            "unix sockets need the native epoll transport: " + Epoll.unavailabilityCause());
       }
       deleteStaleSocket(((DomainSocketAddress) endpoint.address()).path());
       type = EpollServerDomainSocketChannel.class;
     } else {
       type = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
-    ServerBootstrap bootstrap = new ServerBootstrap().group(acceptors, sessions).channel(type)
-        .childHandler(new ChannelInitializer<>() {
-          @Override
-          protected void initChannel(Channel channel) {
-            admit(channel, listener.origin());
-          }
-        });
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(acceptors, sessions)
+            .channel(type)
+            .childHandler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel channel) {
+                    admit(channel, listener.origin());
+                  }
+                });
     if (!endpoint.isUnix()) {
-      bootstrap.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
+      bootstrap
+          .option(ChannelOption.SO_REUSEADDR, true)
+          .childOption(ChannelOption.TCP_NODELAY, true);
     }
     return bootstrap;
   }
 
-  /** Runs for each accepted connection before it reads a byte: within the limits it gets a session, else closed. */
+  /**
+   * Runs for each accepted connection before it reads a byte: within the limits it gets a session,
+   * else closed.
+   */
   private void admit(Channel channel, MailOrigin origin) {
     PeerCredentials credentials = UnixSocketFiles.peerCredentials(channel);
-    String peer = credentials != null ? "uid " + credentials.uid()
-        : channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
+    String peer =
+        credentials != null
+            ? "uid " + credentials.uid()
+            : channel.remoteAddress() instanceof InetSocketAddress inet
+                ? inet.getAddress().getHostAddress()
+                : "unknown";
     ConnectionDrop refused = gate.admit(origin, peer);
     if (refused != null) {
       drops.record(origin, refused, peer);
@@ -156,18 +179,34 @@ public final class MilterServer implements AutoCloseable {
       return;
     }
     PolicyChain policies = acquireChain();
-    channel.closeFuture().addListener(future -> {
-      gate.release(origin, peer);
-      policies.release();
-    });
+    channel
+        .closeFuture()
+        .addListener(
+            future -> {
+              gate.release(origin, peer);
+              policies.release();
+            });
     connections.add(channel);
-    MilterSession session = new MilterSession(policies, observer, origin,
-        new MilterLink(channel.remoteAddress(), channel.localAddress(), credentials), settings.sessionLimits());
-    SessionPipeline.install(channel.pipeline(), settings, session, observer, workers,
+    MilterSession session =
+        new MilterSession(
+            policies,
+            observer,
+            origin,
+            new MilterLink(channel.remoteAddress(), channel.localAddress(), credentials),
+            settings.sessionLimits());
+    SessionPipeline.install(
+        channel.pipeline(),
+        settings,
+        session,
+        observer,
+        workers,
         reason -> drops.record(origin, reason, peer));
   }
 
-  /** The current chain, registered for one more session (a reload may retire and close it at any moment). */
+  /**
+   * The current chain, registered for one more session (a reload may retire and close it at any
+   * moment).
+   */
   private PolicyChain acquireChain() {
     while (true) {
       PolicyChain current = chain;
@@ -178,8 +217,8 @@ public final class MilterServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, lets sessions in flight finish for up to {@code grace}, then closes what is left. Returns
-   * whether every session finished on its own.
+   * Stops accepting, lets sessions in flight finish for up to {@code grace}, then closes what is
+   * left. Returns whether every session finished on its own.
    */
   public boolean shutdown(Duration grace) {
     listeners.close().awaitUninterruptibly();
@@ -222,8 +261,12 @@ public final class MilterServer implements AutoCloseable {
 
   private static String describe(SocketAddress address) {
     if (address instanceof InetSocketAddress inet) {
-      return "inet:" + (inet.getAddress().getAddress().length == 16 ? "[" + inet.getAddress().getHostAddress() + "]"
-          : inet.getAddress().getHostAddress()) + ":" + inet.getPort();
+      return "inet:"
+          + (inet.getAddress().getAddress().length == 16
+              ? "[" + inet.getAddress().getHostAddress() + "]"
+              : inet.getAddress().getHostAddress())
+          + ":"
+          + inet.getPort();
     }
     return "unix:" + ((DomainSocketAddress) address).path();
   }

@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The bounded pool where policy callbacks run, so that a slow lookup (DNS, /proc) never stalls the event loop.
- * Full queue: the submit fails at once and the session tempfails. Each call has a deadline below Postfix's
- * milter_command_timeout, so Postfix hears our tempfail rather than timing out on its own.
+ * The bounded pool where policy callbacks run, so that a slow lookup (DNS, /proc) never stalls the
+ * event loop. Full queue: the submit fails at once and the session tempfails. Each call has a
+ * deadline below Postfix's milter_command_timeout, so Postfix hears our tempfail rather than timing
+ * out on its own.
  */
 public final class PolicyWorkers implements AutoCloseable {
 
@@ -31,12 +32,18 @@ public final class PolicyWorkers implements AutoCloseable {
 
   private static ExecutorService pool(int threads, int queueCapacity) {
     AtomicInteger counter = new AtomicInteger();
-    return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(queueCapacity), runnable -> {
+    return new ThreadPoolExecutor(
+        threads,
+        threads,
+        60,
+        TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(queueCapacity),
+        runnable -> {
           Thread thread = new Thread(runnable, "postwarden-policy-" + counter.incrementAndGet());
           thread.setDaemon(true);
           return thread;
-        }, new ThreadPoolExecutor.AbortPolicy());
+        },
+        new ThreadPoolExecutor.AbortPolicy());
   }
 
   /** Runs {@code work} on the pool; the caller keeps the {@link #deadline()}. */
@@ -45,8 +52,9 @@ public final class PolicyWorkers implements AutoCloseable {
   }
 
   /**
-   * How long a call may take before its session tempfails. Kept by the session's event loop, whose own timer
-   * costs no thread wake-up, where CompletableFuture.orTimeout's wakes a timer thread twice per call.
+   * How long a call may take before its session tempfails. Kept by the session's event loop, whose
+   * own timer costs no thread wake-up, where CompletableFuture.orTimeout's wakes a timer thread
+   * twice per call.
    */
   Duration deadline() {
     return deadline;

@@ -32,21 +32,25 @@ import org.nightcode.milter.codec.MilterPacket;
 import org.nightcode.milter.util.MilterPackets;
 
 /**
- * Drives one {@link MilterSession} from the event loop: commands in order, one at a time. Policy work is handed to
- * the worker pool; while it runs, the connection stops reading, commands already read wait in a bounded queue,
- * and the answer is written back from the event loop. Each reply goes out in a single flush, so Nagle never
- * splits modifications from their verdict.
+ * Drives one {@link MilterSession} from the event loop: commands in order, one at a time. Policy
+ * work is handed to the worker pool; while it runs, the connection stops reading, commands already
+ * read wait in a bounded queue, and the answer is written back from the event loop. Each reply goes
+ * out in a single flush, so Nagle never splits modifications from their verdict.
  */
 final class SessionHandler extends ChannelInboundHandlerAdapter {
 
   private static final System.Logger LOG = System.getLogger(SessionHandler.class.getName());
-  /** Shared by all sessions: every event is counted (protocol errors, faults), a flood is logged in part. */
+
+  /**
+   * Shared by all sessions: every event is counted (protocol errors, faults), a flood is logged in
+   * part.
+   */
   private static final RateLimitedLog WARNINGS = RateLimitedLog.perMinute(LOG);
 
   /**
-   * Commands that may wait behind a policy stage. Postfix waits for each reply, so at most a macro packet and
-   * an ABORT or QUIT arrive early; a peer that sends more is not an MTA, and each command may hold a packet's
-   * worth of memory.
+   * Commands that may wait behind a policy stage. Postfix waits for each reply, so at most a macro
+   * packet and an ABORT or QUIT arrive early; a peer that sends more is not an MTA, and each
+   * command may hold a packet's worth of memory.
    */
   static final int MAX_WAITING = 16;
 
@@ -55,12 +59,22 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   private final PolicyWorkers workers;
   private final Consumer<ConnectionDrop> drops;
   private final Queue<MilterCommand> waiting = new ArrayDeque<>();
-  /** The policy work the session waits for, if any; answered once, by the workers or by the deadline. */
+
+  /**
+   * The policy work the session waits for, if any; answered once, by the workers or by the
+   * deadline.
+   */
   private Step.Consult consulting;
+
   private boolean closing;
 
-  /** @param drops told when this handler cuts the connection off, and why */
-  SessionHandler(MilterSession session, SessionObserver observer, PolicyWorkers workers,
+  /**
+   * @param drops told when this handler cuts the connection off, and why
+   */
+  SessionHandler(
+      MilterSession session,
+      SessionObserver observer,
+      PolicyWorkers workers,
       Consumer<ConnectionDrop> drops) {
     this.session = session;
     this.observer = observer;
@@ -126,16 +140,28 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     } catch (RejectedExecutionException e) {
       future = CompletableFuture.failedFuture(e);
     }
-    ScheduledFuture<?> deadline = ctx.executor().schedule(
-        () -> answer(ctx, consult, null, new TimeoutException()), workers.deadline().toNanos(), TimeUnit.NANOSECONDS);
-    future.whenComplete((evaluation, failure) -> ctx.executor().execute(() -> {
-      deadline.cancel(false);
-      answer(ctx, consult, evaluation, failure);
-    }));
+    ScheduledFuture<?> deadline =
+        ctx.executor()
+            .schedule(
+                () -> answer(ctx, consult, null, new TimeoutException()),
+                workers.deadline().toNanos(),
+                TimeUnit.NANOSECONDS);
+    future.whenComplete(
+        (evaluation, failure) ->
+            ctx.executor()
+                .execute(
+                    () -> {
+                      deadline.cancel(false);
+                      answer(ctx, consult, evaluation, failure);
+                    }));
   }
 
-  /** The first answer to {@code consult} goes on; a late one (after the deadline answered) is dropped. */
-  private void answer(ChannelHandlerContext ctx, Step.Consult consult, Evaluation evaluation, Throwable failure) {
+  /**
+   * The first answer to {@code consult} goes on; a late one (after the deadline answered) is
+   * dropped.
+   */
+  private void answer(
+      ChannelHandlerContext ctx, Step.Consult consult, Evaluation evaluation, Throwable failure) {
     if (consulting != consult) {
       return;
     }
@@ -144,8 +170,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private static Evaluation failed(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     if (cause instanceof TimeoutException) {
       WARNINGS.log(Level.WARNING, "policy timeout", "policies did not answer in time; tempfailing");
       return Evaluation.failure(Fault.POLICY_TIMEOUT, null);
@@ -216,18 +244,28 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
     ProtocolException.Kind kind = kindOf(cause);
     if (!isPeersFault(cause)) {
-      LOG.log(Level.ERROR, "internal error in the milter session from " + ctx.channel().remoteAddress(), cause);
+      LOG.log(
+          Level.ERROR,
+          "internal error in the milter session from " + ctx.channel().remoteAddress(),
+          cause);
     }
-    WARNINGS.log(Level.WARNING, "protocol error " + kind,
+    WARNINGS.log(
+        Level.WARNING,
+        "protocol error " + kind,
         "closing milter session from " + ctx.channel().remoteAddress() + ": " + cause.getMessage());
     observer.protocolError(kind, String.valueOf(cause.getMessage()));
     ctx.writeAndFlush(MilterPackets.SMFIS_TEMPFAIL).addListener(ChannelFutureListener.CLOSE);
   }
 
-  /** Bytes the peer got wrong, as opposed to a defect of ours, which deserves its stack trace in the log. */
+  /**
+   * Bytes the peer got wrong, as opposed to a defect of ours, which deserves its stack trace in the
+   * log.
+   */
   private static boolean isPeersFault(Throwable cause) {
-    Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-    return root instanceof ProtocolException || root instanceof CorruptedFrameException
+    Throwable root =
+        cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    return root instanceof ProtocolException
+        || root instanceof CorruptedFrameException
         || root instanceof TooLongFrameException;
   }
 
@@ -235,7 +273,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     if (cause instanceof TooLongFrameException) {
       return ProtocolException.Kind.FRAME_TOO_LONG;
     }
-    if (cause instanceof DecoderException && cause.getCause() instanceof ProtocolException protocol) {
+    if (cause instanceof DecoderException
+        && cause.getCause() instanceof ProtocolException protocol) {
       return protocol.kind();
     }
     return ProtocolException.Kind.MALFORMED;

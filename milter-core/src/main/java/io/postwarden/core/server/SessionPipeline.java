@@ -16,13 +16,22 @@ final class SessionPipeline {
 
   private SessionPipeline() {}
 
-  static void install(ChannelPipeline pipeline, ServerSettings settings, MilterSession session,
-      SessionObserver observer, PolicyWorkers workers, Consumer<ConnectionDrop> drops) {
+  static void install(
+      ChannelPipeline pipeline,
+      ServerSettings settings,
+      MilterSession session,
+      SessionObserver observer,
+      PolicyWorkers workers,
+      Consumer<ConnectionDrop> drops) {
     ListenerLimits limits = settings.limits();
     pipeline
-        .addLast("idle", new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
-        .addLast("frames", new MilterFrameDecoder(settings.maxFrameLength(), limits.negotiationTimeout(),
-            limits.frameTimeout()))
+        .addLast(
+            "idle",
+            new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+        .addLast(
+            "frames",
+            new MilterFrameDecoder(
+                settings.maxFrameLength(), limits.negotiationTimeout(), limits.frameTimeout()))
         .addLast("length", new LengthFieldPrepender(4))
         .addLast("packetEncoder", new MilterPacketEncoder())
         .addLast("packetDecoder", new MilterPacketDecoder())

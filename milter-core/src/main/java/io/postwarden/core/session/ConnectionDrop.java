@@ -2,7 +2,9 @@ package io.postwarden.core.session;
 
 import java.util.Locale;
 
-/** Why a listener turned a connection away at accept, or cut it off later; a bounded metric label. */
+/**
+ * Why a listener turned a connection away at accept, or cut it off later; a bounded metric label.
+ */
 public enum ConnectionDrop {
   /** The listener kind (smtpd or non-smtpd) already serves its max sessions. */
   SESSION_LIMIT(true),

@@ -7,7 +7,9 @@ import io.postwarden.core.policy.MailOrigin;
 import io.postwarden.core.policy.MilterLink;
 import io.postwarden.core.policy.SessionAttributes;
 
-/** The session-long facts, filled in by CONNECT and HELO. Confined to the session's current thread. */
+/**
+ * The session-long facts, filled in by CONNECT and HELO. Confined to the session's current thread.
+ */
 final class ConnectionState implements Connection {
 
   private final MacroStore macros;

@@ -6,9 +6,9 @@ import io.postwarden.core.policy.SmtpReply;
 /**
  * The merged answer of all policies at one stage.
  *
- * @param decision  what the MTA is told
+ * @param decision what the MTA is told
  * @param decidedBy the policy whose refusal won, or null
- * @param error     the fault when the answer is a tempfail Postwarden could not avoid, else null
+ * @param error the fault when the answer is a tempfail Postwarden could not avoid, else null
  */
 public record Evaluation(Decision decision, String decidedBy, Fault error) {
 

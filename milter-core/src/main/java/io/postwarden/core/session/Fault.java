@@ -12,7 +12,9 @@ public enum Fault {
   INVALID_MODIFICATION,
   /** One transaction's headers and recipients outgrew max-transaction-bytes. */
   TRANSACTION_TOO_LARGE,
-  /** All sessions together hold transaction-memory; the transaction that needed more was tempfailed. */
+  /**
+   * All sessions together hold transaction-memory; the transaction that needed more was tempfailed.
+   */
   TRANSACTION_MEMORY_FULL;
 
   public String label() {

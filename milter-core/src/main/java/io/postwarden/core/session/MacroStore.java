@@ -8,17 +8,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Macros received per stage, each with its lifetime: connection and HELO macros last the session, MAIL-to-EOM
- * macros one transaction, RCPT macros one recipient. Names are stored without braces.
+ * Macros received per stage, each with its lifetime: connection and HELO macros last the session,
+ * MAIL-to-EOM macros one transaction, RCPT macros one recipient. Names are stored without braces.
  *
- * <p>Postfix sends the MAIL-stage macros just before the MAIL command they belong to, so they wait aside until
- * {@link #beginTransaction()}: ending the previous transaction cannot lose them, and a transaction never sees
- * another's.
+ * <p>Postfix sends the MAIL-stage macros just before the MAIL command they belong to, so they wait
+ * aside until {@link #beginTransaction()}: ending the previous transaction cannot lose them, and a
+ * transaction never sees another's.
  */
 final class MacroStore {
 
   /** Stage codes, latest first: lookups let a later stage's value win. */
   private static final String LOOKUP_ORDER = "EBNLTRMHC";
+
   private static final String SESSION_STAGES = "HC";
   private static final String TRANSACTION_STAGES = "MRTLNBE";
 
@@ -37,7 +38,10 @@ final class MacroStore {
     }
   }
 
-  /** At MAIL, after the previous transaction ended: the MAIL macros that arrived for this command take effect. */
+  /**
+   * At MAIL, after the previous transaction ended: the MAIL macros that arrived for this command
+   * take effect.
+   */
   void beginTransaction() {
     byStage.put(MAIL_STAGE, nextMail);
     nextMail = Map.of();

@@ -3,8 +3,9 @@ package io.postwarden.core.session;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Bytes that all sessions together may keep for their transactions (headers, recipients). A per-transaction
- * bound alone is not enough: a local user opens many connections, and each one's bound adds up past the heap.
+ * Bytes that all sessions together may keep for their transactions (headers, recipients). A
+ * per-transaction bound alone is not enough: a local user opens many connections, and each one's
+ * bound adds up past the heap.
  */
 public final class MemoryBudget {
 

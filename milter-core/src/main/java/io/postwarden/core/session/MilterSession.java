@@ -27,20 +27,32 @@ import org.nightcode.milter.codec.MilterPacket;
 import org.nightcode.milter.util.MilterPackets;
 
 /**
- * The state machine of one milter connection: OPTNEG, CONNECT, HELO, then transactions MAIL, RCPT…, DATA,
- * headers, EOH, body, EOM (or ABORT), until QUIT. Knows no socket: it turns each command into a {@link Step}.
- * Commands out of order close the session (with a tempfail where a reply is due); within a transaction, stages
- * may be skipped (negotiated away) but never go backwards.
+ * The state machine of one milter connection: OPTNEG, CONNECT, HELO, then transactions MAIL, RCPT…,
+ * DATA, headers, EOH, body, EOM (or ABORT), until QUIT. Knows no socket: it turns each command into
+ * a {@link Step}. Commands out of order close the session (with a tempfail where a reply is due);
+ * within a transaction, stages may be skipped (negotiated away) but never go backwards.
  */
 public final class MilterSession {
 
   private static final System.Logger LOG = System.getLogger(MilterSession.class.getName());
-  /** Shared by all sessions: a flood of malformed ones is counted in full by the observer, logged in part. */
+
+  /**
+   * Shared by all sessions: a flood of malformed ones is counted in full by the observer, logged in
+   * part.
+   */
   private static final RateLimitedLog VIOLATIONS = RateLimitedLog.perMinute(LOG);
 
   /** Where the conversation is; the order of the transaction phases matters. */
   private enum Phase {
-    AWAIT_OPTNEG, AWAIT_CONNECT, CONNECTED, MAIL, RCPT, DATA, HEADERS, END_OF_HEADERS, BODY
+    AWAIT_OPTNEG,
+    AWAIT_CONNECT,
+    CONNECTED,
+    MAIL,
+    RCPT,
+    DATA,
+    HEADERS,
+    END_OF_HEADERS,
+    BODY
   }
 
   private final PolicyChain chain;
@@ -54,7 +66,11 @@ public final class MilterSession {
   private TransactionState transaction;
   private Phase phase = Phase.AWAIT_OPTNEG;
 
-  public MilterSession(PolicyChain chain, SessionObserver observer, MailOrigin origin, MilterLink link,
+  public MilterSession(
+      PolicyChain chain,
+      SessionObserver observer,
+      MailOrigin origin,
+      MilterLink link,
       SessionLimits limits) {
     this.chain = chain;
     this.limits = limits;
@@ -111,13 +127,19 @@ public final class MilterSession {
       require(command, Phase.AWAIT_CONNECT, Phase.AWAIT_CONNECT);
       connection.connected(connect.hostname(), connect.client());
       phase = Phase.CONNECTED;
-      return consult(Stage.CONNECT, policy -> policy.mayBlock(Stage.CONNECT, connection),
-          policy -> policy.onConnect(connection), Function.identity());
+      return consult(
+          Stage.CONNECT,
+          policy -> policy.mayBlock(Stage.CONNECT, connection),
+          policy -> policy.onConnect(connection),
+          Function.identity());
     }
     if (command instanceof Helo helo) {
       require(command, Phase.CONNECTED, Phase.CONNECTED);
       connection.helo(helo.name());
-      return consult(Stage.HELO, policy -> policy.mayBlock(Stage.HELO, connection), policy -> policy.onHelo(connection),
+      return consult(
+          Stage.HELO,
+          policy -> policy.mayBlock(Stage.HELO, connection),
+          policy -> policy.onHelo(connection),
           Function.identity());
     }
     if (command instanceof Mail mail) {
@@ -133,7 +155,8 @@ public final class MilterSession {
     if (command instanceof HeaderField header) {
       advance(command, Phase.RCPT, Phase.HEADERS, Phase.HEADERS);
       if (chain.wants(Stage.HEADERS)) {
-        Fault refused = transaction.reserve(TransactionState.sizeOf(header.name(), List.of(header.value())));
+        Fault refused =
+            transaction.reserve(TransactionState.sizeOf(header.name(), List.of(header.value())));
         if (refused != null) {
           return oversized(Stage.HEADERS, refused);
         }
@@ -169,16 +192,22 @@ public final class MilterSession {
       endTransaction(TransactionRecord.Outcome.ABORTED, null, List.of());
     }
     macros.beginTransaction();
-    transaction = new TransactionState(connection, macros, mail.sender(), mail.esmtpArgs(),
-        chain.wants(Stage.BODY), limits);
+    transaction =
+        new TransactionState(
+            connection, macros, mail.sender(), mail.esmtpArgs(), chain.wants(Stage.BODY), limits);
     phase = Phase.MAIL;
     TransactionState tx = transaction;
-    return consult(Stage.MAIL, policy -> policy.mayBlock(Stage.MAIL, tx), policy -> policy.onMail(tx), evaluation -> {
-      if (evaluation.decision().verdict().refuses()) {
-        endTransaction(outcomeOf(evaluation.decision().verdict()), evaluation.decidedBy(), List.of());
-      }
-      return evaluation;
-    });
+    return consult(
+        Stage.MAIL,
+        policy -> policy.mayBlock(Stage.MAIL, tx),
+        policy -> policy.onMail(tx),
+        evaluation -> {
+          if (evaluation.decision().verdict().refuses()) {
+            endTransaction(
+                outcomeOf(evaluation.decision().verdict()), evaluation.decidedBy(), List.of());
+          }
+          return evaluation;
+        });
   }
 
   private Step recipient(Rcpt rcpt) {
@@ -191,16 +220,19 @@ public final class MilterSession {
       macros.endRecipient();
       return oversized(Stage.RCPT, refused);
     }
-    return consult(Stage.RCPT, policy -> policy.mayBlock(Stage.RCPT, tx), policy -> policy.onRecipient(tx, recipient),
+    return consult(
+        Stage.RCPT,
+        policy -> policy.mayBlock(Stage.RCPT, tx),
+        policy -> policy.onRecipient(tx, recipient),
         evaluation -> {
-      macros.endRecipient();
-      if (evaluation.decision().verdict().refuses()) {
-        tx.unreserve(size);
-      } else {
-        tx.addRecipient(recipient);
-      }
-      return evaluation;
-    });
+          macros.endRecipient();
+          if (evaluation.decision().verdict().refuses()) {
+            tx.unreserve(size);
+          } else {
+            tx.addRecipient(recipient);
+          }
+          return evaluation;
+        });
   }
 
   private Step endOfMessage() {
@@ -210,7 +242,8 @@ public final class MilterSession {
     }
     Supplier<Evaluation> work = timed(Stage.END_OF_MESSAGE, policy -> policy.onEndOfMessage(tx));
     return chain.mayBlock(Stage.END_OF_MESSAGE, policy -> policy.mayBlock(Stage.END_OF_MESSAGE, tx))
-        ? new Step.Consult(work, this::concludeMessage) : concludeMessage(work.get());
+        ? new Step.Consult(work, this::concludeMessage)
+        : concludeMessage(work.get());
   }
 
   /** Turns the merged end-of-message answer into modifications plus verdict, sent in one write. */
@@ -220,7 +253,9 @@ public final class MilterSession {
     List<String> applied = new ArrayList<>();
     for (Modification modification : decision.modifications()) {
       if (!options.allows(modification.capability())) {
-        return failMessage(Fault.UNNEGOTIATED_MODIFICATION, evaluation,
+        return failMessage(
+            Fault.UNNEGOTIATED_MODIFICATION,
+            evaluation,
             modification.capability() + " was not negotiated with the MTA");
       }
       try {
@@ -237,20 +272,27 @@ public final class MilterSession {
 
   private Step failMessage(Fault error, Evaluation evaluation, String detail) {
     LOG.log(Level.ERROR, "refusing to send a modification: " + detail);
-    return tempfailTransaction(Stage.END_OF_MESSAGE, Evaluation.failure(error, evaluation.decidedBy()));
+    return tempfailTransaction(
+        Stage.END_OF_MESSAGE, Evaluation.failure(error, evaluation.decidedBy()));
   }
 
   private Step oversized(Stage stage, Fault fault) {
-    LOG.log(Level.WARNING, fault == Fault.TRANSACTION_TOO_LARGE
-        ? "tempfailing a transaction whose headers and recipients exceed " + limits.maxTransactionBytes() + " bytes"
-        : "tempfailing a transaction: all sessions together keep " + limits.budget().capacity()
-            + " bytes of headers and recipients already");
+    LOG.log(
+        Level.WARNING,
+        fault == Fault.TRANSACTION_TOO_LARGE
+            ? "tempfailing a transaction whose headers and recipients exceed "
+                + limits.maxTransactionBytes()
+                + " bytes"
+            : "tempfailing a transaction: all sessions together keep "
+                + limits.budget().capacity()
+                + " bytes of headers and recipients already");
     return tempfailTransaction(stage, Evaluation.failure(fault, null));
   }
 
   /**
-   * Ends the transaction with a tempfail Postwarden could not avoid. An MTA stops the message there; a client that
-   * keeps sending its headers or recipients is out of order and loses the session.
+   * Ends the transaction with a tempfail Postwarden could not avoid. An MTA stops the message
+   * there; a client that keeps sending its headers or recipients is out of order and loses the
+   * session.
    */
   private Step tempfailTransaction(Stage stage, Evaluation failed) {
     observer.stageEvaluated(stage, failed, 0);
@@ -259,26 +301,32 @@ public final class MilterSession {
   }
 
   /**
-   * Asks the policies when any wants this stage, else answers at once: off the event loop (a {@link Step.Consult})
-   * when one of them {@code blocks} this time, on the session's own thread otherwise. {@code after} runs on the
-   * session's thread with the merged answer before it is encoded.
+   * Asks the policies when any wants this stage, else answers at once: off the event loop (a {@link
+   * Step.Consult}) when one of them {@code blocks} this time, on the session's own thread
+   * otherwise. {@code after} runs on the session's thread with the merged answer before it is
+   * encoded.
    */
-  private Step consult(Stage stage, Predicate<Policy> blocks, Function<Policy, Decision> callback,
+  private Step consult(
+      Stage stage,
+      Predicate<Policy> blocks,
+      Function<Policy, Decision> callback,
       Function<Evaluation, Evaluation> after) {
     if (!chain.wants(stage)) {
       after.apply(Evaluation.of(Decision.CONTINUE, null));
       return proceed();
     }
-    Function<Evaluation, Step> answer = evaluation -> {
-      Decision decision = after.apply(evaluation).decision();
-      return reply(ReplyEncoder.verdict(decision.verdict(), decision.reply()));
-    };
+    Function<Evaluation, Step> answer =
+        evaluation -> {
+          Decision decision = after.apply(evaluation).decision();
+          return reply(ReplyEncoder.verdict(decision.verdict(), decision.reply()));
+        };
     Supplier<Evaluation> work = timed(stage, callback);
-    return chain.mayBlock(stage, blocks) ? new Step.Consult(work, answer) : answer.apply(work.get());
+    return chain.mayBlock(stage, blocks)
+        ? new Step.Consult(work, answer)
+        : answer.apply(work.get());
   }
 
-  private Supplier<Evaluation> timed(Stage stage,
-      Function<Policy, Decision> callback) {
+  private Supplier<Evaluation> timed(Stage stage, Function<Policy, Decision> callback) {
     return () -> {
       long start = System.nanoTime();
       Evaluation evaluation = chain.evaluate(stage, callback);
@@ -287,14 +335,24 @@ public final class MilterSession {
     };
   }
 
-  private void endTransaction(TransactionRecord.Outcome outcome, String decidedBy, List<String> modifications) {
+  private void endTransaction(
+      TransactionRecord.Outcome outcome, String decidedBy, List<String> modifications) {
     if (transaction == null) {
       return;
     }
     TransactionState tx = transaction;
-    observer.transactionEnded(new TransactionRecord(tx.queueId().orElse(null), connection.client(),
-        connection.clientHostname(), tx.authenticatedUser().orElse(null), tx.sender(), tx.recipients().size(),
-        outcome, decidedBy, List.copyOf(modifications), Duration.ofNanos(System.nanoTime() - tx.startNanos())));
+    observer.transactionEnded(
+        new TransactionRecord(
+            tx.queueId().orElse(null),
+            connection.client(),
+            connection.clientHostname(),
+            tx.authenticatedUser().orElse(null),
+            tx.sender(),
+            tx.recipients().size(),
+            outcome,
+            decidedBy,
+            List.copyOf(modifications),
+            Duration.ofNanos(System.nanoTime() - tx.startNanos())));
     tx.releaseAll();
     transaction = null;
     macros.endTransaction();
@@ -324,15 +382,18 @@ public final class MilterSession {
   }
 
   private ProtocolException outOfOrder(MilterCommand command) {
-    return new ProtocolException(ProtocolException.Kind.OUT_OF_ORDER,
+    return new ProtocolException(
+        ProtocolException.Kind.OUT_OF_ORDER,
         command.getClass().getSimpleName() + " not allowed in phase " + phase);
   }
 
   private Step violation(MilterCommand command, ProtocolException e) {
-    VIOLATIONS.log(Level.WARNING, "protocol error " + e.kind(), "closing milter session: " + e.getMessage());
+    VIOLATIONS.log(
+        Level.WARNING, "protocol error " + e.kind(), "closing milter session: " + e.getMessage());
     observer.protocolError(e.kind(), e.getMessage());
     closed();
-    return new Step.Close(command.expectsReply() ? List.of(MilterPackets.SMFIS_TEMPFAIL) : List.of());
+    return new Step.Close(
+        command.expectsReply() ? List.of(MilterPackets.SMFIS_TEMPFAIL) : List.of());
   }
 
   private static Step proceed() {

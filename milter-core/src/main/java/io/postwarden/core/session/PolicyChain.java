@@ -15,22 +15,29 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The active policies in their configured order, and the rule that merges their answers: the first refusal wins
- * and stops the chain; modifications are collected in policy order. A policy that throws, or that returns
- * modifications before end of message, turns the stage into a tempfail: a fault never accepts blindly.
+ * The active policies in their configured order, and the rule that merges their answers: the first
+ * refusal wins and stops the chain; modifications are collected in policy order. A policy that
+ * throws, or that returns modifications before end of message, turns the stage into a tempfail: a
+ * fault never accepts blindly.
  *
- * <p>A chain is shared by the sessions that started under it. After a reload replaces it, it is retired and its
- * policies' resources (the audit log) are closed once its last session has ended.
+ * <p>A chain is shared by the sessions that started under it. After a reload replaces it, it is
+ * retired and its policies' resources (the audit log) are closed once its last session has ended.
  */
 public final class PolicyChain {
 
   private static final System.Logger LOG = System.getLogger(PolicyChain.class.getName());
 
   private final List<Policy> policies;
-  /** Who wants each stage, in order: asked once, as a policy's stages() may build a new set per call. */
+
+  /**
+   * Who wants each stage, in order: asked once, as a policy's stages() may build a new set per
+   * call.
+   */
   private final Map<Stage, List<Policy>> byStage = new EnumMap<>(Stage.class);
+
   private final Set<Stage> stages = EnumSet.noneOf(Stage.class);
-  private final Set<Modification.Capability> capabilities = EnumSet.noneOf(Modification.Capability.class);
+  private final Set<Modification.Capability> capabilities =
+      EnumSet.noneOf(Modification.Capability.class);
   private int sessions;
   private boolean retired;
   private boolean closed;
@@ -57,7 +64,10 @@ public final class PolicyChain {
     return policies;
   }
 
-  /** Registers a session; false once the chain is closed (the caller takes the current chain instead). */
+  /**
+   * Registers a session; false once the chain is closed (the caller takes the current chain
+   * instead).
+   */
   public synchronized boolean tryAcquire() {
     if (closed) {
       return false;
@@ -108,7 +118,10 @@ public final class PolicyChain {
           return true;
         }
       } catch (RuntimeException e) {
-        LOG.log(Level.ERROR, "policy " + policy.name() + " failed to tell whether it blocks at " + stage, e);
+        LOG.log(
+            Level.ERROR,
+            "policy " + policy.name() + " failed to tell whether it blocks at " + stage,
+            e);
         return true;
       }
     }
@@ -130,8 +143,13 @@ public final class PolicyChain {
         return Evaluation.failure(Fault.POLICY_EXCEPTION, policy.name());
       }
       if (stage != Stage.END_OF_MESSAGE && !decision.modifications().isEmpty()) {
-        LOG.log(Level.ERROR, "policy " + policy.name() + " returned modifications at " + stage
-            + "; Postfix accepts them only at end of message");
+        LOG.log(
+            Level.ERROR,
+            "policy "
+                + policy.name()
+                + " returned modifications at "
+                + stage
+                + "; Postfix accepts them only at end of message");
         return Evaluation.failure(Fault.MODIFICATION_OUTSIDE_EOM, policy.name());
       }
       if (decision.verdict().refuses()) {
@@ -139,6 +157,7 @@ public final class PolicyChain {
       }
       modifications.addAll(decision.modifications());
     }
-    return Evaluation.of(modifications.isEmpty() ? Decision.CONTINUE : Decision.modify(modifications), null);
+    return Evaluation.of(
+        modifications.isEmpty() ? Decision.CONTINUE : Decision.modify(modifications), null);
   }
 }

@@ -5,7 +5,10 @@ import io.postwarden.core.policy.Stage;
 import io.postwarden.core.protocol.ProtocolException;
 import java.util.List;
 
-/** Hears what sessions do, for metrics and logs. Calls come from event-loop and worker threads alike. */
+/**
+ * Hears what sessions do, for metrics and logs. Calls come from event-loop and worker threads
+ * alike.
+ */
 public interface SessionObserver {
 
   default void sessionOpened() {}

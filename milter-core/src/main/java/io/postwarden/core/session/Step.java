@@ -14,8 +14,8 @@ public sealed interface Step {
   }
 
   /**
-   * Run {@code work} off the event loop (it calls policies), then hand its result to {@code then} back on the
-   * session's thread. Until then the session takes no further command.
+   * Run {@code work} off the event loop (it calls policies), then hand its result to {@code then}
+   * back on the session's thread. Until then the session takes no further command.
    */
   record Consult(Supplier<Evaluation> work, Function<Evaluation, Step> then) implements Step {}
 

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One mail transaction as it accumulates. Confined to the session's current thread. What it keeps (headers,
- * recipients) is reserved first against the session's limits and released when the transaction ends.
+ * One mail transaction as it accumulates. Confined to the session's current thread. What it keeps
+ * (headers, recipients) is reserved first against the session's limits and released when the
+ * transaction ends.
  */
 final class TransactionState implements Transaction {
 
@@ -30,8 +31,13 @@ final class TransactionState implements Transaction {
   private long keptBytes;
   private long bodySize;
 
-  TransactionState(Connection connection, MacroStore macros, String sender, List<String> senderArgs,
-      boolean countsBody, SessionLimits limits) {
+  TransactionState(
+      Connection connection,
+      MacroStore macros,
+      String sender,
+      List<String> senderArgs,
+      boolean countsBody,
+      SessionLimits limits) {
     this.limits = limits;
     this.connection = connection;
     this.macros = macros;
@@ -42,10 +48,15 @@ final class TransactionState implements Transaction {
 
   /** Octet strings hold one byte per char. */
   static long sizeOf(String first, List<String> more) {
-    return OVERHEAD + first.length() + more.stream().mapToLong(text -> text.length() + OVERHEAD).sum();
+    return OVERHEAD
+        + first.length()
+        + more.stream().mapToLong(text -> text.length() + OVERHEAD).sum();
   }
 
-  /** Reserves room to keep {@code bytes} more; null when granted, else why not (nothing is reserved then). */
+  /**
+   * Reserves room to keep {@code bytes} more; null when granted, else why not (nothing is reserved
+   * then).
+   */
   Fault reserve(long bytes) {
     if (keptBytes + bytes > limits.maxTransactionBytes()) {
       return Fault.TRANSACTION_TOO_LARGE;
@@ -96,8 +107,8 @@ final class TransactionState implements Transaction {
   }
 
   /**
-   * Postfix sends {@code {auth_authen}} with the MAIL-stage macros of each transaction after AUTH; the same name at
-   * another stage (a misconfigured macro list, a stale value) proves no login.
+   * Postfix sends {@code {auth_authen}} with the MAIL-stage macros of each transaction after AUTH;
+   * the same name at another stage (a misconfigured macro list, a stale value) proves no login.
    */
   @Override
   public Optional<String> authenticatedUser() {

@@ -22,10 +22,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Hundreds of milter sessions open at once against one listener, each running transactions with a policy at MAIL
- * and at end of message (so every transaction crosses the worker pool twice). Reports transactions per second and
- * the heap in use with every session open. Not a test: run it with {@code scripts/bench-sessions}, which gives the
- * JVM a small heap on purpose.
+ * Hundreds of milter sessions open at once against one listener, each running transactions with a
+ * policy at MAIL and at end of message (so every transaction crosses the worker pool twice).
+ * Reports transactions per second and the heap in use with every session open. Not a test: run it
+ * with {@code scripts/bench-sessions}, which gives the JVM a small heap on purpose.
  */
 public final class ConcurrentSessionsBenchmark {
 
@@ -33,16 +33,29 @@ public final class ConcurrentSessionsBenchmark {
     int sessions = Integer.getInteger("sessions", 500);
     int clients = Integer.getInteger("clients", 50);
     int transactionsPerSession = Integer.getInteger("transactions", 20);
-    ScriptedPolicy policy = new ScriptedPolicy("bench").may(Capability.ADD_HEADERS)
-        .onMail(tx -> Decision.CONTINUE)
-        .onEndOfMessage(tx -> Decision.modify(new AddHeader("X-Postwarden-Bench", "1")));
+    ScriptedPolicy policy =
+        new ScriptedPolicy("bench")
+            .may(Capability.ADD_HEADERS)
+            .onMail(tx -> Decision.CONTINUE)
+            .onEndOfMessage(tx -> Decision.modify(new AddHeader("X-Postwarden-Bench", "1")));
     PolicyWorkers workers = new PolicyWorkers(16, 4096, Duration.ofSeconds(20));
     // every session comes from 127.0.0.1, as Postfix's would: the per-peer cap must admit them all
-    Config config = Config.parse("milter = \"inet:127.0.0.1:0\"\nnon-smtpd-milter = \"inet:127.0.0.1:0\"\n"
-        + "max-sessions = " + (sessions + 10) + "\nmax-sessions-per-peer = " + (sessions + 10) + "\n", "benchmark",
-        CoreKeys.SCHEMA);
-    MilterServer server = new MilterServer(CoreKeys.serverSettings(config), new PolicyChain(List.of(policy)),
-        workers, new SessionObserver() {});
+    Config config =
+        Config.parse(
+            "milter = \"inet:127.0.0.1:0\"\nnon-smtpd-milter = \"inet:127.0.0.1:0\"\n"
+                + "max-sessions = "
+                + (sessions + 10)
+                + "\nmax-sessions-per-peer = "
+                + (sessions + 10)
+                + "\n",
+            "benchmark",
+            CoreKeys.SCHEMA);
+    MilterServer server =
+        new MilterServer(
+            CoreKeys.serverSettings(config),
+            new PolicyChain(List.of(policy)),
+            workers,
+            new SessionObserver() {});
     server.start();
     try {
       List<MtaEmulator> open = new ArrayList<>();
@@ -53,35 +66,50 @@ public final class ConcurrentSessionsBenchmark {
       }
       System.gc();
       long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-      System.out.printf(Locale.ROOT, "%d sessions open: heap in use after GC %.1f MiB (max %.0f MiB), "
-          + "server reports %d active%n", sessions, heap / 1048576.0,
-          Runtime.getRuntime().maxMemory() / 1048576.0, server.activeSessions());
+      System.out.printf(
+          Locale.ROOT,
+          "%d sessions open: heap in use after GC %.1f MiB (max %.0f MiB), "
+              + "server reports %d active%n",
+          sessions,
+          heap / 1048576.0,
+          Runtime.getRuntime().maxMemory() / 1048576.0,
+          server.activeSessions());
 
       ExecutorService pool = Executors.newFixedThreadPool(clients);
       long start = System.nanoTime();
       List<Future<?>> work = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
         List<MtaEmulator> mine = open.subList(c * sessions / clients, (c + 1) * sessions / clients);
-        work.add(pool.submit(() -> {
-          for (int t = 0; t < transactionsPerSession; t++) {
-            for (MtaEmulator mta : mine) {
-              var replies = mta.transaction("a@x.example", List.of("b@y.example"), Map.of("Subject", "s"));
-              if (replies.get(replies.size() - 1).code() != 'c') {
-                throw new IllegalStateException("unexpected " + replies);
-              }
-              mta.abort();
-            }
-          }
-          return null;
-        }));
+        work.add(
+            pool.submit(
+                () -> {
+                  for (int t = 0; t < transactionsPerSession; t++) {
+                    for (MtaEmulator mta : mine) {
+                      var replies =
+                          mta.transaction(
+                              "a@x.example", List.of("b@y.example"), Map.of("Subject", "s"));
+                      if (replies.get(replies.size() - 1).code() != 'c') {
+                        throw new IllegalStateException("unexpected " + replies);
+                      }
+                      mta.abort();
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> done : work) {
         done.get();
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       long total = (long) sessions * transactionsPerSession;
-      System.out.printf(Locale.ROOT, "%d transactions over %d sessions from %d client threads: %.0f/s "
-          + "(%.2f ms each per client thread)%n", total, sessions, clients, total / seconds,
+      System.out.printf(
+          Locale.ROOT,
+          "%d transactions over %d sessions from %d client threads: %.0f/s "
+              + "(%.2f ms each per client thread)%n",
+          total,
+          sessions,
+          clients,
+          total / seconds,
           seconds * 1000 * clients / total);
       pool.shutdown();
       for (MtaEmulator mta : open) {

@@ -33,14 +33,15 @@ class ConfigKeyTest {
   @Test
   void durationUnits() throws ConfigException {
     ConfigKey<Duration> key = ConfigKey.duration("timeout", Duration.ZERO, "Timeout");
-    Map<String, Duration> expected = Map.of(
-        "250ms", Duration.ofMillis(250),
-        "30s", Duration.ofSeconds(30),
-        "5m", Duration.ofMinutes(5),
-        "2h", Duration.ofHours(2),
-        "1d", Duration.ofDays(1),
-        "45", Duration.ofSeconds(45),
-        "\"10m\"", Duration.ofMinutes(10));
+    Map<String, Duration> expected =
+        Map.of(
+            "250ms", Duration.ofMillis(250),
+            "30s", Duration.ofSeconds(30),
+            "5m", Duration.ofMinutes(5),
+            "2h", Duration.ofHours(2),
+            "1d", Duration.ofDays(1),
+            "45", Duration.ofSeconds(45),
+            "\"10m\"", Duration.ofMinutes(10));
 
     for (Map.Entry<String, Duration> example : expected.entrySet()) {
       assertEquals(example.getValue(), read(key, example.getKey()), example.getKey());
@@ -52,7 +53,10 @@ class ConfigKeyTest {
     ConfigKey<Duration> key = ConfigKey.duration("timeout", Duration.ZERO, "Timeout");
 
     for (String bad : List.of("-5s", "1.5h", "5M", "m", "1000000000d", "PT5S")) {
-      assertEquals("test.conf:1: timeout: expected a duration such as 250ms, 30s, 5m, 2h or 1d, got \"" + bad + "\"",
+      assertEquals(
+          "test.conf:1: timeout: expected a duration such as 250ms, 30s, 5m, 2h or 1d, got \""
+              + bad
+              + "\"",
           problem(key, bad));
     }
   }
@@ -63,13 +67,17 @@ class ConfigKeyTest {
 
     assertEquals(-10, read(key, "-10"));
     assertEquals(10, read(key, "+10"));
-    assertEquals("test.conf:1: offset: expected an integer from -10 to 10, got \"11\"", problem(key, "11"));
-    assertEquals("test.conf:1: offset: expected an integer from -10 to 10, got \"1.0\"", problem(key, "1.0"));
+    assertEquals(
+        "test.conf:1: offset: expected an integer from -10 to 10, got \"11\"", problem(key, "11"));
+    assertEquals(
+        "test.conf:1: offset: expected an integer from -10 to 10, got \"1.0\"",
+        problem(key, "1.0"));
   }
 
   @Test
   void integerAcceptsTheWholeIntRange() throws ConfigException {
-    ConfigKey<Integer> key = ConfigKey.integer("any", 0, Integer.MIN_VALUE, Integer.MAX_VALUE, "Any int");
+    ConfigKey<Integer> key =
+        ConfigKey.integer("any", 0, Integer.MIN_VALUE, Integer.MAX_VALUE, "Any int");
 
     assertEquals(Integer.MIN_VALUE, read(key, "-2147483648"));
     assertEquals(Integer.MAX_VALUE, read(key, "2147483647"));
@@ -87,7 +95,8 @@ class ConfigKeyTest {
 
     assertEquals(Path.of("/run/postwarden/milter.sock"), read(key, "/run/postwarden/milter.sock"));
     assertEquals(Path.of("relative dir/file"), read(key, "\"relative dir/file\""));
-    assertEquals("test.conf:1: socket: invalid path \"a\u0000b\": Nul character not allowed",
+    assertEquals(
+        "test.conf:1: socket: invalid path \"a\u0000b\": Nul character not allowed",
         problem(key, "a\u0000b"));
   }
 
@@ -119,7 +128,8 @@ class ConfigKeyTest {
 
   @Test
   void customParser() throws ConfigException {
-    ConfigKey<Integer> key = ConfigKey.of("mode", 0, text -> Integer.parseInt(text, 8), "File mode");
+    ConfigKey<Integer> key =
+        ConfigKey.of("mode", 0, text -> Integer.parseInt(text, 8), "File mode");
 
     assertEquals(0640, read(key, "640"));
     assertEquals("test.conf:1: mode: expected a single value, got a list", problem(key, "{ 640 }"));
@@ -127,10 +137,12 @@ class ConfigKeyTest {
 
   @Test
   void customKeyMayHaveNoDefault() {
-    ConfigKey<Integer> key = ConfigKey.of("mode", null, Integer::parseInt, "File mode")
-        .validatedBy(mode -> {
-          throw new IllegalArgumentException("never acceptable");
-        });
+    ConfigKey<Integer> key =
+        ConfigKey.of("mode", null, Integer::parseInt, "File mode")
+            .validatedBy(
+                mode -> {
+                  throw new IllegalArgumentException("never acceptable");
+                });
 
     assertNull(Config.defaults(ConfigSchema.of(key)).get(key));
   }
@@ -139,43 +151,54 @@ class ConfigKeyTest {
   void validatedByRejectsAnInvalidDefaultAtOnce() {
     ConfigKey<Integer> key = ConfigKey.integer("workers", 0, 0, 100, "Workers");
 
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> key.validatedBy(n -> {
-      if (n == 0) {
-        throw new IllegalArgumentException("must not be 0");
-      }
-    }));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                key.validatedBy(
+                    n -> {
+                      if (n == 0) {
+                        throw new IllegalArgumentException("must not be 0");
+                      }
+                    }));
 
     assertEquals("default value of 'workers' is invalid: must not be 0", e.getMessage());
   }
 
   @Test
   void validatedByChecksParsedValuesAndChains() throws ConfigException {
-    ConfigKey<Integer> key = ConfigKey.integer("workers", 2, 1, 100, "Workers")
-        .validatedBy(n -> {
-          if (n % 2 != 0) {
-            throw new IllegalArgumentException("must be even");
-          }
-        })
-        .validatedBy(n -> {
-          if (n > 50) {
-            throw new IllegalArgumentException("must be at most 50");
-          }
-        });
+    ConfigKey<Integer> key =
+        ConfigKey.integer("workers", 2, 1, 100, "Workers")
+            .validatedBy(
+                n -> {
+                  if (n % 2 != 0) {
+                    throw new IllegalArgumentException("must be even");
+                  }
+                })
+            .validatedBy(
+                n -> {
+                  if (n > 50) {
+                    throw new IllegalArgumentException("must be at most 50");
+                  }
+                });
 
     assertEquals(8, read(key, "8"));
     assertEquals("test.conf:1: workers: must be even", problem(key, "7"));
     assertEquals("test.conf:1: workers: must be at most 50", problem(key, "52"));
-    assertEquals("test.conf:1: workers: expected an integer from 1 to 100, got \"101\"", problem(key, "101"));
+    assertEquals(
+        "test.conf:1: workers: expected an integer from 1 to 100, got \"101\"",
+        problem(key, "101"));
   }
 
   @Test
   void validatedByLeavesTheOriginalKeyUnchecked() throws ConfigException {
     ConfigKey<String> plain = ConfigKey.string("name", "x", "Name");
-    plain.validatedBy(name -> {
-      if (name.isEmpty()) {
-        throw new IllegalArgumentException("must not be empty");
-      }
-    });
+    plain.validatedBy(
+        name -> {
+          if (name.isEmpty()) {
+            throw new IllegalArgumentException("must not be empty");
+          }
+        });
 
     assertEquals("", read(plain, "\"\""));
   }
@@ -184,7 +207,8 @@ class ConfigKeyTest {
   void problemShowsTheValueEscapedOnOneLine() {
     ConfigKey<Boolean> key = ConfigKey.bool("flag", false, "Flag");
 
-    assertEquals("test.conf:1: flag: expected true/false, yes/no or on/off, got \"a\\\"b\\\\c\\nd\\te\"",
+    assertEquals(
+        "test.conf:1: flag: expected true/false, yes/no or on/off, got \"a\\\"b\\\\c\\nd\\te\"",
         problem(key, "\"a\\\"b\\\\c\\nd\\te\""));
   }
 

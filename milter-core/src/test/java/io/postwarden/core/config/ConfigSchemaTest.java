@@ -10,8 +10,10 @@ import org.junit.jupiter.api.Test;
 
 class ConfigSchemaTest {
 
-  private static final ConfigKey<String> LISTEN = ConfigKey.string("listen", "inet:127.0.0.1:8891", "Listen");
-  private static final ConfigKey<Integer> WORKERS = ConfigKey.integer("workers", 4, 1, 64, "Workers");
+  private static final ConfigKey<String> LISTEN =
+      ConfigKey.string("listen", "inet:127.0.0.1:8891", "Listen");
+  private static final ConfigKey<Integer> WORKERS =
+      ConfigKey.integer("workers", 4, 1, 64, "Workers");
   private static final ConfigKey<Boolean> SRS = ConfigKey.bool("srs", true, "SRS");
 
   @Test
@@ -32,7 +34,9 @@ class ConfigSchemaTest {
     ConfigKey<Integer> otherListen = ConfigKey.integer("listen", 1, 1, 2, "Another listen");
 
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> new ConfigSchema(List.of(LISTEN, WORKERS, otherListen)));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new ConfigSchema(List.of(LISTEN, WORKERS, otherListen)));
 
     assertEquals("configuration key 'listen' is declared twice", e.getMessage());
   }
@@ -48,15 +52,18 @@ class ConfigSchemaTest {
   @Test
   void mergeCollisionIsRejected() {
     ConfigSchema core = ConfigSchema.of(LISTEN, WORKERS);
-    ConfigSchema module = ConfigSchema.of(SRS, ConfigKey.string("workers", "", "Clashes with core"));
+    ConfigSchema module =
+        ConfigSchema.of(SRS, ConfigKey.string("workers", "", "Clashes with core"));
 
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> core.plus(module));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> core.plus(module));
 
     assertEquals("configuration key 'workers' is declared twice", e.getMessage());
   }
 
   @Test
   void keysCannotBeModified() {
-    assertThrows(UnsupportedOperationException.class, () -> ConfigSchema.of(LISTEN).keys().add(SRS));
+    assertThrows(
+        UnsupportedOperationException.class, () -> ConfigSchema.of(LISTEN).keys().add(SRS));
   }
 }

@@ -22,9 +22,12 @@ class ConfigSyntaxTest {
 
   @Test
   void bareWordRunsUpToWhiteSpaceOrHash() throws ConfigException {
-    assertEquals("inet:localhost:10003", parse("socketmap = inet:localhost:10003\n").get(SOCKETMAP));
-    assertEquals("a.b_c-d/e:f@g+h*i,j=k", parse("socketmap = a.b_c-d/e:f@g+h*i,j=k").get(SOCKETMAP));
-    assertEquals("unix:/x", parse("socketmap = unix:/x# no space before the comment").get(SOCKETMAP));
+    assertEquals(
+        "inet:localhost:10003", parse("socketmap = inet:localhost:10003\n").get(SOCKETMAP));
+    assertEquals(
+        "a.b_c-d/e:f@g+h*i,j=k", parse("socketmap = a.b_c-d/e:f@g+h*i,j=k").get(SOCKETMAP));
+    assertEquals(
+        "unix:/x", parse("socketmap = unix:/x# no space before the comment").get(SOCKETMAP));
   }
 
   @Test
@@ -77,7 +80,9 @@ class ConfigSyntaxTest {
 
   @Test
   void listAcrossLinesWithCommentsAndTrailingComma() throws ConfigException {
-    Config config = parse("""
+    Config config =
+        parse(
+            """
         domains = {        # the domains we serve
           "example.com",   # main
           # "old.example" is gone
@@ -116,7 +121,9 @@ class ConfigSyntaxTest {
 
   @Test
   void commentsAndBlankLinesAreIgnored() throws ConfigException {
-    Config config = parse("""
+    Config config =
+        parse(
+            """
         # a comment
 
            # an indented comment
@@ -125,7 +132,8 @@ class ConfigSyntaxTest {
         """);
 
     assertEquals(12, config.get(HASH_LENGTH));
-    assertEquals(List.of(HASH_LENGTH), ExampleKeys.SCHEMA.keys().stream().filter(config::isSet).toList());
+    assertEquals(
+        List.of(HASH_LENGTH), ExampleKeys.SCHEMA.keys().stream().filter(config::isSet).toList());
   }
 
   @Test
@@ -138,7 +146,9 @@ class ConfigSyntaxTest {
 
   @Test
   void crlfLineEndings() throws ConfigException {
-    Config config = parse("# comment\r\nhash-length = 7\r\nsrs-domain = \"a\"\r\ndomains = {\r\n  x,\r\n  y\r\n}\r\n");
+    Config config =
+        parse(
+            "# comment\r\nhash-length = 7\r\nsrs-domain = \"a\"\r\ndomains = {\r\n  x,\r\n  y\r\n}\r\n");
 
     assertEquals(7, config.get(HASH_LENGTH));
     assertEquals("a", config.get(SRS_DOMAIN));
@@ -152,7 +162,9 @@ class ConfigSyntaxTest {
 
   @Test
   void lineNumbersCountFromOneAndSurviveMultiLineLists() {
-    ConfigException e = ExampleKeys.parseFailure("""
+    ConfigException e =
+        ExampleKeys.parseFailure(
+            """
         # 1
         domains = {
           a,
@@ -167,7 +179,9 @@ class ConfigSyntaxTest {
   @Test
   void postsrsdSrsLinesParseAsIs() throws ConfigException {
     // the SRS settings as PostSRSd 2's example postsrsd.conf writes them
-    Config config = parse("""
+    Config config =
+        parse(
+            """
         domains = {}
         #domains-file =
         #srs-domain =

@@ -27,8 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConfigTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path write(String name, String text) throws IOException {
     return Files.writeString(dir.resolve(name), text);
@@ -36,7 +35,10 @@ class ConfigTest {
 
   @Test
   void loadsAFile() throws IOException, ConfigException {
-    Path file = write("postwarden.conf", """
+    Path file =
+        write(
+            "postwarden.conf",
+            """
         srs-domain = srs.example.com
         domains = { example.com, "example.org" }
         keep-alive = 2m
@@ -54,7 +56,9 @@ class ConfigTest {
   void loadsCrlfFileWithByteOrderMark() throws IOException, ConfigException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     bytes.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
-    bytes.write("hash-length = 8\r\ndomains = {\r\n  a, # first\r\n  b\r\n}\r\n".getBytes(StandardCharsets.UTF_8));
+    bytes.write(
+        "hash-length = 8\r\ndomains = {\r\n  a, # first\r\n  b\r\n}\r\n"
+            .getBytes(StandardCharsets.UTF_8));
     Path file = Files.write(dir.resolve("windows.conf"), bytes.toByteArray());
 
     Config config = Config.load(file, SCHEMA);
@@ -69,7 +73,8 @@ class ConfigTest {
 
     ConfigException e = assertThrows(ConfigException.class, () -> Config.load(file, SCHEMA));
 
-    assertEquals(file + ":2: hash-length: expected an integer from 4 to 32, got \"abc\"", e.getMessage());
+    assertEquals(
+        file + ":2: hash-length: expected an integer from 4 to 32, got \"abc\"", e.getMessage());
     assertEquals(file.toString(), e.file());
     assertEquals(2, e.line());
     assertEquals("hash-length", e.key());
@@ -96,7 +101,10 @@ class ConfigTest {
 
   @Test
   void fileThatIsNotUtf8() throws IOException {
-    Path file = Files.write(dir.resolve("latin1.conf"), "srs-domain = caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+    Path file =
+        Files.write(
+            dir.resolve("latin1.conf"),
+            "srs-domain = caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
 
     ConfigException e = assertThrows(ConfigException.class, () -> Config.load(file, SCHEMA));
 
@@ -126,7 +134,8 @@ class ConfigTest {
 
   @Test
   void givenKeyReplacesTheDefaultAndCountsAsSetEvenWhenEqualToIt() throws ConfigException {
-    Config config = Config.parse("hash-length = 4\ndomains-file = /etc/postsrsd.domains", "inline", SCHEMA);
+    Config config =
+        Config.parse("hash-length = 4\ndomains-file = /etc/postsrsd.domains", "inline", SCHEMA);
 
     assertTrue(config.isSet(HASH_LENGTH));
     assertEquals(Path.of("/etc/postsrsd.domains"), config.get(DOMAINS_FILE));
@@ -137,7 +146,8 @@ class ConfigTest {
   @Test
   void parseNamesTheSourceInProblems() {
     ConfigException e =
-        assertThrows(ConfigException.class, () -> Config.parse("hash-length = 1", "--config-text", SCHEMA));
+        assertThrows(
+            ConfigException.class, () -> Config.parse("hash-length = 1", "--config-text", SCHEMA));
 
     assertEquals("--config-text", e.file());
     assertTrue(e.getMessage().startsWith("--config-text:1: "), e.getMessage());
@@ -156,7 +166,8 @@ class ConfigTest {
     Config config = Config.defaults(SCHEMA);
     ConfigKey<String> impostor = ConfigKey.string("hash-length", "four", "Not the schema's key");
 
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config.get(impostor));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> config.get(impostor));
 
     assertEquals("key 'hash-length' is not part of this configuration's schema", e.getMessage());
   }

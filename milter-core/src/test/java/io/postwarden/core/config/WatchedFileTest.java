@@ -16,7 +16,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A watched file as an administrator edits it: when it is read again, and what a bad edit leaves in place. */
+/**
+ * A watched file as an administrator edits it: when it is read again, and what a bad edit leaves in
+ * place.
+ */
 class WatchedFileTest {
 
   private static final Duration CHECK_EVERY = Duration.ofSeconds(10);
@@ -24,8 +27,7 @@ class WatchedFileTest {
   private static final FileTime SECOND = FileTime.from(Instant.parse("2026-01-02T00:00:00Z"));
   private static final FileTime THIRD = FileTime.from(Instant.parse("2026-01-03T00:00:00Z"));
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-02-01T00:00:00Z"));
   private final List<String> reads = new ArrayList<>();
@@ -39,14 +41,18 @@ class WatchedFileTest {
 
   /** Reads the file's text; "bad…" does not parse. */
   private WatchedFile<String> watch(Path file) throws IOException {
-    return WatchedFile.open(file, path -> {
-      String text = Files.readString(path);
-      reads.add(text);
-      if (text.startsWith("bad")) {
-        throw new IOException("line 1: cannot parse " + text);
-      }
-      return text;
-    }, CHECK_EVERY, clock);
+    return WatchedFile.open(
+        file,
+        path -> {
+          String text = Files.readString(path);
+          reads.add(text);
+          if (text.startsWith("bad")) {
+            throw new IOException("line 1: cannot parse " + text);
+          }
+          return text;
+        },
+        CHECK_EVERY,
+        clock);
   }
 
   @Test
@@ -73,7 +79,8 @@ class WatchedFileTest {
     assertEquals("one", watched.get());
     clock.advance(CHECK_EVERY);
     assertEquals("one", watched.get());
-    assertEquals(List.of("one", "bad edit"), reads, "a refused version is not parsed again at every check");
+    assertEquals(
+        List.of("one", "bad edit"), reads, "a refused version is not parsed again at every check");
 
     write("three", THIRD);
     clock.advance(CHECK_EVERY);
@@ -97,7 +104,8 @@ class WatchedFileTest {
   @Test
   void aFileThatCannotBeReadAtStartIsAStartUpError() throws Exception {
     assertThrows(NoSuchFileException.class, () -> watch(dir.resolve("missing")));
-    IOException unparsable = assertThrows(IOException.class, () -> watch(write("bad start", FIRST)));
+    IOException unparsable =
+        assertThrows(IOException.class, () -> watch(write("bad start", FIRST)));
     assertEquals("line 1: cannot parse bad start", unparsable.getMessage());
   }
 }

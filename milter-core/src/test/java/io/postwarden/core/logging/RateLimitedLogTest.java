@@ -61,7 +61,8 @@ class RateLimitedLogTest {
   void logsTheFirstBurstOfAKindAndHoldsBackTheRest() {
     flood("malformed", 1000);
 
-    assertEquals(List.of("WARNING malformed 0", "WARNING malformed 1", "WARNING malformed 2"), logger.lines);
+    assertEquals(
+        List.of("WARNING malformed 0", "WARNING malformed 1", "WARNING malformed 2"), logger.lines);
   }
 
   @Test
@@ -70,9 +71,14 @@ class RateLimitedLogTest {
     advance(MINUTE);
     log.log(Level.WARNING, "malformed", "after a minute");
 
-    assertEquals(List.of("WARNING malformed 0", "WARNING malformed 1", "WARNING malformed 2",
-        "WARNING 997 more \"malformed\" lines not logged (at most 3 per 60 s; the metrics count every one)",
-        "WARNING after a minute"), logger.lines);
+    assertEquals(
+        List.of(
+            "WARNING malformed 0",
+            "WARNING malformed 1",
+            "WARNING malformed 2",
+            "WARNING 997 more \"malformed\" lines not logged (at most 3 per 60 s; the metrics count every one)",
+            "WARNING after a minute"),
+        logger.lines);
   }
 
   @Test
@@ -94,8 +100,15 @@ class RateLimitedLogTest {
     flood("malformed", 10);
     flood("out_of_order", 10);
 
-    assertEquals(List.of("WARNING malformed 0", "WARNING malformed 1", "WARNING malformed 2",
-        "WARNING out_of_order 0", "WARNING out_of_order 1", "WARNING out_of_order 2"), logger.lines);
+    assertEquals(
+        List.of(
+            "WARNING malformed 0",
+            "WARNING malformed 1",
+            "WARNING malformed 2",
+            "WARNING out_of_order 0",
+            "WARNING out_of_order 1",
+            "WARNING out_of_order 2"),
+        logger.lines);
   }
 
   @Test
@@ -106,9 +119,14 @@ class RateLimitedLogTest {
     advance(Duration.ofNanos(1));
     log.log(Level.WARNING, "malformed", "next minute");
 
-    assertEquals(List.of("WARNING malformed 0", "WARNING malformed 1", "WARNING malformed 2",
-        "WARNING 3 more \"malformed\" lines not logged (at most 3 per 60 s; the metrics count every one)",
-        "WARNING next minute"), logger.lines);
+    assertEquals(
+        List.of(
+            "WARNING malformed 0",
+            "WARNING malformed 1",
+            "WARNING malformed 2",
+            "WARNING 3 more \"malformed\" lines not logged (at most 3 per 60 s; the metrics count every one)",
+            "WARNING next minute"),
+        logger.lines);
   }
 
   @Test
@@ -117,7 +135,8 @@ class RateLimitedLogTest {
     advance(MINUTE.multipliedBy(5));
     flood("malformed", 1);
 
-    assertEquals(List.of("WARNING malformed 0", "WARNING malformed 1", "WARNING malformed 0"), logger.lines);
+    assertEquals(
+        List.of("WARNING malformed 0", "WARNING malformed 1", "WARNING malformed 0"), logger.lines);
   }
 
   @Test
@@ -132,7 +151,10 @@ class RateLimitedLogTest {
 
   @Test
   void refusesALimitThatLogsNothing() {
-    assertThrows(IllegalArgumentException.class, () -> new RateLimitedLog(logger, 0, MINUTE, nanos::get));
-    assertThrows(IllegalArgumentException.class, () -> new RateLimitedLog(logger, 3, Duration.ZERO, nanos::get));
+    assertThrows(
+        IllegalArgumentException.class, () -> new RateLimitedLog(logger, 0, MINUTE, nanos::get));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new RateLimitedLog(logger, 3, Duration.ZERO, nanos::get));
   }
 }

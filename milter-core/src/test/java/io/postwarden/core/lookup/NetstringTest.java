@@ -13,15 +13,19 @@ class NetstringTest {
   }
 
   private static String payload(Netstring.Parse parse) {
-    return new String(assertInstanceOf(Netstring.Complete.class, parse).payload(), StandardCharsets.ISO_8859_1);
+    return new String(
+        assertInstanceOf(Netstring.Complete.class, parse).payload(), StandardCharsets.ISO_8859_1);
   }
 
   @Test
   void bernsteinsExamples() {
     assertEquals("hello world!", payload(Netstring.parse(bytes("12:hello world!,"), 100)));
     assertEquals("", payload(Netstring.parse(bytes("0:,"), 100)));
-    assertEquals("12:hello world!,", new String(Netstring.encode("hello world!".getBytes(StandardCharsets.US_ASCII)),
-        StandardCharsets.US_ASCII));
+    assertEquals(
+        "12:hello world!,",
+        new String(
+            Netstring.encode("hello world!".getBytes(StandardCharsets.US_ASCII)),
+            StandardCharsets.US_ASCII));
     assertEquals("0:,", new String(Netstring.encode(new byte[0]), StandardCharsets.US_ASCII));
   }
 
@@ -49,8 +53,10 @@ class NetstringTest {
   @Test
   void octetsAreKeptAsTheyAre() {
     byte[] octets = {(byte) 0xc3, (byte) 0xa9, 0, ',', ':'};
-    assertArrayEquals(octets, ((Netstring.Complete) Netstring.parse(ByteBuffer.wrap(Netstring.encode(octets)), 10))
-        .payload());
+    assertArrayEquals(
+        octets,
+        ((Netstring.Complete) Netstring.parse(ByteBuffer.wrap(Netstring.encode(octets)), 10))
+            .payload());
   }
 
   @Test
@@ -63,8 +69,10 @@ class NetstringTest {
   @Test
   void anOverlongLengthIsRefusedBeforeThePayloadArrives() {
     Netstring.Parse parse = Netstring.parse(bytes("10001:"), 10_000);
-    assertTrue(assertInstanceOf(Netstring.Malformed.class, parse).reason().contains("longer than 10000"));
-    assertInstanceOf(Netstring.Malformed.class, Netstring.parse(bytes("99999999999999999999"), 10_000));
+    assertTrue(
+        assertInstanceOf(Netstring.Malformed.class, parse).reason().contains("longer than 10000"));
+    assertInstanceOf(
+        Netstring.Malformed.class, Netstring.parse(bytes("99999999999999999999"), 10_000));
     assertInstanceOf(Netstring.Incomplete.class, Netstring.parse(bytes("10000:"), 10_000));
   }
 }

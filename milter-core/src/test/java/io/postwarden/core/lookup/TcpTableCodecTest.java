@@ -18,7 +18,10 @@ class TcpTableCodecTest {
 
   @Test
   void malformedRequestsAreRefused() {
-    for (String bad : new String[] {"", "get", "put a b", "GET a", "get 100%", "get %4", "get %zz", "get a%00b"}) {
+    for (String bad :
+        new String[] {
+          "", "get", "put a b", "GET a", "get 100%", "get %4", "get %zz", "get a%00b"
+        }) {
       assertThrows(LookupProtocolException.class, () -> TcpTableCodec.request(bad), bad);
     }
   }
@@ -26,7 +29,8 @@ class TcpTableCodecTest {
   @Test
   void encodingMatchesHexQuote() {
     // hex_quote(): '%', whitespace and non-printable octets as %XX, upper-case hex
-    assertEquals("SRS0=abcd=2W=example.org=ann@srs.example",
+    assertEquals(
+        "SRS0=abcd=2W=example.org=ann@srs.example",
         TcpTableCodec.encode("SRS0=abcd=2W=example.org=ann@srs.example"));
     assertEquals("a%20b%09c%25d%0A%7F%E9", TcpTableCodec.encode("a b\tc%d\n\u007f\u00e9"));
     assertEquals("+/=-_", TcpTableCodec.encode("+/=-_"), "'+' stays '+' (not form encoding)");
@@ -34,9 +38,12 @@ class TcpTableCodecTest {
 
   @Test
   void repliesAreThoseDictTcpParses() {
-    assertEquals("200 SRS0=abcd=2W=example.org=ann@srs.example",
+    assertEquals(
+        "200 SRS0=abcd=2W=example.org=ann@srs.example",
         TcpTableCodec.reply(new LookupResult.Found("SRS0=abcd=2W=example.org=ann@srs.example")));
-    assertEquals("200 550%205.1.1%20Invalid", TcpTableCodec.reply(new LookupResult.Found("550 5.1.1 Invalid")));
+    assertEquals(
+        "200 550%205.1.1%20Invalid",
+        TcpTableCodec.reply(new LookupResult.Found("550 5.1.1 Invalid")));
     assertTrue(TcpTableCodec.reply(LookupResult.NOT_FOUND).startsWith("500 "));
     assertEquals("400 try%20later", TcpTableCodec.reply(new LookupResult.Failed("try later")));
   }

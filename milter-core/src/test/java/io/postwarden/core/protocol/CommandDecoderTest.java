@@ -8,8 +8,8 @@ import io.postwarden.core.protocol.MilterCommand.*;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.nightcode.milter.codec.MilterPacket;
 import org.nightcode.milter.CommandCode;
+import org.nightcode.milter.codec.MilterPacket;
 
 class CommandDecoderTest {
 
@@ -19,7 +19,8 @@ class CommandDecoderTest {
 
   @Test
   void optionNegotiation() {
-    assertEquals(new OptionNegotiation(6, 0x1ff, 0x1fffff), decode('O', int32s(6, 0x1ff, 0x1fffff)));
+    assertEquals(
+        new OptionNegotiation(6, 0x1ff, 0x1fffff), decode('O', int32s(6, 0x1ff, 0x1fffff)));
   }
 
   @Test
@@ -70,19 +71,23 @@ class CommandDecoderTest {
 
   @Test
   void connectWithBadAddressIsMalformedNotADnsLookup() {
-    ProtocolException e = assertThrows(ProtocolException.class,
-        () -> decode('C', connectPayload("h", '4', 25, "mail.example.com")));
+    ProtocolException e =
+        assertThrows(
+            ProtocolException.class,
+            () -> decode('C', connectPayload("h", '4', 25, "mail.example.com")));
     assertEquals(ProtocolException.Kind.MALFORMED, e.kind());
   }
 
   @Test
   void connectWithUnknownFamily() {
-    assertThrows(ProtocolException.class, () -> decode('C', connectPayload("h", 'X', 25, "1.2.3.4")));
+    assertThrows(
+        ProtocolException.class, () -> decode('C', connectPayload("h", 'X', 25, "1.2.3.4")));
   }
 
   @Test
   void macrosKeepStageAndOrder() {
-    DefineMacros macros = (DefineMacros) decode('D', macroPayload('M', Map.of("{auth_authen}", "alice")));
+    DefineMacros macros =
+        (DefineMacros) decode('D', macroPayload('M', Map.of("{auth_authen}", "alice")));
     assertEquals('M', macros.stageCode());
     assertEquals(Map.of("{auth_authen}", "alice"), macros.macros());
   }
@@ -103,7 +108,8 @@ class CommandDecoderTest {
 
   @Test
   void headerBytesArePreservedOctetForOctet() {
-    byte[] payload = concat("Subject".getBytes(), new byte[] {0}, new byte[] {'R', (byte) 0xe9, (byte) 0xff, 0});
+    byte[] payload =
+        concat("Subject".getBytes(), new byte[] {0}, new byte[] {'R', (byte) 0xe9, (byte) 0xff, 0});
     HeaderField header = (HeaderField) decode('L', payload);
     assertEquals("Subject", header.name());
     assertEquals(3, header.value().length());

@@ -28,15 +28,17 @@ class NegotiatorTest {
 
   @Test
   void keepsWhatPoliciesNeed() {
-    NegotiatedOptions options = Negotiator.answer(POSTFIX, EnumSet.of(Stage.HEADERS, Stage.BODY), Set.of());
+    NegotiatedOptions options =
+        Negotiator.answer(POSTFIX, EnumSet.of(Stage.HEADERS, Stage.BODY), Set.of());
     assertFalse(options.skips(0x10));
     assertFalse(options.skips(0x20));
   }
 
   @Test
   void asksOnlyForTheActionsPoliciesUse() {
-    NegotiatedOptions options = Negotiator.answer(POSTFIX, Set.of(),
-        EnumSet.of(Capability.CHANGE_SENDER, Capability.ADD_HEADERS));
+    NegotiatedOptions options =
+        Negotiator.answer(
+            POSTFIX, Set.of(), EnumSet.of(Capability.CHANGE_SENDER, Capability.ADD_HEADERS));
     assertEquals(0x40 | 0x01 | 0x100, options.actions());
     assertTrue(options.allows(Capability.CHANGE_SENDER));
     assertFalse(options.allows(Capability.DELETE_RECIPIENTS));
@@ -44,8 +46,11 @@ class NegotiatorTest {
 
   @Test
   void anMtaThatCannotChangeTheSenderIsNotAskedTo() {
-    NegotiatedOptions options = Negotiator.answer(new OptionNegotiation(6, 0x01, 0x1fffff), Set.of(),
-        EnumSet.of(Capability.CHANGE_SENDER));
+    NegotiatedOptions options =
+        Negotiator.answer(
+            new OptionNegotiation(6, 0x01, 0x1fffff),
+            Set.of(),
+            EnumSet.of(Capability.CHANGE_SENDER));
     assertFalse(options.allows(Capability.CHANGE_SENDER));
   }
 
@@ -55,15 +60,20 @@ class NegotiatorTest {
     byte[] payload = options.toPacket().payload();
     List<String> lists = MilterPacketIO.splitStrings(payload, 12 + 4);
     String connectList = lists.get(0);
-    assertTrue(connectList.contains("{client_addr}") && connectList.contains("{client_port}")
-        && connectList.contains("{daemon_addr}") && connectList.contains("{daemon_port}"), connectList);
+    assertTrue(
+        connectList.contains("{client_addr}")
+            && connectList.contains("{client_port}")
+            && connectList.contains("{daemon_addr}")
+            && connectList.contains("{daemon_port}"),
+        connectList);
     assertTrue(String.join(" ", lists).contains("{auth_authen}"));
     assertEquals(6, options.version());
   }
 
   @Test
   void olderMtaGetsItsVersionAndNoMacroRequests() {
-    NegotiatedOptions options = Negotiator.answer(new OptionNegotiation(2, 0x1ff, 0x7f), Set.of(), Set.of());
+    NegotiatedOptions options =
+        Negotiator.answer(new OptionNegotiation(2, 0x1ff, 0x7f), Set.of(), Set.of());
     assertEquals(2, options.version());
     assertTrue(options.macroRequests().isEmpty());
     assertEquals(12, options.toPacket().payload().length);
@@ -71,7 +81,8 @@ class NegotiatorTest {
 
   @Test
   void versionOneIsRefused() {
-    assertThrows(ProtocolException.class,
+    assertThrows(
+        ProtocolException.class,
         () -> Negotiator.answer(new OptionNegotiation(1, 0x1ff, 0x7f), Set.of(), Set.of()));
   }
 }

@@ -16,18 +16,26 @@ class RedisUriTest {
 
   @Test
   void aPasswordInTheWorldReadableConfigurationIsRefused() {
-    for (String uri : new String[] {"redis://secret@127.0.0.1:6379/0", "redis://user:secret@10.0.0.5",
-        "rediss://:secret@redis.example:6380"}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> RedisUri.check(uri, "limits-redis"), uri);
+    for (String uri :
+        new String[] {
+          "redis://secret@127.0.0.1:6379/0",
+          "redis://user:secret@10.0.0.5",
+          "rediss://:secret@redis.example:6380"
+        }) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> RedisUri.check(uri, "limits-redis"), uri);
       assertTrue(e.getMessage().contains("limits-redis-password-file"), e.getMessage());
     }
   }
 
   @Test
   void onlyRedisUrisAreTaken() {
-    assertThrows(IllegalArgumentException.class, () -> RedisUri.check("127.0.0.1:6379", "limits-redis"));
-    assertThrows(IllegalArgumentException.class, () -> RedisUri.check("http://127.0.0.1:6379", "limits-redis"));
+    assertThrows(
+        IllegalArgumentException.class, () -> RedisUri.check("127.0.0.1:6379", "limits-redis"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> RedisUri.check("http://127.0.0.1:6379", "limits-redis"));
     RedisUri.check("redis://127.0.0.1:6379/2", "limits-redis");
     RedisUri.check("rediss://redis.example:6380/0", "limits-redis");
     RedisUri.check("redis-socket:///run/redis/redis.sock", "limits-redis");
@@ -39,7 +47,8 @@ class RedisUriTest {
     Path file = dir.resolve("redis.password");
     Files.writeString(file, "s3cret\n");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
-    RedisURI uri = RedisUri.of("redis://127.0.0.1:6379/0", "postwarden", file.toString(), "srs-store-redis");
+    RedisURI uri =
+        RedisUri.of("redis://127.0.0.1:6379/0", "postwarden", file.toString(), "srs-store-redis");
     assertEquals("127.0.0.1", uri.getHost());
     var credentials = uri.getCredentialsProvider().resolveCredentials().block();
     assertEquals("postwarden", credentials.getUsername());
@@ -51,8 +60,10 @@ class RedisUriTest {
     Path file = dir.resolve("redis.password");
     Files.writeString(file, "s3cret\n");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-    IOException e = assertThrows(IOException.class,
-        () -> RedisUri.of("redis://127.0.0.1", "", file.toString(), "srs-store-redis"));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> RedisUri.of("redis://127.0.0.1", "", file.toString(), "srs-store-redis"));
     assertTrue(e.getMessage().contains("chmod 600"), e.getMessage());
     assertTrue(e.getMessage().startsWith("srs-store-redis-password-file "), e.getMessage());
   }

@@ -24,8 +24,8 @@ import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One milter connection's real pipeline on an EmbeddedChannel: no socket, policies run inline, and the event
- * loop's clock stands still until the test advances it.
+ * One milter connection's real pipeline on an EmbeddedChannel: no socket, policies run inline, and
+ * the event loop's clock stands still until the test advances it.
  */
 final class EmbeddedSession {
 
@@ -35,19 +35,40 @@ final class EmbeddedSession {
   private final ByteArrayOutputStream written = new ByteArrayOutputStream();
   private final Inline workers = new Inline();
 
-  EmbeddedSession(ListenerLimits limits, SessionLimits sessionLimits, SessionObserver observer, Policy... policies)
+  EmbeddedSession(
+      ListenerLimits limits,
+      SessionLimits sessionLimits,
+      SessionObserver observer,
+      Policy... policies)
       throws Exception {
-    ServerSettings settings = new ServerSettings(RunningServer.listeners("inet:127.0.0.1:0"), 1 << 20, limits,
-        new SocketAccess("", java.util.Set.of()), sessionLimits, Duration.ofSeconds(1));
-    MilterSession session = new MilterSession(new PolicyChain(List.of(policies)), observer, MailOrigin.SMTPD,
-        new MilterLink(null, null), sessionLimits);
+    ServerSettings settings =
+        new ServerSettings(
+            RunningServer.listeners("inet:127.0.0.1:0"),
+            1 << 20,
+            limits,
+            new SocketAccess("", java.util.Set.of()),
+            sessionLimits,
+            Duration.ofSeconds(1));
+    MilterSession session =
+        new MilterSession(
+            new PolicyChain(List.of(policies)),
+            observer,
+            MailOrigin.SMTPD,
+            new MilterLink(null, null),
+            sessionLimits);
     PolicyWorkers inline = new PolicyWorkers(workers, Duration.ofSeconds(20));
-    channel = EmbeddedChannel.builder().ticker(clock).handlers(new ChannelInitializer<Channel>() {
-      @Override
-      protected void initChannel(Channel ch) {
-        SessionPipeline.install(ch.pipeline(), settings, session, observer, inline, drops::add);
-      }
-    }).build();
+    channel =
+        EmbeddedChannel.builder()
+            .ticker(clock)
+            .handlers(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    SessionPipeline.install(
+                        ch.pipeline(), settings, session, observer, inline, drops::add);
+                  }
+                })
+            .build();
   }
 
   /** Feeds bytes as one read from the socket, then lets the event loop run what that queued. */
@@ -62,7 +83,10 @@ final class EmbeddedSession {
     channel.runPendingTasks();
   }
 
-  /** Every packet written back so far, in order, each checked to be a complete, well-formed milter packet. */
+  /**
+   * Every packet written back so far, in order, each checked to be a complete, well-formed milter
+   * packet.
+   */
   List<MtaReply> replies() {
     for (Object message; (message = channel.readOutbound()) != null; ) {
       ByteBuf buf = (ByteBuf) message;
@@ -78,11 +102,18 @@ final class EmbeddedSession {
       if (stream.length - at < 5) {
         throw new AssertionError("a reply ends inside its length prefix");
       }
-      int length = ((stream[at] & 0xff) << 24) | ((stream[at + 1] & 0xff) << 16) | ((stream[at + 2] & 0xff) << 8)
-          | (stream[at + 3] & 0xff);
+      int length =
+          ((stream[at] & 0xff) << 24)
+              | ((stream[at + 1] & 0xff) << 16)
+              | ((stream[at + 2] & 0xff) << 8)
+              | (stream[at + 3] & 0xff);
       if (length < 1 || at + 4 + length > stream.length) {
-        throw new AssertionError("reply length " + length + " does not fit the " + (stream.length - at - 4)
-            + " bytes written");
+        throw new AssertionError(
+            "reply length "
+                + length
+                + " does not fit the "
+                + (stream.length - at - 4)
+                + " bytes written");
       }
       byte[] payload = new byte[length - 1];
       System.arraycopy(stream, at + 5, payload, 0, payload.length);

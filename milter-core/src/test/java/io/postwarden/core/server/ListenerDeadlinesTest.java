@@ -16,19 +16,23 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A connection holds a session slot only while it keeps the listener's deadlines. The event loop's clock is the
- * test's: it stands still until advanced.
+ * A connection holds a session slot only while it keeps the listener's deadlines. The event loop's
+ * clock is the test's: it stands still until advanced.
  */
 class ListenerDeadlinesTest {
 
-  private static final ListenerLimits LIMITS = new ListenerLimits(10, 10, 10, Duration.ofSeconds(5),
-      Duration.ofSeconds(5), Duration.ofMinutes(10));
-  private static final byte[] OPTNEG = packet('O', int32s(6, MtaEmulator.POSTFIX_ACTIONS,
-      MtaEmulator.POSTFIX_PROTOCOL));
+  private static final ListenerLimits LIMITS =
+      new ListenerLimits(
+          10, 10, 10, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(10));
+  private static final byte[] OPTNEG =
+      packet('O', int32s(6, MtaEmulator.POSTFIX_ACTIONS, MtaEmulator.POSTFIX_PROTOCOL));
 
   private static EmbeddedSession session(ScriptedPolicy... policies) throws Exception {
-    return new EmbeddedSession(LIMITS, new SessionLimits(1 << 20, new MemoryBudget(8 << 20)),
-        new SessionObserver() {}, policies);
+    return new EmbeddedSession(
+        LIMITS,
+        new SessionLimits(1 << 20, new MemoryBudget(8 << 20)),
+        new SessionObserver() {},
+        policies);
   }
 
   @Test
@@ -73,7 +77,8 @@ class ListenerDeadlinesTest {
   void aSessionBetweenWholePacketsWaitsOnlyForTheIdleTimeout() throws Exception {
     EmbeddedSession postfix = session();
     postfix.receive(OPTNEG);
-    postfix.advance(Duration.ofMinutes(9)); // Postfix's SMTP client may think for up to smtpd_timeout
+    postfix.advance(
+        Duration.ofMinutes(9)); // Postfix's SMTP client may think for up to smtpd_timeout
     assertTrue(postfix.open());
     postfix.receive(packet('C', connectPayload("localhost", '4', 0, "127.0.0.1")));
     assertEquals('c', postfix.replies().get(1).code());
@@ -89,8 +94,10 @@ class ListenerDeadlinesTest {
     session.receive(OPTNEG);
     session.receive(packet('C', connectPayload("localhost", '4', 0, "127.0.0.1")));
     session.holdPolicies();
-    session.receive(concat(packet('M', strings("<a@x.example>")), Arrays.copyOf(packet('R', strings("<b@y.example>")),
-        5)));
+    session.receive(
+        concat(
+            packet('M', strings("<a@x.example>")),
+            Arrays.copyOf(packet('R', strings("<b@y.example>")), 5)));
     assertFalse(session.channel.config().isAutoRead(), "reading stops while the policy runs");
     session.advance(Duration.ofSeconds(6));
     assertTrue(session.open(), "the frame clock starts over while we do not read");
@@ -98,11 +105,15 @@ class ListenerDeadlinesTest {
     assertTrue(session.channel.config().isAutoRead());
     assertEquals('c', session.replies().get(2).code());
     session.advance(Duration.ofSeconds(5));
-    assertEquals(List.of(ConnectionDrop.FRAME_TIMEOUT), session.drops, "reading again, the peer must finish");
+    assertEquals(
+        List.of(ConnectionDrop.FRAME_TIMEOUT),
+        session.drops,
+        "reading again, the peer must finish");
   }
 
   @Test
-  void commandsPiledUpBehindAPolicyStageBeyondTheBoundCloseTheSessionWithATempfail() throws Exception {
+  void commandsPiledUpBehindAPolicyStageBeyondTheBoundCloseTheSessionWithATempfail()
+      throws Exception {
     EmbeddedSession flood = session(new ScriptedPolicy("p").onMail(tx -> Decision.CONTINUE));
     flood.receive(OPTNEG);
     flood.receive(packet('C', connectPayload("localhost", '4', 0, "127.0.0.1")));
@@ -122,10 +133,14 @@ class ListenerDeadlinesTest {
     EmbeddedSession session = session(new ScriptedPolicy("p").onMail(tx -> Decision.CONTINUE));
     session.receive(OPTNEG);
     session.receive(packet('C', connectPayload("localhost", '4', 0, "127.0.0.1")));
-    session.receive(concat(packet('M', strings("<a@x.example>")), packet('R', strings("<b@y.example>")),
-        packet('T', new byte[0])));
-    assertEquals("Occcc", session.replies().stream().map(r -> String.valueOf(r.code()))
-        .reduce("", String::concat));
+    session.receive(
+        concat(
+            packet('M', strings("<a@x.example>")),
+            packet('R', strings("<b@y.example>")),
+            packet('T', new byte[0])));
+    assertEquals(
+        "Occcc",
+        session.replies().stream().map(r -> String.valueOf(r.code())).reduce("", String::concat));
     assertTrue(session.channel.config().isAutoRead());
     assertTrue(session.drops.isEmpty());
   }

@@ -18,9 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The long fuzz run against a real daemon (scripts/fuzz-milter): several clients throw the property test's random
- * and mutated milter streams at a listener over TCP, in random read sizes, for a while. Prints what it sent; the
- * script measures the daemon. Arguments: HOST:PORT SECONDS CLIENTS SEED.
+ * The long fuzz run against a real daemon (scripts/fuzz-milter): several clients throw the property
+ * test's random and mutated milter streams at a listener over TCP, in random read sizes, for a
+ * while. Prints what it sent; the script measures the daemon. Arguments: HOST:PORT SECONDS CLIENTS
+ * SEED.
  */
 public final class MilterFuzzer {
 
@@ -40,7 +41,8 @@ public final class MilterFuzzer {
     long seconds = Long.parseLong(args[1]);
     int clients = Integer.parseInt(args[2]);
     long seed = Long.parseLong(args[3]);
-    MilterFuzzer fuzzer = new MilterFuzzer(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])));
+    MilterFuzzer fuzzer =
+        new MilterFuzzer(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])));
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     List<Future<?>> running = new ArrayList<>();
@@ -48,30 +50,43 @@ public final class MilterFuzzer {
     Iterator<List<byte[]>> samples = MilterProtocolFuzzTest.streams().sampleStream().iterator();
     for (int i = 0; i < clients; i++) {
       Random random = new Random(seed + i);
-      running.add(pool.submit(() -> {
-        while (System.nanoTime() < end) {
-          List<byte[]> frames;
-          synchronized (samples) {
-            frames = samples.next();
-          }
-          fuzzer.send(MilterProtocolFuzzTest.stream(frames, random.nextInt(4) > 0), random);
-        }
-        return null;
-      }));
+      running.add(
+          pool.submit(
+              () -> {
+                while (System.nanoTime() < end) {
+                  List<byte[]> frames;
+                  synchronized (samples) {
+                    frames = samples.next();
+                  }
+                  fuzzer.send(MilterProtocolFuzzTest.stream(frames, random.nextInt(4) > 0), random);
+                }
+                return null;
+              }));
     }
     for (Future<?> client : running) {
       client.get();
     }
     pool.shutdown();
-    System.out.printf(Locale.ROOT, "fuzzed: %d streams, %d frames, %.1f MiB sent, %d reply bytes read, "
-        + "%d closed by the daemon before their stream ended%n", fuzzer.streams.get(), fuzzer.frames.get(),
-        fuzzer.bytes.get() / 1048576.0, fuzzer.replies.get(), fuzzer.closed.get());
+    System.out.printf(
+        Locale.ROOT,
+        "fuzzed: %d streams, %d frames, %.1f MiB sent, %d reply bytes read, "
+            + "%d closed by the daemon before their stream ended%n",
+        fuzzer.streams.get(),
+        fuzzer.frames.get(),
+        fuzzer.bytes.get() / 1048576.0,
+        fuzzer.replies.get(),
+        fuzzer.closed.get());
   }
 
-  /** One connection: the stream in random read sizes (sometimes one packet per write), then what comes back. */
+  /**
+   * One connection: the stream in random read sizes (sometimes one packet per write), then what
+   * comes back.
+   */
   private void send(byte[] stream, Random random) {
-    List<byte[]> writes = random.nextBoolean() ? MilterProtocolFuzzTest.packets(stream)
-        : MilterProtocolFuzzTest.reads(stream, 1 + random.nextInt(70_000));
+    List<byte[]> writes =
+        random.nextBoolean()
+            ? MilterProtocolFuzzTest.packets(stream)
+            : MilterProtocolFuzzTest.reads(stream, 1 + random.nextInt(70_000));
     streams.incrementAndGet();
     frames.addAndGet(MilterProtocolFuzzTest.packets(stream).size());
     try (Socket socket = new Socket()) {

@@ -7,9 +7,9 @@ import io.postwarden.core.policy.ClientAddress;
 import io.postwarden.core.policy.Decision;
 import io.postwarden.core.policy.MailOrigin;
 import io.postwarden.core.policy.MilterLink;
-import io.postwarden.core.policy.PeerCredentials;
 import io.postwarden.core.policy.Modification.AddHeader;
 import io.postwarden.core.policy.Modification.Capability;
+import io.postwarden.core.policy.PeerCredentials;
 import io.postwarden.core.protocol.ProtocolException;
 import io.postwarden.core.session.ConnectionDrop;
 import io.postwarden.core.session.SessionObserver;
@@ -35,7 +35,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Socket-level behaviour, including immunity to each jmilter 0.6.1 defect listed in docs/jmilter.md. */
+/**
+ * Socket-level behaviour, including immunity to each jmilter 0.6.1 defect listed in
+ * docs/jmilter.md.
+ */
 class MilterServerTest {
 
   private static MtaEmulator negotiated(MtaEmulator mta) throws IOException {
@@ -51,14 +54,17 @@ class MilterServerTest {
   @Test
   void oversizedLengthPrefixClosesThatSessionOnlyWithoutBufferingIt() throws Exception {
     List<ProtocolException.Kind> errors = new CopyOnWriteArrayList<>();
-    SessionObserver observer = new SessionObserver() {
-      @Override
-      public void protocolError(ProtocolException.Kind kind, String detail) {
-        errors.add(kind);
-      }
-    };
-    try (RunningServer server = new RunningServer(RunningServer.settings("inet:127.0.0.1:0"), Duration.ofSeconds(5),
-        observer); MtaEmulator healthy = MtaEmulator.connect(server.address());
+    SessionObserver observer =
+        new SessionObserver() {
+          @Override
+          public void protocolError(ProtocolException.Kind kind, String detail) {
+            errors.add(kind);
+          }
+        };
+    try (RunningServer server =
+            new RunningServer(
+                RunningServer.settings("inet:127.0.0.1:0"), Duration.ofSeconds(5), observer);
+        MtaEmulator healthy = MtaEmulator.connect(server.address());
         MtaEmulator hostile = MtaEmulator.connect(server.address())) {
       healthy.openSession("127.0.0.1", 1);
       // announce 256 MiB (jmilter would try to buffer it and run out of direct memory)
@@ -66,45 +72,58 @@ class MilterServerTest {
       assertEquals('t', hostile.read().code());
       assertTrue(hostile.closedByPeer());
       assertEquals(List.of(ProtocolException.Kind.FRAME_TOO_LONG), errors);
-      assertEquals('c', healthy.transaction("a@x.example", List.of("b@y.example"), Map.of()).get(0).code());
+      assertEquals(
+          'c', healthy.transaction("a@x.example", List.of("b@y.example"), Map.of()).get(0).code());
     }
   }
 
   @Test
   void garbageDoesNotDisturbConcurrentSessions() throws Exception {
-    try (RunningServer server = new RunningServer(); MtaEmulator healthy = MtaEmulator.connect(server.address())) {
+    try (RunningServer server = new RunningServer();
+        MtaEmulator healthy = MtaEmulator.connect(server.address())) {
       healthy.openSession("127.0.0.1", 1);
-      for (byte[] garbage : List.of("GET / HTTP/1.0\r\n\r\n".getBytes(), new byte[] {0, 0, 0, 0},
-          new byte[] {0, 0, 0, 1, 'Z'}, new byte[] {0, 0, 0, 2, 'O', 1})) {
+      for (byte[] garbage :
+          List.of(
+              "GET / HTTP/1.0\r\n\r\n".getBytes(),
+              new byte[] {0, 0, 0, 0},
+              new byte[] {0, 0, 0, 1, 'Z'},
+              new byte[] {0, 0, 0, 2, 'O', 1})) {
         try (MtaEmulator junk = MtaEmulator.connect(server.address())) {
           junk.sendRaw(garbage);
           assertTrue(junk.closedByPeer(), "garbage session must be closed");
         }
       }
-      assertEquals("c", healthy.transaction("a@x.example", List.of("b@y.example"), Map.of()).get(0).toString());
+      assertEquals(
+          "c",
+          healthy.transaction("a@x.example", List.of("b@y.example"), Map.of()).get(0).toString());
     }
   }
 
   @Test
   void blockingPolicyStallsOnlyItsOwnSession() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    ScriptedPolicy slow = new ScriptedPolicy("slow").onMail(tx -> {
-      if (tx.sender().startsWith("slow")) {
-        try {
-          release.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return Decision.CONTINUE;
-    });
-    try (RunningServer server = new RunningServer(slow); MtaEmulator stuck = MtaEmulator.connect(server.address());
+    ScriptedPolicy slow =
+        new ScriptedPolicy("slow")
+            .onMail(
+                tx -> {
+                  if (tx.sender().startsWith("slow")) {
+                    try {
+                      release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }
+                  return Decision.CONTINUE;
+                });
+    try (RunningServer server = new RunningServer(slow);
+        MtaEmulator stuck = MtaEmulator.connect(server.address());
         MtaEmulator other = MtaEmulator.connect(server.address())) {
       stuck.openSession("127.0.0.1", 1);
       other.openSession("127.0.0.1", 2);
       stuck.send('M', strings("<slow@x.example>"));
       // the other session runs a whole transaction while the first one's policy is still blocked
-      assertEquals('c', other.transaction("fast@x.example", List.of("b@y.example"), Map.of()).get(0).code());
+      assertEquals(
+          'c', other.transaction("fast@x.example", List.of("b@y.example"), Map.of()).get(0).code());
       assertEquals(1, release.getCount(), "the slow policy must still be blocked");
       release.countDown();
       assertEquals('c', stuck.read().code());
@@ -113,26 +132,40 @@ class MilterServerTest {
 
   @Test
   void commandsPipelinedBehindAPolicyCallAreAnsweredInOrder() throws Exception {
-    ScriptedPolicy policy = new ScriptedPolicy("p").onMail(tx -> {
-      sleep(100);
-      return Decision.CONTINUE;
-    });
-    try (RunningServer server = new RunningServer(policy); MtaEmulator mta = MtaEmulator.connect(server.address())) {
+    ScriptedPolicy policy =
+        new ScriptedPolicy("p")
+            .onMail(
+                tx -> {
+                  sleep(100);
+                  return Decision.CONTINUE;
+                });
+    try (RunningServer server = new RunningServer(policy);
+        MtaEmulator mta = MtaEmulator.connect(server.address())) {
       mta.openSession("127.0.0.1", 1);
-      mta.sendRaw(concat(packet('M', strings("<a@x.example>")), packet('R', strings("<b@y.example>")),
-          packet('T', new byte[0])));
+      mta.sendRaw(
+          concat(
+              packet('M', strings("<a@x.example>")),
+              packet('R', strings("<b@y.example>")),
+              packet('T', new byte[0])));
       assertEquals("ccc", "" + mta.read().code() + mta.read().code() + mta.read().code());
     }
   }
 
   @Test
   void policyThatMissesItsDeadlineTempfails() throws Exception {
-    ScriptedPolicy hung = new ScriptedPolicy("hung").onMail(tx -> {
-      sleep(3_000);
-      return Decision.CONTINUE;
-    });
-    try (RunningServer server = new RunningServer(RunningServer.settings("inet:127.0.0.1:0"),
-        Duration.ofMillis(200), new SessionObserver() {}, hung);
+    ScriptedPolicy hung =
+        new ScriptedPolicy("hung")
+            .onMail(
+                tx -> {
+                  sleep(3_000);
+                  return Decision.CONTINUE;
+                });
+    try (RunningServer server =
+            new RunningServer(
+                RunningServer.settings("inet:127.0.0.1:0"),
+                Duration.ofMillis(200),
+                new SessionObserver() {},
+                hung);
         MtaEmulator mta = MtaEmulator.connect(server.address())) {
       mta.openSession("127.0.0.1", 1);
       long start = System.nanoTime();
@@ -145,10 +178,16 @@ class MilterServerTest {
 
   @Test
   void endOfMessageModificationsAndVerdictArriveInOneSegment() throws Exception {
-    ScriptedPolicy audit = new ScriptedPolicy("audit").may(Capability.ADD_HEADERS)
-        .onEndOfMessage(tx -> Decision.modify(new AddHeader("X-Postwarden-Test", "1"),
-            new AddHeader("X-Postwarden-Test", "2")));
-    try (RunningServer server = new RunningServer(audit); MtaEmulator mta = MtaEmulator.connect(server.address())) {
+    ScriptedPolicy audit =
+        new ScriptedPolicy("audit")
+            .may(Capability.ADD_HEADERS)
+            .onEndOfMessage(
+                tx ->
+                    Decision.modify(
+                        new AddHeader("X-Postwarden-Test", "1"),
+                        new AddHeader("X-Postwarden-Test", "2")));
+    try (RunningServer server = new RunningServer(audit);
+        MtaEmulator mta = MtaEmulator.connect(server.address())) {
       List<MtaReply> replies = passThrough(mta);
       assertEquals("[h X-Postwarden-Test|1|, h X-Postwarden-Test|2|, c]", replies.toString());
     }
@@ -157,32 +196,44 @@ class MilterServerTest {
   @Test
   void ipv6AndUnknownFamilyConnectsReachThePolicy() throws Exception {
     List<ClientAddress> clients = new CopyOnWriteArrayList<>();
-    ScriptedPolicy policy = new ScriptedPolicy("p").onConnect(c -> {
-      clients.add(c.client());
-      return Decision.CONTINUE;
-    });
-    try (RunningServer server = new RunningServer(policy); MtaEmulator v6 = MtaEmulator.connect(server.address());
+    ScriptedPolicy policy =
+        new ScriptedPolicy("p")
+            .onConnect(
+                c -> {
+                  clients.add(c.client());
+                  return Decision.CONTINUE;
+                });
+    try (RunningServer server = new RunningServer(policy);
+        MtaEmulator v6 = MtaEmulator.connect(server.address());
         MtaEmulator unknown = MtaEmulator.connect(server.address())) {
       v6.negotiate();
       assertEquals('c', v6.connectInet("localhost", "::1", 50123).code());
       unknown.negotiate();
       assertEquals('c', unknown.command('C', concat(strings("unknown"), new byte[] {'U'})).code());
-      assertEquals(List.of("[0:0:0:0:0:0:0:1]:50123", "unknown"), clients.stream().map(Object::toString).toList());
+      assertEquals(
+          List.of("[0:0:0:0:0:0:0:1]:50123", "unknown"),
+          clients.stream().map(Object::toString).toList());
     }
   }
 
   @Test
   void theListenerTellsSmtpdFromNonSmtpdSessions() throws Exception {
     List<String> origins = new CopyOnWriteArrayList<>();
-    ScriptedPolicy policy = new ScriptedPolicy("p").onConnect(c -> {
-      origins.add(c.origin() + " " + c.client());
-      return Decision.CONTINUE;
-    });
-    ServerSettings settings = RunningServer.settings(List.of(
-        new Listener(Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.SMTPD),
-        new Listener(Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.NON_SMTPD)),
-        RunningServer.limits(10, 10, Duration.ofMinutes(1)));
-    try (RunningServer server = new RunningServer(settings, Duration.ofSeconds(5), new SessionObserver() {}, policy);
+    ScriptedPolicy policy =
+        new ScriptedPolicy("p")
+            .onConnect(
+                c -> {
+                  origins.add(c.origin() + " " + c.client());
+                  return Decision.CONTINUE;
+                });
+    ServerSettings settings =
+        RunningServer.settings(
+            List.of(
+                new Listener(Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.SMTPD),
+                new Listener(Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.NON_SMTPD)),
+            RunningServer.limits(10, 10, Duration.ofMinutes(1)));
+    try (RunningServer server =
+            new RunningServer(settings, Duration.ofSeconds(5), new SessionObserver() {}, policy);
         MtaEmulator smtpd = MtaEmulator.connect(server.server.boundAddresses().get(0));
         MtaEmulator pickup = MtaEmulator.connect(server.server.boundAddresses().get(1))) {
       smtpd.negotiate();
@@ -195,17 +246,24 @@ class MilterServerTest {
 
   @Test
   void aFixedEndpointCannotServeBothPaths() {
-    assertThrows(IllegalArgumentException.class, () -> RunningServer.settings(List.of(
-        new Listener(Endpoint.parse("inet:127.0.0.1:8895"), MailOrigin.SMTPD),
-        new Listener(Endpoint.parse("inet:127.0.0.1:8895"), MailOrigin.NON_SMTPD)),
-        RunningServer.limits(10, 10, Duration.ofMinutes(1))));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            RunningServer.settings(
+                List.of(
+                    new Listener(Endpoint.parse("inet:127.0.0.1:8895"), MailOrigin.SMTPD),
+                    new Listener(Endpoint.parse("inet:127.0.0.1:8895"), MailOrigin.NON_SMTPD)),
+                RunningServer.limits(10, 10, Duration.ofMinutes(1))));
   }
 
   @Test
   void idleSessionIsClosed() throws Exception {
-    ServerSettings settings = RunningServer.settings(RunningServer.listeners("inet:127.0.0.1:0"),
-        RunningServer.limits(100, 100, Duration.ofMillis(300)));
-    try (RunningServer server = new RunningServer(settings, Duration.ofSeconds(5), new SessionObserver() {});
+    ServerSettings settings =
+        RunningServer.settings(
+            RunningServer.listeners("inet:127.0.0.1:0"),
+            RunningServer.limits(100, 100, Duration.ofMillis(300)));
+    try (RunningServer server =
+            new RunningServer(settings, Duration.ofSeconds(5), new SessionObserver() {});
         MtaEmulator mta = MtaEmulator.connect(server.address())) {
       mta.negotiate();
       assertTrue(mta.closedByPeer());
@@ -214,9 +272,12 @@ class MilterServerTest {
 
   @Test
   void sessionsBeyondTheLimitAreRefused() throws Exception {
-    ServerSettings settings = RunningServer.settings(RunningServer.listeners("inet:127.0.0.1:0"),
-        RunningServer.limits(1, 1, Duration.ofMinutes(1)));
-    try (RunningServer server = new RunningServer(settings, Duration.ofSeconds(5), new SessionObserver() {});
+    ServerSettings settings =
+        RunningServer.settings(
+            RunningServer.listeners("inet:127.0.0.1:0"),
+            RunningServer.limits(1, 1, Duration.ofMinutes(1)));
+    try (RunningServer server =
+            new RunningServer(settings, Duration.ofSeconds(5), new SessionObserver() {});
         MtaEmulator first = MtaEmulator.connect(server.address())) {
       first.negotiate();
       try (MtaEmulator second = MtaEmulator.connect(server.address())) {
@@ -227,21 +288,32 @@ class MilterServerTest {
   }
 
   @Test
-  void unixSocketListenerTakesItsGroupAndModeAndKnowsWhoConnected(@TempDir Path dir) throws Exception {
+  void unixSocketListenerTakesItsGroupAndModeAndKnowsWhoConnected(@TempDir Path dir)
+      throws Exception {
     Path socket = dir.resolve("milter.sock");
     List<MilterLink> links = new CopyOnWriteArrayList<>();
-    ScriptedPolicy policy = new ScriptedPolicy("p").onConnect(c -> {
-      links.add(c.milterLink());
-      return Decision.CONTINUE;
-    });
-    ServerSettings settings = new ServerSettings(RunningServer.listeners("unix:" + socket), 1 << 20,
-        RunningServer.limits(10, 10, Duration.ofMinutes(1)),
-        new SocketAccess("nogroup", PosixFilePermissions.fromString("rw-rw----")),
-        RunningServer.settings("inet:127.0.0.1:0").sessionLimits(), Duration.ofSeconds(1));
-    try (RunningServer server = new RunningServer(settings, Duration.ofSeconds(5), new SessionObserver() {}, policy);
+    ScriptedPolicy policy =
+        new ScriptedPolicy("p")
+            .onConnect(
+                c -> {
+                  links.add(c.milterLink());
+                  return Decision.CONTINUE;
+                });
+    ServerSettings settings =
+        new ServerSettings(
+            RunningServer.listeners("unix:" + socket),
+            1 << 20,
+            RunningServer.limits(10, 10, Duration.ofMinutes(1)),
+            new SocketAccess("nogroup", PosixFilePermissions.fromString("rw-rw----")),
+            RunningServer.settings("inet:127.0.0.1:0").sessionLimits(),
+            Duration.ofSeconds(1));
+    try (RunningServer server =
+            new RunningServer(settings, Duration.ofSeconds(5), new SessionObserver() {}, policy);
         MtaEmulator mta = MtaEmulator.connect(UnixDomainSocketAddress.of(socket))) {
-      assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
-      assertEquals("nogroup", Files.readAttributes(socket, PosixFileAttributes.class).group().getName());
+      assertEquals(
+          "rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+      assertEquals(
+          "nogroup", Files.readAttributes(socket, PosixFileAttributes.class).group().getName());
       assertEquals('c', passThrough(mta).get(0).code());
       PeerCredentials peer = links.get(0).peerCredentials().orElseThrow();
       assertEquals(ProcessHandle.current().pid(), peer.pid());
@@ -253,21 +325,27 @@ class MilterServerTest {
   @Test
   void eachPeerGetsOnlyItsShareOfSessions() throws Exception {
     List<String> drops = new CopyOnWriteArrayList<>();
-    SessionObserver observer = new SessionObserver() {
-      @Override
-      public void connectionDropped(MailOrigin listener, ConnectionDrop reason) {
-        drops.add(listener + " " + reason);
-      }
-    };
-    ServerSettings settings = RunningServer.settings(RunningServer.listeners("inet:0.0.0.0:0"),
-        RunningServer.limits(10, 2, Duration.ofMinutes(1)));
+    SessionObserver observer =
+        new SessionObserver() {
+          @Override
+          public void connectionDropped(MailOrigin listener, ConnectionDrop reason) {
+            drops.add(listener + " " + reason);
+          }
+        };
+    ServerSettings settings =
+        RunningServer.settings(
+            RunningServer.listeners("inet:0.0.0.0:0"),
+            RunningServer.limits(10, 2, Duration.ofMinutes(1)));
     try (RunningServer server = new RunningServer(settings, Duration.ofSeconds(5), observer)) {
       int port = ((InetSocketAddress) server.address()).getPort();
       // each connection negotiates before the next one connects: admission happens in this order
-      try (MtaEmulator first = negotiated(MtaEmulator.connect(new InetSocketAddress("127.0.0.1", port)));
-          MtaEmulator second = negotiated(MtaEmulator.connect(new InetSocketAddress("127.0.0.1", port)));
+      try (MtaEmulator first =
+              negotiated(MtaEmulator.connect(new InetSocketAddress("127.0.0.1", port)));
+          MtaEmulator second =
+              negotiated(MtaEmulator.connect(new InetSocketAddress("127.0.0.1", port)));
           MtaEmulator third = MtaEmulator.connect(new InetSocketAddress("127.0.0.1", port));
-          MtaEmulator otherPeer = MtaEmulator.connectFrom("127.0.0.2", new InetSocketAddress("127.0.0.1", port))) {
+          MtaEmulator otherPeer =
+              MtaEmulator.connectFrom("127.0.0.2", new InetSocketAddress("127.0.0.1", port))) {
         assertTrue(third.closedByPeer(), "the third connection from 127.0.0.1 is over its share");
         assertEquals('O', otherPeer.negotiate().code(), "another address has its own share");
         assertEquals('c', first.connectInet("localhost", "127.0.0.1", 0).code());
@@ -282,23 +360,30 @@ class MilterServerTest {
   @Test
   void smtpdSessionsCannotStarveTheNonSmtpdListener() throws Exception {
     List<String> drops = new CopyOnWriteArrayList<>();
-    SessionObserver observer = new SessionObserver() {
-      @Override
-      public void connectionDropped(MailOrigin listener, ConnectionDrop reason) {
-        drops.add(listener + " " + reason);
-      }
-    };
-    ServerSettings settings = RunningServer.settings(List.of(
-        new Listener(Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.SMTPD),
-        new Listener(Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.NON_SMTPD)),
-        new ListenerLimits(2, 1, 10, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1)));
+    SessionObserver observer =
+        new SessionObserver() {
+          @Override
+          public void connectionDropped(MailOrigin listener, ConnectionDrop reason) {
+            drops.add(listener + " " + reason);
+          }
+        };
+    ServerSettings settings =
+        RunningServer.settings(
+            List.of(
+                new Listener(Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.SMTPD),
+                new Listener(Endpoint.parse("inet:127.0.0.1:0"), MailOrigin.NON_SMTPD)),
+            new ListenerLimits(
+                2, 1, 10, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1)));
     try (RunningServer server = new RunningServer(settings, Duration.ofSeconds(5), observer);
-        MtaEmulator smtpd1 = negotiated(MtaEmulator.connect(server.server.boundAddresses().get(0)));
-        MtaEmulator smtpd2 = negotiated(MtaEmulator.connect(server.server.boundAddresses().get(0)));
+        MtaEmulator smtpd1 =
+            negotiated(MtaEmulator.connect(server.server.boundAddresses().get(0)));
+        MtaEmulator smtpd2 =
+            negotiated(MtaEmulator.connect(server.server.boundAddresses().get(0)));
         MtaEmulator smtpd3 = MtaEmulator.connect(server.server.boundAddresses().get(0));
         MtaEmulator sendmail = MtaEmulator.connect(server.server.boundAddresses().get(1))) {
       assertTrue(smtpd3.closedByPeer());
-      assertEquals('O', sendmail.negotiate().code(), "the non-smtpd listener keeps its own sessions");
+      assertEquals(
+          'O', sendmail.negotiate().code(), "the non-smtpd listener keeps its own sessions");
       assertEquals(List.of("SMTPD SESSION_LIMIT"), drops);
     }
   }
@@ -308,8 +393,12 @@ class MilterServerTest {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       ServerSettings settings = RunningServer.settings("inet:127.0.0.1:" + taken.getLocalPort());
       PolicyWorkers workers = new PolicyWorkers(1, 1, Duration.ofSeconds(1));
-      MilterServer server = new MilterServer(settings, new io.postwarden.core.session.PolicyChain(List.of()),
-          workers, new SessionObserver() {});
+      MilterServer server =
+          new MilterServer(
+              settings,
+              new io.postwarden.core.session.PolicyChain(List.of()),
+              workers,
+              new SessionObserver() {});
       long start = System.nanoTime();
       assertThrows(RuntimeException.class, server::start);
       assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3));
@@ -325,14 +414,18 @@ class MilterServerTest {
       mta.openSession("127.0.0.1", 1);
       MtaEmulator.expectContinue(mta.mail("<a@x.example>"));
       AtomicReference<Boolean> drained = new AtomicReference<>();
-      CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> drained.set(server.server.shutdown(
-          Duration.ofSeconds(5))));
+      CompletableFuture<Void> stopping =
+          CompletableFuture.runAsync(
+              () -> drained.set(server.server.shutdown(Duration.ofSeconds(5))));
       sleep(200);
-      assertThrows(IOException.class, () -> {
-        try (MtaEmulator late = MtaEmulator.connect(address)) {
-          late.negotiate();
-        }
-      }, "no new sessions once stopping");
+      assertThrows(
+          IOException.class,
+          () -> {
+            try (MtaEmulator late = MtaEmulator.connect(address)) {
+              late.negotiate();
+            }
+          },
+          "no new sessions once stopping");
       MtaEmulator.expectContinue(mta.rcpt("<b@y.example>"));
       assertEquals('c', mta.endOfMessage().get(0).code());
       mta.quit();
@@ -345,11 +438,13 @@ class MilterServerTest {
 
   @Test
   void nothingIsPrintedToStandardOutput() throws Exception {
-    // jmilter's util.Log prints DEBUG/INFO to System.out unless redirected; stdout may carry the audit log
+    // jmilter's util.Log prints DEBUG/INFO to System.out unless redirected; stdout may carry the
+    // audit log
     java.io.PrintStream original = System.out;
     java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
     System.setOut(new java.io.PrintStream(captured, true));
-    try (RunningServer server = new RunningServer(); MtaEmulator mta = MtaEmulator.connect(server.address())) {
+    try (RunningServer server = new RunningServer();
+        MtaEmulator mta = MtaEmulator.connect(server.address())) {
       passThrough(mta);
       mta.quit();
     } finally {
@@ -360,7 +455,8 @@ class MilterServerTest {
 
   @Test
   void ioThreadsAreDaemons() throws Exception {
-    try (RunningServer server = new RunningServer(); MtaEmulator mta = MtaEmulator.connect(server.address())) {
+    try (RunningServer server = new RunningServer();
+        MtaEmulator mta = MtaEmulator.connect(server.address())) {
       passThrough(mta);
       Thread.getAllStackTraces().keySet().stream()
           .filter(t -> t.getName().startsWith("postwarden-"))

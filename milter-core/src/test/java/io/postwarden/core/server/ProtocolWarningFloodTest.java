@@ -17,7 +17,10 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
-/** A local user opening malformed sessions as fast as it can must not be able to fill the disk with log. */
+/**
+ * A local user opening malformed sessions as fast as it can must not be able to fill the disk with
+ * log.
+ */
 class ProtocolWarningFloodTest {
 
   static final int SESSIONS_PER_KIND = 300;
@@ -47,8 +50,11 @@ class ProtocolWarningFloodTest {
     Captured captured = new Captured();
     core.addHandler(captured);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (RunningServer server = new RunningServer(RunningServer.settings("inet:127.0.0.1:0"), Duration.ofSeconds(5),
-        new MilterMetrics(registry, List.of()))) {
+    try (RunningServer server =
+        new RunningServer(
+            RunningServer.settings("inet:127.0.0.1:0"),
+            Duration.ofSeconds(5),
+            new MilterMetrics(registry, List.of()))) {
       for (int i = 0; i < SESSIONS_PER_KIND; i++) {
         try (MtaEmulator outOfOrder = MtaEmulator.connect(server.address())) {
           outOfOrder.send('M', "<a@x.example>\0".getBytes()); // MAIL before option negotiation
@@ -63,12 +69,20 @@ class ProtocolWarningFloodTest {
       core.removeHandler(captured);
     }
 
-    double counted = registry.find("postwarden.errors").counters().stream().mapToDouble(Counter::count).sum();
+    double counted =
+        registry.find("postwarden.errors").counters().stream().mapToDouble(Counter::count).sum();
     assertEquals(2 * SESSIONS_PER_KIND, counted, "every malformed session is counted");
-    // two kinds of warning; a flood of seconds spans at most two of the limiter's one-minute periods
+    // two kinds of warning; a flood of seconds spans at most two of the limiter's one-minute
+    // periods
     int bound = 2 * 2 * (RateLimitedLog.DEFAULT_BURST + 1);
-    assertTrue(captured.lines.size() <= bound,
-        captured.lines.size() + " warnings logged for " + 2 * SESSIONS_PER_KIND + " sessions, more than " + bound
-            + "; the first: " + captured.lines.subList(0, Math.min(5, captured.lines.size())));
+    assertTrue(
+        captured.lines.size() <= bound,
+        captured.lines.size()
+            + " warnings logged for "
+            + 2 * SESSIONS_PER_KIND
+            + " sessions, more than "
+            + bound
+            + "; the first: "
+            + captured.lines.subList(0, Math.min(5, captured.lines.size())));
   }
 }

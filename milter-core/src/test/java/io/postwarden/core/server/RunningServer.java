@@ -16,7 +16,11 @@ final class RunningServer implements AutoCloseable {
   final MilterServer server;
   final PolicyWorkers workers;
 
-  RunningServer(ServerSettings settings, Duration policyTimeout, SessionObserver observer, Policy... policies) {
+  RunningServer(
+      ServerSettings settings,
+      Duration policyTimeout,
+      SessionObserver observer,
+      Policy... policies) {
     workers = new PolicyWorkers(4, 64, policyTimeout);
     server = new MilterServer(settings, new PolicyChain(List.of(policies)), workers, observer);
     server.start();
@@ -31,20 +35,25 @@ final class RunningServer implements AutoCloseable {
   }
 
   static ServerSettings settings(List<Listener> listeners, ListenerLimits limits) {
-    return new ServerSettings(listeners, 1 << 20, limits,
+    return new ServerSettings(
+        listeners,
+        1 << 20,
+        limits,
         new SocketAccess("", PosixFilePermissions.fromString("rw-rw----")),
-        new SessionLimits(4 << 20, new MemoryBudget(64 << 20)), Duration.ofSeconds(5));
+        new SessionLimits(4 << 20, new MemoryBudget(64 << 20)),
+        Duration.ofSeconds(5));
   }
 
   /** The same session limit for both listener kinds; deadlines of a few seconds. */
   static ListenerLimits limits(int sessions, int perPeer, Duration idleTimeout) {
-    return new ListenerLimits(sessions, sessions, perPeer, Duration.ofSeconds(5), Duration.ofSeconds(5),
-        idleTimeout);
+    return new ListenerLimits(
+        sessions, sessions, perPeer, Duration.ofSeconds(5), Duration.ofSeconds(5), idleTimeout);
   }
 
   static List<Listener> listeners(String... endpoints) {
     return List.of(endpoints).stream()
-        .map(spec -> new Listener(Endpoint.parse(spec), io.postwarden.core.policy.MailOrigin.SMTPD)).toList();
+        .map(spec -> new Listener(Endpoint.parse(spec), io.postwarden.core.policy.MailOrigin.SMTPD))
+        .toList();
   }
 
   SocketAddress address() {

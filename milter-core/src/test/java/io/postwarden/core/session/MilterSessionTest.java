@@ -8,11 +8,11 @@ import io.postwarden.core.policy.Decision;
 import io.postwarden.core.policy.Modification.AddHeader;
 import io.postwarden.core.policy.Modification.Capability;
 import io.postwarden.core.policy.Modification.ChangeSender;
+import io.postwarden.core.policy.Policy;
 import io.postwarden.core.policy.SmtpReply;
 import io.postwarden.core.policy.Stage;
 import io.postwarden.core.policy.Transaction;
 import io.postwarden.core.testing.ScriptedPolicy;
-import io.postwarden.core.policy.Policy;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -24,12 +24,15 @@ import org.junit.jupiter.api.Test;
 class MilterSessionTest {
 
   private static final byte[] NOTHING = new byte[0];
-  private static final SmtpReply AUTH_REQUIRED = new SmtpReply(530, "5.7.0", "Authentication required");
+  private static final SmtpReply AUTH_REQUIRED =
+      new SmtpReply(530, "5.7.0", "Authentication required");
 
   private static void open(SessionDriver driver) {
     assertEquals("O", codes(driver.send('O', int32s(6, 0x1ff, 0x1fffff))));
-    driver.send('D', macroPayload('C', Map.of("j", "mx.test.example", "{client_addr}", "127.0.0.1")));
-    assertEquals("c", codes(driver.send('C', connectPayload("[127.0.0.1]", '4', 40000, "127.0.0.1"))));
+    driver.send(
+        'D', macroPayload('C', Map.of("j", "mx.test.example", "{client_addr}", "127.0.0.1")));
+    assertEquals(
+        "c", codes(driver.send('C', connectPayload("[127.0.0.1]", '4', 40000, "127.0.0.1"))));
     assertEquals("c", codes(driver.send('H', strings("client"))));
   }
 
@@ -48,10 +51,16 @@ class MilterSessionTest {
 
   @Test
   void onlyStagesWhereSomePolicyMayBlockGoToTheWorkers() {
-    SessionDriver driver = new SessionDriver(
-        new ScriptedPolicy("lookup").onConnect(c -> Decision.CONTINUE).blocksOnlyAt(Stage.CONNECT),
-        new ScriptedPolicy("memory").onMail(tx -> Decision.CONTINUE).onRecipient((tx, r) -> Decision.CONTINUE)
-            .onEndOfMessage(tx -> Decision.CONTINUE).blocksOnlyAt());
+    SessionDriver driver =
+        new SessionDriver(
+            new ScriptedPolicy("lookup")
+                .onConnect(c -> Decision.CONTINUE)
+                .blocksOnlyAt(Stage.CONNECT),
+            new ScriptedPolicy("memory")
+                .onMail(tx -> Decision.CONTINUE)
+                .onRecipient((tx, r) -> Decision.CONTINUE)
+                .onEndOfMessage(tx -> Decision.CONTINUE)
+                .blocksOnlyAt());
     open(driver);
     message(driver);
     assertEquals(1, driver.consulted, "CONNECT only");
@@ -59,9 +68,13 @@ class MilterSessionTest {
 
   @Test
   void aPolicyThatDoesNotSayMayBlockEverywhere() {
-    SessionDriver driver = new SessionDriver(new ScriptedPolicy("quiet").onConnect(c -> Decision.CONTINUE)
-        .onMail(tx -> Decision.CONTINUE).onRecipient((tx, r) -> Decision.CONTINUE)
-        .onEndOfMessage(tx -> Decision.CONTINUE));
+    SessionDriver driver =
+        new SessionDriver(
+            new ScriptedPolicy("quiet")
+                .onConnect(c -> Decision.CONTINUE)
+                .onMail(tx -> Decision.CONTINUE)
+                .onRecipient((tx, r) -> Decision.CONTINUE)
+                .onEndOfMessage(tx -> Decision.CONTINUE));
     open(driver);
     message(driver);
     assertEquals(4, driver.consulted, "CONNECT, MAIL, RCPT, end of message");
@@ -69,27 +82,29 @@ class MilterSessionTest {
 
   @Test
   void aPolicyThatCannotTellWhetherItBlocksRunsOnTheWorkers() {
-    SessionDriver driver = new SessionDriver(new Policy() {
-      @Override
-      public String name() {
-        return "broken";
-      }
+    SessionDriver driver =
+        new SessionDriver(
+            new Policy() {
+              @Override
+              public String name() {
+                return "broken";
+              }
 
-      @Override
-      public Set<Stage> stages() {
-        return EnumSet.of(Stage.MAIL);
-      }
+              @Override
+              public Set<Stage> stages() {
+                return EnumSet.of(Stage.MAIL);
+              }
 
-      @Override
-      public Set<Capability> capabilities() {
-        return EnumSet.noneOf(Capability.class);
-      }
+              @Override
+              public Set<Capability> capabilities() {
+                return EnumSet.noneOf(Capability.class);
+              }
 
-      @Override
-      public boolean mayBlock(Stage stage, Transaction tx) {
-        throw new IllegalStateException("cannot tell");
-      }
-    });
+              @Override
+              public boolean mayBlock(Stage stage, Transaction tx) {
+                throw new IllegalStateException("cannot tell");
+              }
+            });
     open(driver);
     envelope(driver, "a@x.example");
     assertEquals(1, driver.consulted);
@@ -98,10 +113,14 @@ class MilterSessionTest {
   @Test
   void recipientMacrosDoNotLeakIntoTheNextRecipient() {
     List<Optional<String>> seen = new ArrayList<>();
-    SessionDriver driver = new SessionDriver(new ScriptedPolicy("p").onRecipient((tx, rcpt) -> {
-      seen.add(tx.macros().get("rcpt_addr"));
-      return Decision.CONTINUE;
-    }));
+    SessionDriver driver =
+        new SessionDriver(
+            new ScriptedPolicy("p")
+                .onRecipient(
+                    (tx, rcpt) -> {
+                      seen.add(tx.macros().get("rcpt_addr"));
+                      return Decision.CONTINUE;
+                    }));
     open(driver);
     driver.send('M', strings("<a@x.example>"));
     driver.send('D', macroPayload('R', Map.of("{rcpt_addr}", "first@y.example")));
@@ -113,10 +132,17 @@ class MilterSessionTest {
   @Test
   void mailMacrosLastOneTransactionConnectionMacrosTheSession() {
     List<String> seen = new ArrayList<>();
-    SessionDriver driver = new SessionDriver(new ScriptedPolicy("p").onMail(tx -> {
-      seen.add(tx.authenticatedUser().orElse("-") + "/" + tx.connection().macros().get("j").orElse("-"));
-      return Decision.CONTINUE;
-    }));
+    SessionDriver driver =
+        new SessionDriver(
+            new ScriptedPolicy("p")
+                .onMail(
+                    tx -> {
+                      seen.add(
+                          tx.authenticatedUser().orElse("-")
+                              + "/"
+                              + tx.connection().macros().get("j").orElse("-"));
+                      return Decision.CONTINUE;
+                    }));
     open(driver);
     driver.send('D', macroPayload('M', Map.of("{auth_authen}", "alice")));
     envelope(driver, "a@x.example", "b@y.example");
@@ -143,11 +169,14 @@ class MilterSessionTest {
 
   @Test
   void refusalAtMailCarriesTheReplyAndEndsTheTransaction() {
-    SessionDriver driver = new SessionDriver(new ScriptedPolicy("guard").onMail(tx -> Decision.reject(AUTH_REQUIRED)));
+    SessionDriver driver =
+        new SessionDriver(new ScriptedPolicy("guard").onMail(tx -> Decision.reject(AUTH_REQUIRED)));
     open(driver);
-    List<org.nightcode.milter.codec.MilterPacket> reply = driver.send('M', strings("<a@x.example>"));
+    List<org.nightcode.milter.codec.MilterPacket> reply =
+        driver.send('M', strings("<a@x.example>"));
     assertEquals("y", codes(reply));
-    assertEquals(strings("530 5.7.0 Authentication required").length, reply.get(0).payload().length);
+    assertEquals(
+        strings("530 5.7.0 Authentication required").length, reply.get(0).payload().length);
     assertEquals(TransactionRecord.Outcome.REJECTED, driver.transactions.get(0).outcome());
     assertEquals("guard", driver.transactions.get(0).decidedBy());
     // the client may try again in the same session
@@ -157,13 +186,19 @@ class MilterSessionTest {
   @Test
   void refusedRecipientIsNotInTheTransaction() {
     List<Integer> counts = new ArrayList<>();
-    SessionDriver driver = new SessionDriver(new ScriptedPolicy("p")
-        .onRecipient((tx, r) -> r.address().startsWith("bad") ? Decision.reject(new SmtpReply(550, "5.1.1", "no"))
-            : Decision.CONTINUE)
-        .onEndOfMessage(tx -> {
-          counts.add(tx.recipients().size());
-          return Decision.CONTINUE;
-        }));
+    SessionDriver driver =
+        new SessionDriver(
+            new ScriptedPolicy("p")
+                .onRecipient(
+                    (tx, r) ->
+                        r.address().startsWith("bad")
+                            ? Decision.reject(new SmtpReply(550, "5.1.1", "no"))
+                            : Decision.CONTINUE)
+                .onEndOfMessage(
+                    tx -> {
+                      counts.add(tx.recipients().size());
+                      return Decision.CONTINUE;
+                    }));
     open(driver);
     driver.send('M', strings("<a@x.example>"));
     assertEquals("y", codes(driver.send('R', strings("<bad@y.example>"))));
@@ -176,15 +211,20 @@ class MilterSessionTest {
   @Test
   void firstRefusalWinsAndLaterPoliciesAreNotAsked() {
     List<String> asked = new ArrayList<>();
-    SessionDriver driver = new SessionDriver(
-        new ScriptedPolicy("first").onMail(tx -> {
-          asked.add("first");
-          return Decision.tempfail(new SmtpReply(451, "4.7.1", "later"));
-        }),
-        new ScriptedPolicy("second").onMail(tx -> {
-          asked.add("second");
-          return Decision.CONTINUE;
-        }));
+    SessionDriver driver =
+        new SessionDriver(
+            new ScriptedPolicy("first")
+                .onMail(
+                    tx -> {
+                      asked.add("first");
+                      return Decision.tempfail(new SmtpReply(451, "4.7.1", "later"));
+                    }),
+            new ScriptedPolicy("second")
+                .onMail(
+                    tx -> {
+                      asked.add("second");
+                      return Decision.CONTINUE;
+                    }));
     open(driver);
     assertEquals("y", codes(driver.send('M', strings("<a@x.example>"))));
     assertEquals(List.of("first"), asked);
@@ -192,11 +232,14 @@ class MilterSessionTest {
 
   @Test
   void modificationsOfAllPoliciesGoOutBeforeTheVerdictInPolicyOrder() {
-    SessionDriver driver = new SessionDriver(
-        new ScriptedPolicy("srs").may(Capability.CHANGE_SENDER)
-            .onEndOfMessage(tx -> Decision.modify(new ChangeSender("SRS0=x@srs.example"))),
-        new ScriptedPolicy("audit").may(Capability.ADD_HEADERS)
-            .onEndOfMessage(tx -> Decision.modify(new AddHeader("X-Postwarden-Audit", "id"))));
+    SessionDriver driver =
+        new SessionDriver(
+            new ScriptedPolicy("srs")
+                .may(Capability.CHANGE_SENDER)
+                .onEndOfMessage(tx -> Decision.modify(new ChangeSender("SRS0=x@srs.example"))),
+            new ScriptedPolicy("audit")
+                .may(Capability.ADD_HEADERS)
+                .onEndOfMessage(tx -> Decision.modify(new AddHeader("X-Postwarden-Audit", "id"))));
     open(driver);
     envelope(driver, "a@x.example", "b@y.example");
     driver.send('T', NOTHING);
@@ -207,8 +250,10 @@ class MilterSessionTest {
   @Test
   void modificationNotDeclaredIsNotNegotiatedAndTempfails() {
     // declares no capability, so CHGFROM is never negotiated; jmilter would send it anyway
-    SessionDriver driver = new SessionDriver(new ScriptedPolicy("sloppy")
-        .onEndOfMessage(tx -> Decision.modify(new ChangeSender("x@y"))));
+    SessionDriver driver =
+        new SessionDriver(
+            new ScriptedPolicy("sloppy")
+                .onEndOfMessage(tx -> Decision.modify(new ChangeSender("x@y"))));
     open(driver);
     envelope(driver, "a@x.example", "b@y.example");
     driver.send('T', NOTHING);
@@ -219,10 +264,14 @@ class MilterSessionTest {
 
   @Test
   void modificationsBeforeEndOfMessageTempfail() {
-    SessionDriver driver = new SessionDriver(new ScriptedPolicy("early").may(Capability.ADD_HEADERS)
-        .onMail(tx -> Decision.modify(new AddHeader("X-A", "b"))));
+    SessionDriver driver =
+        new SessionDriver(
+            new ScriptedPolicy("early")
+                .may(Capability.ADD_HEADERS)
+                .onMail(tx -> Decision.modify(new AddHeader("X-A", "b"))));
     open(driver);
-    List<org.nightcode.milter.codec.MilterPacket> reply = driver.send('M', strings("<a@x.example>"));
+    List<org.nightcode.milter.codec.MilterPacket> reply =
+        driver.send('M', strings("<a@x.example>"));
     assertEquals("y", codes(reply));
     assertTrue(new String(reply.get(0).payload()).startsWith("451 4.3.0"));
     assertEquals(List.of("modification_outside_eom"), driver.errors);
@@ -230,8 +279,11 @@ class MilterSessionTest {
 
   @Test
   void unencodableModificationTempfailsInsteadOfCorruptingTheMessage() {
-    SessionDriver driver = new SessionDriver(new ScriptedPolicy("p").may(Capability.ADD_HEADERS)
-        .onEndOfMessage(tx -> Decision.modify(new AddHeader("Bad Name", "v"))));
+    SessionDriver driver =
+        new SessionDriver(
+            new ScriptedPolicy("p")
+                .may(Capability.ADD_HEADERS)
+                .onEndOfMessage(tx -> Decision.modify(new AddHeader("Bad Name", "v"))));
     open(driver);
     envelope(driver, "a@x.example", "b@y.example");
     assertEquals("y", codes(driver.send('E', NOTHING)));
@@ -240,11 +292,16 @@ class MilterSessionTest {
 
   @Test
   void policyExceptionBecomesAnExplicitTempfail() {
-    SessionDriver driver = new SessionDriver(new ScriptedPolicy("broken").onMail(tx -> {
-      throw new IllegalStateException("boom");
-    }));
+    SessionDriver driver =
+        new SessionDriver(
+            new ScriptedPolicy("broken")
+                .onMail(
+                    tx -> {
+                      throw new IllegalStateException("boom");
+                    }));
     open(driver);
-    List<org.nightcode.milter.codec.MilterPacket> reply = driver.send('M', strings("<a@x.example>"));
+    List<org.nightcode.milter.codec.MilterPacket> reply =
+        driver.send('M', strings("<a@x.example>"));
     assertEquals("y", codes(reply));
     assertTrue(new String(reply.get(0).payload()).startsWith("451 4.3.0"));
     assertFalse(driver.closed);
@@ -294,10 +351,14 @@ class MilterSessionTest {
   @Test
   void severalTransactionsOnOneConnectionAndQuitNewConnection() {
     List<String> senders = new ArrayList<>();
-    SessionDriver driver = new SessionDriver(new ScriptedPolicy("p").onEndOfMessage(tx -> {
-      senders.add(tx.sender() + "@" + tx.connection().clientHostname());
-      return Decision.CONTINUE;
-    }));
+    SessionDriver driver =
+        new SessionDriver(
+            new ScriptedPolicy("p")
+                .onEndOfMessage(
+                    tx -> {
+                      senders.add(tx.sender() + "@" + tx.connection().clientHostname());
+                      return Decision.CONTINUE;
+                    }));
     open(driver);
     envelope(driver, "one@x.example", "b@y.example");
     driver.send('E', NOTHING);
@@ -307,26 +368,34 @@ class MilterSessionTest {
     assertEquals("c", codes(driver.send('C', connectPayload("other", '4', 1, "192.0.2.1"))));
     envelope(driver, "three@x.example", "b@y.example");
     driver.send('E', NOTHING);
-    assertEquals(List.of("one@x.example@[127.0.0.1]", "two@x.example@[127.0.0.1]", "three@x.example@other"),
+    assertEquals(
+        List.of("one@x.example@[127.0.0.1]", "two@x.example@[127.0.0.1]", "three@x.example@other"),
         senders);
   }
 
   @Test
   void headersAndBodySizeReachPoliciesThatAskForThem() {
     List<Transaction> seen = new ArrayList<>();
-    SessionDriver driver = new SessionDriver(new ScriptedPolicy("p").needs(Stage.HEADERS, Stage.BODY)
-        .onEndOfMessage(tx -> {
-          seen.add(tx);
-          assertEquals(2, tx.headers().size());
-          assertEquals("R\u00e9sum\u00e9", tx.headers().get(1).value());
-          assertEquals(11, tx.bodySize());
-          return Decision.CONTINUE;
-        }));
+    SessionDriver driver =
+        new SessionDriver(
+            new ScriptedPolicy("p")
+                .needs(Stage.HEADERS, Stage.BODY)
+                .onEndOfMessage(
+                    tx -> {
+                      seen.add(tx);
+                      assertEquals(2, tx.headers().size());
+                      assertEquals("R\u00e9sum\u00e9", tx.headers().get(1).value());
+                      assertEquals(11, tx.bodySize());
+                      return Decision.CONTINUE;
+                    }));
     open(driver);
     envelope(driver, "a@x.example", "b@y.example");
     driver.send('T', NOTHING);
     driver.send('L', strings("From", "a@x.example"));
-    driver.send('L', concat("Subject".getBytes(), new byte[] {0, 'R', (byte) 0xe9, 's', 'u', 'm', (byte) 0xe9, 0}));
+    driver.send(
+        'L',
+        concat(
+            "Subject".getBytes(), new byte[] {0, 'R', (byte) 0xe9, 's', 'u', 'm', (byte) 0xe9, 0}));
     driver.send('N', NOTHING);
     driver.send('B', "hello ".getBytes());
     driver.send('B', "world".getBytes());
@@ -334,7 +403,9 @@ class MilterSessionTest {
     assertEquals(1, seen.size());
   }
 
-  /** A policy that notes who the transaction says logged in, at MAIL, each RCPT and end of message. */
+  /**
+   * A policy that notes who the transaction says logged in, at MAIL, each RCPT and end of message.
+   */
   private static ScriptedPolicy authWitness(List<String> seen) {
     return new ScriptedPolicy("witness")
         .onMail(tx -> note(seen, "mail", tx))
@@ -385,7 +456,16 @@ class MilterSessionTest {
     envelope(driver, "e@x.example", "f@y.example");
     driver.send('E', NOTHING);
 
-    assertEquals(List.of("mail=alice", "rcpt=alice", "eom=alice", "mail=-", "rcpt=-", "mail=bob", "rcpt=bob",
-        "eom=bob"), seen);
+    assertEquals(
+        List.of(
+            "mail=alice",
+            "rcpt=alice",
+            "eom=alice",
+            "mail=-",
+            "rcpt=-",
+            "mail=bob",
+            "rcpt=bob",
+            "eom=bob"),
+        seen);
   }
 }

@@ -8,15 +8,17 @@ import java.util.List;
 import org.nightcode.milter.codec.MilterPacket;
 
 /**
- * Runs a session synchronously: packets in, the packets it would write out, policy work done inline. Public for
- * other modules' tests of their policies in a real session.
+ * Runs a session synchronously: packets in, the packets it would write out, policy work done
+ * inline. Public for other modules' tests of their policies in a real session.
  */
 public final class SessionDriver {
 
   public final List<TransactionRecord> transactions = new ArrayList<>();
   final List<String> errors = new ArrayList<>();
+
   /** Stages the session handed to the worker pool (the rest it answered on its own thread). */
   int consulted;
+
   final MilterSession session;
   boolean closed;
 
@@ -25,33 +27,42 @@ public final class SessionDriver {
   }
 
   public SessionDriver(SessionLimits limits, Policy... policies) {
-    SessionObserver observer = new SessionObserver() {
-      @Override
-      public void transactionEnded(TransactionRecord record) {
-        transactions.add(record);
-      }
+    SessionObserver observer =
+        new SessionObserver() {
+          @Override
+          public void transactionEnded(TransactionRecord record) {
+            transactions.add(record);
+          }
 
-      @Override
-      public void stageEvaluated(io.postwarden.core.policy.Stage stage, Evaluation evaluation, long nanos) {
-        if (evaluation.error() != null) {
-          errors.add(evaluation.error().label());
-        }
-      }
+          @Override
+          public void stageEvaluated(
+              io.postwarden.core.policy.Stage stage, Evaluation evaluation, long nanos) {
+            if (evaluation.error() != null) {
+              errors.add(evaluation.error().label());
+            }
+          }
 
-      @Override
-      public void protocolError(io.postwarden.core.protocol.ProtocolException.Kind kind, String detail) {
-        errors.add(kind.name());
-      }
-    };
-    session = new MilterSession(new PolicyChain(List.of(policies)), observer,
-        io.postwarden.core.policy.MailOrigin.SMTPD, new io.postwarden.core.policy.MilterLink(null, null), limits);
+          @Override
+          public void protocolError(
+              io.postwarden.core.protocol.ProtocolException.Kind kind, String detail) {
+            errors.add(kind.name());
+          }
+        };
+    session =
+        new MilterSession(
+            new PolicyChain(List.of(policies)),
+            observer,
+            io.postwarden.core.policy.MailOrigin.SMTPD,
+            new io.postwarden.core.policy.MilterLink(null, null),
+            limits);
   }
 
   public List<MilterPacket> send(char command, byte[] payload) {
     if (closed) {
       throw new AssertionError("session already closed");
     }
-    MilterCommand decoded = CommandDecoder.decode(MilterPacket.builder().command(command).payload(payload).build());
+    MilterCommand decoded =
+        CommandDecoder.decode(MilterPacket.builder().command(command).payload(payload).build());
     return run(session.receive(decoded));
   }
 

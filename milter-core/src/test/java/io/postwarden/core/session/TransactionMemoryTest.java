@@ -12,17 +12,24 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nightcode.milter.codec.MilterPacket;
 
-/** What a transaction keeps (headers, recipients) is bounded per transaction and across all sessions. */
+/**
+ * What a transaction keeps (headers, recipients) is bounded per transaction and across all
+ * sessions.
+ */
 class TransactionMemoryTest {
 
   private static final byte[] NOTHING = new byte[0];
   private static final String KIB = "x".repeat(1024);
 
   private final List<Integer> headersSeen = new ArrayList<>();
-  private final ScriptedPolicy readsHeaders = new ScriptedPolicy("p").needs(Stage.HEADERS).onEndOfMessage(tx -> {
-    headersSeen.add(tx.headers().size());
-    return Decision.CONTINUE;
-  });
+  private final ScriptedPolicy readsHeaders =
+      new ScriptedPolicy("p")
+          .needs(Stage.HEADERS)
+          .onEndOfMessage(
+              tx -> {
+                headersSeen.add(tx.headers().size());
+                return Decision.CONTINUE;
+              });
 
   private SessionDriver openedInTransaction(SessionLimits limits) {
     SessionDriver driver = new SessionDriver(limits, readsHeaders);
@@ -58,7 +65,8 @@ class TransactionMemoryTest {
 
   @Test
   void aClientThatKeepsSendingHeadersAfterTheTempfailLosesTheSession() {
-    SessionDriver driver = openedInTransaction(new SessionLimits(8 << 10, new MemoryBudget(1 << 20)));
+    SessionDriver driver =
+        openedInTransaction(new SessionLimits(8 << 10, new MemoryBudget(1 << 20)));
     while (!header(driver).equals("y")) {
       assertFalse(driver.closed);
     }
@@ -116,8 +124,10 @@ class TransactionMemoryTest {
   @Test
   void headersNoPolicyReadsAreNotKept() {
     MemoryBudget budget = new MemoryBudget(1 << 20);
-    SessionDriver driver = new SessionDriver(new SessionLimits(8 << 10, budget),
-        new ScriptedPolicy("p").onMail(tx -> Decision.CONTINUE));
+    SessionDriver driver =
+        new SessionDriver(
+            new SessionLimits(8 << 10, budget),
+            new ScriptedPolicy("p").onMail(tx -> Decision.CONTINUE));
     driver.send('O', int32s(6, 0x1ff, 0x1fffff));
     driver.send('C', connectPayload("localhost", '4', 0, "127.0.0.1"));
     driver.send('M', strings("<a@x.example>"));

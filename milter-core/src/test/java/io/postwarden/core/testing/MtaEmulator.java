@@ -19,21 +19,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Plays Postfix's side of the milter protocol over a real socket (TCP or unix), one command at a time, so tests
- * can drive Postwarden exactly as an MTA would, or misbehave on purpose. Replaces jmilter's client, which cannot
- * parse an OPTNEG reply with macro requests or send family 'U'.
+ * Plays Postfix's side of the milter protocol over a real socket (TCP or unix), one command at a
+ * time, so tests can drive Postwarden exactly as an MTA would, or misbehave on purpose. Replaces
+ * jmilter's client, which cannot parse an OPTNEG reply with macro requests or send family 'U'.
  */
 public final class MtaEmulator implements AutoCloseable {
 
   /** What Postfix 3.7 offers: version 6, every action, every protocol step bit. */
   public static final int POSTFIX_ACTIONS = 0x1ff;
+
   public static final int POSTFIX_PROTOCOL = 0x1fffff;
 
   private final SocketChannel channel;
   private final Socket socket;
   private final OutputStream out;
   private final DataInputStream in;
-  /** Postfix's way: commands collect in a buffer that goes out in one write when a reply is awaited. */
+
+  /**
+   * Postfix's way: commands collect in a buffer that goes out in one write when a reply is awaited.
+   */
   private final boolean flushBeforeRead;
 
   private MtaEmulator(SocketChannel channel) throws IOException {
@@ -50,11 +54,17 @@ public final class MtaEmulator implements AutoCloseable {
     this.flushBeforeRead = likePostfix;
     socket.setSoTimeout(likePostfix ? 60_000 : 10_000);
     socket.setTcpNoDelay(!likePostfix);
-    this.out = likePostfix ? new BufferedOutputStream(socket.getOutputStream(), 1 << 17) : socket.getOutputStream();
+    this.out =
+        likePostfix
+            ? new BufferedOutputStream(socket.getOutputStream(), 1 << 17)
+            : socket.getOutputStream();
     this.in = new DataInputStream(socket.getInputStream());
   }
 
-  /** Connects over TCP to an InetSocketAddress, or over a unix socket to a java.net.UnixDomainSocketAddress. */
+  /**
+   * Connects over TCP to an InetSocketAddress, or over a unix socket to a
+   * java.net.UnixDomainSocketAddress.
+   */
   public static MtaEmulator connect(SocketAddress address) throws IOException {
     if (address instanceof java.net.InetSocketAddress inet) {
       Socket socket = new Socket();
@@ -65,10 +75,10 @@ public final class MtaEmulator implements AutoCloseable {
   }
 
   /**
-   * Connects over TCP the way Postfix's milter client writes: without TCP_NODELAY, and with every packet (macros,
-   * commands that expect no reply) held in a buffer until a reply is awaited, then sent in one write. Benchmarks
-   * use this so that the milter sees the same segments, and the same Nagle and delayed-ACK interplay, as behind
-   * Postfix.
+   * Connects over TCP the way Postfix's milter client writes: without TCP_NODELAY, and with every
+   * packet (macros, commands that expect no reply) held in a buffer until a reply is awaited, then
+   * sent in one write. Benchmarks use this so that the milter sees the same segments, and the same
+   * Nagle and delayed-ACK interplay, as behind Postfix.
    */
   public static MtaEmulator connectLikePostfix(InetSocketAddress address) throws IOException {
     Socket socket = new Socket();
@@ -76,8 +86,11 @@ public final class MtaEmulator implements AutoCloseable {
     return new MtaEmulator(socket, true);
   }
 
-  /** Connects over TCP from a chosen local address, e.g. 127.0.0.2: another peer on the same host. */
-  public static MtaEmulator connectFrom(String localAddress, InetSocketAddress address) throws IOException {
+  /**
+   * Connects over TCP from a chosen local address, e.g. 127.0.0.2: another peer on the same host.
+   */
+  public static MtaEmulator connectFrom(String localAddress, InetSocketAddress address)
+      throws IOException {
     Socket socket = new Socket();
     socket.bind(new InetSocketAddress(localAddress, 0));
     socket.connect(address, 5_000);
@@ -179,11 +192,11 @@ public final class MtaEmulator implements AutoCloseable {
   }
 
   /**
-   * A whole ordinary SMTP transaction as Postfix runs it; returns the end-of-message replies. Each step must
-   * answer continue.
+   * A whole ordinary SMTP transaction as Postfix runs it; returns the end-of-message replies. Each
+   * step must answer continue.
    */
-  public List<MtaReply> transaction(String sender, List<String> recipients, Map<String, String> headers)
-      throws IOException {
+  public List<MtaReply> transaction(
+      String sender, List<String> recipients, Map<String, String> headers) throws IOException {
     expectContinue(mail("<" + sender + ">"));
     for (String recipient : recipients) {
       expectContinue(rcpt("<" + recipient + ">"));

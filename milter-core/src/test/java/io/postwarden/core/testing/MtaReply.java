@@ -21,8 +21,10 @@ public record MtaReply(char code, byte[] payload) {
   }
 
   public int int32(int offset) {
-    return ((payload[offset] & 0xff) << 24) | ((payload[offset + 1] & 0xff) << 16)
-        | ((payload[offset + 2] & 0xff) << 8) | (payload[offset + 3] & 0xff);
+    return ((payload[offset] & 0xff) << 24)
+        | ((payload[offset + 1] & 0xff) << 16)
+        | ((payload[offset + 2] & 0xff) << 8)
+        | (payload[offset + 3] & 0xff);
   }
 
   public String text() {

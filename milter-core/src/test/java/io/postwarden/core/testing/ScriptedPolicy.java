@@ -12,14 +12,20 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
-/** A policy whose answers a test sets stage by stage; stages it is given a script for are the ones it needs. */
+/**
+ * A policy whose answers a test sets stage by stage; stages it is given a script for are the ones
+ * it needs.
+ */
 public final class ScriptedPolicy implements Policy {
 
   private final String name;
   private final Set<Stage> stages = EnumSet.noneOf(Stage.class);
-  private final Set<Modification.Capability> capabilities = EnumSet.noneOf(Modification.Capability.class);
+  private final Set<Modification.Capability> capabilities =
+      EnumSet.noneOf(Modification.Capability.class);
+
   /** Stages at which it may block; null: every stage, Policy's default. */
   private Set<Stage> blocking;
+
   private Function<Connection, Decision> onConnect = c -> Decision.CONTINUE;
   private Function<Transaction, Decision> onMail = tx -> Decision.CONTINUE;
   private BiFunction<Transaction, Recipient, Decision> onRecipient = (tx, r) -> Decision.CONTINUE;

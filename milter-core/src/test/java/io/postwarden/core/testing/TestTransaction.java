@@ -55,8 +55,14 @@ public final class TestTransaction implements Transaction, Connection {
   public TestTransaction client(String address, int port) {
     try {
       InetAddress inet = InetAddress.getByName(address);
-      client = new ClientAddress(inet.getAddress().length == 4 ? ClientAddress.Family.INET4
-          : ClientAddress.Family.INET6, inet, port, null);
+      client =
+          new ClientAddress(
+              inet.getAddress().length == 4
+                  ? ClientAddress.Family.INET4
+                  : ClientAddress.Family.INET6,
+              inet,
+              port,
+              null);
     } catch (java.net.UnknownHostException e) {
       throw new IllegalArgumentException(e);
     }

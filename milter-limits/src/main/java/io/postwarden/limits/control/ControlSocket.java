@@ -15,14 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.function.Function;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * A Unix socket on which {@code postwarden limits status|reset} reach the running daemon's counters. Only whoever may
- * open the socket can ask: it is created mode 0600 in a directory the daemon creates 0700 (systemd's
- * StateDirectory is 0700 too), so another local user cannot reset their own counts. One request line per
- * connection, answered on one thread: operator commands are rare and fast.
+ * A Unix socket on which {@code postwarden limits status|reset} reach the running daemon's
+ * counters. Only whoever may open the socket can ask: it is created mode 0600 in a directory the
+ * daemon creates 0700 (systemd's StateDirectory is 0700 too), so another local user cannot reset
+ * their own counts. One request line per connection, answered on one thread: operator commands are
+ * rare and fast.
  */
 public final class ControlSocket implements AutoCloseable {
 
@@ -33,7 +34,8 @@ public final class ControlSocket implements AutoCloseable {
   private final ServerSocketChannel server;
   private final Thread acceptor;
 
-  private ControlSocket(Path path, ServerSocketChannel server, Function<String, List<String>> handler) {
+  private ControlSocket(
+      Path path, ServerSocketChannel server, Function<String, List<String>> handler) {
     this.path = path;
     this.server = server;
     this.acceptor = new Thread(() -> serve(handler), "limits-control");
@@ -42,16 +44,20 @@ public final class ControlSocket implements AutoCloseable {
   }
 
   /** Binds {@code path} (replacing a stale socket a crashed daemon left) and starts answering. */
-  public static ControlSocket open(Path path, Function<String, List<String>> handler) throws IOException {
+  public static ControlSocket open(Path path, Function<String, List<String>> handler)
+      throws IOException {
     Path dir = path.toAbsolutePath().getParent();
     if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectories(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
-    if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
+    if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
         && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
       Files.delete(path);
     }
-    // bound under a temporary name and renamed once private: nobody can connect while it is still open to all
+    // bound under a temporary name and renamed once private: nobody can connect while it is still
+    // open to all
     Path temporary = dir.resolve("." + path.getFileName() + "." + ProcessHandle.current().pid());
     Files.deleteIfExists(temporary);
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -73,8 +79,9 @@ public final class ControlSocket implements AutoCloseable {
       OutputStream out = Channels.newOutputStream(channel);
       out.write((request + "\n").getBytes(StandardCharsets.UTF_8));
       out.flush();
-      BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
-          StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
       return in.lines().toList();
     }
   }
@@ -84,7 +91,8 @@ public final class ControlSocket implements AutoCloseable {
       try (SocketChannel client = server.accept()) {
         String request = readLine(client);
         OutputStream out = Channels.newOutputStream(client);
-        out.write((String.join("\n", handler.apply(request)) + "\n").getBytes(StandardCharsets.UTF_8));
+        out.write(
+            (String.join("\n", handler.apply(request)) + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
       } catch (IOException | RuntimeException e) {
         if (server.isOpen()) {

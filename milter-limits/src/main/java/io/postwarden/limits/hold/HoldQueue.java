@@ -17,21 +17,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Postfix's hold queue through Postfix's own tools: {@code postqueue -j} lists it, {@code postcat} reads each held
- * message's {@code X-Postwarden-Hold} header (Postfix keeps no hold reason of its own), {@code postsuper -H} / {@code
- * -d} release or delete. For the operator commands; the tools' error messages go straight to the operator.
+ * Postfix's hold queue through Postfix's own tools: {@code postqueue -j} lists it, {@code postcat}
+ * reads each held message's {@code X-Postwarden-Hold} header (Postfix keeps no hold reason of its
+ * own), {@code postsuper -H} / {@code -d} release or delete. For the operator commands; the tools'
+ * error messages go straight to the operator.
  */
 public final class HoldQueue {
 
   private static final long TIMEOUT_SECONDS = 120;
   private static final int BATCH = 500;
+
   /** Postfix's short (hex) and long (base-52 style) queue ids. */
   private static final Pattern QUEUE_ID = Pattern.compile("[0-9A-Za-z]{6,32}");
+
   private static final String ENVELOPE = "*** ENVELOPE RECORDS ";
 
   private final Optional<Path> configDirectory;
 
-  /** @param configDirectory Postfix's configuration directory; empty for Postfix's default */
+  /**
+   * @param configDirectory Postfix's configuration directory; empty for Postfix's default
+   */
   public HoldQueue(Optional<Path> configDirectory) {
     this.configDirectory = configDirectory;
   }
@@ -61,14 +66,21 @@ public final class HoldQueue {
       String id = (String) message.get("queue_id");
       Object arrival = message.get("arrival_time");
       Object recipients = message.get("recipients");
-      messages.add(new HeldMessage(id, Instant.ofEpochSecond(arrival instanceof Double d ? d.longValue() : 0),
-          String.valueOf(message.getOrDefault("sender", "")),
-          recipients instanceof List<?> list ? list.size() : 0, Optional.ofNullable(keys.get(id))));
+      messages.add(
+          new HeldMessage(
+              id,
+              Instant.ofEpochSecond(arrival instanceof Double d ? d.longValue() : 0),
+              String.valueOf(message.getOrDefault("sender", "")),
+              recipients instanceof List<?> list ? list.size() : 0,
+              Optional.ofNullable(keys.get(id))));
     }
     return messages;
   }
 
-  /** Moves the messages from the hold queue to the deferred queue; Postfix delivers them at its next queue run. */
+  /**
+   * Moves the messages from the hold queue to the deferred queue; Postfix delivers them at its next
+   * queue run.
+   */
   public void release(List<String> queueIds) throws IOException {
     superuser("-H", queueIds);
   }
@@ -118,13 +130,17 @@ public final class HoldQueue {
     return keys;
   }
 
-  /** Runs a Postfix tool with {@code -c DIR}; its standard output, or an IOException naming the tool's status. */
+  /**
+   * Runs a Postfix tool with {@code -c DIR}; its standard output, or an IOException naming the
+   * tool's status.
+   */
   private String run(List<String> tool, String input) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(executable(tool.get(0)));
     configDirectory.ifPresent(dir -> command.addAll(List.of("-c", dir.toString())));
     command.addAll(tool.subList(1, tool.size()));
-    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try (var stdin = process.getOutputStream()) {
       stdin.write(input.getBytes(StandardCharsets.ISO_8859_1));
     }
@@ -140,7 +156,8 @@ public final class HoldQueue {
       throw new IOException("interrupted while running " + tool.get(0), e);
     }
     if (process.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + " failed with status " + process.exitValue());
+      throw new IOException(
+          String.join(" ", command) + " failed with status " + process.exitValue());
     }
     return output;
   }

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads one line of {@code postqueue -j}: a JSON object whose values are strings, numbers, booleans, null, arrays
- * and objects. Strings become Java strings, numbers doubles, arrays lists, objects maps. Throws
- * IllegalArgumentException on anything else, so a changed format is noticed rather than misread.
+ * Reads one line of {@code postqueue -j}: a JSON object whose values are strings, numbers,
+ * booleans, null, arrays and objects. Strings become Java strings, numbers doubles, arrays lists,
+ * objects maps. Throws IllegalArgumentException on anything else, so a changed format is noticed
+ * rather than misread.
  */
 final class QueueJson {
 

@@ -4,13 +4,16 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What a limit counts by. A metric label and the prefix of a key ({@code sasl:alice}); a bounded set, so metrics
- * by kind never carry a user's name.
+ * What a limit counts by. A metric label and the prefix of a key ({@code sasl:alice}); a bounded
+ * set, so metrics by kind never carry a user's name.
  */
 public enum KeyKind {
   /** The SASL login of an authenticated SMTP client. */
   SASL,
-  /** The Unix user behind a local submission: the sendmail(1) submitter or the process of a local SMTP client. */
+  /**
+   * The Unix user behind a local submission: the sendmail(1) submitter or the process of a local
+   * SMTP client.
+   */
   UNIX,
   /** The domain of the envelope sender of a local or authenticated submission. */
   DOMAIN,

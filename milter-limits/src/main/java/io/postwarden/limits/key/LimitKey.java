@@ -8,9 +8,10 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One budget holder, written {@code KIND:NAME} ({@code sasl:alice}, {@code unix:www-shop}, {@code domain:shop.example},
- * {@code client:192.0.2.7}, {@code client:2001:db8:1:2::/64}) or {@code server}. Names are canonical: lower case,
- * an IPv6 client as its /64, so the same sender cannot spread over several keys by spelling.
+ * One budget holder, written {@code KIND:NAME} ({@code sasl:alice}, {@code unix:www-shop}, {@code
+ * domain:shop.example}, {@code client:192.0.2.7}, {@code client:2001:db8:1:2::/64}) or {@code
+ * server}. Names are canonical: lower case, an IPv6 client as its /64, so the same sender cannot
+ * spread over several keys by spelling.
  */
 public record LimitKey(KeyKind kind, String name) {
 
@@ -38,7 +39,8 @@ public record LimitKey(KeyKind kind, String name) {
 
   public static LimitKey domain(String domain) {
     String name = domain.toLowerCase(Locale.ROOT);
-    return new LimitKey(KeyKind.DOMAIN, name.endsWith(".") ? name.substring(0, name.length() - 1) : name);
+    return new LimitKey(
+        KeyKind.DOMAIN, name.endsWith(".") ? name.substring(0, name.length() - 1) : name);
   }
 
   /** An IPv4 address as it is, an IPv6 address as its /64: one host usually holds a whole /64. */
@@ -52,8 +54,8 @@ public record LimitKey(KeyKind kind, String name) {
   }
 
   /**
-   * Reads a key as an operator writes it ({@code sasl:alice}, {@code client:2001:db8::1}, {@code server}); throws
-   * with a message naming what is wrong.
+   * Reads a key as an operator writes it ({@code sasl:alice}, {@code client:2001:db8::1}, {@code
+   * server}); throws with a message naming what is wrong.
    */
   public static LimitKey parse(String text) {
     String trimmed = text.trim();
@@ -64,8 +66,11 @@ public record LimitKey(KeyKind kind, String name) {
     KeyKind kind = colon < 0 ? null : KeyKind.ofLabel(trimmed.substring(0, colon)).orElse(null);
     String name = colon < 0 ? "" : trimmed.substring(colon + 1);
     if (kind == null || kind == KeyKind.SERVER || name.isEmpty() || !printable(name)) {
-      throw new IllegalArgumentException("expected a key such as sasl:USER, unix:USER, domain:DOMAIN, client:ADDRESS "
-          + "or server, got \"" + trimmed + "\"");
+      throw new IllegalArgumentException(
+          "expected a key such as sasl:USER, unix:USER, domain:DOMAIN, client:ADDRESS "
+              + "or server, got \""
+              + trimmed
+              + "\"");
     }
     return switch (kind) {
       case SASL -> sasl(name);
@@ -80,7 +85,8 @@ public record LimitKey(KeyKind kind, String name) {
     String address = text.endsWith("/64") ? text.substring(0, text.length() - 3) : text;
     byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
     if (bytes == null) {
-      throw new IllegalArgumentException("client: expected an IPv4 or IPv6 address, got \"" + text + "\"");
+      throw new IllegalArgumentException(
+          "client: expected an IPv4 or IPv6 address, got \"" + text + "\"");
     }
     try {
       return InetAddress.getByAddress(bytes);

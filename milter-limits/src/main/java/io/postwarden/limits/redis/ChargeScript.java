@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The arguments of {@code charge.lua} for one event, and its reply read back as a {@link Charge}. Pure: the
- * round trip is the store's.
+ * The arguments of {@code charge.lua} for one event, and its reply read back as a {@link Charge}.
+ * Pure: the round trip is the store's.
  */
 final class ChargeScript {
 
@@ -30,7 +30,10 @@ final class ChargeScript {
   private final List<Counter> counters;
   private final Map<LimitKey, Integer> indexes = new LinkedHashMap<>();
 
-  /** @param keys the transaction's keys, whose cool-downs hold its mail; counters may name others too */
+  /**
+   * @param keys the transaction's keys, whose cool-downs hold its mail; counters may name others
+   *     too
+   */
   ChargeScript(List<LimitKey> keys, List<Counter> counters) {
     this.keys = keys;
     this.counters = counters;
@@ -60,7 +63,10 @@ final class ChargeScript {
     return args.toArray(String[]::new);
   }
 
-  /** The script's reply, {@code {0, COUNTER}} or {@code {1, N, N counters..., cooling key indexes...}}. */
+  /**
+   * The script's reply, {@code {0, COUNTER}} or {@code {1, N, N counters..., cooling key
+   * indexes...}}.
+   */
   Charge charge(List<Object> reply) {
     if (number(reply, 0) == 0) {
       return new Charge.Refused(counters.get(number(reply, 1) - 1));

@@ -28,13 +28,14 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Counters in Redis (or Valkey), shared by every mail server that names the same Redis and prefix. Each charge is
- * one {@code charge.lua} call, atomic across the sender's keys, with "now" from this server's clock. Each key is one
- * hash {@code PREFIX KIND:NAME} that expires once its longest window and cool-down have passed (plus a minute for
- * clocks a little apart), so Redis holds only what still counts.
+ * Counters in Redis (or Valkey), shared by every mail server that names the same Redis and prefix.
+ * Each charge is one {@code charge.lua} call, atomic across the sender's keys, with "now" from this
+ * server's clock. Each key is one hash {@code PREFIX KIND:NAME} that expires once its longest
+ * window and cool-down have passed (plus a minute for clocks a little apart), so Redis holds only
+ * what still counts.
  *
- * <p>Calls go through a {@link RedisLink} (at most {@code timeout} each, failing fast for a second after a failure);
- * a failed call throws {@link StoreUnavailableException}.
+ * <p>Calls go through a {@link RedisLink} (at most {@code timeout} each, failing fast for a second
+ * after a failure); a failed call throws {@link StoreUnavailableException}.
  */
 public final class RedisCounterStore implements CounterStore {
 
@@ -50,11 +51,12 @@ public final class RedisCounterStore implements CounterStore {
   private final RedisLink redis;
 
   /**
-   * Connects at once, so the first message does not wait for it; a Redis that cannot be reached now is tried again
-   * when mail needs it.
+   * Connects at once, so the first message does not wait for it; a Redis that cannot be reached now
+   * is tried again when mail needs it.
    *
-   * @param uri     where Redis is, with its credentials
-   * @param prefix  put before every key, so that other users of the Redis (or other groups of servers) are apart
+   * @param uri where Redis is, with its credentials
+   * @param prefix put before every key, so that other users of the Redis (or other groups of
+   *     servers) are apart
    * @param timeout the longest one call may take
    */
   public RedisCounterStore(RedisURI uri, String prefix, Duration timeout, Clock clock) {
@@ -83,29 +85,41 @@ public final class RedisCounterStore implements CounterStore {
     long now = clock.millis();
     List<KeyUsage.RuleUsage> usage = new ArrayList<>();
     for (LimitRule rule : rules) {
-      usage.add(new KeyUsage.RuleUsage(rule, window(fields.get(ChargeScript.windowField(rule)),
-          rule.window().toMillis()).used(now)));
+      usage.add(
+          new KeyUsage.RuleUsage(
+              rule,
+              window(fields.get(ChargeScript.windowField(rule)), rule.window().toMillis())
+                  .used(now)));
     }
     long cooldownUntil = Long.parseLong(fields.getOrDefault(COOLDOWN, "0"));
-    return new KeyUsage(key, usage, cooldownUntil > now ? Optional.of(Instant.ofEpochMilli(cooldownUntil))
-        : Optional.empty());
+    return new KeyUsage(
+        key,
+        usage,
+        cooldownUntil > now ? Optional.of(Instant.ofEpochMilli(cooldownUntil)) : Optional.empty());
   }
 
-  /** Keys of this prefix, from a bounded number of SCAN rounds (an overview, not an inventory of a huge Redis). */
+  /**
+   * Keys of this prefix, from a bounded number of SCAN rounds (an overview, not an inventory of a
+   * huge Redis).
+   */
   @Override
   public List<LimitKey> activeKeys(int max) {
-    return call(commands -> {
-      List<LimitKey> keys = new ArrayList<>();
-      ScanArgs match = ScanArgs.Builder.matches(globEscaped(prefix) + "*").limit(SCAN_BATCH);
-      ScanCursor cursor = ScanCursor.INITIAL;
-      for (int round = 0; round < SCAN_ROUNDS && keys.size() < max && !cursor.isFinished(); round++) {
-        KeyScanCursor<String> page = commands.scan(cursor, match);
-        page.getKeys().forEach(name -> limitKey(name.substring(prefix.length())).ifPresent(keys::add));
-        cursor = page;
-      }
-      keys.sort(Comparator.comparing(LimitKey::toString));
-      return keys.size() > max ? List.copyOf(keys.subList(0, max)) : keys;
-    });
+    return call(
+        commands -> {
+          List<LimitKey> keys = new ArrayList<>();
+          ScanArgs match = ScanArgs.Builder.matches(globEscaped(prefix) + "*").limit(SCAN_BATCH);
+          ScanCursor cursor = ScanCursor.INITIAL;
+          for (int round = 0;
+              round < SCAN_ROUNDS && keys.size() < max && !cursor.isFinished();
+              round++) {
+            KeyScanCursor<String> page = commands.scan(cursor, match);
+            page.getKeys()
+                .forEach(name -> limitKey(name.substring(prefix.length())).ifPresent(keys::add));
+            cursor = page;
+          }
+          keys.sort(Comparator.comparing(LimitKey::toString));
+          return keys.size() > max ? List.copyOf(keys.subList(0, max)) : keys;
+        });
   }
 
   @Override
@@ -136,7 +150,8 @@ public final class RedisCounterStore implements CounterStore {
       return new SlidingWindow(length, 0, 0, 0);
     }
     String[] parts = saved.split(" ");
-    return new SlidingWindow(length, Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+    return new SlidingWindow(
+        length, Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
   }
 
   /** The key a hash stands for, as the script named it: {@code server} or {@code KIND:NAME}. */
@@ -145,8 +160,10 @@ public final class RedisCounterStore implements CounterStore {
       return Optional.of(LimitKey.SERVER);
     }
     int colon = stored.indexOf(':');
-    return colon < 1 || colon == stored.length() - 1 ? Optional.empty()
-        : KeyKind.ofLabel(stored.substring(0, colon)).filter(kind -> kind != KeyKind.SERVER)
+    return colon < 1 || colon == stored.length() - 1
+        ? Optional.empty()
+        : KeyKind.ofLabel(stored.substring(0, colon))
+            .filter(kind -> kind != KeyKind.SERVER)
             .map(kind -> new LimitKey(kind, stored.substring(colon + 1)));
   }
 

@@ -2,7 +2,10 @@ package io.postwarden.limits.rule;
 
 import java.util.Locale;
 
-/** What happens to mail over a limit. Mail from sendmail(1) has no client to tell, so it is always held. */
+/**
+ * What happens to mail over a limit. Mail from sendmail(1) has no client to tell, so it is always
+ * held.
+ */
 public enum Action {
   /** SMTP clients get 451 4.7.1 at MAIL FROM or RCPT TO and retry later. */
   DEFER,

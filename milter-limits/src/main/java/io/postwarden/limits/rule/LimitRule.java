@@ -7,15 +7,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One limit, written {@code MEASURE COUNT/WINDOW [defer|hold] [cooldown DURATION]}: e.g. {@code recipients 500/1h},
- * {@code messages 20/1m hold cooldown 1h}. Windows slide (the last hour, not the clock hour). A limit with a
- * cool-down holds all of its key's mail for that long once it is exceeded.
+ * One limit, written {@code MEASURE COUNT/WINDOW [defer|hold] [cooldown DURATION]}: e.g. {@code
+ * recipients 500/1h}, {@code messages 20/1m hold cooldown 1h}. Windows slide (the last hour, not
+ * the clock hour). A limit with a cool-down holds all of its key's mail for that long once it is
+ * exceeded.
  */
-public record LimitRule(Measure measure, long count, Duration window, Action action, Duration cooldown) {
+public record LimitRule(
+    Measure measure, long count, Duration window, Action action, Duration cooldown) {
 
-  private static final Pattern SYNTAX = Pattern.compile(
-      "(messages|recipients)\\s+(\\d{1,9})\\s*/\\s*(\\d{1,6})(s|m|h|d)(?:\\s+(defer|hold))?"
-          + "(?:\\s+cooldown\\s+(\\d{1,6})(s|m|h|d))?");
+  private static final Pattern SYNTAX =
+      Pattern.compile(
+          "(messages|recipients)\\s+(\\d{1,9})\\s*/\\s*(\\d{1,6})(s|m|h|d)(?:\\s+(defer|hold))?"
+              + "(?:\\s+cooldown\\s+(\\d{1,6})(s|m|h|d))?");
   private static final Duration LONGEST_WINDOW = Duration.ofDays(31);
 
   public LimitRule {
@@ -36,13 +39,18 @@ public record LimitRule(Measure measure, long count, Duration window, Action act
   public static LimitRule parse(String text) {
     Matcher m = SYNTAX.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new IllegalArgumentException("expected \"messages|recipients COUNT/WINDOW [defer|hold] [cooldown "
-          + "DURATION]\" such as \"recipients 500/1h\", got \"" + text.trim() + "\"");
+      throw new IllegalArgumentException(
+          "expected \"messages|recipients COUNT/WINDOW [defer|hold] [cooldown "
+              + "DURATION]\" such as \"recipients 500/1h\", got \""
+              + text.trim()
+              + "\"");
     }
     Measure measure = Measure.valueOf(m.group(1).toUpperCase(Locale.ROOT));
-    Action action = m.group(5) == null ? Action.DEFER : Action.valueOf(m.group(5).toUpperCase(Locale.ROOT));
+    Action action =
+        m.group(5) == null ? Action.DEFER : Action.valueOf(m.group(5).toUpperCase(Locale.ROOT));
     Duration cooldown = m.group(6) == null ? Duration.ZERO : duration(m.group(6), m.group(7));
-    return new LimitRule(measure, Long.parseLong(m.group(2)), duration(m.group(3), m.group(4)), action, cooldown);
+    return new LimitRule(
+        measure, Long.parseLong(m.group(2)), duration(m.group(3), m.group(4)), action, cooldown);
   }
 
   private static Duration duration(String amount, String unit) {
@@ -73,7 +81,12 @@ public record LimitRule(Measure measure, long count, Duration window, Action act
   /** The form it is parsed from, canonical: {@code recipients 500/1h hold cooldown 30m}. */
   @Override
   public String toString() {
-    return measure.label() + " " + count + "/" + text(window) + (action == Action.HOLD ? " hold" : "")
+    return measure.label()
+        + " "
+        + count
+        + "/"
+        + text(window)
+        + (action == Action.HOLD ? " hold" : "")
         + (cooldown.isZero() ? "" : " cooldown " + text(cooldown));
   }
 }

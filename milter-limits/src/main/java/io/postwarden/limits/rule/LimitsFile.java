@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Per-key limits, one key a line: {@code KEY RULE[, RULE…]}, or {@code KEY none} for a key with no limits; {@code #}
- * starts a comment. A listed key's rules replace its kind's default rules.
+ * Per-key limits, one key a line: {@code KEY RULE[, RULE…]}, or {@code KEY none} for a key with no
+ * limits; {@code #} starts a comment. A listed key's rules replace its kind's default rules.
  *
  * <pre>
  * sasl:newsletter@shop.example  recipients 20000/1d, messages 500/1h
@@ -24,7 +24,10 @@ public final class LimitsFile {
 
   private LimitsFile() {}
 
-  /** Throws an IOException naming the file and line of the first problem; a file with errors is never half used. */
+  /**
+   * Throws an IOException naming the file and line of the first problem; a file with errors is
+   * never half used.
+   */
   public static Map<LimitKey, List<LimitRule>> read(Path path) throws IOException {
     Map<LimitKey, List<LimitRule>> entries = new LinkedHashMap<>();
     List<String> lines = Files.readAllLines(path, StandardCharsets.ISO_8859_1);
@@ -39,7 +42,8 @@ public final class LimitsFile {
         String[] parts = content.split("\\s+", 2);
         LimitKey key = LimitKey.parse(parts[0]);
         if (parts.length < 2) {
-          throw new IllegalArgumentException("no limits after the key (write \"none\" for no limits)");
+          throw new IllegalArgumentException(
+              "no limits after the key (write \"none\" for no limits)");
         }
         if (entries.put(key, rules(parts[1])) != null) {
           throw new IllegalArgumentException(key + " is listed twice");

@@ -6,13 +6,17 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** The limits of every key: its kind's default, unless the limits file lists the key with its own (or none). */
+/**
+ * The limits of every key: its kind's default, unless the limits file lists the key with its own
+ * (or none).
+ */
 public final class RuleTable {
 
   private final Map<KeyKind, List<LimitRule>> defaults;
   private final Map<LimitKey, List<LimitRule>> overrides;
 
-  public RuleTable(Map<KeyKind, List<LimitRule>> defaults, Map<LimitKey, List<LimitRule>> overrides) {
+  public RuleTable(
+      Map<KeyKind, List<LimitRule>> defaults, Map<LimitKey, List<LimitRule>> overrides) {
     this.defaults = new EnumMap<>(KeyKind.class);
     defaults.forEach((kind, rules) -> this.defaults.put(kind, List.copyOf(rules)));
     this.overrides = Map.copyOf(overrides);

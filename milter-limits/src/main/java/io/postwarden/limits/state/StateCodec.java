@@ -17,14 +17,16 @@ import java.util.List;
 import java.util.zip.CRC32;
 
 /**
- * The limits state file's format: a magic, a version, the time it was written, the keys, and a CRC32 of all of it,
- * so that a truncated or damaged file is refused whole rather than half believed. Per key: kind, name, cool-down and
- * its windows (measure, length, index of the current fixed window, previous and current count), about 100 bytes for
- * a key with three windows. Pure: no I/O.
+ * The limits state file's format: a magic, a version, the time it was written, the keys, and a
+ * CRC32 of all of it, so that a truncated or damaged file is refused whole rather than half
+ * believed. Per key: kind, name, cool-down and its windows (measure, length, index of the current
+ * fixed window, previous and current count), about 100 bytes for a key with three windows. Pure: no
+ * I/O.
  *
- * <p>Its size is bounded: names longer than {@link #MAX_NAME_CHARS} and keys with more than {@link #MAX_WINDOWS}
- * windows are not written (no real sender has them; such a key starts from zero after a restart), and the store
- * holds at most {@code limits-max-keys} keys per kind, so a file is never larger than {@link #maxBytes}.
+ * <p>Its size is bounded: names longer than {@link #MAX_NAME_CHARS} and keys with more than {@link
+ * #MAX_WINDOWS} windows are not written (no real sender has them; such a key starts from zero after
+ * a restart), and the store holds at most {@code limits-max-keys} keys per kind, so a file is never
+ * larger than {@link #maxBytes}.
  */
 public final class StateCodec {
 
@@ -42,14 +44,18 @@ public final class StateCodec {
 
   /** The largest file a store of {@code maxKeysPerKind} keys per kind can have written. */
   public static long maxBytes(int maxKeysPerKind) {
-    long perKey = LONGEST_KIND + 2 + 3L * MAX_NAME_CHARS + 8 + 1 + (long) MAX_WINDOWS * WINDOW_BYTES;
+    long perKey =
+        LONGEST_KIND + 2 + 3L * MAX_NAME_CHARS + 8 + 1 + (long) MAX_WINDOWS * WINDOW_BYTES;
     // each kind may also hold its overflow budget
     return HEADER_BYTES + TRAILER_BYTES + KeyKind.values().length * (maxKeysPerKind + 1L) * perKey;
   }
 
   public static byte[] encode(long savedAt, List<SavedKey> keys) {
-    List<SavedKey> written = keys.stream()
-        .filter(key -> key.name().length() <= MAX_NAME_CHARS && key.windows().size() <= MAX_WINDOWS).toList();
+    List<SavedKey> written =
+        keys.stream()
+            .filter(
+                key -> key.name().length() <= MAX_NAME_CHARS && key.windows().size() <= MAX_WINDOWS)
+            .toList();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(HEADER_BYTES + 100 * written.size());
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(MAGIC);
@@ -86,7 +92,8 @@ public final class StateCodec {
     byte[] body = Arrays.copyOf(file, file.length - TRAILER_BYTES);
     CRC32 crc = new CRC32();
     crc.update(body);
-    DataInputStream trailer = new DataInputStream(new ByteArrayInputStream(file, body.length, TRAILER_BYTES));
+    DataInputStream trailer =
+        new DataInputStream(new ByteArrayInputStream(file, body.length, TRAILER_BYTES));
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body))) {
       if (in.readInt() != MAGIC) {
         throw new CorruptStateException("not a Postwarden limits state file");
@@ -119,7 +126,9 @@ public final class StateCodec {
 
   private static SavedKey key(DataInputStream in) throws IOException {
     String label = in.readUTF();
-    KeyKind kind = KeyKind.ofLabel(label).orElseThrow(() -> new CorruptStateException("unknown key kind " + label));
+    KeyKind kind =
+        KeyKind.ofLabel(label)
+            .orElseThrow(() -> new CorruptStateException("unknown key kind " + label));
     String name = in.readUTF();
     if (name.length() > MAX_NAME_CHARS || (kind == KeyKind.SERVER) != name.isEmpty()) {
       throw new CorruptStateException("bad " + kind.label() + " key name");
@@ -139,8 +148,13 @@ public final class StateCodec {
       if (length < 1000 || length > LONGEST_WINDOW) {
         throw new CorruptStateException("window of " + length + " ms");
       }
-      windows.add(new SavedKey.SavedWindow(measure == 'M' ? Measure.MESSAGES : Measure.RECIPIENTS, length,
-          nonNegative(in.readLong()), nonNegative(in.readLong()), nonNegative(in.readLong())));
+      windows.add(
+          new SavedKey.SavedWindow(
+              measure == 'M' ? Measure.MESSAGES : Measure.RECIPIENTS,
+              length,
+              nonNegative(in.readLong()),
+              nonNegative(in.readLong()),
+              nonNegative(in.readLong())));
     }
     return new SavedKey(kind, name, cooldownUntil, windows);
   }

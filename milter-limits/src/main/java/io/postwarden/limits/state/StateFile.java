@@ -20,16 +20,22 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The file where the in-process counts outlive a restart. Written whole under a temporary name, synced and renamed
- * over the old one, so a crash leaves the old file or the new one, never half of one. Mode 0600 in a directory
- * created 0700: whoever could change it could hand a sender its budget back, so a file that anyone but the
- * daemon's user could have written is refused like a damaged one.
+ * The file where the in-process counts outlive a restart. Written whole under a temporary name,
+ * synced and renamed over the old one, so a crash leaves the old file or the new one, never half of
+ * one. Mode 0600 in a directory created 0700: whoever could change it could hand a sender its
+ * budget back, so a file that anyone but the daemon's user could have written is refused like a
+ * damaged one.
  */
 public final class StateFile {
 
-  private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
-      PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
-      PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+  private static final Set<PosixFilePermission> OTHERS =
+      EnumSet.of(
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_EXECUTE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_EXECUTE);
 
   /** Why a state file was not used. A metric label. */
   public enum Problem {
@@ -96,15 +102,33 @@ public final class StateFile {
     } catch (IOException e) {
       throw new RefusedException(Problem.UNREADABLE, "cannot read " + path + ": " + e, e);
     }
-    if (!attributes.isRegularFile() || fileUid != ownUid
+    if (!attributes.isRegularFile()
+        || fileUid != ownUid
         || attributes.permissions().stream().anyMatch(OTHERS::contains)) {
-      throw new RefusedException(Problem.NOT_PRIVATE, path + " is not a private file of this user (uid " + ownUid
-          + "; found " + (attributes.isRegularFile() ? "" : "a non-regular file, ") + "owner uid " + fileUid
-          + ", mode " + PosixFilePermissions.toString(attributes.permissions()) + ")", null);
+      throw new RefusedException(
+          Problem.NOT_PRIVATE,
+          path
+              + " is not a private file of this user (uid "
+              + ownUid
+              + "; found "
+              + (attributes.isRegularFile() ? "" : "a non-regular file, ")
+              + "owner uid "
+              + fileUid
+              + ", mode "
+              + PosixFilePermissions.toString(attributes.permissions())
+              + ")",
+          null);
     }
     if (attributes.size() > maxBytes) {
-      throw new RefusedException(Problem.TOO_LARGE, path + " has " + attributes.size() + " bytes, more than the "
-          + maxBytes + " this store can write", null);
+      throw new RefusedException(
+          Problem.TOO_LARGE,
+          path
+              + " has "
+              + attributes.size()
+              + " bytes, more than the "
+              + maxBytes
+              + " this store can write",
+          null);
     }
     byte[] bytes;
     try {
@@ -123,13 +147,16 @@ public final class StateFile {
   public void write(byte[] bytes) throws IOException {
     Path dir = path.toAbsolutePath().getParent();
     if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectories(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
     Path temporary = dir.resolve("." + path.getFileName() + ".tmp");
     Files.deleteIfExists(temporary);
-    try (FileChannel out = FileChannel.open(temporary,
-        EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+    try (FileChannel out =
+        FileChannel.open(
+            temporary,
+            EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       while (buffer.hasRemaining()) {
         out.write(buffer);
@@ -139,7 +166,8 @@ public final class StateFile {
       Files.deleteIfExists(temporary);
       throw e;
     }
-    Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
       directory.force(true); // the rename itself survives a power loss
     } catch (IOException ignored) {
@@ -147,7 +175,10 @@ public final class StateFile {
     }
   }
 
-  /** Keeps a refused file for a look (one copy, the latest), so that the next write does not erase the evidence. */
+  /**
+   * Keeps a refused file for a look (one copy, the latest), so that the next write does not erase
+   * the evidence.
+   */
   public Optional<Path> setAside() {
     Path aside = path.resolveSibling(path.getFileName() + ".refused");
     try {

@@ -10,15 +10,15 @@ public sealed interface Charge {
   record Refused(Counter counter) implements Charge {}
 
   /**
-   * The shared store could not count the event and {@code limits-redis-unavailable = defer}: nothing was charged;
-   * SMTP clients are deferred and sendmail(1) mail is held.
+   * The shared store could not count the event and {@code limits-redis-unavailable = defer}:
+   * nothing was charged; SMTP clients are deferred and sendmail(1) mail is held.
    */
   record Unavailable() implements Charge {}
 
   /**
    * Everything was charged.
    *
-   * @param over        limits that had no room (their mail is held)
+   * @param over limits that had no room (their mail is held)
    * @param coolingDown keys in a cool-down, which holds all of their mail
    */
   record Charged(List<Counter> over, List<LimitKey> coolingDown) implements Charge {

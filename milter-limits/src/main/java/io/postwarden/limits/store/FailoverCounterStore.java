@@ -10,11 +10,12 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * A shared store, and what happens to an event it cannot count (docs/decisions/0019): {@link WhenUnavailable#LOCAL}
- * counts it in this server's own store, so every server still enforces every limit on its own;
- * {@link WhenUnavailable#DEFER} counts nothing and answers {@link Charge.Unavailable}: SMTP clients are deferred,
- * sendmail(1) mail is held. Either way no mail is lost and no sender goes unlimited. Each such event is counted and
- * logged (at most a few lines a minute).
+ * A shared store, and what happens to an event it cannot count (docs/decisions/0019): {@link
+ * WhenUnavailable#LOCAL} counts it in this server's own store, so every server still enforces every
+ * limit on its own; {@link WhenUnavailable#DEFER} counts nothing and answers {@link
+ * Charge.Unavailable}: SMTP clients are deferred, sendmail(1) mail is held. Either way no mail is
+ * lost and no sender goes unlimited. Each such event is counted and logged (at most a few lines a
+ * minute).
  */
 public final class FailoverCounterStore implements CounterStore {
 
@@ -46,11 +47,14 @@ public final class FailoverCounterStore implements CounterStore {
   private final RateLimitedLog log = RateLimitedLog.perMinute(LOG);
 
   /**
-   * @param local       this server's own store (the current one: a reload may replace it)
+   * @param local this server's own store (the current one: a reload may replace it)
    * @param unavailable told of each event the shared store could not count
    */
-  public FailoverCounterStore(CounterStore shared, Supplier<? extends CounterStore> local,
-      WhenUnavailable whenUnavailable, Consumer<WhenUnavailable> unavailable) {
+  public FailoverCounterStore(
+      CounterStore shared,
+      Supplier<? extends CounterStore> local,
+      WhenUnavailable whenUnavailable,
+      Consumer<WhenUnavailable> unavailable) {
     this.shared = shared;
     this.local = local;
     this.whenUnavailable = whenUnavailable;
@@ -63,10 +67,18 @@ public final class FailoverCounterStore implements CounterStore {
       return shared.charge(keys, counters);
     } catch (StoreUnavailableException e) {
       unavailable.accept(whenUnavailable);
-      log.log(Level.WARNING, "shared store unavailable", "limits cannot be counted in Redis (" + e.getMessage()
-          + "): " + (whenUnavailable == WhenUnavailable.LOCAL ? "counting on this server alone"
-          : "deferring SMTP clients and holding sendmail(1) mail"));
-      return whenUnavailable == WhenUnavailable.LOCAL ? local.get().charge(keys, counters) : new Charge.Unavailable();
+      log.log(
+          Level.WARNING,
+          "shared store unavailable",
+          "limits cannot be counted in Redis ("
+              + e.getMessage()
+              + "): "
+              + (whenUnavailable == WhenUnavailable.LOCAL
+                  ? "counting on this server alone"
+                  : "deferring SMTP clients and holding sendmail(1) mail"));
+      return whenUnavailable == WhenUnavailable.LOCAL
+          ? local.get().charge(keys, counters)
+          : new Charge.Unavailable();
     }
   }
 

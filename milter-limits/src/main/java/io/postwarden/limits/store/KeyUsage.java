@@ -13,7 +13,9 @@ public record KeyUsage(LimitKey key, List<RuleUsage> rules, Optional<Instant> co
     rules = List.copyOf(rules);
   }
 
-  /** @param used counted in the window that ends now */
+  /**
+   * @param used counted in the window that ends now
+   */
   public record RuleUsage(LimitRule rule, long used) {
     public long remaining() {
       return Math.max(0, rule.count() - used);

@@ -7,9 +7,9 @@ import io.postwarden.limits.rule.Measure;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -20,15 +20,17 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Counters in this process: nothing to install. Memory is bounded per key kind ({@code maxKeysPerKind}), so a
- * botnet with a million addresses cannot fill the heap, and it fails safe: a counter that still counts is never
- * dropped to make room (that would hand its budget back). Keys beyond the cap share one overflow budget per kind,
- * which fills quickly, so their mail is deferred or held rather than let through. Counters whose windows have passed
- * are swept to make room, at most once a second.
+ * Counters in this process: nothing to install. Memory is bounded per key kind ({@code
+ * maxKeysPerKind}), so a botnet with a million addresses cannot fill the heap, and it fails safe: a
+ * counter that still counts is never dropped to make room (that would hand its budget back). Keys
+ * beyond the cap share one overflow budget per kind, which fills quickly, so their mail is deferred
+ * or held rather than let through. Counters whose windows have passed are swept to make room, at
+ * most once a second.
  */
 public final class LocalCounterStore implements CounterStore {
 
   private static final long SWEEP_EVERY_MILLIS = 1000;
+
   /** The key that stands for every key of its kind beyond the cap. */
   static final String OVERFLOW = "(overflow)";
 
@@ -38,7 +40,9 @@ public final class LocalCounterStore implements CounterStore {
   private final Map<KeyKind, Map<String, KeyState>> tables = new EnumMap<>(KeyKind.class);
   private final Map<KeyKind, Long> lastSweep = new EnumMap<>(KeyKind.class);
 
-  /** @param overflowed told each time a key of a kind had to share the overflow budget */
+  /**
+   * @param overflowed told each time a key of a kind had to share the overflow budget
+   */
   public LocalCounterStore(Clock clock, int maxKeysPerKind, Consumer<KeyKind> overflowed) {
     if (maxKeysPerKind < 1) {
       throw new IllegalArgumentException("maxKeysPerKind must be positive");
@@ -73,18 +77,20 @@ public final class LocalCounterStore implements CounterStore {
     if (refusing.isPresent()) {
       return new Charge.Refused(refusing.get());
     }
-    // two rules over the same window (one deferring, one holding) share its count: the event is one event
+    // two rules over the same window (one deferring, one holding) share its count: the event is one
+    // event
     Set<SlidingWindow> charged = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Counter counter : counters) {
       charged.add(states.get(counter.key()).window(counter.rule()));
     }
     charged.forEach(window -> window.add(now, 1));
     Set<LimitKey> cooling = new LinkedHashSet<>();
-    states.forEach((key, state) -> {
-      if (state.cooldownUntil > now) {
-        cooling.add(key);
-      }
-    });
+    states.forEach(
+        (key, state) -> {
+          if (state.cooldownUntil > now) {
+            cooling.add(key);
+          }
+        });
     return new Charge.Charged(over, keys.stream().filter(cooling::contains).toList());
   }
 
@@ -96,8 +102,10 @@ public final class LocalCounterStore implements CounterStore {
     for (LimitRule rule : rules) {
       usage.add(new KeyUsage.RuleUsage(rule, state == null ? 0 : state.window(rule).used(now)));
     }
-    Optional<Instant> until = state == null || state.cooldownUntil <= now ? Optional.empty()
-        : Optional.of(Instant.ofEpochMilli(state.cooldownUntil));
+    Optional<Instant> until =
+        state == null || state.cooldownUntil <= now
+            ? Optional.empty()
+            : Optional.of(Instant.ofEpochMilli(state.cooldownUntil));
     return new KeyUsage(key, usage, until);
   }
 
@@ -105,11 +113,14 @@ public final class LocalCounterStore implements CounterStore {
   public synchronized List<LimitKey> activeKeys(int max) {
     long now = clock.millis();
     List<LimitKey> keys = new ArrayList<>();
-    tables.forEach((kind, table) -> table.forEach((name, state) -> {
-      if (!state.expired(now)) {
-        keys.add(kind == KeyKind.SERVER ? LimitKey.SERVER : new LimitKey(kind, name));
-      }
-    }));
+    tables.forEach(
+        (kind, table) ->
+            table.forEach(
+                (name, state) -> {
+                  if (!state.expired(now)) {
+                    keys.add(kind == KeyKind.SERVER ? LimitKey.SERVER : new LimitKey(kind, name));
+                  }
+                }));
     keys.sort(Comparator.comparing(LimitKey::toString));
     return keys.size() > max ? List.copyOf(keys.subList(0, max)) : keys;
   }
@@ -124,25 +135,38 @@ public final class LocalCounterStore implements CounterStore {
     return tables.get(kind).size();
   }
 
-  /** The counts that still matter now, for the state file: a key whose windows and cool-down passed is left out. */
+  /**
+   * The counts that still matter now, for the state file: a key whose windows and cool-down passed
+   * is left out.
+   */
   public synchronized List<SavedKey> snapshot() {
     long now = clock.millis();
     List<SavedKey> saved = new ArrayList<>();
-    tables.forEach((kind, table) -> table.forEach((name, state) -> {
-      if (!state.expired(now)) {
-        List<SavedKey.SavedWindow> windows = new ArrayList<>();
-        state.windows.forEach((id, window) -> windows.add(new SavedKey.SavedWindow(id.measure(), id.lengthMillis(),
-            window.index(), window.previous(), window.current())));
-        saved.add(new SavedKey(kind, name, state.cooldownUntil, windows));
-      }
-    }));
+    tables.forEach(
+        (kind, table) ->
+            table.forEach(
+                (name, state) -> {
+                  if (!state.expired(now)) {
+                    List<SavedKey.SavedWindow> windows = new ArrayList<>();
+                    state.windows.forEach(
+                        (id, window) ->
+                            windows.add(
+                                new SavedKey.SavedWindow(
+                                    id.measure(),
+                                    id.lengthMillis(),
+                                    window.index(),
+                                    window.previous(),
+                                    window.current())));
+                    saved.add(new SavedKey(kind, name, state.cooldownUntil, windows));
+                  }
+                }));
     return saved;
   }
 
   /**
-   * Takes over saved counts (a state file read at start): those whose windows have passed are left out, and so is
-   * whatever finds its kind full ({@code limits-max-keys} lowered since). A saved key replaces what the store counted
-   * for it.
+   * Takes over saved counts (a state file read at start): those whose windows have passed are left
+   * out, and so is whatever finds its kind full ({@code limits-max-keys} lowered since). A saved
+   * key replaces what the store counted for it.
    *
    * @return how many keys were taken over
    */
@@ -152,8 +176,16 @@ public final class LocalCounterStore implements CounterStore {
     for (SavedKey key : saved) {
       KeyState state = new KeyState();
       state.cooldownUntil = key.cooldownUntil();
-      key.windows().forEach(window -> state.windows.put(new WindowId(window.measure(), window.lengthMillis()),
-          new SlidingWindow(window.lengthMillis(), window.index(), window.previous(), window.current())));
+      key.windows()
+          .forEach(
+              window ->
+                  state.windows.put(
+                      new WindowId(window.measure(), window.lengthMillis()),
+                      new SlidingWindow(
+                          window.lengthMillis(),
+                          window.index(),
+                          window.previous(),
+                          window.current())));
       Map<String, KeyState> table = tables.get(key.kind());
       if (!state.expired(now) && (table.size() < maxKeysPerKind || table.containsKey(key.name()))) {
         table.put(key.name(), state);
@@ -210,11 +242,13 @@ public final class LocalCounterStore implements CounterStore {
 
     SlidingWindow window(LimitRule rule) {
       long length = rule.window().toMillis();
-      return windows.computeIfAbsent(new WindowId(rule.measure(), length), id -> new SlidingWindow(length));
+      return windows.computeIfAbsent(
+          new WindowId(rule.measure(), length), id -> new SlidingWindow(length));
     }
 
     boolean expired(long now) {
-      return cooldownUntil <= now && windows.values().stream().allMatch(window -> window.empty(now));
+      return cooldownUntil <= now
+          && windows.values().stream().allMatch(window -> window.empty(now));
     }
   }
 

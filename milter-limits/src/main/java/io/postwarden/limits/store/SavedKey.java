@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * One key's counts as the state file keeps them across a restart: its windows and its cool-down.
  *
- * @param name          the key's name within its kind (the overflow budget's too)
+ * @param name the key's name within its kind (the overflow budget's too)
  * @param cooldownUntil epoch milliseconds; 0 for none
  */
 public record SavedKey(KeyKind kind, String name, long cooldownUntil, List<SavedWindow> windows) {
@@ -16,6 +16,10 @@ public record SavedKey(KeyKind kind, String name, long cooldownUntil, List<Saved
     windows = List.copyOf(windows);
   }
 
-  /** One sliding window: the index of its current fixed window, that window's count and the previous one's. */
-  public record SavedWindow(Measure measure, long lengthMillis, long index, long previous, long current) {}
+  /**
+   * One sliding window: the index of its current fixed window, that window's count and the previous
+   * one's.
+   */
+  public record SavedWindow(
+      Measure measure, long lengthMillis, long index, long previous, long current) {}
 }

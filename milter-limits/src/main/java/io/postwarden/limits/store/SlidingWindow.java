@@ -1,9 +1,10 @@
 package io.postwarden.limits.store;
 
 /**
- * A sliding-window count in constant space: the count of the current fixed window plus the previous window's,
- * weighted by how much of it still lies inside the sliding window. With a steady rate it is exact; it never counts
- * less than a burst that fits into one fixed window. Times are epoch milliseconds; not thread-safe.
+ * A sliding-window count in constant space: the count of the current fixed window plus the previous
+ * window's, weighted by how much of it still lies inside the sliding window. With a steady rate it
+ * is exact; it never counts less than a burst that fits into one fixed window. Times are epoch
+ * milliseconds; not thread-safe.
  */
 public final class SlidingWindow {
 
@@ -28,7 +29,8 @@ public final class SlidingWindow {
   public long used(long now) {
     roll(now);
     long elapsed = Math.min(length, Math.max(0, now - index * length));
-    // previous × (share of the previous window still inside), rounded up; < 2^62 for a count < 2^31 and ≤ 31 days
+    // previous × (share of the previous window still inside), rounded up; < 2^62 for a count < 2^31
+    // and ≤ 31 days
     long carried = (previous * (length - elapsed) + length - 1) / length;
     return carried + current;
   }

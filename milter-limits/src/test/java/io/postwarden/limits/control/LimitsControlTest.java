@@ -24,13 +24,14 @@ class LimitsControlTest {
   static final LimitRule COOLING = LimitRule.parse("messages 1/1h cooldown 2h");
 
   final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
-  final LocalCounterStore store = new LocalCounterStore(clock, 100, kind -> { });
-  final RuleTable rules = new RuleTable(Map.of(KeyKind.SASL, List.of(TEN_PER_HOUR)),
-      Map.of(LimitKey.unix("www-shop"), List.of(COOLING), LimitKey.unix("backup"), List.of()));
+  final LocalCounterStore store = new LocalCounterStore(clock, 100, kind -> {});
+  final RuleTable rules =
+      new RuleTable(
+          Map.of(KeyKind.SASL, List.of(TEN_PER_HOUR)),
+          Map.of(LimitKey.unix("www-shop"), List.of(COOLING), LimitKey.unix("backup"), List.of()));
   final LimitsControl control = new LimitsControl(store, () -> rules);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   void charge(LimitKey key, LimitRule rule, int times) {
     for (int i = 0; i < times; i++) {
@@ -47,8 +48,10 @@ class LimitsControlTest {
 
     charge(LimitKey.unix("www-shop"), COOLING, 2);
     List<String> shop = control.answer("status unix:www-shop");
-    assertTrue(shop.get(2).matches("unix:www-shop +messages 1/1h cooldown 2h +2 +0"), shop::toString);
-    assertTrue(shop.get(3).endsWith("cooling down until 2026-12-01T12:00:00Z: all of its mail is held"),
+    assertTrue(
+        shop.get(2).matches("unix:www-shop +messages 1/1h cooldown 2h +2 +0"), shop::toString);
+    assertTrue(
+        shop.get(3).endsWith("cooling down until 2026-12-01T12:00:00Z: all of its mail is held"),
         shop::toString);
     assertTrue(control.answer("status unix:backup").get(2).contains("(no limits)"));
   }
@@ -59,16 +62,20 @@ class LimitsControlTest {
     charge(LimitKey.sasl("bob"), TEN_PER_HOUR, 2);
     List<String> all = control.answer("status");
     assertEquals(4, all.size(), all::toString);
-    assertTrue(all.get(2).startsWith("sasl:alice") && all.get(3).startsWith("sasl:bob"), all::toString);
+    assertTrue(
+        all.get(2).startsWith("sasl:alice") && all.get(3).startsWith("sasl:bob"), all::toString);
   }
 
   @Test
   void resetForgetsAKeysCounts() {
     charge(LimitKey.sasl("alice"), TEN_PER_HOUR, 10);
-    assertEquals(List.of("ok", "reset sasl:alice: its counts and cool-down are forgotten"),
+    assertEquals(
+        List.of("ok", "reset sasl:alice: its counts and cool-down are forgotten"),
         control.answer("reset sasl:alice"));
-    assertTrue(control.answer("status sasl:alice").get(2).matches("sasl:alice +recipients 10/1h +0 +10"));
-    assertEquals(List.of("ok", "nothing counted for sasl:alice"), control.answer("reset sasl:alice"));
+    assertTrue(
+        control.answer("status sasl:alice").get(2).matches("sasl:alice +recipients 10/1h +0 +10"));
+    assertEquals(
+        List.of("ok", "nothing counted for sasl:alice"), control.answer("reset sasl:alice"));
   }
 
   @Test
@@ -83,7 +90,9 @@ class LimitsControlTest {
     Path path = dir.resolve("run/limits.sock");
     try (ControlSocket socket = ControlSocket.open(path, control::answer)) {
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
-      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(path.getParent())));
+      assertEquals(
+          "rwx------",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(path.getParent())));
       charge(LimitKey.sasl("alice"), TEN_PER_HOUR, 3);
       List<String> answer = ControlSocket.ask(path, "status sasl:alice");
       assertTrue(answer.get(2).matches("sasl:alice +recipients 10/1h +3 +7"), answer::toString);

@@ -11,20 +11,26 @@ class QueueJsonTest {
   @Test
   void readsALineOfPostqueueJ() {
     // the shape postqueue -j writes (Postfix 3.7), one object per line
-    Map<String, Object> message = QueueJson.object("{\"queue_name\": \"hold\", \"queue_id\": \"9DB3A20CAF3\", "
-        + "\"arrival_time\": 1796034777, \"message_size\": 304, \"forced_expire\": false, "
-        + "\"sender\": \"wp@test.example\", \"recipients\": [{\"address\": \"c@far.example\"}, "
-        + "{\"address\": \"d\\u00e9@far.example\", \"delay_reason\": \"x \\\"y\\\"\"}]}");
+    Map<String, Object> message =
+        QueueJson.object(
+            "{\"queue_name\": \"hold\", \"queue_id\": \"9DB3A20CAF3\", "
+                + "\"arrival_time\": 1796034777, \"message_size\": 304, \"forced_expire\": false, "
+                + "\"sender\": \"wp@test.example\", \"recipients\": [{\"address\": \"c@far.example\"}, "
+                + "{\"address\": \"d\\u00e9@far.example\", \"delay_reason\": \"x \\\"y\\\"\"}]}");
     assertEquals("hold", message.get("queue_name"));
     assertEquals(1796034777.0, message.get("arrival_time"));
     assertEquals(false, message.get("forced_expire"));
-    assertEquals(List.of(Map.of("address", "c@far.example"),
-        Map.of("address", "d\u00e9@far.example", "delay_reason", "x \"y\"")), message.get("recipients"));
+    assertEquals(
+        List.of(
+            Map.of("address", "c@far.example"),
+            Map.of("address", "d\u00e9@far.example", "delay_reason", "x \"y\"")),
+        message.get("recipients"));
   }
 
   @Test
   void refusesWhatIsNotOneObject() {
-    for (String bad : new String[] {"", "[]", "{\"a\": 1} x", "{\"a\": }", "{\"a\": \"open}", "{\"a\" 1}"}) {
+    for (String bad :
+        new String[] {"", "[]", "{\"a\": 1} x", "{\"a\": }", "{\"a\": \"open}", "{\"a\" 1}"}) {
       assertThrows(IllegalArgumentException.class, () -> QueueJson.object(bad), bad);
     }
   }

@@ -10,7 +10,9 @@ class LimitRuleTest {
   @Test
   void readsEveryPart() {
     LimitRule rule = LimitRule.parse("  Messages 20/90s HOLD cooldown 2h ");
-    assertEquals(new LimitRule(Measure.MESSAGES, 20, Duration.ofSeconds(90), Action.HOLD, Duration.ofHours(2)),
+    assertEquals(
+        new LimitRule(
+            Measure.MESSAGES, 20, Duration.ofSeconds(90), Action.HOLD, Duration.ofHours(2)),
         rule);
     assertEquals("messages 20/90s hold cooldown 2h", rule.toString());
   }
@@ -26,10 +28,21 @@ class LimitRuleTest {
 
   @Test
   void refusesWhatItCannotRead() {
-    for (String bad : new String[] {"", "recipients", "500/1h", "recipients 0/1h", "recipients 5/0s",
-        "recipients 5/32d", "recipients 5/1w", "recipients 5/1h discard", "recipients -5/1h",
-        "messages 5/1h cooldown"}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LimitRule.parse(bad), bad);
+    for (String bad :
+        new String[] {
+          "",
+          "recipients",
+          "500/1h",
+          "recipients 0/1h",
+          "recipients 5/0s",
+          "recipients 5/32d",
+          "recipients 5/1w",
+          "recipients 5/1h discard",
+          "recipients -5/1h",
+          "messages 5/1h cooldown"
+        }) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> LimitRule.parse(bad), bad);
       assertFalse(e.getMessage().isEmpty());
     }
   }

@@ -18,9 +18,13 @@ class StateFileTest {
   void writtenPrivatelyInAPrivateDirectoryAndReadBack() throws Exception {
     StateFile file = new StateFile(dir.resolve("state/limits.state"));
     file.write(StateCodec.encode(0, StateCodecTest.KEYS));
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("state"))));
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.path())));
-    assertEquals(List.of(file.path()), Files.list(dir.resolve("state")).toList(), "no temporary file left");
+    assertEquals(
+        "rwx------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("state"))));
+    assertEquals(
+        "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.path())));
+    assertEquals(
+        List.of(file.path()), Files.list(dir.resolve("state")).toList(), "no temporary file left");
     assertEquals(Optional.of(StateCodecTest.KEYS), file.read(1 << 20));
   }
 
@@ -42,7 +46,8 @@ class StateFileTest {
     StateFile file = new StateFile(dir.resolve("limits.state"));
     file.write(StateCodec.encode(0, StateCodecTest.KEYS));
     Files.setPosixFilePermissions(file.path(), PosixFilePermissions.fromString("rw-rw-rw-"));
-    StateFile.RefusedException e = assertThrows(StateFile.RefusedException.class, () -> file.read(1 << 20));
+    StateFile.RefusedException e =
+        assertThrows(StateFile.RefusedException.class, () -> file.read(1 << 20));
     assertEquals(StateFile.Problem.NOT_PRIVATE, e.problem());
     assertTrue(e.getMessage().contains("mode rw-rw-rw-"), e.getMessage());
   }
@@ -52,8 +57,8 @@ class StateFileTest {
     StateFile real = new StateFile(dir.resolve("elsewhere.state"));
     real.write(StateCodec.encode(0, StateCodecTest.KEYS));
     Path link = Files.createSymbolicLink(dir.resolve("limits.state"), real.path());
-    StateFile.RefusedException e = assertThrows(StateFile.RefusedException.class,
-        () -> new StateFile(link).read(1 << 20));
+    StateFile.RefusedException e =
+        assertThrows(StateFile.RefusedException.class, () -> new StateFile(link).read(1 << 20));
     assertEquals(StateFile.Problem.NOT_PRIVATE, e.problem());
   }
 
@@ -63,7 +68,8 @@ class StateFileTest {
     byte[] bytes = StateCodec.encode(0, StateCodecTest.KEYS);
     bytes[bytes.length / 2] ^= 1;
     file.write(bytes);
-    StateFile.RefusedException e = assertThrows(StateFile.RefusedException.class, () -> file.read(1 << 20));
+    StateFile.RefusedException e =
+        assertThrows(StateFile.RefusedException.class, () -> file.read(1 << 20));
     assertEquals(StateFile.Problem.CORRUPT, e.problem());
     assertEquals(Optional.of(dir.resolve("limits.state.refused")), file.setAside());
     assertFalse(Files.exists(file.path()));
@@ -74,7 +80,9 @@ class StateFileTest {
     StateFile file = new StateFile(dir.resolve("limits.state"));
     byte[] bytes = StateCodec.encode(0, StateCodecTest.KEYS);
     file.write(bytes);
-    assertEquals(StateFile.Problem.TOO_LARGE,
-        assertThrows(StateFile.RefusedException.class, () -> file.read(bytes.length - 1)).problem());
+    assertEquals(
+        StateFile.Problem.TOO_LARGE,
+        assertThrows(StateFile.RefusedException.class, () -> file.read(bytes.length - 1))
+            .problem());
   }
 }

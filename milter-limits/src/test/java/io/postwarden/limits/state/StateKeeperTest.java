@@ -22,15 +22,22 @@ class StateKeeperTest {
 
   static final LimitKey ALICE = LimitKey.sasl("alice");
   static final LimitRule THREE_PER_HOUR = LimitRule.parse("messages 3/1h");
-  static final LimitRule ONE_PER_MINUTE_COOLDOWN = LimitRule.parse("recipients 1/1m hold cooldown 2h");
+  static final LimitRule ONE_PER_MINUTE_COOLDOWN =
+      LimitRule.parse("recipients 1/1m hold cooldown 2h");
 
   @TempDir Path dir;
   final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
   final List<StateFile.Problem> problems = new ArrayList<>();
 
   StateKeeper start(LocalCounterStore store) {
-    return StateKeeper.start(new StateFile(dir.resolve("limits.state")), store, 100, () -> store,
-        Duration.ofHours(1), clock, problems::add);
+    return StateKeeper.start(
+        new StateFile(dir.resolve("limits.state")),
+        store,
+        100,
+        () -> store,
+        Duration.ofHours(1),
+        clock,
+        problems::add);
   }
 
   LocalCounterStore freshStore() {
@@ -56,8 +63,10 @@ class StateKeeperTest {
     start(after).close();
     assertEquals(List.of(), problems);
     assertInstanceOf(Charge.Charged.class, send(after));
-    assertInstanceOf(Charge.Refused.class, send(after), "the two sent before the restart still count");
-    assertEquals(Instant.parse("2026-12-01T12:00:00Z"),
+    assertInstanceOf(
+        Charge.Refused.class, send(after), "the two sent before the restart still count");
+    assertEquals(
+        Instant.parse("2026-12-01T12:00:00Z"),
         after.usage(ALICE, List.of()).coolingDownUntil().orElseThrow());
   }
 
@@ -89,15 +98,20 @@ class StateKeeperTest {
   @Test
   void aDamagedFileIsCountedSetAsideAndTheDaemonStartsFromZero() throws Exception {
     Path path = dir.resolve("limits.state");
-    Files.write(path, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21});
-    Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Files.write(
+        path,
+        new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21});
+    Files.setPosixFilePermissions(
+        path, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     LocalCounterStore store = freshStore();
     StateKeeper keeper = start(store);
     assertEquals(List.of(StateFile.Problem.CORRUPT), problems);
     assertTrue(Files.exists(dir.resolve("limits.state.refused")));
     assertInstanceOf(Charge.Charged.class, send(store));
     keeper.close();
-    assertEquals(1, freshStoreRestored().usage(ALICE, List.of(THREE_PER_HOUR)).rules().get(0).used(),
+    assertEquals(
+        1,
+        freshStoreRestored().usage(ALICE, List.of(THREE_PER_HOUR)).rules().get(0).used(),
         "the next write is a good file again");
   }
 
@@ -106,8 +120,15 @@ class StateKeeperTest {
     Path blocked = dir.resolve("not-a-dir");
     Files.writeString(blocked, "a file where the state directory should be");
     LocalCounterStore store = freshStore();
-    StateKeeper keeper = StateKeeper.start(new StateFile(blocked.resolve("limits.state")), store, 100, () -> store,
-        Duration.ofHours(1), clock, problems::add);
+    StateKeeper keeper =
+        StateKeeper.start(
+            new StateFile(blocked.resolve("limits.state")),
+            store,
+            100,
+            () -> store,
+            Duration.ofHours(1),
+            clock,
+            problems::add);
     keeper.close();
     assertEquals(List.of(StateFile.Problem.UNREADABLE, StateFile.Problem.WRITE_FAILED), problems);
   }

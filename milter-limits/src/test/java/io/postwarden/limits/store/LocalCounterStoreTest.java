@@ -23,8 +23,11 @@ class LocalCounterStoreTest {
   LocalCounterStore store = new LocalCounterStore(clock, 100, overflows::add);
 
   Charge charge(boolean refusable) {
-    return store.charge(List.of(ALICE, SHOP), List.of(new Counter(ALICE, THREE_PER_HOUR, refusable),
-        new Counter(SHOP, FIVE_PER_HOUR, refusable)));
+    return store.charge(
+        List.of(ALICE, SHOP),
+        List.of(
+            new Counter(ALICE, THREE_PER_HOUR, refusable),
+            new Counter(SHOP, FIVE_PER_HOUR, refusable)));
   }
 
   long used(LimitKey key, LimitRule rule) {
@@ -60,7 +63,8 @@ class LocalCounterStoreTest {
       charge(true);
     }
     clock.advance(Duration.ofMinutes(90));
-    // half of the last window's three is still inside the sliding hour: 2 (rounded up), room for one more
+    // half of the last window's three is still inside the sliding hour: 2 (rounded up), room for
+    // one more
     assertEquals(2, used(ALICE, THREE_PER_HOUR));
     assertInstanceOf(Charge.Charged.class, charge(true));
     assertInstanceOf(Charge.Refused.class, charge(true));
@@ -71,14 +75,19 @@ class LocalCounterStoreTest {
     LimitRule withCooldown = LimitRule.parse("messages 1/1m cooldown 1h");
     LimitRule generous = LimitRule.parse("recipients 1000/1h");
     store.charge(List.of(ALICE), List.of(new Counter(ALICE, withCooldown, true)));
-    assertInstanceOf(Charge.Refused.class, store.charge(List.of(ALICE), List.of(new Counter(ALICE, withCooldown,
-        true))));
+    assertInstanceOf(
+        Charge.Refused.class,
+        store.charge(List.of(ALICE), List.of(new Counter(ALICE, withCooldown, true))));
     clock.advance(Duration.ofMinutes(30));
-    // the message limit has room again, but the key is cooling down: what it sends now is charged and held
-    Charge.Charged cooling = (Charge.Charged) store.charge(List.of(ALICE, SHOP),
-        List.of(new Counter(ALICE, generous, true)));
+    // the message limit has room again, but the key is cooling down: what it sends now is charged
+    // and held
+    Charge.Charged cooling =
+        (Charge.Charged)
+            store.charge(List.of(ALICE, SHOP), List.of(new Counter(ALICE, generous, true)));
     assertEquals(List.of(ALICE), cooling.coolingDown());
-    assertEquals(Instant.parse("2026-12-01T11:00:00Z"), store.usage(ALICE, List.of()).coolingDownUntil().get());
+    assertEquals(
+        Instant.parse("2026-12-01T11:00:00Z"),
+        store.usage(ALICE, List.of()).coolingDownUntil().get());
     clock.advance(Duration.ofMinutes(31));
     assertTrue(((Charge.Charged) store.charge(List.of(ALICE), List.of())).withinLimits());
   }
@@ -88,8 +97,11 @@ class LocalCounterStoreTest {
     LimitRule deferAtThree = LimitRule.parse("recipients 3/1h");
     LimitRule holdAtTwo = LimitRule.parse("recipients 2/1h hold");
     for (int i = 0; i < 2; i++) {
-      Charge charge = store.charge(List.of(ALICE), List.of(new Counter(ALICE, deferAtThree, true),
-          new Counter(ALICE, holdAtTwo, false)));
+      Charge charge =
+          store.charge(
+              List.of(ALICE),
+              List.of(
+                  new Counter(ALICE, deferAtThree, true), new Counter(ALICE, holdAtTwo, false)));
       assertEquals(new Charge.Charged(List.of(), List.of()), charge, "recipient " + (i + 1));
     }
     assertEquals(2, used(ALICE, deferAtThree));
@@ -133,17 +145,20 @@ class LocalCounterStoreTest {
     }
     assertTrue(store.size(KeyKind.CLIENT) <= 101, "bounded: " + store.size(KeyKind.CLIENT));
     // the first client's count survived the flood
-    assertInstanceOf(Charge.Refused.class,
+    assertInstanceOf(
+        Charge.Refused.class,
         store.charge(List.of(spammer), List.of(new Counter(spammer, onePerHour, true))));
     // the keys beyond the cap shared one budget of one message: all but the first were refused
     assertEquals(900, overflows.size());
     assertTrue(overflows.stream().allMatch(kind -> kind == KeyKind.CLIENT));
     LimitKey newcomer = LimitKey.client(address(5000));
-    assertInstanceOf(Charge.Refused.class,
+    assertInstanceOf(
+        Charge.Refused.class,
         store.charge(List.of(newcomer), List.of(new Counter(newcomer, onePerHour, true))));
     // other kinds keep their own room
-    assertInstanceOf(Charge.Charged.class, store.charge(List.of(ALICE), List.of(new Counter(ALICE, onePerHour,
-        true))));
+    assertInstanceOf(
+        Charge.Charged.class,
+        store.charge(List.of(ALICE), List.of(new Counter(ALICE, onePerHour, true))));
   }
 
   @Test
@@ -156,8 +171,9 @@ class LocalCounterStoreTest {
     }
     clock.advance(Duration.ofMinutes(3));
     LimitKey late = LimitKey.client(address(500));
-    assertInstanceOf(Charge.Charged.class, store.charge(List.of(late), List.of(new Counter(late, onePerMinute,
-        true))));
+    assertInstanceOf(
+        Charge.Charged.class,
+        store.charge(List.of(late), List.of(new Counter(late, onePerMinute, true))));
     assertEquals(List.of(), overflows);
     assertEquals(1, store.size(KeyKind.CLIENT));
   }

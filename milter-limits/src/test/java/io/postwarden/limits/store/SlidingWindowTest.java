@@ -20,7 +20,8 @@ class SlidingWindowTest {
   void thePreviousWindowFadesOutAsTheWindowSlides() {
     SlidingWindow window = new SlidingWindow(MINUTE);
     window.add(10 * MINUTE + 30_000, 100);
-    // a quarter into the next window, three quarters of the previous one are still inside the last minute
+    // a quarter into the next window, three quarters of the previous one are still inside the last
+    // minute
     assertEquals(75, window.used(11 * MINUTE + 15_000));
     assertEquals(50, window.used(11 * MINUTE + 30_000));
     // rounded up: a part of a message still counts as one

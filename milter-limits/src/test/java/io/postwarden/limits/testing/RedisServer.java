@@ -15,9 +15,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A private redis-server for tests, never the system's: a free loopback port, {@code --bind 127.0.0.1}, no
- * persistence ({@code --save ""}, no append-only file) and its directory and log in a temporary directory. A child
- * of the test JVM, killed when the JVM exits. {@link #kill} plays a crash, {@link #start} brings it back on the same port.
+ * A private redis-server for tests, never the system's: a free loopback port, {@code --bind
+ * 127.0.0.1}, no persistence ({@code --save ""}, no append-only file) and its directory and log in
+ * a temporary directory. A child of the test JVM, killed when the JVM exits. {@link #kill} plays a
+ * crash, {@link #start} brings it back on the same port.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -65,26 +66,52 @@ public final class RedisServer implements AutoCloseable {
     if (process != null && process.isAlive()) {
       return this;
     }
-    List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
-        "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-        "--logfile", dir.resolve("redis.log").toString(), "--daemonize", "no", "--protected-mode", "yes"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--logfile",
+                dir.resolve("redis.log").toString(),
+                "--daemonize",
+                "no",
+                "--protected-mode",
+                "yes"));
     if (!password.isEmpty()) {
       command.addAll(List.of("--requirepass", password));
     }
     try {
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("stdout.log").toFile()).redirectInput(new File("/dev/null"));
-      // the server keeps real time when the tests run with a shifted clock (scripts/test-shifted-clock): the tests
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("stdout.log").toFile())
+              .redirectInput(new File("/dev/null"));
+      // the server keeps real time when the tests run with a shifted clock
+      // (scripts/test-shifted-clock): the tests
       // pass their own "now" to it, and libfaketime inside redis-server stops it from starting
-      builder.environment().keySet().removeIf(name -> name.equals("LD_PRELOAD") || name.startsWith("FAKETIME"));
+      builder
+          .environment()
+          .keySet()
+          .removeIf(name -> name.equals("LD_PRELOAD") || name.startsWith("FAKETIME"));
       process = builder.start();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start redis-server (scripts/install-deps --test installs it)", e);
+      throw new UncheckedIOException(
+          "cannot start redis-server (scripts/install-deps --test installs it)", e);
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);
     while (!answers()) {
       if (!process.isAlive() || System.nanoTime() > deadline) {
-        throw new IllegalStateException("redis-server did not start on port " + port + ": " + log());
+        throw new IllegalStateException(
+            "redis-server did not start on port " + port + ": " + log());
       }
       sleep(20);
     }
@@ -116,7 +143,8 @@ public final class RedisServer implements AutoCloseable {
 
   private String log() {
     try {
-      return Files.readString(dir.resolve("redis.log")) + Files.readString(dir.resolve("stdout.log"));
+      return Files.readString(dir.resolve("redis.log"))
+          + Files.readString(dir.resolve("stdout.log"));
     } catch (IOException e) {
       return "(no log: " + e + ")";
     }
@@ -132,7 +160,10 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
-  /** Below Linux's ephemeral range, so no outgoing connection takes it between our check and Redis's bind. */
+  /**
+   * Below Linux's ephemeral range, so no outgoing connection takes it between our check and Redis's
+   * bind.
+   */
   private static int freePort() {
     for (int attempt = 0; attempt < 500; attempt++) {
       int port = ThreadLocalRandom.current().nextInt(20000, 32768);

@@ -21,16 +21,20 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * No message leaves with an SRS address in From:. A From: holding an SRS address that verifies with our secrets
- * (ours, or PostSRSd's when its secrets file is shared) is rewritten in place to the address it encodes, display
- * name kept; a message without From: gets one built from the original envelope sender, or {@code undisclosed-sender:;}
- * when that sender is an SRS address we cannot verify. Any other From: is the sender's own DMARC identity and is
- * never touched.
+ * No message leaves with an SRS address in From:. A From: holding an SRS address that verifies with
+ * our secrets (ours, or PostSRSd's when its secrets file is shared) is rewritten in place to the
+ * address it encodes, display name kept; a message without From: gets one built from the original
+ * envelope sender, or {@code undisclosed-sender:;} when that sender is an SRS address we cannot
+ * verify. Any other From: is the sender's own DMARC identity and is never touched.
  */
 public final class FromRepairPolicy implements Policy {
 
   private static final System.Logger LOG = System.getLogger("postwarden.fromrepair");
-  /** The added From: when the envelope sender is an SRS address our secrets cannot verify (ADR 0011). */
+
+  /**
+   * The added From: when the envelope sender is an SRS address our secrets cannot verify (ADR
+   * 0011).
+   */
   static final String UNDISCLOSED = "undisclosed-sender:;";
 
   private final Supplier<SrsCodec> codec;
@@ -39,8 +43,8 @@ public final class FromRepairPolicy implements Policy {
   private final Counter replaced;
 
   /**
-   * @param nullSenderFrom address for From: when the envelope sender is null; empty for MAILER-DAEMON at
-   *                       Postfix's myhostname (macro {@code j})
+   * @param nullSenderFrom address for From: when the envelope sender is null; empty for
+   *     MAILER-DAEMON at Postfix's myhostname (macro {@code j})
    */
   public FromRepairPolicy(Supplier<SrsCodec> codec, String nullSenderFrom, MeterRegistry registry) {
     this.codec = codec;
@@ -89,7 +93,8 @@ public final class FromRepairPolicy implements Policy {
       occurrence++;
       String repaired = SrsInHeader.decoded(header.value(), current);
       if (!repaired.equals(header.value())) {
-        repairs.add(new ChangeHeader("From", occurrence, SrsInHeader.withPostfixLineEnds(repaired)));
+        repairs.add(
+            new ChangeHeader("From", occurrence, SrsInHeader.withPostfixLineEnds(repaired)));
         record(tx, replaced, "replaced", header.value(), repaired);
       }
     }
@@ -104,18 +109,30 @@ public final class FromRepairPolicy implements Policy {
   private String fromForMissingHeader(Transaction tx, SrsCodec current) {
     if (tx.sender().isEmpty()) {
       String host = tx.connection().macros().get("j").orElse("localhost");
-      return "Mail Delivery System <" + (nullSenderFrom.isEmpty() ? "MAILER-DAEMON@" + host : nullSenderFrom)
+      return "Mail Delivery System <"
+          + (nullSenderFrom.isEmpty() ? "MAILER-DAEMON@" + host : nullSenderFrom)
           + ">";
     }
     String original = SrsInHeader.original(tx.sender(), current);
-    // an SRS address left after decoding is one we cannot verify (forged, expired, another forwarder's): what it
-    // encodes is unvouched for, and the address itself must never show; the RFC 6854 empty group names nobody
+    // an SRS address left after decoding is one we cannot verify (forged, expired, another
+    // forwarder's): what it
+    // encodes is unvouched for, and the address itself must never show; the RFC 6854 empty group
+    // names nobody
     return SrsInHeader.isSrs(original, current) ? UNDISCLOSED : "<" + original + ">";
   }
 
-  private static void record(Transaction tx, Counter counter, String action, String before, String after) {
+  private static void record(
+      Transaction tx, Counter counter, String action, String before, String after) {
     counter.increment();
-    LOG.log(Level.INFO, "queue_id=" + tx.queueId().orElse("-") + " from-repair " + action + " From: "
-        + SrsInHeader.unfolded(before) + " -> " + SrsInHeader.unfolded(after));
+    LOG.log(
+        Level.INFO,
+        "queue_id="
+            + tx.queueId().orElse("-")
+            + " from-repair "
+            + action
+            + " From: "
+            + SrsInHeader.unfolded(before)
+            + " -> "
+            + SrsInHeader.unfolded(after));
   }
 }

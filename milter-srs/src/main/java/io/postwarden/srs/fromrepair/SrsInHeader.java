@@ -8,12 +8,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds SRS addresses inside a header value and replaces those that verify with our secrets by the address they
- * encode, leaving every other character (display name, comments, folding) as it was. Pure.
+ * Finds SRS addresses inside a header value and replaces those that verify with our secrets by the
+ * address they encode, leaving every other character (display name, comments, folding) as it was.
+ * Pure.
  */
 final class SrsInHeader {
 
-  /** An addr-spec whose local part starts with an SRS tag; stops at the characters that end an address. */
+  /**
+   * An addr-spec whose local part starts with an SRS tag; stops at the characters that end an
+   * address.
+   */
   private static final Pattern SRS_ADDRESS =
       Pattern.compile("(?i)SRS[01][=+-][^\\s<>()\",;:@\\[\\]]+@[A-Za-z0-9.-]+");
 
@@ -23,8 +27,8 @@ final class SrsInHeader {
   private SrsInHeader() {}
 
   /**
-   * Folded lines joined by a bare LF, as Postfix hands header values to milters and stores them: a CRLF passed back
-   * would reach the queue file as a CR inside the line.
+   * Folded lines joined by a bare LF, as Postfix hands header values to milters and stores them: a
+   * CRLF passed back would reach the queue file as a CR inside the line.
    */
   static String withPostfixLineEnds(String value) {
     return LINE_END.matcher(value).replaceAll("\n");
@@ -59,9 +63,10 @@ final class SrsInHeader {
   }
 
   /**
-   * Follows SRS1 to SRS0 to the first sender, as far as our secrets verify each step (an SRS1 we signed may
-   * wrap another forwarder's SRS0, which we cannot decode and leave as it is). A stored long sender's address
-   * (ADR 0023) is left as it is too: only the store knows its sender, and a header is not worth a lookup.
+   * Follows SRS1 to SRS0 to the first sender, as far as our secrets verify each step (an SRS1 we
+   * signed may wrap another forwarder's SRS0, which we cannot decode and leave as it is). A stored
+   * long sender's address (ADR 0023) is left as it is too: only the store knows its sender, and a
+   * header is not worth a lookup.
    */
   static String original(String address, SrsCodec codec) {
     String current = address;

@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Remembered SPF outcomes, each until its expiry; at most {@code capacity} entries, the least recently used forgotten
- * first, so a flood of new sender domains costs bounded memory. Thread-safe.
+ * Remembered SPF outcomes, each until its expiry; at most {@code capacity} entries, the least
+ * recently used forgotten first, so a flood of new sender domains costs bounded memory.
+ * Thread-safe.
  */
 final class SpfCache {
 
@@ -21,12 +22,13 @@ final class SpfCache {
   SpfCache(int capacity, Clock clock) {
     this.capacity = capacity;
     this.clock = clock;
-    this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-        return size() > SpfCache.this.capacity;
-      }
-    };
+    this.entries =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            return size() > SpfCache.this.capacity;
+          }
+        };
   }
 
   /** Whether SPF passed for {@code key}, if remembered and not expired. */

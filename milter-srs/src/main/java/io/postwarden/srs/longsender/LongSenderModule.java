@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Keeps the long-sender store for the daemon's lifetime: the milter and the lookup tables, and every configuration a
- * reload brings, share one store, opened on the first long sender (or the first bounce to one) and closed with this
- * module. Its settings are fixed until a restart.
+ * Keeps the long-sender store for the daemon's lifetime: the milter and the lookup tables, and
+ * every configuration a reload brings, share one store, opened on the first long sender (or the
+ * first bounce to one) and closed with this module. Its settings are fixed until a restart.
  */
 public final class LongSenderModule implements AutoCloseable {
 
@@ -35,12 +35,16 @@ public final class LongSenderModule implements AutoCloseable {
    * The long senders as this configuration has them. An existing store file that breaks the rules
    * ({@link #fileProblem}) is refused now, so start-up and a reload refuse it.
    */
-  public synchronized LongSenders longSenders(Config config, MeterRegistry registry) throws IOException {
+  public synchronized LongSenders longSenders(Config config, MeterRegistry registry)
+      throws IOException {
     if (config.get(LongSenderKeys.LONG_SENDERS) == LongSenderKeys.Mode.SKIP) {
       return LongSenders.skip();
     }
-    List<Object> wanted = LongSenderKeys.SCHEMA.keys().stream().filter(key -> key != LongSenderKeys.LONG_SENDERS)
-        .map(key -> (Object) config.get(key)).toList();
+    List<Object> wanted =
+        LongSenderKeys.SCHEMA.keys().stream()
+            .filter(key -> key != LongSenderKeys.LONG_SENDERS)
+            .map(key -> (Object) config.get(key))
+            .toList();
     if (store == null) {
       Optional<String> problem = fileProblem(config);
       if (problem.isPresent()) {
@@ -55,11 +59,15 @@ public final class LongSenderModule implements AutoCloseable {
     return new LongSenders(current, new StoreMetrics(registry, current::entries), clock);
   }
 
-  /** What start-up would refuse about the store file, for {@code config check}; a missing file is created. */
+  /**
+   * What start-up would refuse about the store file, for {@code config check}; a missing file is
+   * created.
+   */
   public static Optional<String> fileProblem(Config config) {
     Path file = config.get(LongSenderKeys.FILE);
     if (config.get(LongSenderKeys.LONG_SENDERS) == LongSenderKeys.Mode.SKIP
-        || !config.get(LongSenderKeys.REDIS).isEmpty() || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        || !config.get(LongSenderKeys.REDIS).isEmpty()
+        || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
     try {
@@ -78,8 +86,8 @@ public final class LongSenderModule implements AutoCloseable {
   }
 
   /**
-   * The configured store, opened on first use; one that cannot be opened (Redis credentials, a damaged file) counts as
-   * unavailable and is tried again on the next call.
+   * The configured store, opened on first use; one that cannot be opened (Redis credentials, a
+   * damaged file) counts as unavailable and is tried again on the next call.
    */
   private static final class Store implements SenderStore {
 
@@ -131,8 +139,9 @@ public final class LongSenderModule implements AutoCloseable {
     }
 
     private SenderStore open() throws IOException {
-      StoreLimits limits = new StoreLimits(config.get(LongSenderKeys.MAX_NEW_PER_HOUR),
-          config.get(LongSenderKeys.MAX_ENTRIES));
+      StoreLimits limits =
+          new StoreLimits(
+              config.get(LongSenderKeys.MAX_NEW_PER_HOUR), config.get(LongSenderKeys.MAX_ENTRIES));
       String redis = config.get(LongSenderKeys.REDIS);
       if (redis.isEmpty()) {
         Path file = config.get(LongSenderKeys.FILE);
@@ -141,9 +150,16 @@ public final class LongSenderModule implements AutoCloseable {
         return sqlite;
       }
       String prefix = config.get(LongSenderKeys.REDIS_PREFIX);
-      RedisLink link = new RedisLink(RedisUri.of(redis, config.get(LongSenderKeys.REDIS_USER),
-          config.get(LongSenderKeys.REDIS_PASSWORD_FILE), LongSenderKeys.REDIS.name()),
-          config.get(LongSenderKeys.REDIS_TIMEOUT), "long senders are stored under \"" + prefix + "\"", LOG);
+      RedisLink link =
+          new RedisLink(
+              RedisUri.of(
+                  redis,
+                  config.get(LongSenderKeys.REDIS_USER),
+                  config.get(LongSenderKeys.REDIS_PASSWORD_FILE),
+                  LongSenderKeys.REDIS.name()),
+              config.get(LongSenderKeys.REDIS_TIMEOUT),
+              "long senders are stored under \"" + prefix + "\"",
+              LOG);
       return new RedisSenderStore(link, prefix, limits, clock);
     }
   }

@@ -11,16 +11,19 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The store in Redis (or Valkey), shared by every server that names the same Redis and prefix, so a bounce reverses
- * on whichever server it reaches. Each entry is PostSRSd 2's: a string {@code PREFIX KEY} holding the sender, expiring
- * on its own (with prefix {@code PostSRSd/} the two read each other's entries). Beside them, under the same prefix,
- * a sorted set {@code #index} of the entries by expiry, for the total, and {@code #new:HOUR} counters of new entries;
- * one script checks and stores atomically, so the limits hold for the whole cluster.
+ * The store in Redis (or Valkey), shared by every server that names the same Redis and prefix, so a
+ * bounce reverses on whichever server it reaches. Each entry is PostSRSd 2's: a string {@code
+ * PREFIX KEY} holding the sender, expiring on its own (with prefix {@code PostSRSd/} the two read
+ * each other's entries). Beside them, under the same prefix, a sorted set {@code #index} of the
+ * entries by expiry, for the total, and {@code #new:HOUR} counters of new entries; one script
+ * checks and stores atomically, so the limits hold for the whole cluster.
  */
 public final class RedisSenderStore implements SenderStore {
 
   private static final long MILLIS_PER_HOUR = 3_600_000;
-  static final RedisLink.Script PUT = new RedisLink.Script("""
+  static final RedisLink.Script PUT =
+      new RedisLink.Script(
+          """
       -- KEYS: the entry, the index (entries by expiry), this hour's count of new entries
       -- ARGV: sender, now (ms), expiry (ms), new entries allowed per hour, entries allowed
       if redis.call('EXISTS', KEYS[1]) == 1 then
@@ -49,7 +52,9 @@ public final class RedisSenderStore implements SenderStore {
   private final Clock clock;
   private volatile long entries;
 
-  /** @param redis closed with this store */
+  /**
+   * @param redis closed with this store
+   */
   public RedisSenderStore(RedisLink redis, String prefix, StoreLimits limits, Clock clock) {
     this.redis = redis;
     this.prefix = prefix;
@@ -61,9 +66,18 @@ public final class RedisSenderStore implements SenderStore {
   public Put put(String key, String sender, Instant expires) {
     long now = clock.millis();
     String[] keys = {prefix + key, prefix + "#index", prefix + "#new:" + now / MILLIS_PER_HOUR};
-    List<Object> reply = call(() -> redis.script(PUT, ScriptOutputType.MULTI, keys, sender, Long.toString(now),
-        Long.toString(expires.toEpochMilli()), Integer.toString(limits.maxNewPerHour()),
-        Long.toString(limits.maxEntries())));
+    List<Object> reply =
+        call(
+            () ->
+                redis.script(
+                    PUT,
+                    ScriptOutputType.MULTI,
+                    keys,
+                    sender,
+                    Long.toString(now),
+                    Long.toString(expires.toEpochMilli()),
+                    Integer.toString(limits.maxNewPerHour()),
+                    Long.toString(limits.maxEntries())));
     entries = (Long) reply.get(1);
     return Put.valueOf(((String) reply.get(0)).toUpperCase(Locale.ROOT));
   }
@@ -87,7 +101,8 @@ public final class RedisSenderStore implements SenderStore {
     try {
       return command.get();
     } catch (RedisUnavailableException e) {
-      throw new SenderStoreUnavailableException("Redis at " + redis.where() + ": " + e.getMessage(), e);
+      throw new SenderStoreUnavailableException(
+          "Redis at " + redis.where() + ": " + e.getMessage(), e);
     }
   }
 }

@@ -4,9 +4,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Where senders too long to rewrite are kept under their keys until their SRS addresses expire: SQLite on this
- * server ({@link SqliteSenderStore}) or Redis shared by a cluster ({@link RedisSenderStore}). Each enforces its
- * {@link StoreLimits}. Thread-safe. A call that cannot reach the store throws {@link SenderStoreUnavailableException}.
+ * Where senders too long to rewrite are kept under their keys until their SRS addresses expire:
+ * SQLite on this server ({@link SqliteSenderStore}) or Redis shared by a cluster ({@link
+ * RedisSenderStore}). Each enforces its {@link StoreLimits}. Thread-safe. A call that cannot reach
+ * the store throws {@link SenderStoreUnavailableException}.
  */
 public interface SenderStore extends AutoCloseable {
 
@@ -14,7 +15,9 @@ public interface SenderStore extends AutoCloseable {
   enum Put {
     /** A new entry. */
     STORED,
-    /** The key was there already (the same sender again): its expiry moved on, no entry was added. */
+    /**
+     * The key was there already (the same sender again): its expiry moved on, no entry was added.
+     */
     REFRESHED,
     /** Not stored: the hour's budget of new entries is spent. */
     OVER_HOURLY_LIMIT,

@@ -16,14 +16,16 @@ import java.util.Properties;
 import org.sqlite.JDBC;
 
 /**
- * The store in a SQLite file on this server, in PostSRSd 2's layout: table {@code kv}, key {@code k}, sender
- * {@code v}, expiry {@code lt} in Unix seconds, an index on {@code lt}. A file PostSRSd wrote serves as it is, and
- * PostSRSd can read ours (docs/decisions/0023-srs-long-sender-store.md). Senders are kept as their octets (a blob),
- * never re-encoded. One connection, one call at a time; WAL journal, so a sender is in the file before the message
- * carrying its SRS address leaves, and a crash loses nothing committed (power loss may lose the last moments).
+ * The store in a SQLite file on this server, in PostSRSd 2's layout: table {@code kv}, key {@code
+ * k}, sender {@code v}, expiry {@code lt} in Unix seconds, an index on {@code lt}. A file PostSRSd
+ * wrote serves as it is, and PostSRSd can read ours (docs/decisions/0023-srs-long-sender-store.md).
+ * Senders are kept as their octets (a blob), never re-encoded. One connection, one call at a time;
+ * WAL journal, so a sender is in the file before the message carrying its SRS address leaves, and a
+ * crash loses nothing committed (power loss may lose the last moments).
  *
- * <p>Limits are counted here: entries at open and as they come and go, new entries per clock hour in memory (a
- * restart starts the hour afresh). Expired entries are deleted at most once a minute, on a write.
+ * <p>Limits are counted here: entries at open and as they come and go, new entries per clock hour
+ * in memory (a restart starts the hour afresh). Expired entries are deleted at most once a minute,
+ * on a write.
  */
 public final class SqliteSenderStore implements SenderStore {
 
@@ -43,7 +45,8 @@ public final class SqliteSenderStore implements SenderStore {
   private int newThisHour;
   private Instant nextSweep = Instant.MIN;
 
-  private SqliteSenderStore(Path file, StoreLimits limits, Clock clock, Connection connection) throws SQLException {
+  private SqliteSenderStore(Path file, StoreLimits limits, Clock clock, Connection connection)
+      throws SQLException {
     this.file = file;
     this.limits = limits;
     this.clock = clock;
@@ -59,18 +62,21 @@ public final class SqliteSenderStore implements SenderStore {
    *
    * @throws IOException naming the file and what is wrong: not private, not a database, unreadable
    */
-  public static SqliteSenderStore open(Path file, StoreLimits limits, Clock clock) throws IOException {
+  public static SqliteSenderStore open(Path file, StoreLimits limits, Clock clock)
+      throws IOException {
     PrivateStoreFile.prepare(file);
     Connection connection = null;
     try {
-      // the driver itself: nothing rests on DriverManager finding it through service files and class loaders
+      // the driver itself: nothing rests on DriverManager finding it through service files and
+      // class loaders
       connection = new JDBC().connect(JDBC.PREFIX + file.toAbsolutePath(), new Properties());
       try (Statement setup = connection.createStatement()) {
         setup.execute("PRAGMA busy_timeout = 2000");
         setup.execute("PRAGMA journal_mode = WAL");
         setup.execute("PRAGMA synchronous = NORMAL");
-        setup.execute("CREATE TABLE IF NOT EXISTS kv (k TEXT NOT NULL UNIQUE ON CONFLICT REPLACE, v TEXT NOT NULL, "
-            + "lt INTEGER NOT NULL)");
+        setup.execute(
+            "CREATE TABLE IF NOT EXISTS kv (k TEXT NOT NULL UNIQUE ON CONFLICT REPLACE, v TEXT NOT NULL, "
+                + "lt INTEGER NOT NULL)");
         setup.execute("CREATE INDEX IF NOT EXISTS ltidx ON kv (lt)");
       }
       SqliteSenderStore store = new SqliteSenderStore(file, limits, clock, connection);
@@ -79,7 +85,8 @@ public final class SqliteSenderStore implements SenderStore {
       return store;
     } catch (SQLException e) {
       closeQuietly(connection);
-      throw new IOException("srs-store-file " + file + " cannot be used as the long-sender store: " + e.getMessage(),
+      throw new IOException(
+          "srs-store-file " + file + " cannot be used as the long-sender store: " + e.getMessage(),
           e);
     }
   }
@@ -127,7 +134,9 @@ public final class SqliteSenderStore implements SenderStore {
       select.setString(1, key);
       select.setLong(2, clock.instant().getEpochSecond());
       try (ResultSet row = select.executeQuery()) {
-        return row.next() ? Optional.of(new String(row.getBytes(1), StandardCharsets.ISO_8859_1)) : Optional.empty();
+        return row.next()
+            ? Optional.of(new String(row.getBytes(1), StandardCharsets.ISO_8859_1))
+            : Optional.empty();
       }
     } catch (SQLException e) {
       throw unavailable("read", e);
@@ -160,7 +169,8 @@ public final class SqliteSenderStore implements SenderStore {
   }
 
   private SenderStoreUnavailableException unavailable(String what, SQLException e) {
-    return new SenderStoreUnavailableException("cannot " + what + " in " + file + ": " + e.getMessage(), e);
+    return new SenderStoreUnavailableException(
+        "cannot " + what + " in " + file + ": " + e.getMessage(), e);
   }
 
   private static void closeQuietly(Connection connection) {

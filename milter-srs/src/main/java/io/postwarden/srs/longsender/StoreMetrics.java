@@ -12,7 +12,11 @@ import java.util.function.Supplier;
 final class StoreMetrics {
 
   /** Label values of {@code postwarden_srs_store_reads_total}. */
-  enum Read { FOUND, MISSING, UNAVAILABLE }
+  enum Read {
+    FOUND,
+    MISSING,
+    UNAVAILABLE
+  }
 
   static final String UNAVAILABLE = "unavailable";
 
@@ -26,10 +30,13 @@ final class StoreMetrics {
     }
     writesUnavailable = write(registry, UNAVAILABLE);
     for (Read result : Read.values()) {
-      reads.put(result, Counter.builder("postwarden.srs.store.reads")
-          .description("Bounces to stored SRS addresses looked up in the long-sender store, by result")
-          .tag("result", result.name().toLowerCase(Locale.ROOT))
-          .register(registry));
+      reads.put(
+          result,
+          Counter.builder("postwarden.srs.store.reads")
+              .description(
+                  "Bounces to stored SRS addresses looked up in the long-sender store, by result")
+              .tag("result", result.name().toLowerCase(Locale.ROOT))
+              .register(registry));
     }
     Gauge.builder("postwarden.srs.store.entries", entries)
         .description("Senders the long-sender store held when it last counted them")
@@ -38,8 +45,9 @@ final class StoreMetrics {
 
   private static Counter write(MeterRegistry registry, String result) {
     return Counter.builder("postwarden.srs.store.writes")
-        .description("Senders too long for SRS offered to the long-sender store, by result; all but stored and "
-            + "refreshed left the sender unchanged")
+        .description(
+            "Senders too long for SRS offered to the long-sender store, by result; all but stored and "
+                + "refreshed left the sender unchanged")
         .tag("result", result)
         .register(registry);
   }

@@ -7,9 +7,10 @@ import io.postwarden.srs.policy.SrsRules;
 import java.util.Optional;
 
 /**
- * {@code forward}, for sender_canonical_maps: the sender's SRS address, or not found when it keeps its own. The map
- * sees the sender only, so it decides by the sender rules alone (null sender, our domains, our SRS domain); it cannot
- * see recipients or a login, and rewrites as always-rewrite does (ADR 0017).
+ * {@code forward}, for sender_canonical_maps: the sender's SRS address, or not found when it keeps
+ * its own. The map sees the sender only, so it decides by the sender rules alone (null sender, our
+ * domains, our SRS domain); it cannot see recipients or a login, and rewrites as always-rewrite
+ * does (ADR 0017).
  */
 final class ForwardTable implements LookupTable {
 
@@ -22,7 +23,8 @@ final class ForwardTable implements LookupTable {
   @Override
   public LookupResult lookup(String sender, LookupContext context) {
     if (sender.indexOf('@') <= 0) {
-      // not a whole address: Postfix's "user" and "@domain" keys for other table types, or nothing we could sign
+      // not a whole address: Postfix's "user" and "@domain" keys for other table types, or nothing
+      // we could sign
       return LookupResult.NOT_FOUND;
     }
     Optional<String> kept = rules.senderKeptBecause(sender);
@@ -30,6 +32,9 @@ final class ForwardTable implements LookupTable {
       rules.kept(sender, kept.get(), "-");
       return LookupResult.NOT_FOUND;
     }
-    return rules.forward(sender, "-").<LookupResult>map(LookupResult.Found::new).orElse(LookupResult.NOT_FOUND);
+    return rules
+        .forward(sender, "-")
+        .<LookupResult>map(LookupResult.Found::new)
+        .orElse(LookupResult.NOT_FOUND);
   }
 }

@@ -6,9 +6,9 @@ import io.postwarden.core.lookup.LookupTable;
 import io.postwarden.srs.policy.SrsRules;
 
 /**
- * {@code srs-null-sender}, for check_sender_access in the restriction class Postfix applies to recipients at our SRS
- * domain: refuses every sender but the null one (ADR 0011). Postfix looks the null sender up as {@code <>}
- * (smtpd_null_access_lookup_key, its default).
+ * {@code srs-null-sender}, for check_sender_access in the restriction class Postfix applies to
+ * recipients at our SRS domain: refuses every sender but the null one (ADR 0011). Postfix looks the
+ * null sender up as {@code <>} (smtpd_null_access_lookup_key, its default).
  */
 final class NullSenderTable implements LookupTable {
 
@@ -23,7 +23,9 @@ final class NullSenderTable implements LookupTable {
   @Override
   public LookupResult lookup(String sender, LookupContext context) {
     String asSent = sender.equals(NULL_SENDER_KEY) ? "" : sender;
-    return rules.senderRule(asSent, "").<LookupResult>map(reply -> new LookupResult.Found(
-        reply.toString())).orElse(LookupResult.NOT_FOUND);
+    return rules
+        .senderRule(asSent, "")
+        .<LookupResult>map(reply -> new LookupResult.Found(reply.toString()))
+        .orElse(LookupResult.NOT_FOUND);
   }
 }

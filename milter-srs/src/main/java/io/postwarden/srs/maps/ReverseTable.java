@@ -9,9 +9,10 @@ import io.postwarden.srs.policy.SrsRules;
 import java.util.Optional;
 
 /**
- * {@code reverse}, for recipient_canonical_maps: the original sender of a valid SRS address at our SRS domain. Any
- * other address, and an invalid one, is not found and stays as it is; invalid ones are refused at RCPT by
- * {@code srs-verify} (or bounced by the safety-net transport), never delivered.
+ * {@code reverse}, for recipient_canonical_maps: the original sender of a valid SRS address at our
+ * SRS domain. Any other address, and an invalid one, is not found and stays as it is; invalid ones
+ * are refused at RCPT by {@code srs-verify} (or bounced by the safety-net transport), never
+ * delivered.
  */
 final class ReverseTable implements LookupTable {
 

@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The SRS lookup tables Postfix asks over socketmap or tcp_table, by name. {@code forward} and {@code reverse} are
- * PostSRSd's (sender_canonical_maps, recipient_canonical_maps); the {@code srs-*} tables are access(5) maps that
- * refuse at RCPT what the milter would refuse (docs/decisions/0017).
+ * The SRS lookup tables Postfix asks over socketmap or tcp_table, by name. {@code forward} and
+ * {@code reverse} are PostSRSd's (sender_canonical_maps, recipient_canonical_maps); the {@code
+ * srs-*} tables are access(5) maps that refuse at RCPT what the milter would refuse
+ * (docs/decisions/0017).
  */
 public final class SrsTables {
 
@@ -29,14 +30,21 @@ public final class SrsTables {
   private SrsTables() {}
 
   /** Every SRS table, or none when SRS is off (no SRS domain). */
-  public static Map<String, LookupTable> of(Config config, MeterRegistry registry, Clock clock) throws IOException {
+  public static Map<String, LookupTable> of(Config config, MeterRegistry registry, Clock clock)
+      throws IOException {
     return of(config, registry, clock, new LongSenderModule(clock));
   }
 
-  /** As above, with long senders in the store that {@code longSenders} keeps (the milter's too, in the daemon). */
-  public static Map<String, LookupTable> of(Config config, MeterRegistry registry, Clock clock,
-      LongSenderModule longSenders) throws IOException {
-    return SrsModule.rules(config, registry, clock, longSenders).map(SrsTables::of).orElse(Map.of());
+  /**
+   * As above, with long senders in the store that {@code longSenders} keeps (the milter's too, in
+   * the daemon).
+   */
+  public static Map<String, LookupTable> of(
+      Config config, MeterRegistry registry, Clock clock, LongSenderModule longSenders)
+      throws IOException {
+    return SrsModule.rules(config, registry, clock, longSenders)
+        .map(SrsTables::of)
+        .orElse(Map.of());
   }
 
   static Map<String, LookupTable> of(SrsRules rules) {

@@ -9,9 +9,10 @@ import io.postwarden.srs.policy.SrsRules;
 import java.util.Optional;
 
 /**
- * {@code srs-verify}, for check_recipient_access: refuses a forged, expired or malformed SRS address at our SRS
- * domain with the milter's reply ({@code 550 5.1.1 Invalid SRS address: ...}); anything else is not found (DUNNO).
- * An invalid address counts against the client {@code srs-client} noted on this connection, if any.
+ * {@code srs-verify}, for check_recipient_access: refuses a forged, expired or malformed SRS
+ * address at our SRS domain with the milter's reply ({@code 550 5.1.1 Invalid SRS address: ...});
+ * anything else is not found (DUNNO). An invalid address counts against the client {@code
+ * srs-client} noted on this connection, if any.
  */
 final class VerifyTable implements LookupTable {
 
@@ -28,8 +29,10 @@ final class VerifyTable implements LookupTable {
       return LookupResult.NOT_FOUND;
     }
     Optional<ClientAddress> client = context.noted(ClientAddress.class);
-    return rules.hashRule(ours.get(), client, recipient)
+    return rules
+        .hashRule(ours.get(), client, recipient)
         .or(() -> rules.storeRule(ours.get(), client, recipient))
-        .<LookupResult>map(reply -> new LookupResult.Found(reply.toString())).orElse(LookupResult.NOT_FOUND);
+        .<LookupResult>map(reply -> new LookupResult.Found(reply.toString()))
+        .orElse(LookupResult.NOT_FOUND);
   }
 }

@@ -16,7 +16,8 @@ final class CodecSource {
   private SrsSecrets built;
   private SrsCodec codec;
 
-  CodecSource(WatchedFile<SrsSecrets> secrets, Function<SrsSecrets, SrsConfig> settings, Clock clock) {
+  CodecSource(
+      WatchedFile<SrsSecrets> secrets, Function<SrsSecrets, SrsConfig> settings, Clock clock) {
     this.secrets = secrets;
     this.settings = settings;
     this.clock = clock;

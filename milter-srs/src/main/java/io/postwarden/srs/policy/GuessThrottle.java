@@ -8,16 +8,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Stops the RCPT reply from working as a hash oracle. After {@code limit} invalid SRS recipients from one client
- * within {@code window}, every SRS recipient from that client gets the same temporary refusal for {@code lockout},
- * valid or not, so guessing learns nothing; real bounces are only delayed (their MTA retries). Clients are IPv4
- * addresses or IPv6 /64 networks (one host usually holds a whole /64). At most {@code maxClients} are remembered,
- * least recently seen forgotten first: memory stays bounded whatever a botnet does, and a forgotten client has
- * only earned itself another {@code limit} guesses.
+ * Stops the RCPT reply from working as a hash oracle. After {@code limit} invalid SRS recipients
+ * from one client within {@code window}, every SRS recipient from that client gets the same
+ * temporary refusal for {@code lockout}, valid or not, so guessing learns nothing; real bounces are
+ * only delayed (their MTA retries). Clients are IPv4 addresses or IPv6 /64 networks (one host
+ * usually holds a whole /64). At most {@code maxClients} are remembered, least recently seen
+ * forgotten first: memory stays bounded whatever a botnet does, and a forgotten client has only
+ * earned itself another {@code limit} guesses.
  */
 final class GuessThrottle {
 
-  /** @param limit invalid SRS recipients that start a lockout; 0 turns the throttle off */
+  /**
+   * @param limit invalid SRS recipients that start a lockout; 0 turns the throttle off
+   */
   record Settings(int limit, Duration window, Duration lockout, int maxClients) {}
 
   private static final class Client {
@@ -33,12 +36,13 @@ final class GuessThrottle {
   GuessThrottle(Settings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
-    this.clients = new LinkedHashMap<>(64, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Client> eldest) {
-        return size() > settings.maxClients();
-      }
-    };
+    this.clients =
+        new LinkedHashMap<>(64, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Client> eldest) {
+            return size() > settings.maxClients();
+          }
+        };
   }
 
   /** Whether this client's SRS recipients are being turned away for now. */
@@ -65,7 +69,10 @@ final class GuessThrottle {
     }
   }
 
-  /** IPv4 address, IPv6 /64, or the family for clients without an address (all local submissions share one). */
+  /**
+   * IPv4 address, IPv6 /64, or the family for clients without an address (all local submissions
+   * share one).
+   */
   static String key(ClientAddress client) {
     if (client.family() == ClientAddress.Family.INET6) {
       byte[] bytes = client.address().getAddress();

@@ -6,8 +6,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The domains this server sends for, in PostSRSd's notation: {@code example.com} matches that domain,
- * {@code .example.com} any subdomain of it. Matching ignores ASCII case.
+ * The domains this server sends for, in PostSRSd's notation: {@code example.com} matches that
+ * domain, {@code .example.com} any subdomain of it. Matching ignores ASCII case.
  */
 public final class OurDomains {
 
@@ -15,7 +15,11 @@ public final class OurDomains {
   private final List<String> suffixes;
 
   public OurDomains(List<String> entries) {
-    exact = entries.stream().filter(d -> !d.startsWith(".")).map(OurDomains::lower).collect(Collectors.toSet());
+    exact =
+        entries.stream()
+            .filter(d -> !d.startsWith("."))
+            .map(OurDomains::lower)
+            .collect(Collectors.toSet());
     suffixes = entries.stream().filter(d -> d.startsWith(".")).map(OurDomains::lower).toList();
   }
 

@@ -3,10 +3,11 @@ package io.postwarden.srs.policy;
 import java.util.Locale;
 
 /**
- * An envelope address read the way Postfix reads it before routing and queueing: comments, whitespace, angle
- * brackets and a source route dropped, a quoted local part unquoted, trailing dots cut from the domain. Judging the
- * raw RCPT text instead would let {@code "SRS0=..."@srs.example} or {@code SRS0=...@srs.example.} pass unchecked,
- * while Postfix delivers it as the plain address. Case is kept (the original sender's local part may need it). Pure.
+ * An envelope address read the way Postfix reads it before routing and queueing: comments,
+ * whitespace, angle brackets and a source route dropped, a quoted local part unquoted, trailing
+ * dots cut from the domain. Judging the raw RCPT text instead would let {@code
+ * "SRS0=..."@srs.example} or {@code SRS0=...@srs.example.} pass unchecked, while Postfix delivers
+ * it as the plain address. Case is kept (the original sender's local part may need it). Pure.
  */
 final class PostfixAddress {
 
@@ -20,14 +21,20 @@ final class PostfixAddress {
     return at < 0 ? localPart : localPart + '@' + withoutTrailingDots(bare.substring(at + 1));
   }
 
-  /** Whether {@code domain} is {@code srsDomain} or one of its subdomains (ASCII case, trailing dots ignored). */
+  /**
+   * Whether {@code domain} is {@code srsDomain} or one of its subdomains (ASCII case, trailing dots
+   * ignored).
+   */
   static boolean inDomain(String domain, String srsDomain) {
     String candidate = withoutTrailingDots(domain).toLowerCase(Locale.ROOT);
     String ours = withoutTrailingDots(srsDomain).toLowerCase(Locale.ROOT);
     return candidate.equals(ours) || candidate.endsWith("." + ours);
   }
 
-  /** Drops comments, unquoted whitespace and angle brackets; quoted strings are kept with their quotes. */
+  /**
+   * Drops comments, unquoted whitespace and angle brackets; quoted strings are kept with their
+   * quotes.
+   */
   private static String tokens(String raw) {
     StringBuilder out = new StringBuilder(raw.length());
     boolean quoted = false;
@@ -55,7 +62,9 @@ final class PostfixAddress {
     return out.toString();
   }
 
-  /** {@code @a,@b:user@dom} is delivered to {@code user@dom} (RFC 5321 says to ignore the route). */
+  /**
+   * {@code @a,@b:user@dom} is delivered to {@code user@dom} (RFC 5321 says to ignore the route).
+   */
   private static String withoutRoute(String address) {
     if (!address.startsWith("@")) {
       return address;

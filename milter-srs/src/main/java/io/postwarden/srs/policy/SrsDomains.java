@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * Our SRS domains: the main one (srs-domain), and per hosted domain the SRS domain its forwards use
- * (srs-domain-map, docs/decisions/0024). Every one of them is ours to reverse and to refuse at, subdomains included.
- * Immutable.
+ * (srs-domain-map, docs/decisions/0024). Every one of them is ours to reverse and to refuse at,
+ * subdomains included. Immutable.
  */
 public final class SrsDomains {
 
@@ -20,11 +20,15 @@ public final class SrsDomains {
   private final Map<String, String> byRecipientDomain;
   private final Set<String> all;
 
-  /** @param byRecipientDomain recipient domain to SRS domain; keys are matched without regard to ASCII case */
+  /**
+   * @param byRecipientDomain recipient domain to SRS domain; keys are matched without regard to
+   *     ASCII case
+   */
   public SrsDomains(String main, Map<String, String> byRecipientDomain) {
     this.main = main;
     this.byRecipientDomain = new LinkedHashMap<>();
-    byRecipientDomain.forEach((recipient, srs) -> this.byRecipientDomain.put(lower(recipient), srs));
+    byRecipientDomain.forEach(
+        (recipient, srs) -> this.byRecipientDomain.put(lower(recipient), srs));
     this.all = new LinkedHashSet<>();
     all.add(main);
     all.addAll(this.byRecipientDomain.values());
@@ -45,7 +49,8 @@ public final class SrsDomains {
     for (String entry : entries) {
       String[] parts = entry.trim().split("\\s*=\\s*|\\s+");
       if (parts.length != 2 || !plausibleDomain(parts[0]) || !plausibleDomain(parts[1])) {
-        throw new IllegalArgumentException("expected RECIPIENT-DOMAIN=SRS-DOMAIN, got \"" + entry + "\"");
+        throw new IllegalArgumentException(
+            "expected RECIPIENT-DOMAIN=SRS-DOMAIN, got \"" + entry + "\"");
       }
       if (map.putIfAbsent(lower(parts[0]), parts[1]) != null) {
         throw new IllegalArgumentException("recipient domain " + parts[0] + " is mapped twice");
@@ -55,8 +60,10 @@ public final class SrsDomains {
   }
 
   private static boolean plausibleDomain(String domain) {
-    return !domain.isEmpty() && domain.indexOf('@') < 0 && !domain.startsWith(".") && domain.chars().allMatch(
-        c -> c > ' ' && c < 0x7f);
+    return !domain.isEmpty()
+        && domain.indexOf('@') < 0
+        && !domain.startsWith(".")
+        && domain.chars().allMatch(c -> c > ' ' && c < 0x7f);
   }
 
   public String main() {
@@ -73,12 +80,18 @@ public final class SrsDomains {
     return Optional.ofNullable(byRecipientDomain.get(lower(OurDomains.domainOf(recipient))));
   }
 
-  /** Whether {@code domain} is one of our SRS domains itself (an address in it is already rewritten). */
+  /**
+   * Whether {@code domain} is one of our SRS domains itself (an address in it is already
+   * rewritten).
+   */
   public boolean names(String domain) {
     return all.stream().anyMatch(domain::equalsIgnoreCase);
   }
 
-  /** Whether {@code domain} is one of our SRS domains or a subdomain of one: an SRS address there is ours. */
+  /**
+   * Whether {@code domain} is one of our SRS domains or a subdomain of one: an SRS address there is
+   * ours.
+   */
   public boolean covers(String domain) {
     return all.stream().anyMatch(ours -> PostfixAddress.inDomain(domain, ours));
   }

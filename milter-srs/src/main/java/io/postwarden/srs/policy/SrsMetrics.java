@@ -12,20 +12,30 @@ import java.util.Map;
 public final class SrsMetrics {
 
   /** Bounded label values of {@code postwarden_srs_forward_total}. */
-  public enum Forward { REWRITTEN, SKIPPED, ERROR }
+  public enum Forward {
+    REWRITTEN,
+    SKIPPED,
+    ERROR
+  }
 
   /**
-   * Bounded label values of {@code postwarden_srs_refusals_total}: why a recipient at our SRS domain was refused.
-   * The last four are the codec's {@link ReverseFailure}s under the same names.
+   * Bounded label values of {@code postwarden_srs_refusals_total}: why a recipient at our SRS
+   * domain was refused. The last four are the codec's {@link ReverseFailure}s under the same names.
    */
   public enum Refusal {
     /** A sender other than the null sender (ADR 0011). */
     NON_NULL_SENDER,
     /** The client presented too many invalid SRS recipients recently (ADR 0012). */
     THROTTLED,
-    /** Postfix's {rcpt_addr} and our reading of the RCPT text disagree: tempfailed rather than guessed. */
+    /**
+     * Postfix's {rcpt_addr} and our reading of the RCPT text disagree: tempfailed rather than
+     * guessed.
+     */
     AMBIGUOUS,
-    /** A bounce to a stored long sender while the long-sender store cannot answer: tempfailed (ADR 0023). */
+    /**
+     * A bounce to a stored long sender while the long-sender store cannot answer: tempfailed (ADR
+     * 0023).
+     */
     STORE_UNAVAILABLE,
     MALFORMED,
     HASH_TOO_SHORT,
@@ -49,16 +59,20 @@ public final class SrsMetrics {
 
   public SrsMetrics(MeterRegistry registry) {
     for (Refusal reason : Refusal.values()) {
-      refusals.put(reason, Counter.builder("postwarden.srs.refusals")
-          .description("Recipients at our SRS domain refused at RCPT, by reason")
-          .tag("reason", reason.label())
-          .register(registry));
+      refusals.put(
+          reason,
+          Counter.builder("postwarden.srs.refusals")
+              .description("Recipients at our SRS domain refused at RCPT, by reason")
+              .tag("reason", reason.label())
+              .register(registry));
     }
     for (Forward result : Forward.values()) {
-      forward.put(result, Counter.builder("postwarden.srs.forward")
-          .description("Envelope senders considered for SRS rewriting, by result")
-          .tag("result", result.name().toLowerCase(Locale.ROOT))
-          .register(registry));
+      forward.put(
+          result,
+          Counter.builder("postwarden.srs.forward")
+              .description("Envelope senders considered for SRS rewriting, by result")
+              .tag("result", result.name().toLowerCase(Locale.ROOT))
+              .register(registry));
     }
     reverse.put(REVERSED, reverseCounter(registry, REVERSED));
     for (ReverseFailure failure : ReverseFailure.values()) {
@@ -91,8 +105,6 @@ public final class SrsMetrics {
   void refused(Refusal reason) {
     refusals.get(reason).increment();
   }
-
-
 
   private static String label(ReverseFailure failure) {
     return failure.name().toLowerCase(Locale.ROOT);

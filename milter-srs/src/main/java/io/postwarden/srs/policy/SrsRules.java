@@ -15,9 +15,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The SRS decisions the milter ({@link SrsPolicy}) and the lookup tables (Postfix's canonical and access maps) take
- * alike, so both paths rewrite, reverse and refuse the same addresses with the same replies. Each rule counts and
- * logs what it refuses. Thread-safe.
+ * The SRS decisions the milter ({@link SrsPolicy}) and the lookup tables (Postfix's canonical and
+ * access maps) take alike, so both paths rewrite, reverse and refuse the same addresses with the
+ * same replies. Each rule counts and logs what it refuses. Thread-safe.
  */
 public final class SrsRules {
 
@@ -26,12 +26,15 @@ public final class SrsRules {
   /** ADR 0011: our SRS addresses take only the null sender. */
   public static final SmtpReply NON_NULL_SENDER =
       new SmtpReply(550, "5.7.1", "SRS addresses here accept only bounces (null sender)");
+
   /** ADR 0023: a bounce to a stored long sender while the store cannot answer; its MTA retries. */
   public static final SmtpReply STORE_UNAVAILABLE =
       new SmtpReply(451, "4.3.0", "Cannot look up this SRS address now; try again later");
+
   /** ADR 0012: the same reply for every SRS recipient of a client that guessed too often. */
   public static final SmtpReply THROTTLED =
-      new SmtpReply(451, "4.7.1", "Too many invalid SRS recipients from your address; try again later");
+      new SmtpReply(
+          451, "4.7.1", "Too many invalid SRS recipients from your address; try again later");
 
   private final Supplier<SrsDomains> srsDomains;
   private final boolean nullSenderOnly;
@@ -41,8 +44,14 @@ public final class SrsRules {
   private final SrsMetrics metrics;
   private final LongSenders longSenders;
 
-  SrsRules(Supplier<SrsDomains> srsDomains, boolean nullSenderOnly, Supplier<SrsCodec> codec,
-      Supplier<OurDomains> ourDomains, GuessThrottle throttle, SrsMetrics metrics, LongSenders longSenders) {
+  SrsRules(
+      Supplier<SrsDomains> srsDomains,
+      boolean nullSenderOnly,
+      Supplier<SrsCodec> codec,
+      Supplier<OurDomains> ourDomains,
+      GuessThrottle throttle,
+      SrsMetrics metrics,
+      LongSenders longSenders) {
     this.srsDomains = srsDomains;
     this.nullSenderOnly = nullSenderOnly;
     this.codec = codec;
@@ -58,8 +67,8 @@ public final class SrsRules {
   }
 
   /**
-   * Why a sender keeps its address whatever the recipients: the null sender, our SRS domains (already rewritten),
-   * our domains. Empty: rewrite it, if the message leaves.
+   * Why a sender keeps its address whatever the recipients: the null sender, our SRS domains
+   * (already rewritten), our domains. Empty: rewrite it, if the message leaves.
    */
   public Optional<String> senderKeptBecause(String sender) {
     if (sender.isEmpty()) {
@@ -78,14 +87,16 @@ public final class SrsRules {
     LOG.log(Level.DEBUG, "queue_id=" + queueId + " srs keeps <" + sender + ">: " + reason);
   }
 
-  /** The sender's SRS address at the main SRS domain, as {@link #forward(String, String, String)}. */
+  /**
+   * The sender's SRS address at the main SRS domain, as {@link #forward(String, String, String)}.
+   */
   public Optional<String> forward(String sender, String queueId) {
     return forward(sender, srsDomains.get().main(), queueId);
   }
 
   /**
-   * The sender's SRS address at {@code srsDomain} (a long sender's through the store); empty (counted, logged) when it
-   * cannot be rewritten and must go unchanged.
+   * The sender's SRS address at {@code srsDomain} (a long sender's through the store); empty
+   * (counted, logged) when it cannot be rewritten and must go unchanged.
    */
   public Optional<String> forward(String sender, String srsDomain, String queueId) {
     SrsCodec current = codec.get();
@@ -95,46 +106,56 @@ public final class SrsRules {
     }
     if (result instanceof ForwardResult.Refused refused) {
       metrics.forward(SrsMetrics.Forward.ERROR);
-      LOG.log(Level.WARNING, "queue_id=" + queueId + " srs cannot rewrite <" + sender + ">, sending it unchanged: "
-          + refused.message());
+      LOG.log(
+          Level.WARNING,
+          "queue_id="
+              + queueId
+              + " srs cannot rewrite <"
+              + sender
+              + ">, sending it unchanged: "
+              + refused.message());
       return Optional.empty();
     }
     String rewritten = ((ForwardResult.Rewritten) result).address();
     metrics.forward(SrsMetrics.Forward.REWRITTEN);
-    LOG.log(Level.INFO, "queue_id=" + queueId + " srs forward <" + sender + "> to <" + rewritten + ">");
+    LOG.log(
+        Level.INFO, "queue_id=" + queueId + " srs forward <" + sender + "> to <" + rewritten + ">");
     return Optional.of(rewritten);
   }
 
   /**
-   * Reverses an address (read as Postfix delivers it) at one of our SRS domains or their subdomains: ours to verify or
-   * refuse. Empty for any other address, SRS or not. A valid address of a stored long sender reverses to its key
-   * here: {@link #storeRule} and {@link #original} look it up.
+   * Reverses an address (read as Postfix delivers it) at one of our SRS domains or their
+   * subdomains: ours to verify or refuse. Empty for any other address, SRS or not. A valid address
+   * of a stored long sender reverses to its key here: {@link #storeRule} and {@link #original} look
+   * it up.
    */
   public Optional<ReverseResult> reverseIfOurs(String address) {
     if (!srsDomains.get().covers(OurDomains.domainOf(address))) {
       return Optional.empty();
     }
     ReverseResult result = codec.get().reverse(address);
-    if (result instanceof ReverseResult.Rejected rejected && rejected.reason() == ReverseFailure.NOT_SRS) {
+    if (result instanceof ReverseResult.Rejected rejected
+        && rejected.reason() == ReverseFailure.NOT_SRS) {
       return Optional.empty();
     }
     return Optional.of(result);
   }
 
   /**
-   * The original sender of a valid SRS address: a stored long sender's from the store (refused as expired when the
-   * store no longer has it).
+   * The original sender of a valid SRS address: a stored long sender's from the store (refused as
+   * expired when the store no longer has it).
    *
-   * @throws SenderStoreUnavailableException when the store cannot answer now: defer, the bounce is retried
+   * @throws SenderStoreUnavailableException when the store cannot answer now: defer, the bounce is
+   *     retried
    */
   public ReverseResult original(ReverseResult.Reversed reversed) {
     return longSenders.resolve(reversed);
   }
 
   /**
-   * Whether end of message would have to ask the long-sender store (a database or network read or write, never on
-   * the event loop): a bounce to a stored sender's SRS address, or a sender too long for an SRS address of its own.
-   * Pure: the codec's answers only.
+   * Whether end of message would have to ask the long-sender store (a database or network read or
+   * write, never on the event loop): a bounce to a stored sender's SRS address, or a sender too
+   * long for an SRS address of its own. Pure: the codec's answers only.
    */
   public boolean needsSenderStore(String sender, List<Recipient> recipients) {
     if (!longSenders.keepsStore()) {
@@ -154,8 +175,8 @@ public final class SrsRules {
   }
 
   /**
-   * Whether judging this RCPT may read the long-sender store: a valid SRS address of a stored sender, or a recipient
-   * not known yet (Postfix sent no {@code {rcpt_addr}}).
+   * Whether judging this RCPT may read the long-sender store: a valid SRS address of a stored
+   * sender, or a recipient not known yet (Postfix sent no {@code {rcpt_addr}}).
    */
   public boolean mayAskSenderStore(Optional<String> recipient) {
     return longSenders.keepsStore() && recipient.map(this::namesStoredSender).orElse(true);
@@ -163,62 +184,85 @@ public final class SrsRules {
 
   private boolean namesStoredSender(String recipient) {
     Optional<ReverseResult> ours = reverseIfOurs(PostfixAddress.normalise(recipient));
-    return ours.isPresent() && ours.get() instanceof ReverseResult.Reversed reversed
+    return ours.isPresent()
+        && ours.get() instanceof ReverseResult.Reversed reversed
         && LongSenders.isStoreKey(reversed.address());
   }
 
   /** Counts and logs a bounce sent back to its original sender. */
   public void reversed(String recipient, String original, String queueId) {
     metrics.reversed();
-    LOG.log(Level.INFO, "queue_id=" + queueId + " srs reverse <" + recipient + "> to <" + original + ">");
+    LOG.log(
+        Level.INFO,
+        "queue_id=" + queueId + " srs reverse <" + recipient + "> to <" + original + ">");
   }
 
-  /** Counts a recipient at our SRS domain that does not reverse, where nothing refuses it at RCPT. */
+  /**
+   * Counts a recipient at our SRS domain that does not reverse, where nothing refuses it at RCPT.
+   */
   public void notReversed(ReverseResult.Rejected rejected) {
     metrics.reverseFailed(rejected.reason());
   }
 
   /**
-   * The rule for the sender of mail to one of our SRS addresses (checked first: no hash oracle, ADR 0011).
-   * {@code recipient} is for the log; "" where the caller does not know it (an access map keyed by the sender).
+   * The rule for the sender of mail to one of our SRS addresses (checked first: no hash oracle, ADR
+   * 0011). {@code recipient} is for the log; "" where the caller does not know it (an access map
+   * keyed by the sender).
    */
   public Optional<SmtpReply> senderRule(String sender, String recipient) {
     if (nullSenderOnly && !sender.isEmpty()) {
-      return Optional.of(refuse(SrsMetrics.Refusal.NON_NULL_SENDER, recipient, "sender <" + sender + "> is not null",
-          NON_NULL_SENDER));
-    }
-    return Optional.empty();
-  }
-
-  /** The guessing throttle for this client (checked before the hash, ADR 0012); {@code recipient} as above. */
-  public Optional<SmtpReply> throttleRule(ClientAddress client, String recipient) {
-    if (throttle.lockedOut(client)) {
-      return Optional.of(refuse(SrsMetrics.Refusal.THROTTLED, recipient, "client " + client
-          + " sent too many invalid SRS recipients", THROTTLED));
+      return Optional.of(
+          refuse(
+              SrsMetrics.Refusal.NON_NULL_SENDER,
+              recipient,
+              "sender <" + sender + "> is not null",
+              NON_NULL_SENDER));
     }
     return Optional.empty();
   }
 
   /**
-   * The codec's verdict on one of our SRS addresses: an invalid one is refused and, when the client is known, counted
-   * against it for the throttle.
+   * The guessing throttle for this client (checked before the hash, ADR 0012); {@code recipient} as
+   * above.
    */
-  public Optional<SmtpReply> hashRule(ReverseResult ours, Optional<ClientAddress> client, String recipient) {
+  public Optional<SmtpReply> throttleRule(ClientAddress client, String recipient) {
+    if (throttle.lockedOut(client)) {
+      return Optional.of(
+          refuse(
+              SrsMetrics.Refusal.THROTTLED,
+              recipient,
+              "client " + client + " sent too many invalid SRS recipients",
+              THROTTLED));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The codec's verdict on one of our SRS addresses: an invalid one is refused and, when the client
+   * is known, counted against it for the throttle.
+   */
+  public Optional<SmtpReply> hashRule(
+      ReverseResult ours, Optional<ClientAddress> client, String recipient) {
     if (!(ours instanceof ReverseResult.Rejected rejected)) {
       return Optional.empty();
     }
     metrics.reverseFailed(rejected.reason());
     client.ifPresent(throttle::invalid);
-    return Optional.of(refuse(SrsMetrics.Refusal.of(rejected.reason()), recipient, rejected.message(),
-        new SmtpReply(550, "5.1.1", "Invalid SRS address: " + rejected.message())));
+    return Optional.of(
+        refuse(
+            SrsMetrics.Refusal.of(rejected.reason()),
+            recipient,
+            rejected.message(),
+            new SmtpReply(550, "5.1.1", "Invalid SRS address: " + rejected.message())));
   }
 
   /**
-   * After {@link #hashRule}: a valid address of a stored long sender is refused like an expired one when the store
-   * does not have it (any more), and deferred when the store cannot answer. Only signed keys get this far, so nobody
-   * can probe the store.
+   * After {@link #hashRule}: a valid address of a stored long sender is refused like an expired one
+   * when the store does not have it (any more), and deferred when the store cannot answer. Only
+   * signed keys get this far, so nobody can probe the store.
    */
-  public Optional<SmtpReply> storeRule(ReverseResult ours, Optional<ClientAddress> client, String recipient) {
+  public Optional<SmtpReply> storeRule(
+      ReverseResult ours, Optional<ClientAddress> client, String recipient) {
     if (!(ours instanceof ReverseResult.Reversed reversed)) {
       return Optional.empty();
     }
@@ -229,19 +273,31 @@ public final class SrsRules {
     }
   }
 
-  /** Counts and logs a bounce deferred because the long-sender store did not answer; the reply for it. */
+  /**
+   * Counts and logs a bounce deferred because the long-sender store did not answer; the reply for
+   * it.
+   */
   public SmtpReply storeUnavailable(String recipient, SenderStoreUnavailableException e) {
-    return refuse(SrsMetrics.Refusal.STORE_UNAVAILABLE, recipient, e.getMessage(), STORE_UNAVAILABLE);
+    return refuse(
+        SrsMetrics.Refusal.STORE_UNAVAILABLE, recipient, e.getMessage(), STORE_UNAVAILABLE);
   }
 
   SmtpReply refuse(SrsMetrics.Refusal reason, String recipient, String why, SmtpReply reply) {
     metrics.refused(reason);
-    LOG.log(Level.INFO, "refusing " + (recipient.isEmpty() ? "an SRS recipient" : "SRS recipient <" + recipient + ">")
-        + " (" + reason.label() + "): " + why);
+    LOG.log(
+        Level.INFO,
+        "refusing "
+            + (recipient.isEmpty() ? "an SRS recipient" : "SRS recipient <" + recipient + ">")
+            + " ("
+            + reason.label()
+            + "): "
+            + why);
     return reply;
   }
 
-  /** An address read as Postfix delivers it (comments, quotes, source route, trailing dots removed). */
+  /**
+   * An address read as Postfix delivers it (comments, quotes, source route, trailing dots removed).
+   */
   public static String asPostfixDelivers(String address) {
     return PostfixAddress.normalise(address);
   }

@@ -15,12 +15,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A list of Postfix maps asked through postmap, with its answers remembered: a process start costs milliseconds of
- * CPU, and the same recipients come back message after message. Keys not yet known are asked together, in one
- * postmap run. Answers are kept until a file behind one of the maps changes (checked at most once per
- * {@link #CHECK_FILES_EVERY}, as Postfix's own daemons notice a rebuilt map only after their current request), or,
- * for maps with no such file (SQL, LDAP, tcp …), for {@code keepUnfiled} at most. At most {@link #MAX_ANSWERS} keys
- * are remembered; past that the memory starts over.
+ * A list of Postfix maps asked through postmap, with its answers remembered: a process start costs
+ * milliseconds of CPU, and the same recipients come back message after message. Keys not yet known
+ * are asked together, in one postmap run. Answers are kept until a file behind one of the maps
+ * changes (checked at most once per {@link #CHECK_FILES_EVERY}, as Postfix's own daemons notice a
+ * rebuilt map only after their current request), or, for maps with no such file (SQL, LDAP, tcp …),
+ * for {@code keepUnfiled} at most. At most {@link #MAX_ANSWERS} keys are remembered; past that the
+ * memory starts over.
  */
 final class CachedMapLookup implements MapLookup {
 
@@ -46,10 +47,11 @@ final class CachedMapLookup implements MapLookup {
   private List<Object> versions;
 
   /**
-   * @param maps        the map specs ("hash:/etc/postfix/virtual"), to find the files behind them
+   * @param maps the map specs ("hash:/etc/postfix/virtual"), to find the files behind them
    * @param keepUnfiled how long answers may be kept when a map has no file to watch; zero: never
    */
-  CachedMapLookup(List<String> maps, Query query, Duration keepUnfiled, Clock clock, RoutingMetrics metrics) {
+  CachedMapLookup(
+      List<String> maps, Query query, Duration keepUnfiled, Clock clock, RoutingMetrics metrics) {
     this.query = query;
     List<Path> watched = new ArrayList<>();
     boolean unfiled = false;
@@ -122,7 +124,8 @@ final class CachedMapLookup implements MapLookup {
   }
 
   /** An answer asked before the files changed is not kept: it may be the old contents' answer. */
-  private void remember(List<String> keys, Map<String, Optional<String>> values, long asking, long now) {
+  private void remember(
+      List<String> keys, Map<String, Optional<String>> values, long asking, long now) {
     if (keep != null && keep.isZero()) {
       return;
     }
@@ -161,7 +164,11 @@ final class CachedMapLookup implements MapLookup {
     for (Path file : files) {
       try {
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        current.add(List.of(attributes.lastModifiedTime(), attributes.size(), String.valueOf(attributes.fileKey())));
+        current.add(
+            List.of(
+                attributes.lastModifiedTime(),
+                attributes.size(),
+                String.valueOf(attributes.fileKey())));
       } catch (NoSuchFileException e) {
         current.add("missing");
       } catch (IOException e) {

@@ -5,8 +5,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Routing by the recipient's domain alone: one of ours is delivered here, anything else leaves. Used when
- * Postfix's maps cannot be consulted; it cannot see a local alias that forwards elsewhere.
+ * Routing by the recipient's domain alone: one of ours is delivered here, anything else leaves.
+ * Used when Postfix's maps cannot be consulted; it cannot see a local alias that forwards
+ * elsewhere.
  */
 public final class DomainRouting implements RecipientRouting {
 

@@ -7,16 +7,19 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The files whose contents decide a Postfix map's answers, so that answers can be kept until one of them changes.
- * Indexed maps are read from the file postmap built (hash: FILE.db); text maps from the file itself. inline: and
- * static: hold their contents in main.cf (no file). Other types (mysql, ldap, sqlite, tcp, socketmap, unionmap …)
- * answer from data no file change reveals: empty.
+ * The files whose contents decide a Postfix map's answers, so that answers can be kept until one of
+ * them changes. Indexed maps are read from the file postmap built (hash: FILE.db); text maps from
+ * the file itself. inline: and static: hold their contents in main.cf (no file). Other types
+ * (mysql, ldap, sqlite, tcp, socketmap, unionmap …) answer from data no file change reveals: empty.
  */
 final class MapFiles {
 
   private MapFiles() {}
 
-  /** The files behind {@code spec} ("type:name"); an empty list for a map whose contents are in main.cf. */
+  /**
+   * The files behind {@code spec} ("type:name"); an empty list for a map whose contents are in
+   * main.cf.
+   */
   static Optional<List<Path>> of(String spec) {
     int colon = spec.indexOf(':');
     if (colon < 0) {

@@ -7,10 +7,15 @@ import java.util.Optional;
 /** One list of Postfix maps, such as virtual_alias_maps, searched as Postfix searches it. */
 interface MapLookup {
 
-  /** The value of the first of {@code keys}, in order, that any of the maps has (the first map that has it). */
+  /**
+   * The value of the first of {@code keys}, in order, that any of the maps has (the first map that
+   * has it).
+   */
   Optional<String> first(List<String> keys) throws IOException;
 
-  /** As {@link #first}, from what is remembered only; {@link NotRemembered} when that is not enough. */
+  /**
+   * As {@link #first}, from what is remembered only; {@link NotRemembered} when that is not enough.
+   */
   Optional<String> firstRemembered(List<String> keys) throws NotRemembered;
 
   /** Answering would mean asking Postfix. */

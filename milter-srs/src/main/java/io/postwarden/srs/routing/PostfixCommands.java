@@ -16,14 +16,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Asks Postfix's own tools about one configuration directory, so every map type Postfix supports (hash, lmdb,
- * regexp, pcre, sql …) is read exactly as Postfix reads it: {@code postconf} for settings, {@code postmap -q} for
- * lookups. The tools are found on the PATH or in /usr/sbin, which a non-root PATH often lacks.
+ * Asks Postfix's own tools about one configuration directory, so every map type Postfix supports
+ * (hash, lmdb, regexp, pcre, sql …) is read exactly as Postfix reads it: {@code postconf} for
+ * settings, {@code postmap -q} for lookups. The tools are found on the PATH or in /usr/sbin, which
+ * a non-root PATH often lacks.
  */
 public class PostfixCommands {
 
   private static final long TIMEOUT_SECONDS = 10;
   private static final Pattern LIST_SEPARATORS = Pattern.compile("[,\\s]+");
+
   /** Well below the 64 KiB a Linux pipe holds. */
   private static final int MAX_INPUT = 16 * 1024;
 
@@ -46,15 +48,17 @@ public class PostfixCommands {
   public String postconf(String... arguments) throws IOException {
     Result result = run("postconf", "", arguments);
     if (result.status != 0) {
-      throw new IOException("postconf " + String.join(" ", arguments) + " failed: " + oneLine(result.error));
+      throw new IOException(
+          "postconf " + String.join(" ", arguments) + " failed: " + oneLine(result.error));
     }
     return result.output;
   }
 
   /**
-   * What the maps give for each key: one {@code postmap -q - MAP…} for all of them, keys on its standard input. For
-   * each key the first map that has it answers, as with {@code postmap -q KEY MAP…}. Keys without a value are
-   * absent from the result. A map that cannot be read (postmap's "fatal:") is an IOException, not "no value".
+   * What the maps give for each key: one {@code postmap -q - MAP…} for all of them, keys on its
+   * standard input. For each key the first map that has it answers, as with {@code postmap -q KEY
+   * MAP…}. Keys without a value are absent from the result. A map that cannot be read (postmap's
+   * "fatal:") is an IOException, not "no value".
    */
   public Map<String, String> query(List<String> maps, Collection<String> keys) throws IOException {
     if (maps.isEmpty() || keys.isEmpty()) {
@@ -63,7 +67,8 @@ public class PostfixCommands {
     StringBuilder input = new StringBuilder();
     for (String key : keys) {
       if (key.indexOf('\n') >= 0 || key.indexOf('\r') >= 0 || key.indexOf('\t') >= 0) {
-        // one key per line, answered as KEY<TAB>VALUE: such a key cannot be asked or its answer read back
+        // one key per line, answered as KEY<TAB>VALUE: such a key cannot be asked or its answer
+        // read back
         throw new IOException("cannot ask postmap about a key with a line break or tab");
       }
       input.append(key).append('\n');
@@ -75,7 +80,8 @@ public class PostfixCommands {
     arguments.addAll(maps);
     Result result = run("postmap", input.toString(), arguments.toArray(String[]::new));
     if ((result.status != 0 && result.status != 1) || result.error.contains("postmap: fatal:")) {
-      throw new IOException("postmap -q on " + String.join(" ", maps) + " failed: " + oneLine(result.error));
+      throw new IOException(
+          "postmap -q on " + String.join(" ", maps) + " failed: " + oneLine(result.error));
     }
     Map<String, String> values = new HashMap<>();
     for (String line : result.output.split("\n")) {
@@ -90,13 +96,16 @@ public class PostfixCommands {
   private record Result(int status, String output, String error) {}
 
   private Result run(String tool, String input, String... arguments) throws IOException {
-    List<String> command = new ArrayList<>(List.of(executable(tool), "-c", configDirectory.toString()));
+    List<String> command =
+        new ArrayList<>(List.of(executable(tool), "-c", configDirectory.toString()));
     command.addAll(List.of(arguments));
     Process process = new ProcessBuilder(command).start();
     // the input fits in the pipe (MAX_INPUT), so writing it all first cannot wait on the tool
     feed(process.getOutputStream(), input);
-    // both output pipes at once: a tool that fills one while we wait on the other would never finish
-    CompletableFuture<String> error = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
+    // both output pipes at once: a tool that fills one while we wait on the other would never
+    // finish
+    CompletableFuture<String> error =
+        CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
     String output = drain(process.getInputStream());
     try {
       if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -112,17 +121,22 @@ public class PostfixCommands {
   }
 
   private static String executable(String tool) throws IOException {
-    List<String> directories = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
+    List<String> directories =
+        new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
     directories.add("/usr/sbin");
     for (String directory : directories) {
       if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, tool))) {
         return Path.of(directory, tool).toString();
       }
     }
-    throw new IOException(tool + " is not installed (looked in PATH and /usr/sbin): is Postfix installed?");
+    throw new IOException(
+        tool + " is not installed (looked in PATH and /usr/sbin): is Postfix installed?");
   }
 
-  /** Octets as they came (ISO-8859-1 strings, one char per octet), so postmap sees the address Postfix sees. */
+  /**
+   * Octets as they came (ISO-8859-1 strings, one char per octet), so postmap sees the address
+   * Postfix sees.
+   */
   private static void feed(OutputStream out, String input) {
     try (out) {
       out.write(input.getBytes(StandardCharsets.ISO_8859_1));

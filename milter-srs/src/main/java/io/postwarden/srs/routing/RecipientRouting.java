@@ -3,8 +3,8 @@ package io.postwarden.srs.routing;
 import java.util.Optional;
 
 /**
- * Where a recipient's mail really goes: whether any copy leaves this server. Forwarding is what SRS exists for,
- * so the sender is rewritten only when some recipient is delivered elsewhere.
+ * Where a recipient's mail really goes: whether any copy leaves this server. Forwarding is what SRS
+ * exists for, so the sender is rewritten only when some recipient is delivered elsewhere.
  */
 public interface RecipientRouting {
 
@@ -17,6 +17,8 @@ public interface RecipientRouting {
 
   Route route(String recipient);
 
-  /** The route when it can be told without waiting (no process, no network); empty when it cannot. */
+  /**
+   * The route when it can be told without waiting (no process, no network); empty when it cannot.
+   */
   Optional<Route> routeFromMemory(String recipient);
 }

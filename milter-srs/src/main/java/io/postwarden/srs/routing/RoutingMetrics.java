@@ -4,9 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * {@code postwarden_srs_routing_lookups_total{answer}}: lookups in Postfix's maps answered from memory
- * ({@code remembered}), by running postmap ({@code asked}), or that failed ({@code failed}: the recipient counts as
- * leaving). A high share of {@code asked} means process starts, milliseconds of CPU each.
+ * {@code postwarden_srs_routing_lookups_total{answer}}: lookups in Postfix's maps answered from
+ * memory ({@code remembered}), by running postmap ({@code asked}), or that failed ({@code failed}:
+ * the recipient counts as leaving). A high share of {@code asked} means process starts,
+ * milliseconds of CPU each.
  */
 public final class RoutingMetrics {
 
@@ -22,7 +23,8 @@ public final class RoutingMetrics {
 
   private static Counter counter(MeterRegistry registry, String answer) {
     return Counter.builder("postwarden.srs.routing.lookups")
-        .description("Lookups in Postfix's alias maps for recipient routing, by how they were answered")
+        .description(
+            "Lookups in Postfix's alias maps for recipient routing, by how they were answered")
         .tag("answer", answer)
         .register(registry);
   }

@@ -4,7 +4,10 @@ import io.postwarden.core.secrets.PrivateFile;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Creates the SRS secrets file on first start: one random secret, mode 0600, never overwriting a file. */
+/**
+ * Creates the SRS secrets file on first start: one random secret, mode 0600, never overwriting a
+ * file.
+ */
 public final class GeneratedSecret {
 
   private GeneratedSecret() {}

@@ -7,18 +7,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Reads the SRS secrets file only if it is fit to sign with: whoever can read a secret can mint SRS addresses that
- * this server accepts and relays, so on a shared host a readable secret is every site's secret. The file must be a
- * private file ({@link PrivateFile}: its group may read it only when that is Postwarden's own primary group, as in
- * {@code chgrp postwarden /etc/postsrsd.secret; chmod 640}), and every secret in it at least
- * {@link #MINIMUM_SECRET_BYTES} long.
+ * Reads the SRS secrets file only if it is fit to sign with: whoever can read a secret can mint SRS
+ * addresses that this server accepts and relays, so on a shared host a readable secret is every
+ * site's secret. The file must be a private file ({@link PrivateFile}: its group may read it only
+ * when that is Postwarden's own primary group, as in {@code chgrp postwarden /etc/postsrsd.secret;
+ * chmod 640}), and every secret in it at least {@link #MINIMUM_SECRET_BYTES} long.
  */
 public final class PrivateSecretsFile {
 
   /**
-   * One SRS address (hash, day stamp and address) lets anyone test candidate secrets offline; 8 random base64
-   * characters (48 bits) fall to one GPU within a day. 16 bytes are out of reach even as 16 hex digits, and admit
-   * PostSRSd's generated secrets (24 base64 characters) and ours (32).
+   * One SRS address (hash, day stamp and address) lets anyone test candidate secrets offline; 8
+   * random base64 characters (48 bits) fall to one GPU within a day. 16 bytes are out of reach even
+   * as 16 hex digits, and admit PostSRSd's generated secrets (24 base64 characters) and ours (32).
    */
   public static final int MINIMUM_SECRET_BYTES = 16;
 
@@ -26,9 +26,14 @@ public final class PrivateSecretsFile {
 
   private PrivateSecretsFile() {}
 
-  /** @throws IOException naming the file, what is wrong with it and the fix */
+  /**
+   * @throws IOException naming the file, what is wrong with it and the fix
+   */
   public static SrsSecrets read(Path path) throws IOException {
-    PrivateFile.check(path, "SRS secrets file", "secrets-file must name a file with one secret per line",
+    PrivateFile.check(
+        path,
+        "SRS secrets file",
+        "secrets-file must name a file with one secret per line",
         "whoever can read it can sign SRS addresses that this server accepts and relays");
     try {
       return SecretsFile.read(path, MINIMUM_SECRET_BYTES);

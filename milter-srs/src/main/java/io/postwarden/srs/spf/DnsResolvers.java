@@ -19,7 +19,10 @@ public final class DnsResolvers {
     return resolver;
   }
 
-  /** One server: {@code HOST}, {@code HOST:PORT}, {@code [V6]:PORT} or a bare IPv6 address; port 53 by default. */
+  /**
+   * One server: {@code HOST}, {@code HOST:PORT}, {@code [V6]:PORT} or a bare IPv6 address; port 53
+   * by default.
+   */
   public static Resolver server(String hostAndPort, Duration timeout) throws UnknownHostException {
     String host = hostAndPort;
     int port = 53;
@@ -32,7 +35,8 @@ public final class DnsResolvers {
       if (hostAndPort.length() > close + 1) {
         port = port(hostAndPort.substring(close + 1).replaceFirst("^:", ""), hostAndPort);
       }
-    } else if (hostAndPort.indexOf(':') >= 0 && hostAndPort.indexOf(':') == hostAndPort.lastIndexOf(':')) {
+    } else if (hostAndPort.indexOf(':') >= 0
+        && hostAndPort.indexOf(':') == hostAndPort.lastIndexOf(':')) {
       host = hostAndPort.substring(0, hostAndPort.indexOf(':'));
       port = port(hostAndPort.substring(hostAndPort.indexOf(':') + 1), hostAndPort);
     }

@@ -10,9 +10,10 @@ import org.apache.james.jspf.impl.SPF;
 import org.xbill.DNS.Resolver;
 
 /**
- * SPF by Apache James jSPF, asking DNS through {@link EvaluationDns}: every question of one evaluation shares one
- * deadline, on the calling thread (never an event loop). jSPF turns a question that fails or runs out of time into
- * {@code temperror}; anything jSPF itself throws counts as {@code temperror} too. Thread-safe.
+ * SPF by Apache James jSPF, asking DNS through {@link EvaluationDns}: every question of one
+ * evaluation shares one deadline, on the calling thread (never an event loop). jSPF turns a
+ * question that fails or runs out of time into {@code temperror}; anything jSPF itself throws
+ * counts as {@code temperror} too. Thread-safe.
  */
 public final class DnsSpfEvaluator implements SpfEvaluator {
 
@@ -23,7 +24,7 @@ public final class DnsSpfEvaluator implements SpfEvaluator {
   private final String heloName;
 
   /**
-   * @param budget   the most one evaluation may take, all DNS questions together
+   * @param budget the most one evaluation may take, all DNS questions together
    * @param heloName the HELO name the receivers see, for the {@code %{h}} macro
    */
   public DnsSpfEvaluator(Resolver resolver, Duration budget, String heloName) {

@@ -29,15 +29,17 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * jSPF's view of DNS for one evaluation: every question goes to one dnsjava resolver, all of them within one deadline,
- * each asked once however many addresses are evaluated. Notes the smallest TTL among the answers (a negative answer's
- * from its SOA) and whether any TXT record has a macro ({@code %{...}}), for the cache. Not thread-safe: one per
- * evaluation, on the thread that evaluates.
+ * jSPF's view of DNS for one evaluation: every question goes to one dnsjava resolver, all of them
+ * within one deadline, each asked once however many addresses are evaluated. Notes the smallest TTL
+ * among the answers (a negative answer's from its SOA) and whether any TXT record has a macro
+ * ({@code %{...}}), for the cache. Not thread-safe: one per evaluation, on the thread that
+ * evaluates.
  */
 final class EvaluationDns implements DNSService {
 
   /** How long a negative answer without an SOA (some forwarders send none) counts for. */
   private static final Duration NEGATIVE_TTL_WITHOUT_SOA = Duration.ofMinutes(5);
+
   /** RFC 7208, 4.6.4: at most 10 names of an MX or PTR answer are looked at. */
   private static final int RECORD_LIMIT = 10;
 
@@ -69,15 +71,17 @@ final class EvaluationDns implements DNSService {
 
   @Override
   public List<String> getRecords(DNSRequest request) throws TimeoutException {
-    int type = switch (request.getRecordType()) {
-      case DNSRequest.A -> Type.A;
-      case DNSRequest.AAAA -> Type.AAAA;
-      case DNSRequest.MX -> Type.MX;
-      case DNSRequest.PTR -> Type.PTR;
-      case DNSRequest.TXT -> Type.TXT;
-      // the SPF RR type (99) is gone since RFC 7208 (3.1): jSPF falls back to TXT when it finds nothing
-      default -> -1;
-    };
+    int type =
+        switch (request.getRecordType()) {
+          case DNSRequest.A -> Type.A;
+          case DNSRequest.AAAA -> Type.AAAA;
+          case DNSRequest.MX -> Type.MX;
+          case DNSRequest.PTR -> Type.PTR;
+          case DNSRequest.TXT -> Type.TXT;
+          // the SPF RR type (99) is gone since RFC 7208 (3.1): jSPF falls back to TXT when it finds
+          // nothing
+          default -> -1;
+        };
     if (type < 0) {
       return null;
     }
@@ -104,7 +108,9 @@ final class EvaluationDns implements DNSService {
     }
     Message response;
     CompletableFuture<Message> pending =
-        resolver.sendAsync(Message.newQuery(Record.newRecord(name, type, DClass.IN))).toCompletableFuture();
+        resolver
+            .sendAsync(Message.newQuery(Record.newRecord(name, type, DClass.IN)))
+            .toCompletableFuture();
     try {
       response = pending.get(remaining, TimeUnit.NANOSECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
@@ -180,7 +186,8 @@ final class EvaluationDns implements DNSService {
 
   @Override
   public List<String> getLocalDomainNames() {
-    // only for the %{r} macro (the receiving host), which then reads "unknown": no lookup of our own name
+    // only for the %{r} macro (the receiving host), which then reads "unknown": no lookup of our
+    // own name
     return List.of();
   }
 

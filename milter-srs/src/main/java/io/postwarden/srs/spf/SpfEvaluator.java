@@ -7,7 +7,7 @@ import java.util.List;
 public interface SpfEvaluator {
 
   /**
-   * @param sender  the envelope sender whose domain's SPF record is checked
+   * @param sender the envelope sender whose domain's SPF record is checked
    * @param clients the addresses mail would come from
    */
   SpfVerdicts evaluate(String sender, List<InetAddress> clients);

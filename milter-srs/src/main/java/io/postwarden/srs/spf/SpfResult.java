@@ -4,9 +4,18 @@ import java.util.Locale;
 
 /** The results of an SPF check (RFC 7208, section 2.6), under their RFC names. */
 public enum SpfResult {
-  PASS, FAIL, SOFTFAIL, NEUTRAL, NONE, PERMERROR, TEMPERROR;
+  PASS,
+  FAIL,
+  SOFTFAIL,
+  NEUTRAL,
+  NONE,
+  PERMERROR,
+  TEMPERROR;
 
-  /** The RFC name, as jSPF reports it; anything else (which jSPF should never report) counts as a temporary error. */
+  /**
+   * The RFC name, as jSPF reports it; anything else (which jSPF should never report) counts as a
+   * temporary error.
+   */
   static SpfResult of(String name) {
     for (SpfResult result : values()) {
       if (result.label().equalsIgnoreCase(name)) {

@@ -15,53 +15,54 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SecretsFileTest {
 
-    @TempDir
-    Path directory;
+  @TempDir Path directory;
 
-    private static byte[] bytes(String octets) {
-        return octets.getBytes(StandardCharsets.ISO_8859_1);
-    }
+  private static byte[] bytes(String octets) {
+    return octets.getBytes(StandardCharsets.ISO_8859_1);
+  }
 
-    private static List<String> parsed(String content) {
-        return SecretsFile.parse(bytes(content)).stream()
-                .map(secret -> new String(secret, StandardCharsets.ISO_8859_1)).toList();
-    }
+  private static List<String> parsed(String content) {
+    return SecretsFile.parse(bytes(content)).stream()
+        .map(secret -> new String(secret, StandardCharsets.ISO_8859_1))
+        .toList();
+  }
 
-    @Test
-    void oneSecretPerLineWithCrLfStrippedAndEmptyLinesSkipped() {
-        assertEquals(List.of("first", "second", "third"), parsed("first\r\n\r\n\nsecond\nthird"));
-    }
+  @Test
+  void oneSecretPerLineWithCrLfStrippedAndEmptyLinesSkipped() {
+    assertEquals(List.of("first", "second", "third"), parsed("first\r\n\r\n\nsecond\nthird"));
+  }
 
-    @Test
-    void spacesTabsAndHashesBelongToTheSecret() {
-        assertEquals(List.of(" spaced out\t", "# not a comment"), parsed(" spaced out\t\n# not a comment\n"));
-    }
+  @Test
+  void spacesTabsAndHashesBelongToTheSecret() {
+    assertEquals(
+        List.of(" spaced out\t", "# not a comment"), parsed(" spaced out\t\n# not a comment\n"));
+  }
 
-    @Test
-    void aSecretIsTheFirstRunWithoutCrOrLfAndEndsAtNulLikePostSrsdsStrtok() {
-        assertEquals(List.of("leading", "ab", "x"), parsed("\rleading\nab\rcd\nx\0y\n\0ignored\n"));
-    }
+  @Test
+  void aSecretIsTheFirstRunWithoutCrOrLfAndEndsAtNulLikePostSrsdsStrtok() {
+    assertEquals(List.of("leading", "ab", "x"), parsed("\rleading\nab\rcd\nx\0y\n\0ignored\n"));
+  }
 
-    @Test
-    void eightBitSecretsAreKeptAsBytes() throws IOException {
-        Path file = directory.resolve("secrets");
-        Files.write(file, new byte[] {(byte) 0xE9, (byte) 0xFF, '\n'});
-        SrsSecrets secrets = SecretsFile.read(file);
-        assertEquals(1, secrets.count());
-        assertArrayEquals(new byte[] {(byte) 0xE9, (byte) 0xFF}, secrets.keys().get(0));
-    }
+  @Test
+  void eightBitSecretsAreKeptAsBytes() throws IOException {
+    Path file = directory.resolve("secrets");
+    Files.write(file, new byte[] {(byte) 0xE9, (byte) 0xFF, '\n'});
+    SrsSecrets secrets = SecretsFile.read(file);
+    assertEquals(1, secrets.count());
+    assertArrayEquals(new byte[] {(byte) 0xE9, (byte) 0xFF}, secrets.keys().get(0));
+  }
 
-    @Test
-    void aFileWithoutSecretsIsAnError() throws IOException {
-        Path file = Files.write(directory.resolve("empty"), bytes("\r\n\n"));
-        IOException error = assertThrows(IOException.class, () -> SecretsFile.read(file));
-        assertTrue(error.getMessage().contains("contains no secret"), error.getMessage());
-    }
+  @Test
+  void aFileWithoutSecretsIsAnError() throws IOException {
+    Path file = Files.write(directory.resolve("empty"), bytes("\r\n\n"));
+    IOException error = assertThrows(IOException.class, () -> SecretsFile.read(file));
+    assertTrue(error.getMessage().contains("contains no secret"), error.getMessage());
+  }
 
-    @Test
-    void aMissingFileNamesThePath() {
-        Path file = directory.resolve("missing");
-        IOException error = assertThrows(IOException.class, () -> SecretsFile.read(file));
-        assertTrue(error.getMessage().contains(file.toString()), error.getMessage());
-    }
+  @Test
+  void aMissingFileNamesThePath() {
+    Path file = directory.resolve("missing");
+    IOException error = assertThrows(IOException.class, () -> SecretsFile.read(file));
+    assertTrue(error.getMessage().contains(file.toString()), error.getMessage());
+  }
 }

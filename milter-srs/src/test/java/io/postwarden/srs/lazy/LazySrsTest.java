@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The lazy-SRS decision and its cache, with SPF answered by a scripted evaluator (the DNS boundary). */
+/**
+ * The lazy-SRS decision and its cache, with SPF answered by a scripted evaluator (the DNS
+ * boundary).
+ */
 class LazySrsTest {
 
   private static final InetAddress FIRST = address("198.51.100.25");
@@ -99,11 +102,14 @@ class LazySrsTest {
     LazySrs lazy = lazy(100);
     assertTrue(lazy.senderMayKeepItsAddress("ann@ok.example", "Q1"));
     clock.advanceSeconds(119);
-    assertTrue(lazy.senderMayKeepItsAddress("bob@OK.example", "Q2"), "same domain, any local part or case");
+    assertTrue(
+        lazy.senderMayKeepItsAddress("bob@OK.example", "Q2"),
+        "same domain, any local part or case");
     assertEquals(List.of("ann@ok.example"), spf.asked);
     clock.advanceSeconds(1);
     spf.script("ok.example", SpfResult.FAIL, SpfResult.FAIL, Duration.ofSeconds(120), false);
-    assertFalse(lazy.senderMayKeepItsAddress("ann@ok.example", "Q3"), "asked again once the TTL ran out");
+    assertFalse(
+        lazy.senderMayKeepItsAddress("ann@ok.example", "Q3"), "asked again once the TTL ran out");
     assertEquals(2, spf.asked.size());
     assertEquals(2, skipped());
   }
@@ -120,7 +126,9 @@ class LazySrsTest {
     lazy.senderMayKeepItsAddress("ann@long.example", "Q");
     clock.advanceSeconds(1);
     lazy.senderMayKeepItsAddress("ann@long.example", "Q");
-    assertEquals(List.of("ann@long.example", "ann@zero.example", "ann@zero.example", "ann@long.example"), spf.asked);
+    assertEquals(
+        List.of("ann@long.example", "ann@zero.example", "ann@zero.example", "ann@long.example"),
+        spf.asked);
   }
 
   @Test
@@ -144,7 +152,9 @@ class LazySrsTest {
     assertTrue(lazy.senderMayKeepItsAddress("ann@macro.example", "Q"));
     assertTrue(lazy.senderMayKeepItsAddress("ann@macro.example", "Q"));
     spf.script("macro.example", SpfResult.FAIL, SpfResult.FAIL, Duration.ofMinutes(5), true);
-    assertFalse(lazy.senderMayKeepItsAddress("bob@macro.example", "Q"), "another local part is asked about");
+    assertFalse(
+        lazy.senderMayKeepItsAddress("bob@macro.example", "Q"),
+        "another local part is asked about");
     assertEquals(List.of("ann@macro.example", "bob@macro.example"), spf.asked);
   }
 
@@ -165,6 +175,7 @@ class LazySrsTest {
 
   @Test
   void noOutboundAddressesIsRefused() {
-    assertThrows(IllegalArgumentException.class, () -> new LazySrs(spf, List.of(), 10, clock, registry));
+    assertThrows(
+        IllegalArgumentException.class, () -> new LazySrs(spf, List.of(), 10, clock, registry));
   }
 }

@@ -28,14 +28,19 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
-/** Forward then reverse through a real SQLite store gives back every long sender, whatever the hash settings. */
+/**
+ * Forward then reverse through a real SQLite store gives back every long sender, whatever the hash
+ * settings.
+ */
 class LongSendersPropertyTest {
 
   private static final String SRS_DOMAIN = "srs.example.net";
-  private static final String LOCAL_PART_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-      + "!#$%&'*+-/=?^_`{|}~.\u00e9\u00ff";
+  private static final String LOCAL_PART_CHARS =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+          + "!#$%&'*+-/=?^_`{|}~.\u00e9\u00ff";
   private static final String LABEL_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-";
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-30T10:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-11-30T10:00:00Z"), ZoneOffset.UTC);
   private static Path dir;
   private static SqliteSenderStore store;
   private static LongSenders longSenders;
@@ -43,8 +48,11 @@ class LongSendersPropertyTest {
   @BeforeContainer
   static void openStore() throws Exception {
     dir = Files.createTempDirectory("long-senders-");
-    store = SqliteSenderStore.open(dir.resolve("senders.sqlite"), new StoreLimits(1_000_000, 1_000_000), CLOCK);
-    longSenders = new LongSenders(store, new StoreMetrics(new SimpleMeterRegistry(), store::entries), CLOCK);
+    store =
+        SqliteSenderStore.open(
+            dir.resolve("senders.sqlite"), new StoreLimits(1_000_000, 1_000_000), CLOCK);
+    longSenders =
+        new LongSenders(store, new StoreMetrics(new SimpleMeterRegistry(), store::entries), CLOCK);
   }
 
   @AfterContainer
@@ -57,31 +65,56 @@ class LongSendersPropertyTest {
 
   @Provide
   Arbitrary<String> longSenders() {
-    Arbitrary<String> localPart = Arbitraries.strings().withChars(LOCAL_PART_CHARS.toCharArray()).ofMinLength(30)
-        .ofMaxLength(200).filter(user -> !user.regionMatches(true, 0, "SRS", 0, 3));
-    Arbitrary<String> domain = Arbitraries.strings().withChars(LABEL_CHARS.toCharArray()).ofMinLength(1)
-        .ofMaxLength(20).list().ofMinSize(1).ofMaxSize(4).map(labels -> String.join(".", labels));
+    Arbitrary<String> localPart =
+        Arbitraries.strings()
+            .withChars(LOCAL_PART_CHARS.toCharArray())
+            .ofMinLength(30)
+            .ofMaxLength(200)
+            .filter(user -> !user.regionMatches(true, 0, "SRS", 0, 3));
+    Arbitrary<String> domain =
+        Arbitraries.strings()
+            .withChars(LABEL_CHARS.toCharArray())
+            .ofMinLength(1)
+            .ofMaxLength(20)
+            .list()
+            .ofMinSize(1)
+            .ofMaxSize(4)
+            .map(labels -> String.join(".", labels));
     return Combinators.combine(localPart, domain).as((user, host) -> user + '@' + host);
   }
 
   @Property(tries = 300)
-  void everyLongSenderComesBackFromItsShortAddress(@ForAll("longSenders") String sender,
-      @ForAll @IntRange(min = 1, max = 27) int hashLength, @ForAll SrsSeparator separator,
+  void everyLongSenderComesBackFromItsShortAddress(
+      @ForAll("longSenders") String sender,
+      @ForAll @IntRange(min = 1, max = 27) int hashLength,
+      @ForAll SrsSeparator separator,
       @ForAll HashAlphabet alphabet) {
-    SrsCodec codec = new SrsCodec(SrsConfig.defaults(SrsSecrets.of(List.of("a-secret-of-at-least-16-bytes"
-        .getBytes(StandardCharsets.US_ASCII)))).withSeparator(separator).withHashLength(hashLength, hashLength)
-        .withAlphabet(alphabet), CLOCK);
+    SrsCodec codec =
+        new SrsCodec(
+            SrsConfig.defaults(
+                    SrsSecrets.of(
+                        List.of(
+                            "a-secret-of-at-least-16-bytes".getBytes(StandardCharsets.US_ASCII))))
+                .withSeparator(separator)
+                .withHashLength(hashLength, hashLength)
+                .withAlphabet(alphabet),
+            CLOCK);
     ForwardResult plain = codec.forward(sender, SRS_DOMAIN);
     if (!(plain instanceof ForwardResult.Refused tooLong)) {
       return; // fits without the store: nothing to store
     }
     assertEquals(ForwardRefusal.LOCAL_PART_TOO_LONG, tooLong.reason());
-    String address = assertInstanceOf(ForwardResult.Rewritten.class,
-        longSenders.forward(codec, sender, SRS_DOMAIN, tooLong)).address();
+    String address =
+        assertInstanceOf(
+                ForwardResult.Rewritten.class,
+                longSenders.forward(codec, sender, SRS_DOMAIN, tooLong))
+            .address();
     assertTrue(LongSendersTest.localPart(address).length() <= 64, address);
     for (String bounce : List.of(address, address.toLowerCase(java.util.Locale.ROOT))) {
-      ReverseResult.Reversed reversed = assertInstanceOf(ReverseResult.Reversed.class, codec.reverse(bounce), bounce);
-      assertEquals(new ReverseResult.Reversed(sender, SRS_DOMAIN), longSenders.resolve(reversed), bounce);
+      ReverseResult.Reversed reversed =
+          assertInstanceOf(ReverseResult.Reversed.class, codec.reverse(bounce), bounce);
+      assertEquals(
+          new ReverseResult.Reversed(sender, SRS_DOMAIN), longSenders.resolve(reversed), bounce);
     }
   }
 }

@@ -37,14 +37,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Long senders through the milter's SRS policy and the lookup tables, sharing one store as in the daemon: rewritten
- * within 64 octets, reversed through the store, and bounded.
+ * Long senders through the milter's SRS policy and the lookup tables, sharing one store as in the
+ * daemon: rewritten within 64 octets, reversed through the store, and bounded.
  */
 class LongSendersTest {
 
   static final String SRS_DOMAIN = "srs.test.example";
-  /** 60 octets of local part: its plain SRS0 form would be 60 + 18 + the domain's 11 = 89 octets. */
-  static final String LONG_SENDER = "newsletter-bounces+0123456789abcdef0123456789abcdef-ann-smith@lists.example";
+
+  /**
+   * 60 octets of local part: its plain SRS0 form would be 60 + 18 + the domain's 11 = 89 octets.
+   */
+  static final String LONG_SENDER =
+      "newsletter-bounces+0123456789abcdef0123456789abcdef-ann-smith@lists.example";
 
   @TempDir Path dir;
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T10:00:00Z"));
@@ -64,10 +68,19 @@ class LongSendersTest {
       Files.writeString(secrets, "a-secret-of-at-least-16-bytes\n");
       Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
     }
-    return Config.parse("srs-domain = " + SRS_DOMAIN + "\nsecrets-file = \"" + secrets + "\"\n"
-        + "postfix-config-dir = \"\"\nalways-rewrite = true\n"
-        + (extra.contains("srs-store-file") ? "" : "srs-store-file = \"" + dir.resolve("senders.sqlite") + "\"\n")
-        + extra, "test", SrsKeys.SCHEMA);
+    return Config.parse(
+        "srs-domain = "
+            + SRS_DOMAIN
+            + "\nsecrets-file = \""
+            + secrets
+            + "\"\n"
+            + "postfix-config-dir = \"\"\nalways-rewrite = true\n"
+            + (extra.contains("srs-store-file")
+                ? ""
+                : "srs-store-file = \"" + dir.resolve("senders.sqlite") + "\"\n")
+            + extra,
+        "test",
+        SrsKeys.SCHEMA);
   }
 
   private void build(String extra) throws Exception {
@@ -75,14 +88,22 @@ class LongSendersTest {
   }
 
   private void build(Config config, LongSenderModule longSenders) throws Exception {
-    milter = SrsModule.policies(config, registry, clock, longSenders).stream().filter(p -> p.name().equals("srs"))
-        .findFirst().orElseThrow();
+    milter =
+        SrsModule.policies(config, registry, clock, longSenders).stream()
+            .filter(p -> p.name().equals("srs"))
+            .findFirst()
+            .orElseThrow();
     tables = SrsTables.of(config, registry, clock, longSenders);
   }
 
   private Optional<String> milterForward(String sender) {
-    return milter.onEndOfMessage(TestTransaction.from(sender).to("carol@far.example")).modifications().stream()
-        .filter(ChangeSender.class::isInstance).map(m -> ((ChangeSender) m).address()).findFirst();
+    return milter
+        .onEndOfMessage(TestTransaction.from(sender).to("carol@far.example"))
+        .modifications()
+        .stream()
+        .filter(ChangeSender.class::isInstance)
+        .map(m -> ((ChangeSender) m).address())
+        .findFirst();
   }
 
   private LookupResult lookup(String table, String key) {
@@ -90,8 +111,8 @@ class LongSendersTest {
   }
 
   private Decision bounceRcpt(String recipient) {
-    return milter.onRecipient(TestTransaction.from("").client("192.0.2.1", 4711),
-        new Recipient(recipient, List.of()));
+    return milter.onRecipient(
+        TestTransaction.from("").client("192.0.2.1", 4711), new Recipient(recipient, List.of()));
   }
 
   private List<Modification> bounceSwap(String recipient) {
@@ -110,15 +131,22 @@ class LongSendersTest {
   void aLongSenderGetsAShortSrs0AddressAndItsBounceReversesOnBothPaths() throws Exception {
     build("");
     String srs = milterForward(LONG_SENDER).orElseThrow();
-    assertTrue(srs.matches("SRS0=[A-Za-z0-9_-]{8}=[A-Z2-7]{2}=1=[0-9A-V]{26}@srs\\.test\\.example"), srs);
+    assertTrue(
+        srs.matches("SRS0=[A-Za-z0-9_-]{8}=[A-Z2-7]{2}=1=[0-9A-V]{26}@srs\\.test\\.example"), srs);
     assertTrue(localPart(srs).length() <= 64, srs);
-    assertEquals(new LookupResult.Found(srs), lookup(SrsTables.FORWARD, LONG_SENDER), "the map writes the same");
+    assertEquals(
+        new LookupResult.Found(srs),
+        lookup(SrsTables.FORWARD, LONG_SENDER),
+        "the map writes the same");
     assertEquals(1, count("postwarden.srs.store.writes", "stored"));
     assertEquals(1, count("postwarden.srs.store.writes", "refreshed"));
 
     assertEquals(Verdict.CONTINUE, bounceRcpt(srs).verdict());
     assertTrue(bounceSwap(srs).contains(new AddRecipient(LONG_SENDER)));
-    assertEquals(new LookupResult.Found(LONG_SENDER), lookup(SrsTables.REVERSE, srs.toLowerCase()), "case-smashed");
+    assertEquals(
+        new LookupResult.Found(LONG_SENDER),
+        lookup(SrsTables.REVERSE, srs.toLowerCase()),
+        "case-smashed");
     assertInstanceOf(LookupResult.NotFound.class, lookup(SrsTables.VERIFY, srs));
     assertEquals(4, count("postwarden.srs.store.reads", "found"));
   }
@@ -128,20 +156,33 @@ class LongSendersTest {
     build("");
     String srs = milterForward(LONG_SENDER).orElseThrow();
     String ordinary = milterForward("ann@outside.example").orElseThrow();
-    assertTrue(milter.mayBlock(Stage.END_OF_MESSAGE, (Transaction) TestTransaction.from(LONG_SENDER)
-        .to("carol@far.example")), "a long sender is written to the store");
-    assertFalse(milter.mayBlock(Stage.END_OF_MESSAGE, (Transaction) TestTransaction.from("ann@outside.example")
-        .to("carol@far.example")), "a sender that fits is signed in memory");
-    assertTrue(milter.mayBlock(Stage.RCPT, (Transaction) TestTransaction.from("").macro("rcpt_addr", srs)),
+    assertTrue(
+        milter.mayBlock(
+            Stage.END_OF_MESSAGE,
+            (Transaction) TestTransaction.from(LONG_SENDER).to("carol@far.example")),
+        "a long sender is written to the store");
+    assertFalse(
+        milter.mayBlock(
+            Stage.END_OF_MESSAGE,
+            (Transaction) TestTransaction.from("ann@outside.example").to("carol@far.example")),
+        "a sender that fits is signed in memory");
+    assertTrue(
+        milter.mayBlock(Stage.RCPT, (Transaction) TestTransaction.from("").macro("rcpt_addr", srs)),
         "a bounce to a stored sender reads the store");
-    assertFalse(milter.mayBlock(Stage.RCPT, (Transaction) TestTransaction.from("").macro("rcpt_addr", ordinary)));
-    assertTrue(milter.mayBlock(Stage.END_OF_MESSAGE, (Transaction) TestTransaction.from("").to(srs)));
+    assertFalse(
+        milter.mayBlock(
+            Stage.RCPT, (Transaction) TestTransaction.from("").macro("rcpt_addr", ordinary)));
+    assertTrue(
+        milter.mayBlock(Stage.END_OF_MESSAGE, (Transaction) TestTransaction.from("").to(srs)));
   }
 
   @Test
   void onlySendersThatWouldNotFitAreStored() throws Exception {
     build("");
-    assertTrue(milterForward("ann@outside.example").orElseThrow().endsWith("=outside.example=ann@" + SRS_DOMAIN));
+    assertTrue(
+        milterForward("ann@outside.example")
+            .orElseThrow()
+            .endsWith("=outside.example=ann@" + SRS_DOMAIN));
     assertEquals(0, count("postwarden.srs.store.writes", "stored"));
     assertFalse(Files.exists(dir.resolve("senders.sqlite")), "no store file for senders that fit");
   }
@@ -154,7 +195,11 @@ class LongSendersTest {
     String forged = srs.replace(key, key.substring(0, 25) + (key.charAt(25) == 'A' ? 'B' : 'A'));
     Decision decision = bounceRcpt(forged);
     assertEquals(Verdict.REJECT, decision.verdict());
-    assertTrue(decision.reply().toString().startsWith("550 5.1.1 Invalid SRS address: SRS hash matches none"),
+    assertTrue(
+        decision
+            .reply()
+            .toString()
+            .startsWith("550 5.1.1 Invalid SRS address: SRS hash matches none"),
         decision.reply().toString());
     assertInstanceOf(LookupResult.NotFound.class, lookup(SrsTables.REVERSE, forged));
     for (String result : List.of("found", "missing", "unavailable")) {
@@ -166,15 +211,19 @@ class LongSendersTest {
   void aBounceTheStoreDoesNotKnowIsRefusedLikeAnExpiredAddress() throws Exception {
     build("");
     String srs = milterForward(LONG_SENDER).orElseThrow();
-    // a second server with a store of its own: the bounce reaches the one that did not store the sender
+    // a second server with a store of its own: the bounce reaches the one that did not store the
+    // sender
     Path elsewhere = Files.createDirectory(dir.resolve("server-b"));
     try (LongSenderModule otherStore = new LongSenderModule(clock)) {
-      build(config("srs-store-file = \"" + elsewhere.resolve("senders.sqlite") + "\"\n"), otherStore);
+      build(
+          config("srs-store-file = \"" + elsewhere.resolve("senders.sqlite") + "\"\n"), otherStore);
       Decision decision = bounceRcpt(srs);
       assertEquals(Verdict.REJECT, decision.verdict());
-      assertTrue(decision.reply().toString().contains("expired from the long-sender store"),
+      assertTrue(
+          decision.reply().toString().contains("expired from the long-sender store"),
           decision.reply().toString());
-      assertEquals(1, registry.get("postwarden.srs.refusals").tag("reason", "expired").counter().count());
+      assertEquals(
+          1, registry.get("postwarden.srs.refusals").tag("reason", "expired").counter().count());
       assertInstanceOf(LookupResult.NotFound.class, lookup(SrsTables.REVERSE, srs));
       assertEquals(2, count("postwarden.srs.store.reads", "missing"));
     }
@@ -185,18 +234,27 @@ class LongSendersTest {
     build("");
     String srs = milterForward(LONG_SENDER).orElseThrow();
     clock.advance(Duration.ofDays(21));
-    assertEquals(new LookupResult.Found(LONG_SENDER), lookup(SrsTables.REVERSE, srs), "21 days: still valid");
+    assertEquals(
+        new LookupResult.Found(LONG_SENDER),
+        lookup(SrsTables.REVERSE, srs),
+        "21 days: still valid");
     assertInstanceOf(ReverseResult.Reversed.class, storedUnder(srs));
     clock.advance(Duration.ofDays(2));
     ReverseResult gone = storedUnder(srs);
-    assertEquals(ReverseFailure.EXPIRED, assertInstanceOf(ReverseResult.Rejected.class, gone).reason(),
+    assertEquals(
+        ReverseFailure.EXPIRED,
+        assertInstanceOf(ReverseResult.Rejected.class, gone).reason(),
         "23 days after it was stored the entry is gone, whatever its address says");
   }
 
-  /** What the store has for the key in an SRS address, asked directly (past the day-stamp check). */
+  /**
+   * What the store has for the key in an SRS address, asked directly (past the day-stamp check).
+   */
   private ReverseResult storedUnder(String srs) throws Exception {
     String key = localPart(srs).substring(localPart(srs).lastIndexOf('=') + 1);
-    return store.longSenders(config(""), registry).resolve(new ReverseResult.Reversed(key + "@1", SRS_DOMAIN));
+    return store
+        .longSenders(config(""), registry)
+        .resolve(new ReverseResult.Reversed(key + "@1", SRS_DOMAIN));
   }
 
   @Test
@@ -209,8 +267,10 @@ class LongSendersTest {
     }
     assertEquals(3, count("postwarden.srs.store.writes", "stored"));
     assertEquals(2, count("postwarden.srs.store.writes", "over_hourly_limit"));
-    assertEquals(2, count("postwarden.srs.forward", "error"), "left unchanged, as before the store");
-    assertInstanceOf(LookupResult.NotFound.class, lookup(SrsTables.FORWARD, "9" + LONG_SENDER), "the map too");
+    assertEquals(
+        2, count("postwarden.srs.forward", "error"), "left unchanged, as before the store");
+    assertInstanceOf(
+        LookupResult.NotFound.class, lookup(SrsTables.FORWARD, "9" + LONG_SENDER), "the map too");
     assertEquals(3.0, registry.get("postwarden.srs.store.entries").gauge().value());
   }
 
@@ -222,15 +282,28 @@ class LongSendersTest {
       assertEquals(new LookupResult.Found(LONG_SENDER), lookup(SrsTables.REVERSE, srs));
       redis.kill();
 
-      assertEquals(Optional.empty(), milterForward("another-" + LONG_SENDER), "sent unchanged, not deferred");
+      assertEquals(
+          Optional.empty(),
+          milterForward("another-" + LONG_SENDER),
+          "sent unchanged, not deferred");
       assertEquals(1, count("postwarden.srs.store.writes", "unavailable"));
       Decision rcpt = bounceRcpt(srs);
       assertEquals(Verdict.TEMPFAIL, rcpt.verdict());
-      assertEquals("451 4.3.0 Cannot look up this SRS address now; try again later", rcpt.reply().toString());
-      assertEquals(Verdict.TEMPFAIL, milter.onEndOfMessage(TestTransaction.from("").to(srs)).verdict());
+      assertEquals(
+          "451 4.3.0 Cannot look up this SRS address now; try again later",
+          rcpt.reply().toString());
+      assertEquals(
+          Verdict.TEMPFAIL, milter.onEndOfMessage(TestTransaction.from("").to(srs)).verdict());
       assertEquals(new LookupResult.Found(rcpt.reply().toString()), lookup(SrsTables.VERIFY, srs));
-      assertInstanceOf(LookupResult.Failed.class, lookup(SrsTables.REVERSE, srs), "cleanup defers the message");
-      assertEquals(4, registry.get("postwarden.srs.refusals").tag("reason", "store_unavailable").counter().count());
+      assertInstanceOf(
+          LookupResult.Failed.class, lookup(SrsTables.REVERSE, srs), "cleanup defers the message");
+      assertEquals(
+          4,
+          registry
+              .get("postwarden.srs.refusals")
+              .tag("reason", "store_unavailable")
+              .counter()
+              .count());
     }
   }
 
@@ -238,11 +311,16 @@ class LongSendersTest {
   void fromRepairNeverShowsAStoredSendersKey() throws Exception {
     build("");
     String srs = milterForward(LONG_SENDER).orElseThrow();
-    Policy fromRepair = SrsModule.policies(config(""), registry, clock, store).stream()
-        .filter(p -> p.name().equals("from-repair")).findFirst().orElseThrow();
+    Policy fromRepair =
+        SrsModule.policies(config(""), registry, clock, store).stream()
+            .filter(p -> p.name().equals("from-repair"))
+            .findFirst()
+            .orElseThrow();
     // relayed on by another server of the site, without a From: of its own
-    List<Modification> added = fromRepair.onEndOfMessage(TestTransaction.from(srs).to("carol@far.example"))
-        .modifications();
+    List<Modification> added =
+        fromRepair
+            .onEndOfMessage(TestTransaction.from(srs).to("carol@far.example"))
+            .modifications();
     assertEquals(List.of(new Modification.AddHeader("From", "undisclosed-sender:;")), added);
   }
 

@@ -15,15 +15,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
-/** The Redis store against a private redis-server: shared by two servers, bounded for the whole cluster. */
+/**
+ * The Redis store against a private redis-server: shared by two servers, bounded for the whole
+ * cluster.
+ */
 class RedisSenderStoreTest {
 
   private static final Duration LIFE = LongSenders.LIFETIME;
   private static final System.Logger LOG = System.getLogger("postwarden.srs");
   private static RedisServer redis;
 
-  // Redis expires entries by its own clock: the test's clock starts at the real time (read once) and moves on its own
-  private final MutableClock clock = new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
+  // Redis expires entries by its own clock: the test's clock starts at the real time (read once)
+  // and moves on its own
+  private final MutableClock clock =
+      new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
 
   @BeforeAll
   static void startRedis() {
@@ -51,9 +56,12 @@ class RedisSenderStoreTest {
   void whatOneServerStoresAnotherFinds(TestInfo test) {
     try (RedisSenderStore serverA = store(prefix(test), new StoreLimits(10, 10));
         RedisSenderStore serverB = store(prefix(test), new StoreLimits(10, 10))) {
-      assertEquals(Put.STORED, serverA.put("KEY1@1", "long-sender@example.org", clock.instant().plus(LIFE)));
+      assertEquals(
+          Put.STORED, serverA.put("KEY1@1", "long-sender@example.org", clock.instant().plus(LIFE)));
       assertEquals(Optional.of("long-sender@example.org"), serverB.get("KEY1@1"));
-      assertEquals(Put.REFRESHED, serverB.put("KEY1@1", "long-sender@example.org", clock.instant().plus(LIFE)));
+      assertEquals(
+          Put.REFRESHED,
+          serverB.put("KEY1@1", "long-sender@example.org", clock.instant().plus(LIFE)));
       assertEquals(Optional.empty(), serverB.get("KEY2@1"));
       assertEquals(1, serverB.entries());
     }
@@ -65,11 +73,13 @@ class RedisSenderStoreTest {
         RedisLink direct = link()) {
       Instant expires = clock.instant().plus(LIFE);
       store.put("KEY1@1", "long-sender@example.org", expires);
-      assertEquals(expires.toEpochMilli(),
+      assertEquals(
+          expires.toEpochMilli(),
           direct.<Long>call(commands -> commands.pexpiretime(prefix(test) + "KEY1@1")));
       clock.advance(Duration.ofDays(3));
       store.put("KEY1@1", "long-sender@example.org", clock.instant().plus(LIFE));
-      assertEquals(expires.plus(Duration.ofDays(3)).toEpochMilli(),
+      assertEquals(
+          expires.plus(Duration.ofDays(3)).toEpochMilli(),
           direct.<Long>call(commands -> commands.pexpiretime(prefix(test) + "KEY1@1")));
     }
   }
@@ -78,13 +88,20 @@ class RedisSenderStoreTest {
   void theHourlyLimitHoldsForTheWholeCluster(TestInfo test) {
     try (RedisSenderStore serverA = store(prefix(test), new StoreLimits(2, 100));
         RedisSenderStore serverB = store(prefix(test), new StoreLimits(2, 100))) {
-      assertEquals(Put.STORED, serverA.put("KEY1@1", "one@example.org", clock.instant().plus(LIFE)));
-      assertEquals(Put.STORED, serverB.put("KEY2@1", "two@example.org", clock.instant().plus(LIFE)));
-      assertEquals(Put.OVER_HOURLY_LIMIT, serverA.put("KEY3@1", "three@example.org", clock.instant().plus(LIFE)));
-      assertEquals(Put.OVER_HOURLY_LIMIT, serverB.put("KEY3@1", "three@example.org", clock.instant().plus(LIFE)));
+      assertEquals(
+          Put.STORED, serverA.put("KEY1@1", "one@example.org", clock.instant().plus(LIFE)));
+      assertEquals(
+          Put.STORED, serverB.put("KEY2@1", "two@example.org", clock.instant().plus(LIFE)));
+      assertEquals(
+          Put.OVER_HOURLY_LIMIT,
+          serverA.put("KEY3@1", "three@example.org", clock.instant().plus(LIFE)));
+      assertEquals(
+          Put.OVER_HOURLY_LIMIT,
+          serverB.put("KEY3@1", "three@example.org", clock.instant().plus(LIFE)));
       assertEquals(Optional.empty(), serverB.get("KEY3@1"));
       clock.advance(Duration.ofHours(1));
-      assertEquals(Put.STORED, serverB.put("KEY3@1", "three@example.org", clock.instant().plus(LIFE)));
+      assertEquals(
+          Put.STORED, serverB.put("KEY3@1", "three@example.org", clock.instant().plus(LIFE)));
     }
   }
 
@@ -95,7 +112,8 @@ class RedisSenderStoreTest {
       store.put("KEY2@1", "two@example.org", clock.instant().plus(LIFE));
       assertEquals(Put.FULL, store.put("KEY3@1", "three@example.org", clock.instant().plus(LIFE)));
       clock.advance(Duration.ofDays(1));
-      assertEquals(Put.STORED, store.put("KEY3@1", "three@example.org", clock.instant().plus(LIFE)));
+      assertEquals(
+          Put.STORED, store.put("KEY3@1", "three@example.org", clock.instant().plus(LIFE)));
       assertEquals(2, store.entries());
     }
   }
@@ -103,8 +121,12 @@ class RedisSenderStoreTest {
   @Test
   void withPrefixPostSrsdItReadsPostSrsdsOwnEntries() {
     // PostSRSd 2 (src/database.c) writes SETEX "PostSRSd/<key>" <lifetime> <sender>
-    try (RedisSenderStore store = store("PostSRSd/", new StoreLimits(10, 10)); RedisLink direct = link()) {
-      direct.call(commands -> commands.setex("PostSRSd/0123456789ABCDEFGHIJKLMNOPQRSTUV@1", 3600, "old@example.org"));
+    try (RedisSenderStore store = store("PostSRSd/", new StoreLimits(10, 10));
+        RedisLink direct = link()) {
+      direct.call(
+          commands ->
+              commands.setex(
+                  "PostSRSd/0123456789ABCDEFGHIJKLMNOPQRSTUV@1", 3600, "old@example.org"));
       assertEquals(Optional.of("old@example.org"), store.get("0123456789ABCDEFGHIJKLMNOPQRSTUV@1"));
     }
   }
@@ -112,11 +134,16 @@ class RedisSenderStoreTest {
   @Test
   void aRedisThatIsDownMakesTheStoreUnavailable(TestInfo test) {
     try (RedisServer down = RedisServer.start("");
-        RedisSenderStore store = new RedisSenderStore(new RedisLink(RedisURI.create(down.uri()),
-            Duration.ofMillis(500), "test", LOG), prefix(test), new StoreLimits(10, 10), clock)) {
+        RedisSenderStore store =
+            new RedisSenderStore(
+                new RedisLink(RedisURI.create(down.uri()), Duration.ofMillis(500), "test", LOG),
+                prefix(test),
+                new StoreLimits(10, 10),
+                clock)) {
       down.kill();
       assertThrows(SenderStoreUnavailableException.class, () -> store.get("KEY1@1"));
-      assertThrows(SenderStoreUnavailableException.class,
+      assertThrows(
+          SenderStoreUnavailableException.class,
           () -> store.put("KEY1@1", "x@example.org", clock.instant().plus(LIFE)));
     }
   }

@@ -18,10 +18,11 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What the long-sender store costs: CPU per rewrite and per bounce (this JVM, and the Redis server), and its size
- * after {@code N} long senders (SQLite file, Redis memory). Not a JUnit test: run it by hand after
- * {@code mvn test-compile}, with the test class path, e.g. {@code java -cp "$(cat cp.txt):target/classes:
- * target/test-classes" io.postwarden.srs.longsender.SenderStoreBenchmark 1000000}.
+ * What the long-sender store costs: CPU per rewrite and per bounce (this JVM, and the Redis
+ * server), and its size after {@code N} long senders (SQLite file, Redis memory). Not a JUnit test:
+ * run it by hand after {@code mvn test-compile}, with the test class path, e.g. {@code java -cp
+ * "$(cat cp.txt):target/classes: target/test-classes"
+ * io.postwarden.srs.longsender.SenderStoreBenchmark 1000000}.
  */
 public final class SenderStoreBenchmark {
 
@@ -34,32 +35,50 @@ public final class SenderStoreBenchmark {
   public static void main(String[] args) throws Exception {
     int total = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     Clock clock = Clock.systemUTC();
-    SrsCodec codec = new SrsCodec(SrsConfig.defaults(SrsSecrets.of(List.of("a-secret-of-at-least-16-bytes"
-        .getBytes(StandardCharsets.US_ASCII)))).withHashLength(8, 8), clock);
+    SrsCodec codec =
+        new SrsCodec(
+            SrsConfig.defaults(
+                    SrsSecrets.of(
+                        List.of(
+                            "a-secret-of-at-least-16-bytes".getBytes(StandardCharsets.US_ASCII))))
+                .withHashLength(8, 8),
+            clock);
     StoreLimits unlimited = new StoreLimits(100_000_000, 100_000_000);
     Path dir = Files.createTempDirectory("sender-store-bench-");
-    try (SqliteSenderStore sqlite = SqliteSenderStore.open(dir.resolve("senders.sqlite"), unlimited, clock)) {
+    try (SqliteSenderStore sqlite =
+        SqliteSenderStore.open(dir.resolve("senders.sqlite"), unlimited, clock)) {
       measure("SQLite", codec, sqlite, clock, total, null);
-      System.out.printf("SQLite file after %,d senders: %,d bytes (%.0f bytes each), WAL %,d bytes%n", total,
-          Files.size(dir.resolve("senders.sqlite")), (double) Files.size(dir.resolve("senders.sqlite")) / total,
-          Files.exists(dir.resolve("senders.sqlite-wal")) ? Files.size(dir.resolve("senders.sqlite-wal")) : 0);
+      System.out.printf(
+          "SQLite file after %,d senders: %,d bytes (%.0f bytes each), WAL %,d bytes%n",
+          total,
+          Files.size(dir.resolve("senders.sqlite")),
+          (double) Files.size(dir.resolve("senders.sqlite")) / total,
+          Files.exists(dir.resolve("senders.sqlite-wal"))
+              ? Files.size(dir.resolve("senders.sqlite-wal"))
+              : 0);
     }
     try (RedisServer server = RedisServer.start("");
-        RedisLink info = new RedisLink(RedisURI.create(server.uri()), Duration.ofSeconds(5), "bench", LOG);
-        RedisSenderStore redis = new RedisSenderStore(new RedisLink(RedisURI.create(server.uri()),
-            Duration.ofSeconds(5), "bench", LOG), "postwarden:srs:", unlimited, clock)) {
+        RedisLink info =
+            new RedisLink(RedisURI.create(server.uri()), Duration.ofSeconds(5), "bench", LOG);
+        RedisSenderStore redis =
+            new RedisSenderStore(
+                new RedisLink(RedisURI.create(server.uri()), Duration.ofSeconds(5), "bench", LOG),
+                "postwarden:srs:",
+                unlimited,
+                clock)) {
       long before = usedMemory(info);
       measure("Redis", codec, redis, clock, total, server);
       long after = usedMemory(info);
-      System.out.printf("Redis used_memory after %,d senders: %,d bytes more (%.0f bytes each)%n", total,
-          after - before, (double) (after - before) / total);
+      System.out.printf(
+          "Redis used_memory after %,d senders: %,d bytes more (%.0f bytes each)%n",
+          total, after - before, (double) (after - before) / total);
     }
   }
 
-  private static void measure(String name, SrsCodec codec, SenderStore store, Clock clock, int total,
-      RedisServer server) {
-    LongSenders longSenders = new LongSenders(store, new StoreMetrics(new SimpleMeterRegistry(), store::entries),
-        clock);
+  private static void measure(
+      String name, SrsCodec codec, SenderStore store, Clock clock, int total, RedisServer server) {
+    LongSenders longSenders =
+        new LongSenders(store, new StoreMetrics(new SimpleMeterRegistry(), store::entries), clock);
     for (int i = 0; i < TIMED; i++) { // warm-up: the JIT, and the first entries
       rewrite(codec, longSenders, sender(name, i));
     }
@@ -69,20 +88,27 @@ public final class SenderStoreBenchmark {
     for (int i = 0; i < TIMED; i++) {
       addresses[i] = rewrite(codec, longSenders, sender(name, TIMED + i));
     }
-    System.out.printf("%s: %.1f µs CPU per long-sender rewrite in this JVM, %.1f µs in Redis%n", name,
-        (processCpuNanos() - cpu) / 1e3 / TIMED, (serverCpuNanos(server) - serverCpu) / 1e3 / TIMED);
+    System.out.printf(
+        "%s: %.1f µs CPU per long-sender rewrite in this JVM, %.1f µs in Redis%n",
+        name,
+        (processCpuNanos() - cpu) / 1e3 / TIMED,
+        (serverCpuNanos(server) - serverCpu) / 1e3 / TIMED);
     cpu = processCpuNanos();
     serverCpu = serverCpuNanos(server);
     for (String address : addresses) {
       longSenders.resolve((ReverseResult.Reversed) codec.reverse(address));
     }
-    System.out.printf("%s: %.1f µs CPU per bounce reversed through the store in this JVM, %.1f µs in Redis%n",
-        name, (processCpuNanos() - cpu) / 1e3 / TIMED, (serverCpuNanos(server) - serverCpu) / 1e3 / TIMED);
+    System.out.printf(
+        "%s: %.1f µs CPU per bounce reversed through the store in this JVM, %.1f µs in Redis%n",
+        name,
+        (processCpuNanos() - cpu) / 1e3 / TIMED,
+        (serverCpuNanos(server) - serverCpu) / 1e3 / TIMED);
     cpu = processCpuNanos();
     for (int i = 0; i < TIMED; i++) {
       codec.forward("short-" + i + "@lists.example.org", SRS_DOMAIN);
     }
-    System.out.printf("codec alone: %.1f µs CPU per rewrite of a sender that fits%n",
+    System.out.printf(
+        "codec alone: %.1f µs CPU per rewrite of a sender that fits%n",
         (processCpuNanos() - cpu) / 1e3 / TIMED);
     for (int i = 2 * TIMED; i < total; i++) {
       rewrite(codec, longSenders, sender(name, i));
@@ -91,13 +117,15 @@ public final class SenderStoreBenchmark {
 
   private static String rewrite(SrsCodec codec, LongSenders longSenders, String sender) {
     ForwardResult.Refused tooLong = (ForwardResult.Refused) codec.forward(sender, SRS_DOMAIN);
-    return ((ForwardResult.Rewritten) longSenders.forward(codec, sender, SRS_DOMAIN, tooLong)).address();
+    return ((ForwardResult.Rewritten) longSenders.forward(codec, sender, SRS_DOMAIN, tooLong))
+        .address();
   }
 
   /** About 80 octets, like a mailing list's VERP sender. */
   private static String sender(String store, int i) {
-    return String.format("newsletter-bounces+%s-%040x@lists.example-%d.org", store.toLowerCase(), (long) i * 7919,
-        i % 1000);
+    return String.format(
+        "newsletter-bounces+%s-%040x@lists.example-%d.org",
+        store.toLowerCase(), (long) i * 7919, i % 1000);
   }
 
   private static long processCpuNanos() {
@@ -106,12 +134,18 @@ public final class SenderStoreBenchmark {
   }
 
   private static long serverCpuNanos(RedisServer server) {
-    return server == null ? 0 : server.process().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    return server == null
+        ? 0
+        : server.process().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
   }
 
   private static long usedMemory(RedisLink redis) {
     String memory = redis.call(commands -> commands.info("memory"));
-    return memory.lines().filter(line -> line.startsWith("used_memory:")).map(line -> Long.parseLong(line.substring(
-        "used_memory:".length()).trim())).findFirst().orElseThrow();
+    return memory
+        .lines()
+        .filter(line -> line.startsWith("used_memory:"))
+        .map(line -> Long.parseLong(line.substring("used_memory:".length()).trim()))
+        .findFirst()
+        .orElseThrow();
   }
 }

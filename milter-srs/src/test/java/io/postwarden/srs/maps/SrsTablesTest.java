@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The SRS lookup tables against the milter's SRS policy built from the same configuration: both paths must rewrite,
- * reverse and refuse alike.
+ * The SRS lookup tables against the milter's SRS policy built from the same configuration: both
+ * paths must rewrite, reverse and refuse alike.
  */
 class SrsTablesTest {
 
@@ -44,12 +44,16 @@ class SrsTablesTest {
   private static final String SECRET = "a-secret-of-at-least-16-bytes";
   private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-  /** deploy/postfix/srs_recipients' test for SRS addresses at the SRS domain (regexp: tables ignore case). */
-  private static final Pattern TRIGGER = Pattern.compile(
-      "^srs[01][=+-].*@([^@]+\\.)?srs\\.test\\.example\\.?$", Pattern.CASE_INSENSITIVE);
 
-  @TempDir
-  Path dir;
+  /**
+   * deploy/postfix/srs_recipients' test for SRS addresses at the SRS domain (regexp: tables ignore
+   * case).
+   */
+  private static final Pattern TRIGGER =
+      Pattern.compile(
+          "^srs[01][=+-].*@([^@]+\\.)?srs\\.test\\.example\\.?$", Pattern.CASE_INSENSITIVE);
+
+  @TempDir Path dir;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private Map<String, LookupTable> tables;
   private Policy milter;
@@ -60,20 +64,33 @@ class SrsTablesTest {
   void build() throws Exception {
     Path secrets = Files.writeString(dir.resolve("srs.secret"), SECRET + "\n");
     Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
-    config = Config.parse("srs-domain = " + SRS_DOMAIN + "\ndomains = { test.example, .hosted.example }\n"
-        + "secrets-file = \"" + secrets + "\"\npostfix-config-dir = \"\"\nalways-rewrite = true\n"
-        + "srs-throttle-after = 2\n", "test", SrsKeys.SCHEMA);
+    config =
+        Config.parse(
+            "srs-domain = "
+                + SRS_DOMAIN
+                + "\ndomains = { test.example, .hosted.example }\n"
+                + "secrets-file = \""
+                + secrets
+                + "\"\npostfix-config-dir = \"\"\nalways-rewrite = true\n"
+                + "srs-throttle-after = 2\n",
+            "test",
+            SrsKeys.SCHEMA);
     tables = SrsTables.of(config, registry, CLOCK);
-    milter = SrsModule.policies(config, new SimpleMeterRegistry(), CLOCK).stream()
-        .filter(p -> p.name().equals("srs")).findFirst().orElseThrow();
+    milter =
+        SrsModule.policies(config, new SimpleMeterRegistry(), CLOCK).stream()
+            .filter(p -> p.name().equals("srs"))
+            .findFirst()
+            .orElseThrow();
   }
 
   /** What Postwarden writes at {@code when}, with the configuration's hash settings. */
   private String srs0(String sender, Instant when) {
-    SrsConfig settings = SrsModule.codecSettings(config, SrsSecrets.of(List.of(SECRET.getBytes(
-        StandardCharsets.US_ASCII))));
-    return ((ForwardResult.Rewritten) new SrsCodec(settings, Clock.fixed(when, ZoneOffset.UTC))
-        .forward(sender, SRS_DOMAIN)).address();
+    SrsConfig settings =
+        SrsModule.codecSettings(
+            config, SrsSecrets.of(List.of(SECRET.getBytes(StandardCharsets.US_ASCII))));
+    return ((ForwardResult.Rewritten)
+            new SrsCodec(settings, Clock.fixed(when, ZoneOffset.UTC)).forward(sender, SRS_DOMAIN))
+        .address();
   }
 
   private LookupResult lookup(String table, String key) {
@@ -84,24 +101,32 @@ class SrsTablesTest {
     return assertInstanceOf(LookupResult.Found.class, result).value();
   }
 
-  /** What the milter's SRS policy does with a sender (always-rewrite, as the map cannot see recipients). */
+  /**
+   * What the milter's SRS policy does with a sender (always-rewrite, as the map cannot see
+   * recipients).
+   */
   private Optional<String> milterForward(String sender) {
     Decision decision = milter.onEndOfMessage(TestTransaction.from(sender).to("carol@far.example"));
-    return decision.modifications().stream().filter(ChangeSender.class::isInstance).map(m -> ((ChangeSender) m)
-        .address()).findFirst();
+    return decision.modifications().stream()
+        .filter(ChangeSender.class::isInstance)
+        .map(m -> ((ChangeSender) m).address())
+        .findFirst();
   }
 
-  /** The milter's RCPT reply for a recipient, as an access(5) action; empty when it lets it pass. */
+  /**
+   * The milter's RCPT reply for a recipient, as an access(5) action; empty when it lets it pass.
+   */
   private Optional<String> milterRcpt(String sender, String client, String recipient) {
-    Decision decision = milter.onRecipient(TestTransaction.from(sender).client(client, 4711),
-        new Recipient(recipient, List.of()));
+    Decision decision =
+        milter.onRecipient(
+            TestTransaction.from(sender).client(client, 4711), new Recipient(recipient, List.of()));
     return Optional.ofNullable(decision.reply()).map(Object::toString);
   }
 
   /**
-   * The access maps as the shipped Postfix configuration applies them: srs_recipients refuses what is not an SRS
-   * address at our SRS domain and sends SRS addresses there to the restriction class, which asks sender, client,
-   * recipient in that order.
+   * The access maps as the shipped Postfix configuration applies them: srs_recipients refuses what
+   * is not an SRS address at our SRS domain and sends SRS addresses there to the restriction class,
+   * which asks sender, client, recipient in that order.
    */
   private Optional<String> mapsRcpt(String sender, String client, String recipient) {
     if (!TRIGGER.matcher(recipient).matches()) {
@@ -116,20 +141,33 @@ class SrsTablesTest {
       return Optional.of(found.value());
     }
     LookupResult verify = lookup(SrsTables.VERIFY, recipient);
-    return verify instanceof LookupResult.Found found ? Optional.of(found.value()) : Optional.empty();
+    return verify instanceof LookupResult.Found found
+        ? Optional.of(found.value())
+        : Optional.empty();
   }
 
   @Test
   void forwardRewritesExactlyTheSendersTheMilterRewrites() {
-    for (String sender : List.of("ann@outside.example", "Ann.Smith@Outside.Example", "www@test.example",
-        "x@shop.hosted.example", "bounce@" + SRS_DOMAIN, srs0("ann@outside.example", NOW),
-        "SRS0=abcd=2W=other.example=zed@forwarder.example", "a@b=c.example")) {
-      Optional<String> map = lookup(SrsTables.FORWARD, sender) instanceof LookupResult.Found found
-          ? Optional.of(found.value()) : Optional.empty();
+    for (String sender :
+        List.of(
+            "ann@outside.example",
+            "Ann.Smith@Outside.Example",
+            "www@test.example",
+            "x@shop.hosted.example",
+            "bounce@" + SRS_DOMAIN,
+            srs0("ann@outside.example", NOW),
+            "SRS0=abcd=2W=other.example=zed@forwarder.example",
+            "a@b=c.example")) {
+      Optional<String> map =
+          lookup(SrsTables.FORWARD, sender) instanceof LookupResult.Found found
+              ? Optional.of(found.value())
+              : Optional.empty();
       assertEquals(milterForward(sender), map, sender);
     }
-    assertTrue(found(lookup(SrsTables.FORWARD, "ann@outside.example"))
-        .matches("SRS0=[A-Za-z0-9_-]{8}=[A-Z2-7]{2}=outside\\.example=ann@srs\\.test\\.example"));
+    assertTrue(
+        found(lookup(SrsTables.FORWARD, "ann@outside.example"))
+            .matches(
+                "SRS0=[A-Za-z0-9_-]{8}=[A-Z2-7]{2}=outside\\.example=ann@srs\\.test\\.example"));
   }
 
   @Test
@@ -143,12 +181,19 @@ class SrsTablesTest {
   void reverseGivesTheOriginalSenderOfValidAddressesAtOurDomainOnly() {
     String srs = srs0("ann@outside.example", NOW);
     assertEquals("ann@outside.example", found(lookup(SrsTables.REVERSE, srs)));
-    assertEquals("ann@outside.example", found(lookup(SrsTables.REVERSE, srs.toLowerCase())), "case-smashed");
-    String srs1 = found(lookup(SrsTables.FORWARD, "SRS0=abcd=2W=other.example=zed@forwarder.example"));
-    assertEquals("SRS0=abcd=2W=other.example=zed@forwarder.example", found(lookup(SrsTables.REVERSE, srs1)));
-    for (String other : List.of(srs.replace(SRS_DOMAIN, "elsewhere.example"), "ann@outside.example",
-        srs.replaceFirst("^SRS0=........", "SRS0=ZZZZZZZZ"), srs0("ann@outside.example", NOW.minus(Duration.ofDays(30))),
-        "postmaster@" + SRS_DOMAIN)) {
+    assertEquals(
+        "ann@outside.example", found(lookup(SrsTables.REVERSE, srs.toLowerCase())), "case-smashed");
+    String srs1 =
+        found(lookup(SrsTables.FORWARD, "SRS0=abcd=2W=other.example=zed@forwarder.example"));
+    assertEquals(
+        "SRS0=abcd=2W=other.example=zed@forwarder.example", found(lookup(SrsTables.REVERSE, srs1)));
+    for (String other :
+        List.of(
+            srs.replace(SRS_DOMAIN, "elsewhere.example"),
+            "ann@outside.example",
+            srs.replaceFirst("^SRS0=........", "SRS0=ZZZZZZZZ"),
+            srs0("ann@outside.example", NOW.minus(Duration.ofDays(30))),
+            "postmaster@" + SRS_DOMAIN)) {
       assertInstanceOf(LookupResult.NotFound.class, lookup(SrsTables.REVERSE, other), other);
     }
   }
@@ -158,21 +203,34 @@ class SrsTablesTest {
     String valid = srs0("ann@outside.example", NOW);
     String forged = valid.replaceFirst("^SRS0=........", "SRS0=ZZZZZZZZ");
     String expired = srs0("ann@outside.example", NOW.minus(Duration.ofDays(30)));
-    List<String> recipients = List.of(valid, forged, expired, valid.toLowerCase(), "SRS0=bad@" + SRS_DOMAIN,
-        forged.replace(SRS_DOMAIN, "mx." + SRS_DOMAIN), "bob@test.example",
-        "SRS0=abcd=2W=other.example=zed@forwarder.example");
+    List<String> recipients =
+        List.of(
+            valid,
+            forged,
+            expired,
+            valid.toLowerCase(),
+            "SRS0=bad@" + SRS_DOMAIN,
+            forged.replace(SRS_DOMAIN, "mx." + SRS_DOMAIN),
+            "bob@test.example",
+            "SRS0=abcd=2W=other.example=zed@forwarder.example");
     int client = 1;
     for (String sender : List.of("", "spam@botnet.example")) {
       for (String recipient : recipients) {
         // a fresh client each time: the throttle is compared on its own below
         String address = "192.0.2." + client++;
-        assertEquals(milterRcpt(sender, address, recipient), mapsRcpt(sender, address, recipient),
+        assertEquals(
+            milterRcpt(sender, address, recipient),
+            mapsRcpt(sender, address, recipient),
             "<" + sender + "> to " + recipient);
       }
     }
-    assertEquals("550 5.7.1 SRS addresses here accept only bounces (null sender)",
+    assertEquals(
+        "550 5.7.1 SRS addresses here accept only bounces (null sender)",
         mapsRcpt("spam@botnet.example", "192.0.2.200", valid).orElseThrow());
-    assertTrue(mapsRcpt("", "192.0.2.201", forged).orElseThrow().startsWith("550 5.1.1 Invalid SRS address: "));
+    assertTrue(
+        mapsRcpt("", "192.0.2.201", forged)
+            .orElseThrow()
+            .startsWith("550 5.1.1 Invalid SRS address: "));
     assertEquals(Optional.empty(), mapsRcpt("", "192.0.2.202", valid));
   }
 
@@ -183,16 +241,21 @@ class SrsTablesTest {
     for (int i = 0; i < 2; i++) {
       assertTrue(mapsRcpt("", "198.51.100.7", forged).orElseThrow().startsWith("550 5.1.1"));
     }
-    assertEquals(Optional.of("451 4.7.1 Too many invalid SRS recipients from your address; try again later"),
-        mapsRcpt("", "198.51.100.7", valid), "locked out: even a valid address is deferred");
+    assertEquals(
+        Optional.of("451 4.7.1 Too many invalid SRS recipients from your address; try again later"),
+        mapsRcpt("", "198.51.100.7", valid),
+        "locked out: even a valid address is deferred");
     assertEquals(Optional.empty(), mapsRcpt("", "198.51.100.8", valid), "another client is not");
-    assertEquals(2, registry.get("postwarden.srs.refusals").tag("reason", "bad_hash").counter().count());
-    assertEquals(1, registry.get("postwarden.srs.refusals").tag("reason", "throttled").counter().count());
+    assertEquals(
+        2, registry.get("postwarden.srs.refusals").tag("reason", "bad_hash").counter().count());
+    assertEquals(
+        1, registry.get("postwarden.srs.refusals").tag("reason", "throttled").counter().count());
   }
 
   @Test
   void withoutANotedClientNothingIsCountedForTheThrottle() {
-    String forged = srs0("ann@outside.example", NOW).replaceFirst("^SRS0=........", "SRS0=ZZZZZZZZ");
+    String forged =
+        srs0("ann@outside.example", NOW).replaceFirst("^SRS0=........", "SRS0=ZZZZZZZZ");
     for (int i = 0; i < 3; i++) {
       assertTrue(found(lookup(SrsTables.VERIFY, forged)).startsWith("550 5.1.1"));
     }

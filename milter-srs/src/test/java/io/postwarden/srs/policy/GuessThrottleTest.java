@@ -13,14 +13,19 @@ class GuessThrottleTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
 
   private GuessThrottle throttle(int limit, int maxClients) {
-    return new GuessThrottle(new GuessThrottle.Settings(limit, Duration.ofMinutes(10), Duration.ofMinutes(15),
-        maxClients), clock);
+    return new GuessThrottle(
+        new GuessThrottle.Settings(
+            limit, Duration.ofMinutes(10), Duration.ofMinutes(15), maxClients),
+        clock);
   }
 
   private static ClientAddress client(String ip) throws Exception {
     InetAddress address = InetAddress.getByName(ip);
-    return new ClientAddress(address.getAddress().length == 4 ? ClientAddress.Family.INET4
-        : ClientAddress.Family.INET6, address, 25, null);
+    return new ClientAddress(
+        address.getAddress().length == 4 ? ClientAddress.Family.INET4 : ClientAddress.Family.INET6,
+        address,
+        25,
+        null);
   }
 
   @Test

@@ -22,19 +22,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SrsModuleTest {
 
-  private static final Clock FIXED = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
+  private static final Clock FIXED =
+      Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Config config(String text) throws ConfigException {
-    return Config.parse("secrets-file = \"" + dir.resolve("state/srs.secret") + "\"\npostfix-config-dir = \"\"\n"
-        + text, "test", SrsKeys.SCHEMA);
+    return Config.parse(
+        "secrets-file = \""
+            + dir.resolve("state/srs.secret")
+            + "\"\npostfix-config-dir = \"\"\n"
+            + text,
+        "test",
+        SrsKeys.SCHEMA);
   }
 
   private Optional<Policy> policy(Config config, Clock clock) throws Exception {
     return SrsModule.policies(config, new SimpleMeterRegistry(), clock).stream()
-        .filter(p -> p.name().equals("srs")).findFirst();
+        .filter(p -> p.name().equals("srs"))
+        .findFirst();
   }
 
   @Test
@@ -42,7 +48,9 @@ class SrsModuleTest {
     Path secret = dir.resolve("state/srs.secret");
     policy(config(""), FIXED);
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)));
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret.getParent())));
+    assertEquals(
+        "rwx------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(secret.getParent())));
     String first = Files.readString(secret);
     assertTrue(first.matches("[A-Za-z0-9+/]{32}\n"), first);
     policy(config("srs-domain = srs.test.example\n"), FIXED);
@@ -52,11 +60,22 @@ class SrsModuleTest {
   @Test
   void srsIsOffWithoutADomainButFromRepairStillRuns() throws Exception {
     assertTrue(policy(config(""), FIXED).isEmpty());
-    assertEquals(java.util.List.of("from-repair"), SrsModule.policies(config(""), new SimpleMeterRegistry(),
-        FIXED).stream().map(Policy::name).toList());
-    assertEquals(java.util.List.of("srs"), SrsModule.policies(config("srs-domain = s.example\nfrom-repair = no\n"),
-        new SimpleMeterRegistry(), FIXED).stream().map(Policy::name).toList());
-    assertEquals(Optional.of("example.com"),
+    assertEquals(
+        java.util.List.of("from-repair"),
+        SrsModule.policies(config(""), new SimpleMeterRegistry(), FIXED).stream()
+            .map(Policy::name)
+            .toList());
+    assertEquals(
+        java.util.List.of("srs"),
+        SrsModule.policies(
+                config("srs-domain = s.example\nfrom-repair = no\n"),
+                new SimpleMeterRegistry(),
+                FIXED)
+            .stream()
+            .map(Policy::name)
+            .toList());
+    assertEquals(
+        Optional.of("example.com"),
         SrsModule.srsDomain(config("domains = { \".example.com\", \"example.org\" }\n")));
   }
 
@@ -65,21 +84,30 @@ class SrsModuleTest {
     Path secret = dir.resolve("state/srs.secret");
     MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    Policy policy = SrsModule.policies(config("srs-domain = srs.test.example\n"), registry, clock).stream()
-        .filter(p -> p.name().equals("srs")).findFirst().orElseThrow();
+    Policy policy =
+        SrsModule.policies(config("srs-domain = srs.test.example\n"), registry, clock).stream()
+            .filter(p -> p.name().equals("srs"))
+            .findFirst()
+            .orElseThrow();
     TestTransaction forwarded = TestTransaction.from("ann@outside.example").to("x@far.example");
     Object signedBefore = policy.onEndOfMessage(forwarded).modifications().get(0);
 
     Files.writeString(secret, "short\n");
     Files.setLastModifiedTime(secret, FileTime.from(Instant.parse("2026-11-25T10:00:01Z")));
     clock.advanceSeconds(2);
-    assertEquals(signedBefore, policy.onEndOfMessage(forwarded).modifications().get(0), "the old secret signs");
+    assertEquals(
+        signedBefore,
+        policy.onEndOfMessage(forwarded).modifications().get(0),
+        "the old secret signs");
 
     Files.writeString(secret, "kT3vXbq0sJ9wYc2LmN8pQr4Z\n");
     Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
     Files.setLastModifiedTime(secret, FileTime.from(Instant.parse("2026-11-25T10:00:03Z")));
     clock.advanceSeconds(2);
-    assertEquals(signedBefore, policy.onEndOfMessage(forwarded).modifications().get(0), "the old secret signs");
+    assertEquals(
+        signedBefore,
+        policy.onEndOfMessage(forwarded).modifications().get(0),
+        "the old secret signs");
 
     assertEquals(2.0, registry.get("postwarden.srs.secrets.refused").counter().count());
   }
@@ -90,8 +118,9 @@ class SrsModuleTest {
     Files.writeString(domains, "# ours\ntest.example\n");
     Files.setLastModifiedTime(domains, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
     MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
-    Policy policy = policy(config("srs-domain = srs.test.example\ndomains-file = \"" + domains + "\"\n"), clock)
-        .orElseThrow();
+    Policy policy =
+        policy(config("srs-domain = srs.test.example\ndomains-file = \"" + domains + "\"\n"), clock)
+            .orElseThrow();
     TestTransaction fromNewSite = TestTransaction.from("shop@newsite.example").to("x@far.example");
     assertInstanceOf(ChangeSender.class, policy.onEndOfMessage(fromNewSite).modifications().get(0));
 
@@ -112,9 +141,16 @@ class SrsModuleTest {
     Files.writeString(map, "# tenants\n");
     Files.setLastModifiedTime(map, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
     MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
-    Policy policy = policy(config("srs-domain = srs.test.example\n"
-        + "srs-domain-map = { \"blog.example=srs.blog.example\" }\n"
-        + "srs-domain-map-file = \"" + map + "\"\n"), clock).orElseThrow();
+    Policy policy =
+        policy(
+                config(
+                    "srs-domain = srs.test.example\n"
+                        + "srs-domain-map = { \"blog.example=srs.blog.example\" }\n"
+                        + "srs-domain-map-file = \""
+                        + map
+                        + "\"\n"),
+                clock)
+            .orElseThrow();
     TestTransaction toShop = TestTransaction.from("ann@outside.example").to("info@shop.example");
     TestTransaction toBlog = TestTransaction.from("ann@outside.example").to("info@blog.example");
     assertTrue(newSender(policy, toShop).endsWith("@srs.test.example"));
@@ -128,7 +164,9 @@ class SrsModuleTest {
     Files.writeString(map, "shop.example\n");
     Files.setLastModifiedTime(map, FileTime.from(Instant.parse("2026-11-25T10:00:05Z")));
     clock.advanceSeconds(2);
-    assertTrue(newSender(policy, toShop).endsWith("@srs.shop.example"), "a broken file keeps the entries in force");
+    assertTrue(
+        newSender(policy, toShop).endsWith("@srs.shop.example"),
+        "a broken file keeps the entries in force");
   }
 
   private static String newSender(Policy policy, TestTransaction tx) {
@@ -138,14 +176,27 @@ class SrsModuleTest {
   @Test
   void lazySrsAndTheDomainMapAreCheckedBeforeStart() throws Exception {
     Path badMap = Files.writeString(dir.resolve("bad-map"), "shop.example\n");
-    assertEquals(java.util.List.of("srs-lazy: needs srs-outbound-addresses, the addresses this server's mail leaves "
-        + "from", "srs-domain-map, srs-domain-map-file: need srs-domain (or domains)",
-        "srs-domain-map-file: " + badMap + ": expected RECIPIENT-DOMAIN=SRS-DOMAIN, got \"shop.example\""),
-        SrsModule.lazyAndDomainMapProblems(config("srs-lazy = true\nsrs-domain-map-file = \"" + badMap + "\"\n")));
-    assertThrows(java.io.IOException.class, () -> policy(config("srs-domain = s.example\nsrs-lazy = true\n"), FIXED));
-    assertThrows(ConfigException.class, () -> config("srs-outbound-addresses = { mail.example }\n"));
+    assertEquals(
+        java.util.List.of(
+            "srs-lazy: needs srs-outbound-addresses, the addresses this server's mail leaves "
+                + "from",
+            "srs-domain-map, srs-domain-map-file: need srs-domain (or domains)",
+            "srs-domain-map-file: "
+                + badMap
+                + ": expected RECIPIENT-DOMAIN=SRS-DOMAIN, got \"shop.example\""),
+        SrsModule.lazyAndDomainMapProblems(
+            config("srs-lazy = true\nsrs-domain-map-file = \"" + badMap + "\"\n")));
+    assertThrows(
+        java.io.IOException.class,
+        () -> policy(config("srs-domain = s.example\nsrs-lazy = true\n"), FIXED));
+    assertThrows(
+        ConfigException.class, () -> config("srs-outbound-addresses = { mail.example }\n"));
     assertThrows(ConfigException.class, () -> config("srs-domain-map = { \"shop.example\" }\n"));
-    assertEquals(java.util.List.of(), SrsModule.lazyAndDomainMapProblems(config("srs-domain = s.example\n"
-        + "srs-lazy = true\nsrs-outbound-addresses = { 198.51.100.25, \"2001:db8::25\" }\n")));
+    assertEquals(
+        java.util.List.of(),
+        SrsModule.lazyAndDomainMapProblems(
+            config(
+                "srs-domain = s.example\n"
+                    + "srs-lazy = true\nsrs-outbound-addresses = { 198.51.100.25, \"2001:db8::25\" }\n")));
   }
 }

@@ -9,6 +9,8 @@ import io.postwarden.core.policy.Modification.AddRecipient;
 import io.postwarden.core.policy.Modification.ChangeSender;
 import io.postwarden.core.policy.Modification.DeleteRecipient;
 import io.postwarden.core.policy.Recipient;
+import io.postwarden.core.policy.Stage;
+import io.postwarden.core.policy.Transaction;
 import io.postwarden.core.policy.Verdict;
 import io.postwarden.core.testing.TestTransaction;
 import io.postwarden.srs.codec.ForwardResult;
@@ -16,9 +18,7 @@ import io.postwarden.srs.codec.ReverseResult;
 import io.postwarden.srs.codec.SrsCodec;
 import io.postwarden.srs.codec.SrsConfig;
 import io.postwarden.srs.codec.SrsSecrets;
-import io.postwarden.core.policy.Stage;
 import io.postwarden.srs.routing.DomainRouting;
-import io.postwarden.core.policy.Transaction;
 import io.postwarden.srs.routing.RecipientRouting;
 import io.postwarden.srs.routing.RecipientRouting.Route;
 import java.nio.charset.StandardCharsets;
@@ -46,13 +46,21 @@ class SrsPolicyTest {
   }
 
   private final MutableClock clock = new MutableClock(NOW);
-  private final GuessThrottle throttle = new GuessThrottle(
-      new GuessThrottle.Settings(3, Duration.ofMinutes(10), Duration.ofMinutes(15), 100), clock);
+  private final GuessThrottle throttle =
+      new GuessThrottle(
+          new GuessThrottle.Settings(3, Duration.ofMinutes(10), Duration.ofMinutes(15), 100),
+          clock);
 
-  private SrsPolicy policy(boolean alwaysRewrite, boolean rewriteAuthenticated, boolean nullSenderOnly) {
+  private SrsPolicy policy(
+      boolean alwaysRewrite, boolean rewriteAuthenticated, boolean nullSenderOnly) {
     OurDomains ours = new OurDomains(List.of("test.example", ".hosted.example", SRS_DOMAIN));
-    return new SrsPolicy(new SrsPolicy.Settings(SRS_DOMAIN, alwaysRewrite, rewriteAuthenticated, nullSenderOnly),
-        () -> codec, () -> ours, new DomainRouting(() -> ours), throttle, new SrsMetrics(registry));
+    return new SrsPolicy(
+        new SrsPolicy.Settings(SRS_DOMAIN, alwaysRewrite, rewriteAuthenticated, nullSenderOnly),
+        () -> codec,
+        () -> ours,
+        new DomainRouting(() -> ours),
+        throttle,
+        new SrsMetrics(registry));
   }
 
   private SrsPolicy policy(boolean alwaysRewrite, boolean rewriteAuthenticated) {
@@ -103,21 +111,30 @@ class SrsPolicyTest {
 
   private SrsPolicy policy(RecipientRouting routing) {
     OurDomains ours = new OurDomains(List.of("test.example", SRS_DOMAIN));
-    return new SrsPolicy(new SrsPolicy.Settings(SRS_DOMAIN, false, true, true), () -> codec, () -> ours, routing,
-        throttle, new SrsMetrics(registry));
+    return new SrsPolicy(
+        new SrsPolicy.Settings(SRS_DOMAIN, false, true, true),
+        () -> codec,
+        () -> ours,
+        routing,
+        throttle,
+        new SrsMetrics(registry));
   }
 
-  /** TestTransaction is both a Transaction and a Connection: the transaction's mayBlock is meant. */
+  /**
+   * TestTransaction is both a Transaction and a Connection: the transaction's mayBlock is meant.
+   */
   private static boolean mayBlock(SrsPolicy policy, Stage stage, Transaction tx) {
     return policy.mayBlock(stage, tx);
   }
 
   @Test
   void endOfMessageMayBlockOnlyWhenARouteMustBeAskedOfPostfix() {
-    PartlyRemembered routing = new PartlyRemembered(Map.of("bob@test.example", Route.LOCAL,
-        "carol@far.example", Route.LEAVES));
+    PartlyRemembered routing =
+        new PartlyRemembered(
+            Map.of("bob@test.example", Route.LOCAL, "carol@far.example", Route.LEAVES));
     SrsPolicy policy = policy(routing);
-    TestTransaction remembered = TestTransaction.from("ann@outside.example").to("bob@test.example", "carol@far.example");
+    TestTransaction remembered =
+        TestTransaction.from("ann@outside.example").to("bob@test.example", "carol@far.example");
     assertFalse(mayBlock(policy, Stage.END_OF_MESSAGE, remembered));
     assertInstanceOf(ChangeSender.class, policy.onEndOfMessage(remembered).modifications().get(0));
     TestTransaction local = TestTransaction.from("ann@outside.example").to("bob@test.example");
@@ -125,7 +142,8 @@ class SrsPolicyTest {
     assertEquals(Decision.CONTINUE, policy.onEndOfMessage(local));
     assertEquals(List.of(), routing.asked, "what was told from memory is not asked again");
 
-    TestTransaction unknown = TestTransaction.from("ann@outside.example").to("bob@test.example", "new@test.example");
+    TestTransaction unknown =
+        TestTransaction.from("ann@outside.example").to("bob@test.example", "new@test.example");
     assertTrue(mayBlock(policy, Stage.END_OF_MESSAGE, unknown));
     assertInstanceOf(ChangeSender.class, policy.onEndOfMessage(unknown).modifications().get(0));
     assertEquals(List.of("bob@test.example"), routing.asked, "asked until one leaves");
@@ -143,22 +161,27 @@ class SrsPolicyTest {
 
   @Test
   void forwardedMailGetsAnSrsReturnPathThatReversesToTheSender() {
-    Decision decision = policy().onEndOfMessage(TestTransaction.from("ann@outside.example").to("bob@far.example"));
+    Decision decision =
+        policy().onEndOfMessage(TestTransaction.from("ann@outside.example").to("bob@far.example"));
     ChangeSender change = (ChangeSender) decision.modifications().get(0);
     assertTrue(change.address().startsWith("SRS0="), change.address());
     assertTrue(change.address().endsWith("@" + SRS_DOMAIN));
-    assertEquals("ann@outside.example", ((ReverseResult.Reversed) codec.reverse(change.address())).address());
+    assertEquals(
+        "ann@outside.example",
+        ((ReverseResult.Reversed) codec.reverse(change.address())).address());
     assertEquals(1, count("postwarden.srs.forward", "rewritten"));
   }
 
   @Test
   void keepsSendersThatMustNotBeRewritten() {
-    for (TestTransaction tx : List.of(
-        TestTransaction.from("").to("bob@far.example"),
-        TestTransaction.from("www-data@test.example").to("bob@far.example"),
-        TestTransaction.from("shop@site.hosted.example").to("bob@far.example"),
-        TestTransaction.from(srs0("ann@outside.example")).to("bob@far.example"),
-        TestTransaction.from("ann@outside.example").to("bob@test.example", "carol@test.example"))) {
+    for (TestTransaction tx :
+        List.of(
+            TestTransaction.from("").to("bob@far.example"),
+            TestTransaction.from("www-data@test.example").to("bob@far.example"),
+            TestTransaction.from("shop@site.hosted.example").to("bob@far.example"),
+            TestTransaction.from(srs0("ann@outside.example")).to("bob@far.example"),
+            TestTransaction.from("ann@outside.example")
+                .to("bob@test.example", "carol@test.example"))) {
       assertEquals(Decision.CONTINUE, policy().onEndOfMessage(tx), tx.sender());
     }
     assertEquals(5, count("postwarden.srs.forward", "skipped"));
@@ -166,29 +189,37 @@ class SrsPolicyTest {
 
   @Test
   void localOnlyMailIsRewrittenWhenAlwaysRewriteIsOn() {
-    Decision decision = policy(true, true).onEndOfMessage(
-        TestTransaction.from("ann@outside.example").to("bob@test.example"));
+    Decision decision =
+        policy(true, true)
+            .onEndOfMessage(TestTransaction.from("ann@outside.example").to("bob@test.example"));
     assertInstanceOf(ChangeSender.class, decision.modifications().get(0));
   }
 
   @Test
   void aMixedRecipientListIsRewrittenBecauseOneCopyLeaves() {
-    Decision decision = policy().onEndOfMessage(
-        TestTransaction.from("ann@outside.example").to("bob@test.example", "carol@far.example"));
+    Decision decision =
+        policy()
+            .onEndOfMessage(
+                TestTransaction.from("ann@outside.example")
+                    .to("bob@test.example", "carol@far.example"));
     assertInstanceOf(ChangeSender.class, decision.modifications().get(0));
   }
 
   @Test
   void authenticatedForeignSenderFollowsTheOption() {
-    TestTransaction tx = TestTransaction.from("alice@gmail.example").to("x@far.example").authenticatedAs("alice");
-    assertInstanceOf(ChangeSender.class, policy(false, true).onEndOfMessage(tx).modifications().get(0));
+    TestTransaction tx =
+        TestTransaction.from("alice@gmail.example").to("x@far.example").authenticatedAs("alice");
+    assertInstanceOf(
+        ChangeSender.class, policy(false, true).onEndOfMessage(tx).modifications().get(0));
     assertEquals(Decision.CONTINUE, policy(false, false).onEndOfMessage(tx));
   }
 
   @Test
   void tooLongSenderIsSentUnchangedAndCounted() {
     String sender = "a".repeat(60) + "@outside.example";
-    assertEquals(Decision.CONTINUE, policy().onEndOfMessage(TestTransaction.from(sender).to("x@far.example")));
+    assertEquals(
+        Decision.CONTINUE,
+        policy().onEndOfMessage(TestTransaction.from(sender).to("x@far.example")));
     assertEquals(1, count("postwarden.srs.forward", "error"));
   }
 
@@ -197,7 +228,8 @@ class SrsPolicyTest {
     String srs = srs0("ann@outside.example");
     TestTransaction bounce = TestTransaction.from("").to(srs);
     assertEquals(Decision.CONTINUE, policy().onRecipient(bounce, new Recipient(srs, List.of())));
-    assertEquals(List.<Modification>of(new DeleteRecipient(srs), new AddRecipient("ann@outside.example")),
+    assertEquals(
+        List.<Modification>of(new DeleteRecipient(srs), new AddRecipient("ann@outside.example")),
         policy().onEndOfMessage(bounce).modifications());
     assertEquals(1, count("postwarden.srs.reverse", "reversed"));
   }
@@ -205,15 +237,19 @@ class SrsPolicyTest {
   @Test
   void caseSmashedSrsAddressStillReverses() {
     String smashed = srs0("ann@outside.example").toLowerCase(java.util.Locale.ROOT);
-    List<Modification> mods = policy().onEndOfMessage(TestTransaction.from("").to(smashed)).modifications();
+    List<Modification> mods =
+        policy().onEndOfMessage(TestTransaction.from("").to(smashed)).modifications();
     assertEquals(new AddRecipient("ann@outside.example"), mods.get(1));
   }
 
   @Test
   void srs1BounceGoesBackToTheFirstForwarder() {
-    String srs1 = ((ForwardResult.Rewritten) codec.forward("SRS0=abcd=2W=origin.example=ann@first.example",
-        SRS_DOMAIN)).address();
-    List<Modification> mods = policy().onEndOfMessage(TestTransaction.from("").to(srs1)).modifications();
+    String srs1 =
+        ((ForwardResult.Rewritten)
+                codec.forward("SRS0=abcd=2W=origin.example=ann@first.example", SRS_DOMAIN))
+            .address();
+    List<Modification> mods =
+        policy().onEndOfMessage(TestTransaction.from("").to(srs1)).modifications();
     assertEquals(new AddRecipient("SRS0=abcd=2W=origin.example=ann@first.example"), mods.get(1));
   }
 
@@ -221,7 +257,8 @@ class SrsPolicyTest {
   void forgedAndExpiredSrsAddressesAtOurDomainAreRefused() {
     String genuine = srs0("ann@outside.example");
     String forged = genuine.replaceFirst("SRS0=....", "SRS0=AAAA");
-    Decision refused = policy().onRecipient(TestTransaction.from(""), new Recipient(forged, List.of()));
+    Decision refused =
+        policy().onRecipient(TestTransaction.from(""), new Recipient(forged, List.of()));
     assertEquals(Verdict.REJECT, refused.verdict());
     assertEquals(550, refused.reply().code());
     assertEquals("5.1.1", refused.reply().enhancedStatus());
@@ -229,23 +266,34 @@ class SrsPolicyTest {
     assertEquals(1, count("postwarden.srs.reverse", "bad_hash"));
 
     codec = codecAt(NOW.plus(Duration.ofDays(22)));
-    assertEquals(Verdict.REJECT, policy().onRecipient(TestTransaction.from(""), new Recipient(genuine, List.of()))
-        .verdict());
+    assertEquals(
+        Verdict.REJECT,
+        policy()
+            .onRecipient(TestTransaction.from(""), new Recipient(genuine, List.of()))
+            .verdict());
     assertEquals(1, count("postwarden.srs.reverse", "expired"));
 
     String shortHash = genuine.replaceFirst("SRS0=(...).", "SRS0=$1");
-    assertEquals(Verdict.REJECT, policy().onRecipient(TestTransaction.from(""), new Recipient(shortHash, List.of()))
-        .verdict());
+    assertEquals(
+        Verdict.REJECT,
+        policy()
+            .onRecipient(TestTransaction.from(""), new Recipient(shortHash, List.of()))
+            .verdict());
   }
 
   @Test
   void otherPeoplesSrsAddressesAndPlainAddressesAtOurSrsDomainPass() {
     String theirs = "SRS0=zzzz=2W=outside.example=ann@forwarder.example";
-    assertEquals(Decision.CONTINUE, policy().onRecipient(TestTransaction.from(""), new Recipient(theirs, List.of())));
+    assertEquals(
+        Decision.CONTINUE,
+        policy().onRecipient(TestTransaction.from(""), new Recipient(theirs, List.of())));
     String postmaster = "postmaster@" + SRS_DOMAIN;
-    assertEquals(Decision.CONTINUE,
+    assertEquals(
+        Decision.CONTINUE,
         policy().onRecipient(TestTransaction.from(""), new Recipient(postmaster, List.of())));
-    assertEquals(Decision.CONTINUE, policy().onEndOfMessage(TestTransaction.from("").to(theirs, postmaster)));
+    assertEquals(
+        Decision.CONTINUE,
+        policy().onEndOfMessage(TestTransaction.from("").to(theirs, postmaster)));
   }
 
   @Test
@@ -256,11 +304,16 @@ class SrsPolicyTest {
     for (String address : List.of(genuine, forged)) {
       Decision refused = policy().onRecipient(spam, rcpt(address));
       assertEquals(Verdict.REJECT, refused.verdict(), address);
-      assertEquals("5.7.1", refused.reply().enhancedStatus(), "the same reply for valid and forged: no oracle");
+      assertEquals(
+          "5.7.1",
+          refused.reply().enhancedStatus(),
+          "the same reply for valid and forged: no oracle");
     }
     assertEquals(2, refusals("non_null_sender"));
     assertEquals(Decision.CONTINUE, policy().onRecipient(TestTransaction.from(""), rcpt(genuine)));
-    assertEquals(Decision.CONTINUE, policy(false, true, false).onRecipient(spam, rcpt(genuine)),
+    assertEquals(
+        Decision.CONTINUE,
+        policy(false, true, false).onRecipient(spam, rcpt(genuine)),
         "srs-null-sender-only = false restores PostSRSd's accept-all");
     assertEquals(Decision.CONTINUE, policy().onRecipient(spam, rcpt("postmaster@" + SRS_DOMAIN)));
   }
@@ -269,11 +322,18 @@ class SrsPolicyTest {
   void forgedAddressesInFormsPostfixNormalisesAreRefused() {
     String forged = srs0("ann@outside.example").replaceFirst("SRS0=....", "SRS0=AAAA");
     String local = forged.substring(0, forged.indexOf('@'));
-    List<String> forms = List.of(forged + ".", "\"" + local + "\"@" + SRS_DOMAIN, "@a.example,@b.example:" + forged,
-        forged + " (comment)", local + "(comment)@" + SRS_DOMAIN, local + "@sub." + SRS_DOMAIN.toUpperCase());
+    List<String> forms =
+        List.of(
+            forged + ".",
+            "\"" + local + "\"@" + SRS_DOMAIN,
+            "@a.example,@b.example:" + forged,
+            forged + " (comment)",
+            local + "(comment)@" + SRS_DOMAIN,
+            local + "@sub." + SRS_DOMAIN.toUpperCase());
     for (int i = 0; i < forms.size(); i++) {
       TestTransaction bounce = TestTransaction.from("").client("192.0.2." + (i + 1), 25);
-      assertEquals(Verdict.REJECT, policy().onRecipient(bounce, rcpt(forms.get(i))).verdict(), forms.get(i));
+      assertEquals(
+          Verdict.REJECT, policy().onRecipient(bounce, rcpt(forms.get(i))).verdict(), forms.get(i));
     }
   }
 
@@ -281,23 +341,33 @@ class SrsPolicyTest {
   void validBouncesInFormsPostfixNormalisesAreReversed() {
     String genuine = srs0("ann@outside.example");
     String local = genuine.substring(0, genuine.indexOf('@'));
-    for (String form : List.of(genuine + ".", "\"" + local + "\"@" + SRS_DOMAIN, "@a.example:" + genuine)) {
+    for (String form :
+        List.of(genuine + ".", "\"" + local + "\"@" + SRS_DOMAIN, "@a.example:" + genuine)) {
       TestTransaction bounce = TestTransaction.from("").to(form);
       assertEquals(Decision.CONTINUE, policy().onRecipient(bounce, rcpt(form)), form);
-      assertEquals(List.<Modification>of(new DeleteRecipient(form), new DeleteRecipient(genuine),
-          new AddRecipient("ann@outside.example")), policy().onEndOfMessage(bounce).modifications(), form);
+      assertEquals(
+          List.<Modification>of(
+              new DeleteRecipient(form),
+              new DeleteRecipient(genuine),
+              new AddRecipient("ann@outside.example")),
+          policy().onEndOfMessage(bounce).modifications(),
+          form);
     }
   }
 
   @Test
   void whenPostfixReadsTheRecipientDifferentlyTheSrsRecipientIsDeferred() {
     String forged = srs0("ann@outside.example").replaceFirst("SRS0=....", "SRS0=AAAA");
-    TestTransaction tx = TestTransaction.from("").macro("rcpt_addr", forged.toLowerCase(java.util.Locale.ROOT));
+    TestTransaction tx =
+        TestTransaction.from("").macro("rcpt_addr", forged.toLowerCase(java.util.Locale.ROOT));
     Decision deferred = policy().onRecipient(tx, rcpt("someone@elsewhere.example"));
     assertEquals(Verdict.TEMPFAIL, deferred.verdict());
     assertEquals(1, refusals("ambiguous"));
-    TestTransaction agreeing = TestTransaction.from("").macro("rcpt_addr", forged.toLowerCase(java.util.Locale.ROOT));
-    assertEquals(Verdict.REJECT, policy().onRecipient(agreeing, rcpt(forged + ".")).verdict(),
+    TestTransaction agreeing =
+        TestTransaction.from("").macro("rcpt_addr", forged.toLowerCase(java.util.Locale.ROOT));
+    assertEquals(
+        Verdict.REJECT,
+        policy().onRecipient(agreeing, rcpt(forged + ".")).verdict(),
         "case and trailing dot are no disagreement");
   }
 
@@ -306,13 +376,15 @@ class SrsPolicyTest {
     String genuine = srs0("ann@outside.example");
     TestTransaction guesser = TestTransaction.from("").client("192.0.2.7", 40000);
     for (String hash : List.of("AAAA", "BBBB", "CCCC")) {
-      Decision wrong = policy().onRecipient(guesser, rcpt(genuine.replaceFirst("SRS0=....", "SRS0=" + hash)));
+      Decision wrong =
+          policy().onRecipient(guesser, rcpt(genuine.replaceFirst("SRS0=....", "SRS0=" + hash)));
       assertEquals(Verdict.REJECT, wrong.verdict());
     }
     Decision right = policy().onRecipient(guesser, rcpt(genuine));
     assertEquals(Verdict.TEMPFAIL, right.verdict());
     assertEquals(451, right.reply().code());
-    assertEquals(right, policy().onRecipient(guesser, rcpt(genuine.replaceFirst("SRS0=....", "SRS0=DDDD"))));
+    assertEquals(
+        right, policy().onRecipient(guesser, rcpt(genuine.replaceFirst("SRS0=....", "SRS0=DDDD"))));
     assertEquals(2, refusals("throttled"));
     assertEquals(3, refusals("bad_hash"));
 
@@ -321,24 +393,37 @@ class SrsPolicyTest {
     assertEquals(Decision.CONTINUE, policy().onRecipient(guesser, rcpt("plain@" + SRS_DOMAIN)));
 
     clock.advanceSeconds(15 * 60);
-    assertEquals(Decision.CONTINUE, policy().onRecipient(guesser, rcpt(genuine)), "the lockout ends");
+    assertEquals(
+        Decision.CONTINUE, policy().onRecipient(guesser, rcpt(genuine)), "the lockout ends");
   }
 
   @Test
   void whenTheCanonicalMapsRewriteTheMilterOnlyRefusesAtRcpt() {
     OurDomains ours = new OurDomains(List.of("test.example", SRS_DOMAIN));
-    SrsPolicy checkOnly = new SrsPolicy(new SrsPolicy.Settings(SRS_DOMAIN, true, true, true, false), () -> codec,
-        () -> ours, new DomainRouting(() -> ours), throttle, new SrsMetrics(registry));
+    SrsPolicy checkOnly =
+        new SrsPolicy(
+            new SrsPolicy.Settings(SRS_DOMAIN, true, true, true, false),
+            () -> codec,
+            () -> ours,
+            new DomainRouting(() -> ours),
+            throttle,
+            new SrsMetrics(registry));
     String genuine = srs0("ann@outside.example");
-    assertEquals(Decision.CONTINUE, checkOnly.onEndOfMessage(TestTransaction.from("ann@outside.example")
-        .to("bob@far.example")), "no CHGFROM: sender_canonical_maps rewrites");
-    assertEquals(Decision.CONTINUE, checkOnly.onEndOfMessage(TestTransaction.from("").to(genuine)),
+    assertEquals(
+        Decision.CONTINUE,
+        checkOnly.onEndOfMessage(TestTransaction.from("ann@outside.example").to("bob@far.example")),
+        "no CHGFROM: sender_canonical_maps rewrites");
+    assertEquals(
+        Decision.CONTINUE,
+        checkOnly.onEndOfMessage(TestTransaction.from("").to(genuine)),
         "no recipient swap: recipient_canonical_maps reverses");
     assertEquals(java.util.Set.of(io.postwarden.core.policy.Stage.RCPT), checkOnly.stages());
     assertTrue(checkOnly.capabilities().isEmpty());
     String forged = genuine.replaceFirst("^SRS0=....", "SRS0=ZZZZ");
-    assertEquals(Verdict.REJECT, checkOnly.onRecipient(TestTransaction.from(""), rcpt(forged)).verdict());
-    assertEquals(Verdict.REJECT, checkOnly.onRecipient(TestTransaction.from("x@spam.example"), rcpt(genuine))
-        .verdict());
+    assertEquals(
+        Verdict.REJECT, checkOnly.onRecipient(TestTransaction.from(""), rcpt(forged)).verdict());
+    assertEquals(
+        Verdict.REJECT,
+        checkOnly.onRecipient(TestTransaction.from("x@spam.example"), rcpt(genuine)).verdict());
   }
 }

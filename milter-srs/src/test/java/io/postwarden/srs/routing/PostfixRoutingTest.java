@@ -23,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Resolution through the real postconf and postmap, on a scratch Postfix configuration. */
 class PostfixRoutingTest {
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   static PostfixRouting routing;
 
@@ -36,7 +35,9 @@ class PostfixRoutingTest {
 
   @BeforeAll
   static void configure() throws Exception {
-    write("virtual", """
+    write(
+        "virtual",
+        """
         info@test.example       someone@outside.example
         team@test.example       bob@test.example, carol@test.example
         loop@test.example       loop@test.example
@@ -45,21 +46,31 @@ class PostfixRoutingTest {
         sales@hosted.example    sales@hosted.example, boss@outside.example
         """);
     // texthash has no "name:" syntax of its own (that is postalias's); keys are plain words here
-    write("aliases", """
+    write(
+        "aliases",
+        """
         fwd x@elsewhere.example
         pipe |/usr/bin/true
         local bob
         """);
-    write("main.cf", "mydestination = test.example, localhost\n"
-        + "virtual_alias_maps = texthash:" + dir.resolve("virtual") + "\n"
-        + "alias_maps = texthash:" + dir.resolve("aliases") + "\n"
-        + "virtual_mailbox_domains = mailbox.example\n"
-        + "virtual_alias_domains = hosted.example, catchall.example\n");
+    write(
+        "main.cf",
+        "mydestination = test.example, localhost\n"
+            + "virtual_alias_maps = texthash:"
+            + dir.resolve("virtual")
+            + "\n"
+            + "alias_maps = texthash:"
+            + dir.resolve("aliases")
+            + "\n"
+            + "virtual_mailbox_domains = mailbox.example\n"
+            + "virtual_alias_domains = hosted.example, catchall.example\n");
     routing = read(new PostfixCommands(dir), new SimpleMeterRegistry(), Clock.systemUTC());
   }
 
-  private static PostfixRouting read(PostfixCommands postfix, MeterRegistry registry, Clock clock) throws Exception {
-    return PostfixRouting.read(postfix, Duration.ofSeconds(10), clock, new RoutingMetrics(registry));
+  private static PostfixRouting read(PostfixCommands postfix, MeterRegistry registry, Clock clock)
+      throws Exception {
+    return PostfixRouting.read(
+        postfix, Duration.ofSeconds(10), clock, new RoutingMetrics(registry));
   }
 
   private static double lookups(MeterRegistry registry, String answer) {
@@ -79,7 +90,8 @@ class PostfixRoutingTest {
     assertEquals(Route.LEAVES, routing.route("deep@test.example"));
     assertEquals(Route.LOCAL, routing.route("team@test.example"));
     assertEquals(Route.LOCAL, routing.route("anyone@catchall.example"));
-    assertEquals(Route.LEAVES, routing.route("sales@hosted.example"), "one copy of the alias leaves");
+    assertEquals(
+        Route.LEAVES, routing.route("sales@hosted.example"), "one copy of the alias leaves");
   }
 
   @Test
@@ -96,20 +108,30 @@ class PostfixRoutingTest {
 
   @Test
   void whenPostfixCannotAnswerTheRecipientCountsAsLeaving() throws Exception {
-    PostfixRouting broken = read(new PostfixCommands(dir) {
-      @Override
-      public Map<String, String> query(List<String> maps, Collection<String> keys) throws IOException {
-        throw new IOException("map unavailable");
-      }
-    }, new SimpleMeterRegistry(), Clock.systemUTC());
+    PostfixRouting broken =
+        read(
+            new PostfixCommands(dir) {
+              @Override
+              public Map<String, String> query(List<String> maps, Collection<String> keys)
+                  throws IOException {
+                throw new IOException("map unavailable");
+              }
+            },
+            new SimpleMeterRegistry(),
+            Clock.systemUTC());
     assertEquals(Route.LEAVES, broken.route("bob@test.example"));
   }
 
   @Test
   void aMapPostfixCannotOpenMakesTheRecipientLeave(@TempDir Path other) throws Exception {
-    // postmap exits 1 both for "not found" and for a fatal error: the error must not read as "no alias"
-    Files.writeString(other.resolve("main.cf"), "mydestination = test.example\n"
-        + "virtual_alias_maps = hash:" + other.resolve("missing") + "\nalias_maps =\n");
+    // postmap exits 1 both for "not found" and for a fatal error: the error must not read as "no
+    // alias"
+    Files.writeString(
+        other.resolve("main.cf"),
+        "mydestination = test.example\n"
+            + "virtual_alias_maps = hash:"
+            + other.resolve("missing")
+            + "\nalias_maps =\n");
     MeterRegistry registry = new SimpleMeterRegistry();
     PostfixRouting missing = read(new PostfixCommands(other), registry, Clock.systemUTC());
     assertEquals(Route.LEAVES, missing.route("bob@test.example"));
@@ -121,8 +143,12 @@ class PostfixRoutingTest {
     Path virtual = other.resolve("virtual");
     Files.writeString(virtual, "fwd@test.example dest@far.example\n");
     Files.setLastModifiedTime(virtual, FileTime.from(Instant.now().minusSeconds(60)));
-    Files.writeString(other.resolve("main.cf"), "mydestination = test.example\n"
-        + "virtual_alias_maps = texthash:" + virtual + "\nalias_maps =\n");
+    Files.writeString(
+        other.resolve("main.cf"),
+        "mydestination = test.example\n"
+            + "virtual_alias_maps = texthash:"
+            + virtual
+            + "\nalias_maps =\n");
     MeterRegistry registry = new SimpleMeterRegistry();
     MutableClock clock = new MutableClock(Instant.parse("2026-11-30T00:00:00Z"));
     PostfixRouting cached = read(new PostfixCommands(other), registry, clock);
@@ -134,7 +160,8 @@ class PostfixRoutingTest {
 
     Files.writeString(virtual, "fwd@test.example bob@test.example\n");
     Files.setLastModifiedTime(virtual, FileTime.from(Instant.now().minusSeconds(30)));
-    assertEquals(Route.LEAVES, cached.route("fwd@test.example"), "the file is looked at once a second");
+    assertEquals(
+        Route.LEAVES, cached.route("fwd@test.example"), "the file is looked at once a second");
     clock.advanceSeconds(1);
     assertEquals(Route.LOCAL, cached.route("fwd@test.example"), "the changed alias is read");
   }

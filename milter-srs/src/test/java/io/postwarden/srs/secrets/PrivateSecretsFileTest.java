@@ -16,13 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Real files with real owners and modes (the tests run as root, which reads anything: modes are what count). */
+/**
+ * Real files with real owners and modes (the tests run as root, which reads anything: modes are
+ * what count).
+ */
 class PrivateSecretsFileTest {
 
   static final String GOOD = "kT3vXbq0sJ9wYc2LmN8pQr4Z\n";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   Path secretsFile(String content, String mode) throws IOException {
     Path file = Files.writeString(dir.resolve("srs.secret"), content);
@@ -31,20 +33,23 @@ class PrivateSecretsFileTest {
   }
 
   static void chgrp(Path file, String group) throws IOException {
-    GroupPrincipal principal = file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+    GroupPrincipal principal =
+        file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
     Files.getFileAttributeView(file, PosixFileAttributeView.class).setGroup(principal);
   }
 
   IOException refused(Path file) {
     IOException error = assertThrows(IOException.class, () -> PrivateSecretsFile.read(file));
-    assertTrue(error.getMessage().contains(file.toString()), "names the file: " + error.getMessage());
+    assertTrue(
+        error.getMessage().contains(file.toString()), "names the file: " + error.getMessage());
     return error;
   }
 
   @Test
   void aSecretOnlyItsOwnerCanReadIsAccepted() throws IOException {
     assertEquals(1, PrivateSecretsFile.read(secretsFile(GOOD, "rw-------")).count());
-    assertEquals(2, PrivateSecretsFile.read(secretsFile(GOOD + "0ld-secret-0f-16b\n", "r--------")).count());
+    assertEquals(
+        2, PrivateSecretsFile.read(secretsFile(GOOD + "0ld-secret-0f-16b\n", "r--------")).count());
   }
 
   @ParameterizedTest(name = "mode {0}")
@@ -67,8 +72,12 @@ class PrivateSecretsFileTest {
     Path file = secretsFile(GOOD, "rw-r-----");
     chgrp(file, "nogroup");
     String message = refused(file).getMessage();
-    assertTrue(message.contains("readable by group nogroup, not Postwarden's own group (gid "
-        + new UnixSystem().getGid() + ")"), message);
+    assertTrue(
+        message.contains(
+            "readable by group nogroup, not Postwarden's own group (gid "
+                + new UnixSystem().getGid()
+                + ")"),
+        message);
   }
 
   /** Debian's PostSRSd secret, shared by chgrp to the daemon's group and chmod 640. */
@@ -81,8 +90,10 @@ class PrivateSecretsFileTest {
 
   @Test
   void aDirectoryIsRefused() throws IOException {
-    Path directory = Files.createDirectory(dir.resolve("srs.secret"),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path directory =
+        Files.createDirectory(
+            dir.resolve("srs.secret"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     String message = refused(directory).getMessage();
     assertTrue(message.contains("is a directory"), message);
   }
@@ -109,7 +120,8 @@ class PrivateSecretsFileTest {
 
   @Test
   void sixteenBytesAreEnoughFifteenAreNot() throws IOException {
-    assertEquals(1, PrivateSecretsFile.read(secretsFile("0123456789abcdef\n", "rw-------")).count());
+    assertEquals(
+        1, PrivateSecretsFile.read(secretsFile("0123456789abcdef\n", "rw-------")).count());
     refused(secretsFile("0123456789abcde\n", "rw-------"));
   }
 

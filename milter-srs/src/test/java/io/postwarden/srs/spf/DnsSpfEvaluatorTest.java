@@ -11,22 +11,26 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SPF by jSPF against a real DNS server (dnsmasq on loopback): results, the TTL they rest on, macros, failures. */
+/**
+ * SPF by jSPF against a real DNS server (dnsmasq on loopback): results, the TTL they rest on,
+ * macros, failures.
+ */
 class DnsSpfEvaluatorTest {
 
   private static final InetAddress HERE = address("127.0.0.1");
   private static final InetAddress NAT = address("198.51.100.25");
   private static final List<InetAddress> BOTH = List.of(HERE, NAT);
 
-  @TempDir
-  static Path work;
+  @TempDir static Path work;
   private static Dnsmasq dnsmasq;
   private static SpfEvaluator spf;
 
   @BeforeAll
   static void startDns() throws Exception {
     dnsmasq = Dnsmasq.start(work, SpfZone.RECORDS);
-    spf = new DnsSpfEvaluator(dnsmasq.resolver(Duration.ofSeconds(2)), Duration.ofSeconds(3), "mx.test.example");
+    spf =
+        new DnsSpfEvaluator(
+            dnsmasq.resolver(Duration.ofSeconds(2)), Duration.ofSeconds(3), "mx.test.example");
   }
 
   @AfterAll
@@ -54,7 +58,10 @@ class DnsSpfEvaluatorTest {
     SpfVerdicts verdicts = spf.evaluate("ann@pass.test.example", BOTH);
     assertTrue(verdicts.allPass(), verdicts.toString());
     assertEquals(SpfResult.PASS, verdicts.deciding());
-    assertEquals(Duration.ofSeconds(SpfZone.TTL_SECONDS), verdicts.ttl(), "the TTL of the answers it rests on");
+    assertEquals(
+        Duration.ofSeconds(SpfZone.TTL_SECONDS),
+        verdicts.ttl(),
+        "the TTL of the answers it rests on");
     assertFalse(verdicts.dependsOnMoreThanDomain());
   }
 
@@ -80,7 +87,8 @@ class DnsSpfEvaluatorTest {
     assertEquals(SpfResult.NEUTRAL, only(spf.evaluate("ann@neutral.test.example", List.of(HERE))));
     assertEquals(SpfResult.NONE, only(spf.evaluate("ann@nospf.test.example", List.of(HERE))));
     assertEquals(SpfResult.PERMERROR, only(spf.evaluate("ann@twospf.test.example", List.of(HERE))));
-    assertEquals(SpfResult.PERMERROR, only(spf.evaluate("ann@includenone.test.example", List.of(HERE))));
+    assertEquals(
+        SpfResult.PERMERROR, only(spf.evaluate("ann@includenone.test.example", List.of(HERE))));
   }
 
   @Test
@@ -95,14 +103,18 @@ class DnsSpfEvaluatorTest {
   @Test
   void aRefusingServerIsATemporaryError() {
     // dnsmasq answers REFUSED outside test.example: it has no upstream
-    assertEquals(SpfResult.TEMPERROR, only(spf.evaluate("ann@pass.elsewhere.example", List.of(HERE))));
+    assertEquals(
+        SpfResult.TEMPERROR, only(spf.evaluate("ann@pass.elsewhere.example", List.of(HERE))));
   }
 
   @Test
   void aServerThatNeverAnswersIsATemporaryErrorWithinTheBudget() throws Exception {
     try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, HERE)) {
-      SpfEvaluator unanswered = new DnsSpfEvaluator(DnsResolvers.server("127.0.0.1:" + silent.getLocalPort(),
-          Duration.ofSeconds(30)), Duration.ofMillis(300), "mx.test.example");
+      SpfEvaluator unanswered =
+          new DnsSpfEvaluator(
+              DnsResolvers.server("127.0.0.1:" + silent.getLocalPort(), Duration.ofSeconds(30)),
+              Duration.ofMillis(300),
+              "mx.test.example");
       SpfVerdicts verdicts = unanswered.evaluate("ann@pass.test.example", BOTH);
       assertEquals(SpfResult.TEMPERROR, verdicts.deciding(), verdicts.toString());
       assertFalse(verdicts.allPass());

@@ -6,10 +6,14 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.postwarden.core.logging.RateLimitedLog;
 import java.lang.System.Logger.Level;
 
-/** What both protocols' handlers share: idle connections close, errors close the connection and never spread. */
+/**
+ * What both protocols' handlers share: idle connections close, errors close the connection and
+ * never spread.
+ */
 abstract class LookupConnectionHandler extends SimpleChannelInboundHandler<Object> {
 
   private static final System.Logger LOG = System.getLogger(LookupServer.class.getName());
+
   /** A client sending garbage in a loop must not flood the log. */
   private static final RateLimitedLog WARNINGS = RateLimitedLog.perMinute(LOG);
 
@@ -24,13 +28,17 @@ abstract class LookupConnectionHandler extends SimpleChannelInboundHandler<Objec
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.log(Level.DEBUG, "lookup connection from " + ctx.channel().remoteAddress() + " failed: " + cause);
+    LOG.log(
+        Level.DEBUG,
+        "lookup connection from " + ctx.channel().remoteAddress() + " failed: " + cause);
     ctx.close();
   }
 
   static void warn(ChannelHandlerContext ctx, String reason) {
-    WARNINGS.log(Level.WARNING, "bad lookup request", "bad lookup request from " + ctx.channel().remoteAddress()
-        + ": " + reason + "; closing");
+    WARNINGS.log(
+        Level.WARNING,
+        "bad lookup request",
+        "bad lookup request from " + ctx.channel().remoteAddress() + ": " + reason + "; closing");
   }
 
   /** Client-chosen text for a reply or log line: printable ASCII, bounded. */

@@ -33,9 +33,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Serves lookup tables to Postfix over socketmap (netstrings; every table by name) and tcp_table (one table per
- * listener), beside the milter listener and independent of it. Lookups are answered on the network threads: tables
- * answer from memory. Bounded: connections over all listeners, request size, idle time.
+ * Serves lookup tables to Postfix over socketmap (netstrings; every table by name) and tcp_table
+ * (one table per listener), beside the milter listener and independent of it. Lookups are answered
+ * on the network threads: tables answer from memory. Bounded: connections over all listeners,
+ * request size, idle time.
  */
 public final class LookupServer implements AutoCloseable {
 
@@ -51,27 +52,40 @@ public final class LookupServer implements AutoCloseable {
   private final List<SocketAddress> socketmapAddresses = new ArrayList<>();
   private final List<SocketAddress> tcpTableAddresses = new ArrayList<>();
 
-  public LookupServer(LookupServerSettings settings, Map<String, LookupTable> tables, LookupMetrics metrics) {
+  public LookupServer(
+      LookupServerSettings settings, Map<String, LookupTable> tables, LookupMetrics metrics) {
     this.settings = settings;
     this.metrics = metrics;
     this.tables = new Tables(tables, metrics);
-    IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("postwarden-lookup-accept", true), io);
-    this.workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("postwarden-lookup-io", true), io);
+    IoHandlerFactory io =
+        Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    this.acceptors =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("postwarden-lookup-accept", true), io);
+    this.workers =
+        new MultiThreadIoEventLoopGroup(
+            0, new DefaultThreadFactory("postwarden-lookup-io", true), io);
   }
 
   /** Binds every endpoint, or fails with the first error and leaves nothing bound. */
   public void start() {
     try {
       for (Endpoint endpoint : settings.socketmap()) {
-        socketmapAddresses.add(bind(endpoint, "socketmap (tables " + String.join(", ", tableNames()) + ")",
-            () -> new SocketmapFrameDecoder(LookupServerSettings.MAX_REQUEST_OCTETS),
-            () -> new SocketmapHandler(tables)));
+        socketmapAddresses.add(
+            bind(
+                endpoint,
+                "socketmap (tables " + String.join(", ", tableNames()) + ")",
+                () -> new SocketmapFrameDecoder(LookupServerSettings.MAX_REQUEST_OCTETS),
+                () -> new SocketmapHandler(tables)));
       }
       for (Map.Entry<String, Endpoint> entry : settings.tcpTables().entrySet()) {
-        tcpTableAddresses.add(bind(entry.getValue(), "tcp_table (table " + entry.getKey() + ")",
-            () -> new LineBasedFrameDecoder(LookupServerSettings.MAX_REQUEST_OCTETS, true, true),
-            () -> new TcpTableHandler(tables, entry.getKey())));
+        tcpTableAddresses.add(
+            bind(
+                entry.getValue(),
+                "tcp_table (table " + entry.getKey() + ")",
+                () ->
+                    new LineBasedFrameDecoder(LookupServerSettings.MAX_REQUEST_OCTETS, true, true),
+                () -> new TcpTableHandler(tables, entry.getKey())));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -86,7 +100,10 @@ public final class LookupServer implements AutoCloseable {
     }
   }
 
-  /** Tables for requests from now on (reload); a request in progress finishes with the table it started with. */
+  /**
+   * Tables for requests from now on (reload); a request in progress finishes with the table it
+   * started with.
+   */
   public void replaceTables(Map<String, LookupTable> newTables) {
     tables.replace(newTables);
   }
@@ -96,7 +113,10 @@ public final class LookupServer implements AutoCloseable {
     return List.copyOf(socketmapAddresses);
   }
 
-  /** Bound tcp_table addresses, in the order of {@link LookupServerSettings#tcpTables()}'s iteration. */
+  /**
+   * Bound tcp_table addresses, in the order of {@link LookupServerSettings#tcpTables()}'s
+   * iteration.
+   */
   public List<SocketAddress> tcpTableAddresses() {
     return List.copyOf(tcpTableAddresses);
   }
@@ -105,34 +125,50 @@ public final class LookupServer implements AutoCloseable {
     return tables.names();
   }
 
-  private SocketAddress bind(Endpoint endpoint, String what, Supplier<ChannelHandler> framing,
-      Supplier<ChannelHandler> handler) throws Exception {
+  private SocketAddress bind(
+      Endpoint endpoint,
+      String what,
+      Supplier<ChannelHandler> framing,
+      Supplier<ChannelHandler> handler)
+      throws Exception {
     Class<? extends ServerChannel> type;
     if (endpoint.isUnix()) {
       if (!Epoll.isAvailable()) {
-        throw new IllegalStateException("unix sockets need the native epoll transport: " + Epoll.unavailabilityCause());
+        throw new IllegalStateException(
+            "unix sockets need the native epoll transport: " + Epoll.unavailabilityCause());
       }
       SocketFiles.deleteStale(((DomainSocketAddress) endpoint.address()).path());
       type = EpollServerDomainSocketChannel.class;
     } else {
       type = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
-    ServerBootstrap bootstrap = new ServerBootstrap().group(acceptors, workers).channel(type)
-        .childHandler(new ChannelInitializer<>() {
-          @Override
-          protected void initChannel(Channel channel) {
-            admit(channel, framing.get(), handler.get());
-          }
-        });
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(acceptors, workers)
+            .channel(type)
+            .childHandler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel channel) {
+                    admit(channel, framing.get(), handler.get());
+                  }
+                });
     if (!endpoint.isUnix()) {
-      bootstrap.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
+      bootstrap
+          .option(ChannelOption.SO_REUSEADDR, true)
+          .childOption(ChannelOption.TCP_NODELAY, true);
     }
     Channel channel = bootstrap.bind(endpoint.address()).sync().channel();
     listeners.add(channel);
     if (endpoint.isUnix()) {
       SocketFiles.openToAll(((DomainSocketAddress) endpoint.address()).path());
     }
-    LOG.log(Level.INFO, "lookup tables listening on " + SocketFiles.describe(channel.localAddress()) + " for " + what);
+    LOG.log(
+        Level.INFO,
+        "lookup tables listening on "
+            + SocketFiles.describe(channel.localAddress())
+            + " for "
+            + what);
     return channel.localAddress();
   }
 
@@ -141,18 +177,28 @@ public final class LookupServer implements AutoCloseable {
     channel.closeFuture().addListener(future -> metrics.activeConnections().decrementAndGet());
     if (active > settings.maxConnections()) {
       metrics.connectionRefused();
-      LOG.log(Level.WARNING, "lookup connection limit " + settings.maxConnections() + " reached; closing a connection");
+      LOG.log(
+          Level.WARNING,
+          "lookup connection limit "
+              + settings.maxConnections()
+              + " reached; closing a connection");
       channel.close();
       return;
     }
     connections.add(channel);
-    channel.pipeline()
-        .addLast("idle", new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+    channel
+        .pipeline()
+        .addLast(
+            "idle",
+            new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
         .addLast("framing", framing)
         .addLast("lookups", handler);
   }
 
-  /** Closes listeners and connections at once: a lookup is one round trip, Postfix retries a dropped one. */
+  /**
+   * Closes listeners and connections at once: a lookup is one round trip, Postfix retries a dropped
+   * one.
+   */
   @Override
   public void close() {
     listeners.close().awaitUninterruptibly();

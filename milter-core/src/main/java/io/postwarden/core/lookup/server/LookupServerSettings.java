@@ -8,23 +8,30 @@ import java.util.Map;
 /**
  * Where the lookup tables are served and within which bounds.
  *
- * @param socketmap      socketmap listeners; every table is reachable on each by its name
- * @param tcpTables      tcp_table listeners, one table each (the protocol has no table name): table name to endpoint
- * @param maxConnections client connections served at once, over all listeners; more are closed at once
- * @param idleTimeout    a connection silent this long is closed
+ * @param socketmap socketmap listeners; every table is reachable on each by its name
+ * @param tcpTables tcp_table listeners, one table each (the protocol has no table name): table name
+ *     to endpoint
+ * @param maxConnections client connections served at once, over all listeners; more are closed at
+ *     once
+ * @param idleTimeout a connection silent this long is closed
  */
-public record LookupServerSettings(List<Endpoint> socketmap, Map<String, Endpoint> tcpTables, int maxConnections,
+public record LookupServerSettings(
+    List<Endpoint> socketmap,
+    Map<String, Endpoint> tcpTables,
+    int maxConnections,
     Duration idleTimeout) {
 
   /**
-   * Longest request accepted, in octets: a socketmap netstring's payload or a tcp_table line. Postfix 3.12 limits
-   * its own socketmap queries to this (socketmap_max_query_size); keys are addresses, far shorter.
+   * Longest request accepted, in octets: a socketmap netstring's payload or a tcp_table line.
+   * Postfix 3.12 limits its own socketmap queries to this (socketmap_max_query_size); keys are
+   * addresses, far shorter.
    */
   public static final int MAX_REQUEST_OCTETS = 10_000;
 
   public LookupServerSettings {
     socketmap = List.copyOf(socketmap);
-    // in the configured order: listeners bind, log and report their addresses in the order the operator wrote them
+    // in the configured order: listeners bind, log and report their addresses in the order the
+    // operator wrote them
     tcpTables = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tcpTables));
   }
 

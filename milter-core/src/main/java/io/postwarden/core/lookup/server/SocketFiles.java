@@ -29,8 +29,12 @@ final class SocketFiles {
 
   static String describe(SocketAddress address) {
     if (address instanceof InetSocketAddress inet) {
-      return "inet:" + (inet.getAddress().getAddress().length == 16 ? "[" + inet.getAddress().getHostAddress() + "]"
-          : inet.getAddress().getHostAddress()) + ":" + inet.getPort();
+      return "inet:"
+          + (inet.getAddress().getAddress().length == 16
+              ? "[" + inet.getAddress().getHostAddress() + "]"
+              : inet.getAddress().getHostAddress())
+          + ":"
+          + inet.getPort();
     }
     return "unix:" + ((DomainSocketAddress) address).path();
   }

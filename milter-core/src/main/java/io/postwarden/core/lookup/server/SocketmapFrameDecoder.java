@@ -8,8 +8,9 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Cuts netstrings out of the stream: emits each payload as {@code byte[]}, or one {@link Netstring.Malformed} after
- * which everything else is dropped (framing is lost; the handler answers and closes).
+ * Cuts netstrings out of the stream: emits each payload as {@code byte[]}, or one {@link
+ * Netstring.Malformed} after which everything else is dropped (framing is lost; the handler answers
+ * and closes).
  */
 final class SocketmapFrameDecoder extends ByteToMessageDecoder {
 

@@ -34,8 +34,13 @@ final class SocketmapHandler extends LookupConnectionHandler {
       return;
     }
     Optional<LookupResult> result = tables.lookup(request.map(), request.key(), context);
-    byte[] reply = result.map(SocketmapCodec::reply)
-        .orElseGet(() -> SocketmapCodec.permanentError("no such socketmap: " + printable(request.map())));
+    byte[] reply =
+        result
+            .map(SocketmapCodec::reply)
+            .orElseGet(
+                () ->
+                    SocketmapCodec.permanentError(
+                        "no such socketmap: " + printable(request.map())));
     ctx.writeAndFlush(Unpooled.wrappedBuffer(Netstring.encode(reply)));
   }
 
@@ -43,7 +48,8 @@ final class SocketmapHandler extends LookupConnectionHandler {
   private void refuse(ChannelHandlerContext ctx, String reason) {
     tables.badRequest(LookupMetrics.UNKNOWN);
     warn(ctx, reason);
-    ctx.writeAndFlush(Unpooled.wrappedBuffer(Netstring.encode(SocketmapCodec.permanentError(reason))))
+    ctx.writeAndFlush(
+            Unpooled.wrappedBuffer(Netstring.encode(SocketmapCodec.permanentError(reason))))
         .addListener(ChannelFutureListener.CLOSE);
   }
 }

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The tables in force (a reload swaps them), each lookup counted; a table that throws answers "try again later". */
+/**
+ * The tables in force (a reload swaps them), each lookup counted; a table that throws answers "try
+ * again later".
+ */
 final class Tables {
 
   private static final System.Logger LOG = System.getLogger(LookupServer.class.getName());
@@ -44,8 +47,11 @@ final class Tables {
       LOG.log(Level.ERROR, "lookup table " + table + " failed", e);
       result = new LookupResult.Failed("internal error");
     }
-    metrics.lookup(table, result instanceof LookupResult.Found ? Result.FOUND
-        : result instanceof LookupResult.Failed ? Result.TEMP_ERROR : Result.NOT_FOUND);
+    metrics.lookup(
+        table,
+        result instanceof LookupResult.Found
+            ? Result.FOUND
+            : result instanceof LookupResult.Failed ? Result.TEMP_ERROR : Result.NOT_FOUND);
     return Optional.of(result);
   }
 

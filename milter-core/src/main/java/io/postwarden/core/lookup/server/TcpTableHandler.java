@@ -12,7 +12,9 @@ import io.postwarden.core.lookup.TcpTableCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
-/** Answers tcp_table requests for the one table of its listener, one reply line per request line. */
+/**
+ * Answers tcp_table requests for the one table of its listener, one reply line per request line.
+ */
 final class TcpTableHandler extends LookupConnectionHandler {
 
   private final Tables tables;
@@ -35,7 +37,10 @@ final class TcpTableHandler extends LookupConnectionHandler {
       return;
     }
     Optional<LookupResult> result = tables.lookup(table, key, context);
-    String reply = result.map(TcpTableCodec::reply).orElseGet(() -> TcpTableCodec.error("no such table: " + table));
+    String reply =
+        result
+            .map(TcpTableCodec::reply)
+            .orElseGet(() -> TcpTableCodec.error("no such table: " + table));
     ctx.writeAndFlush(Unpooled.copiedBuffer(reply + "\n", StandardCharsets.ISO_8859_1));
   }
 
@@ -51,7 +56,8 @@ final class TcpTableHandler extends LookupConnectionHandler {
   private void refuse(ChannelHandlerContext ctx, String reason) {
     tables.badRequest(table);
     warn(ctx, reason);
-    ctx.writeAndFlush(Unpooled.copiedBuffer(TcpTableCodec.error(reason) + "\n", StandardCharsets.ISO_8859_1))
+    ctx.writeAndFlush(
+            Unpooled.copiedBuffer(TcpTableCodec.error(reason) + "\n", StandardCharsets.ISO_8859_1))
         .addListener(ChannelFutureListener.CLOSE);
   }
 }

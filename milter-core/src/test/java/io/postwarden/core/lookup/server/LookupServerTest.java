@@ -3,7 +3,6 @@ package io.postwarden.core.lookup.server;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.postwarden.core.lookup.LookupContext;
 import io.postwarden.core.lookup.LookupResult;
 import io.postwarden.core.lookup.LookupTable;
 import io.postwarden.core.server.Endpoint;
@@ -32,28 +31,41 @@ import org.junit.jupiter.api.io.TempDir;
 class LookupServerTest {
 
   /** Upper-cases keys that contain '@'; remembers the previous key of its connection. */
-  private static final LookupTable UPPER = (key, context) -> key.contains("@")
-      ? new LookupResult.Found(key.toUpperCase(Locale.ROOT)) : LookupResult.NOT_FOUND;
-  private static final LookupTable PREVIOUS = (key, context) -> {
-    String previous = context.noted(String.class).orElse("none");
-    context.note(String.class, key);
-    return new LookupResult.Found(previous);
-  };
-  private static final LookupTable BROKEN = (key, context) -> {
-    throw new IllegalStateException("bug");
-  };
+  private static final LookupTable UPPER =
+      (key, context) ->
+          key.contains("@")
+              ? new LookupResult.Found(key.toUpperCase(Locale.ROOT))
+              : LookupResult.NOT_FOUND;
 
-  @TempDir
-  Path dir;
+  private static final LookupTable PREVIOUS =
+      (key, context) -> {
+        String previous = context.noted(String.class).orElse("none");
+        context.note(String.class, key);
+        return new LookupResult.Found(previous);
+      };
+  private static final LookupTable BROKEN =
+      (key, context) -> {
+        throw new IllegalStateException("bug");
+      };
+
+  @TempDir Path dir;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private LookupServer server;
 
   private LookupServer start(int maxConnections) {
-    Map<String, LookupTable> tables = Map.of("upper", UPPER, "previous", PREVIOUS, "broken", BROKEN);
-    server = new LookupServer(new LookupServerSettings(
-        List.of(Endpoint.parse("inet:127.0.0.1:0"), Endpoint.parse("unix:" + dir.resolve("lookup.sock"))),
-        Map.of("upper", Endpoint.parse("inet:127.0.0.1:0")), maxConnections, Duration.ofMinutes(1)),
-        tables, new LookupMetrics(registry, tables.keySet()));
+    Map<String, LookupTable> tables =
+        Map.of("upper", UPPER, "previous", PREVIOUS, "broken", BROKEN);
+    server =
+        new LookupServer(
+            new LookupServerSettings(
+                List.of(
+                    Endpoint.parse("inet:127.0.0.1:0"),
+                    Endpoint.parse("unix:" + dir.resolve("lookup.sock"))),
+                Map.of("upper", Endpoint.parse("inet:127.0.0.1:0")),
+                maxConnections,
+                Duration.ofMinutes(1)),
+            tables,
+            new LookupMetrics(registry, tables.keySet()));
     server.start();
     return server;
   }
@@ -116,15 +128,24 @@ class LookupServerTest {
   }
 
   private double lookups(String map, String result) {
-    return registry.get("postwarden.lookups").tag("map", map).tag("result", result).counter().count();
+    return registry
+        .get("postwarden.lookups")
+        .tag("map", map)
+        .tag("result", result)
+        .counter()
+        .count();
   }
 
   @Test
   void socketmapAnswersPipelinedRequestsInOrderOnOneConnection() throws Exception {
     start(10);
     try (Socket socket = socketmap()) {
-      send(socket, netstring("upper ann@example.org") + netstring("upper no-at-sign") + netstring("previous a")
-          + netstring("previous b"));
+      send(
+          socket,
+          netstring("upper ann@example.org")
+              + netstring("upper no-at-sign")
+              + netstring("previous a")
+              + netstring("previous b"));
       InputStream in = socket.getInputStream();
       assertEquals("OK ANN@EXAMPLE.ORG", readNetstring(in));
       assertEquals("NOTFOUND ", readNetstring(in));
@@ -133,7 +154,8 @@ class LookupServerTest {
     }
     try (Socket other = socketmap()) {
       send(other, netstring("previous c"));
-      assertEquals("OK none", readNetstring(other.getInputStream()), "another connection starts afresh");
+      assertEquals(
+          "OK none", readNetstring(other.getInputStream()), "another connection starts afresh");
     }
     assertEquals(1, lookups("upper", "found"));
     assertEquals(1, lookups("upper", "not_found"));
@@ -144,10 +166,14 @@ class LookupServerTest {
     start(10);
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       channel.connect(UnixDomainSocketAddress.of(dir.resolve("lookup.sock")));
-      channel.write(ByteBuffer.wrap(netstring("upper bob@example.org").getBytes(StandardCharsets.ISO_8859_1)));
+      channel.write(
+          ByteBuffer.wrap(
+              netstring("upper bob@example.org").getBytes(StandardCharsets.ISO_8859_1)));
       assertEquals("OK BOB@EXAMPLE.ORG", readNetstring(Channels.newInputStream(channel)));
     }
-    assertTrue(Files.getPosixFilePermissions(dir.resolve("lookup.sock")).size() >= 6, "Postfix may connect");
+    assertTrue(
+        Files.getPosixFilePermissions(dir.resolve("lookup.sock")).size() >= 6,
+        "Postfix may connect");
   }
 
   @Test
@@ -158,7 +184,8 @@ class LookupServerTest {
       assertEquals("PERM no such socketmap: nosuch", readNetstring(socket.getInputStream()));
       assertEquals("OK X@Y", readNetstring(socket.getInputStream()));
     }
-    assertEquals(1, lookups("unknown", "bad_request"), "a made-up table name is no label of its own");
+    assertEquals(
+        1, lookups("unknown", "bad_request"), "a made-up table name is no label of its own");
   }
 
   @Test
@@ -179,9 +206,12 @@ class LookupServerTest {
       try (Socket socket = socketmap()) {
         send(socket, garbage.equals("upper x@y") ? netstring(garbage).replace(",", ";") : garbage);
         if (garbage.equals("10001:")) {
-          assertTrue(readNetstring(socket.getInputStream()).startsWith("PERM netstring longer than 10000"));
+          assertTrue(
+              readNetstring(socket.getInputStream())
+                  .startsWith("PERM netstring longer than 10000"));
         } else if (garbage.equals("upper x@y")) {
-          assertEquals("PERM netstring does not end with a comma", readNetstring(socket.getInputStream()));
+          assertEquals(
+              "PERM netstring does not end with a comma", readNetstring(socket.getInputStream()));
         } else {
           assertTrue(readNetstring(socket.getInputStream()).startsWith("PERM "), garbage);
         }
@@ -190,7 +220,8 @@ class LookupServerTest {
     }
     try (Socket socket = socketmap()) {
       send(socket, netstring("no-space-here"));
-      assertEquals("PERM socketmap request must be \"name key\"", readNetstring(socket.getInputStream()));
+      assertEquals(
+          "PERM socketmap request must be \"name key\"", readNetstring(socket.getInputStream()));
       assertEquals(-1, socket.getInputStream().read());
     }
     assertEquals(5, lookups("unknown", "bad_request"));
@@ -225,7 +256,8 @@ class LookupServerTest {
     start(1);
     try (Socket first = socketmap()) {
       send(first, netstring("upper a@b"));
-      assertEquals("OK A@B", readNetstring(first.getInputStream()), "the first connection is served");
+      assertEquals(
+          "OK A@B", readNetstring(first.getInputStream()), "the first connection is served");
       try (Socket second = tcpTable()) {
         assertEquals(-1, second.getInputStream().read(), "the second connection is closed at once");
       }
