@@ -75,6 +75,12 @@ public final class PostfixBenchmark {
       stack.start();
       dir.recordPid(stack.postfix().masterPid().orElseThrow());
       Path postfixConfig = stack.postfix().configDir();
+      int socketmapPort = Ports.freePort();
+      // the fast path as deploy/postfix/main.cf-fastpath.snippet ships it: no milter for remote
+      // MTAs
+      // (here every client, 127.0.0.1 playing the remote MTA), SRS by the canonical maps over
+      // socketmap
+      Path remoteMtas = dir.write("milter_clients", "0.0.0.0/0 DISABLE\n");
       try (PostwardenDaemon remote =
               PostwardenDaemon.start(
                   dir,
@@ -86,7 +92,15 @@ public final class PostfixBenchmark {
                   dir,
                   "postwarden-local",
                   postfixConfig,
-                  "peer-lookup = true\nguard-allow-users = { \"nobody\" }")) {
+                  "peer-lookup = true\nguard-allow-users = { \"nobody\" }");
+          PostwardenDaemon fast =
+              PostwardenDaemon.start(
+                  dir,
+                  "postwarden-fast-path",
+                  postfixConfig,
+                  "socketmap = { \"inet:127.0.0.1:"
+                      + socketmapPort
+                      + "\" }\nsrs-rewrite-in-milter = false\npeer-lookup = false")) {
         List<Setup> setups =
             List.of(
                 new Setup("Postfix alone", settings(Map.of()), Optional.empty(), false),
@@ -109,6 +123,11 @@ public final class PostfixBenchmark {
                     "Postwarden, all policies, local client (process lookup)",
                     milters(local.smtpdEndpoint(), local.nonSmtpdEndpoint()),
                     Optional.of(local.process()),
+                    true),
+                new Setup(
+                    "Postwarden fast path (socketmap, remote MTA skips the milter)",
+                    fastPath(fast, socketmapPort, remoteMtas),
+                    Optional.of(fast.process()),
                     true));
         new PostfixBenchmark(dir, stack, sessions)
             .measure(setups, messages, rounds, warmup, machine);
@@ -269,6 +288,7 @@ public final class PostfixBenchmark {
     settings.put("non_smtpd_milters", "");
     settings.put("sender_canonical_maps", "");
     settings.put("recipient_canonical_maps", "");
+    settings.put("smtpd_milter_maps", "");
     settings.putAll(own);
     return settings;
   }
@@ -280,6 +300,18 @@ public final class PostfixBenchmark {
             own.put(
                 setting.substring(0, setting.indexOf('=')),
                 setting.substring(setting.indexOf('=') + 1)));
+    return settings(own);
+  }
+
+  private static Map<String, String> fastPath(PostwardenDaemon daemon, int port, Path clients) {
+    Map<String, String> own = new LinkedHashMap<>();
+    own.put("smtpd_milters", daemon.smtpdEndpoint());
+    own.put("non_smtpd_milters", daemon.nonSmtpdEndpoint());
+    own.put("smtpd_milter_maps", "cidr:" + clients);
+    own.put("sender_canonical_maps", "socketmap:inet:127.0.0.1:" + port + ":forward");
+    own.put("sender_canonical_classes", "envelope_sender");
+    own.put("recipient_canonical_maps", "socketmap:inet:127.0.0.1:" + port + ":reverse");
+    own.put("recipient_canonical_classes", "envelope_recipient");
     return settings(own);
   }
 
