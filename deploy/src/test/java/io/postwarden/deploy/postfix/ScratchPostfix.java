@@ -136,7 +136,8 @@ public final class ScratchPostfix {
   }
 
   static void backdate(Path file) throws IOException {
-    Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(60)));
+    // Postfix sleeps on files modified within the last second: date them long past
+    Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
   }
 
   /** {@code postconf -c DIR ARGS...}. */

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -132,7 +131,7 @@ public final class CapturingSink {
 
       @Override
       public String data(InputStream data) throws IOException {
-        add(new ReceivedMessage(from, rcpts, data.readAllBytes(), client, Instant.now()));
+        add(new ReceivedMessage(from, rcpts, data.readAllBytes(), client));
         return null;
       }
 

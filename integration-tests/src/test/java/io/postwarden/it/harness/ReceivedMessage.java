@@ -1,7 +1,6 @@
 package io.postwarden.it.harness;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -18,20 +17,13 @@ public final class ReceivedMessage {
   private final byte[] content;
   private final Headers headers;
   private final String clientAddress;
-  private final Instant receivedAt;
 
-  ReceivedMessage(
-      String mailFrom,
-      List<String> recipients,
-      byte[] content,
-      String clientAddress,
-      Instant receivedAt) {
+  ReceivedMessage(String mailFrom, List<String> recipients, byte[] content, String clientAddress) {
     this.mailFrom = mailFrom;
     this.recipients = List.copyOf(recipients);
     this.content = content.clone();
     this.headers = Headers.parse(content);
     this.clientAddress = clientAddress;
-    this.receivedAt = receivedAt;
   }
 
   /** MAIL FROM address without angle brackets; "" for the null sender. */
@@ -74,10 +66,6 @@ public final class ReceivedMessage {
   /** Address of the SMTP client that delivered it (Postfix's smtp client). */
   public String clientAddress() {
     return clientAddress;
-  }
-
-  public Instant receivedAt() {
-    return receivedAt;
   }
 
   /** Whether content equals {@code other} byte for byte. */

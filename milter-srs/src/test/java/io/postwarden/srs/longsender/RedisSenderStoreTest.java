@@ -25,10 +25,15 @@ class RedisSenderStoreTest {
   private static final System.Logger LOG = System.getLogger("postwarden.srs");
   private static RedisServer redis;
 
-  // Redis expires entries by its own clock: the test's clock starts at the real time (read once)
+  // Redis expires entries by its own clock: the test's clock starts at the server's time (TIME)
   // and moves on its own
-  private final MutableClock clock =
-      new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
+  private final MutableClock clock = new MutableClock(redisTime());
+
+  private static Instant redisTime() {
+    try (RedisLink direct = link()) {
+      return Instant.ofEpochSecond(Long.parseLong(direct.call(commands -> commands.time()).get(0)));
+    }
+  }
 
   @BeforeAll
   static void startRedis() {

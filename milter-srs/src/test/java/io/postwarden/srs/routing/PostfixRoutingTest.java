@@ -13,6 +13,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Resolution through the real postconf and postmap, on a scratch Postfix configuration. */
 class PostfixRoutingTest {
 
+  /** A modification time long past, whatever today is. */
+  private static final Instant OLD_NEWS = Instant.parse("2026-01-01T00:00:00Z");
+
   @TempDir static Path dir;
 
   static PostfixRouting routing;
@@ -30,7 +34,7 @@ class PostfixRoutingTest {
   private static void write(String name, String content) throws Exception {
     Path file = Files.writeString(dir.resolve(name), content);
     // Postfix sleeps on files modified within the last second; these are old news
-    Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(60)));
+    Files.setLastModifiedTime(file, FileTime.from(OLD_NEWS));
   }
 
   @BeforeAll
@@ -64,7 +68,11 @@ class PostfixRoutingTest {
             + "\n"
             + "virtual_mailbox_domains = mailbox.example\n"
             + "virtual_alias_domains = hosted.example, catchall.example\n");
-    routing = read(new PostfixCommands(dir), new SimpleMeterRegistry(), Clock.systemUTC());
+    routing =
+        read(
+            new PostfixCommands(dir),
+            new SimpleMeterRegistry(),
+            Clock.fixed(OLD_NEWS, ZoneOffset.UTC));
   }
 
   private static PostfixRouting read(PostfixCommands postfix, MeterRegistry registry, Clock clock)
@@ -118,7 +126,7 @@ class PostfixRoutingTest {
               }
             },
             new SimpleMeterRegistry(),
-            Clock.systemUTC());
+            Clock.fixed(OLD_NEWS, ZoneOffset.UTC));
     assertEquals(Route.LEAVES, broken.route("bob@test.example"));
   }
 
@@ -133,7 +141,8 @@ class PostfixRoutingTest {
             + other.resolve("missing")
             + "\nalias_maps =\n");
     MeterRegistry registry = new SimpleMeterRegistry();
-    PostfixRouting missing = read(new PostfixCommands(other), registry, Clock.systemUTC());
+    PostfixRouting missing =
+        read(new PostfixCommands(other), registry, Clock.fixed(OLD_NEWS, ZoneOffset.UTC));
     assertEquals(Route.LEAVES, missing.route("bob@test.example"));
     assertEquals(1, lookups(registry, "failed"));
   }
@@ -142,7 +151,7 @@ class PostfixRoutingTest {
   void answersAreRememberedUntilTheMapFileChanges(@TempDir Path other) throws Exception {
     Path virtual = other.resolve("virtual");
     Files.writeString(virtual, "fwd@test.example dest@far.example\n");
-    Files.setLastModifiedTime(virtual, FileTime.from(Instant.now().minusSeconds(60)));
+    Files.setLastModifiedTime(virtual, FileTime.from(OLD_NEWS));
     Files.writeString(
         other.resolve("main.cf"),
         "mydestination = test.example\n"
@@ -159,7 +168,7 @@ class PostfixRoutingTest {
     assertEquals(asked, lookups(registry, "asked"), "the second message runs no postmap");
 
     Files.writeString(virtual, "fwd@test.example bob@test.example\n");
-    Files.setLastModifiedTime(virtual, FileTime.from(Instant.now().minusSeconds(30)));
+    Files.setLastModifiedTime(virtual, FileTime.from(OLD_NEWS.plusSeconds(30)));
     assertEquals(
         Route.LEAVES, cached.route("fwd@test.example"), "the file is looked at once a second");
     clock.advanceSeconds(1);
