@@ -3,7 +3,6 @@ package io.postwarden.deploy;
 import io.postwarden.audit.AuditModule;
 import io.postwarden.audit.log.AuditLog;
 import io.postwarden.core.config.Config;
-import io.postwarden.core.config.ConfigException;
 import io.postwarden.limits.hold.HeldGroups;
 import io.postwarden.limits.hold.HeldMessage;
 import io.postwarden.limits.hold.HoldQueue;
@@ -18,10 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -44,41 +40,24 @@ final class HoldCommands {
 
   private HoldCommands() {}
 
-  abstract static class QueueCommand implements Callable<Integer> {
-
-    @Option(
-        names = {"-c", "--config"},
-        paramLabel = "FILE",
-        description = "Configuration file (default: built-in).")
-    Path config;
-
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  abstract static class QueueCommand extends ConfiguredCommand {
 
     @Override
-    public Integer call() {
-      Config settings;
-      try {
-        settings = Main.load(config);
-      } catch (ConfigException e) {
-        spec.commandLine().getErr().println("postwarden: " + e.getMessage());
-        return Main.EXIT_CONFIG;
-      }
+    final int run(Config settings) {
       String postfix = settings.get(SrsKeys.POSTFIX_CONFIG_DIR);
       HoldQueue queue =
           new HoldQueue(postfix.isEmpty() ? Optional.empty() : Optional.of(Path.of(postfix)));
       try {
         return run(settings, queue, spec.commandLine().getOut());
       } catch (IOException | IllegalArgumentException e) {
-        spec.commandLine().getErr().println("postwarden: " + e.getMessage());
-        return EXIT_SOFTWARE;
+        return fail(EXIT_SOFTWARE, e.getMessage());
       }
     }
 
     abstract int run(Config settings, HoldQueue queue, PrintWriter out) throws IOException;
 
     int noMatch(String message) {
-      spec.commandLine().getErr().println("postwarden: " + message);
-      return EXIT_NO_MATCH;
+      return fail(EXIT_NO_MATCH, message);
     }
   }
 

@@ -3,7 +3,6 @@ package io.postwarden.deploy;
 import io.postwarden.audit.AuditModule;
 import io.postwarden.audit.log.AuditLog;
 import io.postwarden.core.config.Config;
-import io.postwarden.core.config.ConfigException;
 import io.postwarden.limits.LimitsKeys;
 import io.postwarden.limits.control.ControlSocket;
 import io.postwarden.limits.hold.OperatorRecords;
@@ -12,10 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -28,60 +24,35 @@ import picocli.CommandLine.Parameters;
     subcommands = {LimitsCommands.Status.class, LimitsCommands.Reset.class})
 final class LimitsCommands {
 
-  abstract static class ControlCommand implements Callable<Integer> {
-
-    @Option(
-        names = {"-c", "--config"},
-        paramLabel = "FILE",
-        description = "Configuration file (default: built-in).")
-    Path config;
-
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  abstract static class ControlCommand extends ConfiguredCommand {
 
     @Override
-    public Integer call() {
-      Config settings;
-      try {
-        settings = Main.load(config);
-      } catch (ConfigException e) {
-        spec.commandLine().getErr().println("postwarden: " + e.getMessage());
-        return Main.EXIT_CONFIG;
-      }
+    final int run(Config settings) {
       String socket = settings.get(LimitsKeys.CONTROL_SOCKET);
       if (socket.isEmpty()) {
-        spec.commandLine()
-            .getErr()
-            .println("postwarden: limits-control-socket is empty: the daemon has no socket");
-        return Main.EXIT_CONFIG;
+        return fail(Main.EXIT_CONFIG, "limits-control-socket is empty: the daemon has no socket");
       }
       List<String> answer;
       try {
         answer = ControlSocket.ask(Path.of(socket), request());
       } catch (IOException e) {
-        spec.commandLine()
-            .getErr()
-            .println(
-                "postwarden: cannot reach the daemon at "
-                    + socket
-                    + " (is it running, "
-                    + "and are you root?): "
-                    + e.getMessage());
-        return Main.EXIT_UNAVAILABLE;
+        return fail(
+            Main.EXIT_UNAVAILABLE,
+            "cannot reach the daemon at "
+                + socket
+                + " (is it running, and are you root?): "
+                + e.getMessage());
       }
       if (answer.isEmpty() || !answer.get(0).equals("ok")) {
-        spec.commandLine()
-            .getErr()
-            .println("postwarden: " + (answer.isEmpty() ? "no answer" : answer.get(0)));
-        return HoldCommands.EXIT_NO_MATCH;
+        return fail(HoldCommands.EXIT_NO_MATCH, answer.isEmpty() ? "no answer" : answer.get(0));
       }
       answer.subList(1, answer.size()).forEach(spec.commandLine().getOut()::println);
       try {
         recordIn(settings);
       } catch (IOException e) {
-        spec.commandLine()
-            .getErr()
-            .println("postwarden: done, but not recorded in the audit log: " + e.getMessage());
-        return HoldCommands.EXIT_SOFTWARE;
+        return fail(
+            HoldCommands.EXIT_SOFTWARE,
+            "done, but not recorded in the audit log: " + e.getMessage());
       }
       return 0;
     }
