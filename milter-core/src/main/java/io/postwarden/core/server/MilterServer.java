@@ -26,12 +26,9 @@ import io.postwarden.core.session.ConnectionDrop;
 import io.postwarden.core.session.MilterSession;
 import io.postwarden.core.session.PolicyChain;
 import io.postwarden.core.session.SessionObserver;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,7 +89,7 @@ public final class MilterServer implements AutoCloseable {
         LOG.log(
             Level.INFO,
             "milter listening on "
-                + describe(channel.localAddress())
+                + SocketFiles.describe(channel.localAddress())
                 + " for "
                 + (listener.origin() == MailOrigin.SMTPD ? "smtpd_milters" : "non_smtpd_milters"));
       }
@@ -136,7 +133,7 @@ public final class MilterServer implements AutoCloseable {
         throw new IllegalStateException(
             "unix sockets need the native epoll transport: " + Epoll.unavailabilityCause());
       }
-      deleteStaleSocket(((DomainSocketAddress) endpoint.address()).path());
+      SocketFiles.deleteStale(((DomainSocketAddress) endpoint.address()).path());
       type = EpollServerDomainSocketChannel.class;
     } else {
       type = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -246,28 +243,8 @@ public final class MilterServer implements AutoCloseable {
     chain.retire();
     for (Listener listener : settings.listeners()) {
       if (listener.endpoint().isUnix()) {
-        deleteStaleSocket(((DomainSocketAddress) listener.endpoint().address()).path());
+        SocketFiles.deleteStale(((DomainSocketAddress) listener.endpoint().address()).path());
       }
     }
-  }
-
-  private static void deleteStaleSocket(String path) {
-    try {
-      Files.deleteIfExists(Path.of(path));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove old socket " + path, e);
-    }
-  }
-
-  private static String describe(SocketAddress address) {
-    if (address instanceof InetSocketAddress inet) {
-      return "inet:"
-          + (inet.getAddress().getAddress().length == 16
-              ? "[" + inet.getAddress().getHostAddress() + "]"
-              : inet.getAddress().getHostAddress())
-          + ":"
-          + inet.getPort();
-    }
-    return "unix:" + ((DomainSocketAddress) address).path();
   }
 }

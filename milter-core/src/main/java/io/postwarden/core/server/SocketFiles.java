@@ -1,4 +1,4 @@
-package io.postwarden.core.lookup.server;
+package io.postwarden.core.server;
 
 import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
@@ -7,14 +7,17 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
-/** Unix socket files of the listeners, and how addresses are named in log lines. */
-final class SocketFiles {
+/**
+ * Socket files of the listeners (milter and lookup tables), and how their addresses are named in
+ * log lines.
+ */
+public final class SocketFiles {
 
   private SocketFiles() {}
 
-  static void deleteStale(String path) {
+  /** A socket file left by an earlier run, before binding again, or after closing. */
+  public static void deleteStale(String path) {
     try {
       Files.deleteIfExists(Path.of(path));
     } catch (IOException e) {
@@ -22,12 +25,7 @@ final class SocketFiles {
     }
   }
 
-  /** Postfix's processes run as another user; they must be able to connect. */
-  static void openToAll(String path) throws IOException {
-    Files.setPosixFilePermissions(Path.of(path), PosixFilePermissions.fromString("rw-rw-rw-"));
-  }
-
-  static String describe(SocketAddress address) {
+  public static String describe(SocketAddress address) {
     if (address instanceof InetSocketAddress inet) {
       return "inet:"
           + (inet.getAddress().getAddress().length == 16
