@@ -25,24 +25,7 @@ class NohupDaemonTest {
   private static Path config(Path dir, int metricsPort) throws Exception {
     return Files.writeString(
         dir.resolve("postwarden.conf"),
-        "milter = \"inet:127.0.0.1:"
-            + Ports.freePort()
-            + "\"\n"
-            + "non-smtpd-milter = \"inet:127.0.0.1:"
-            + Ports.freePort()
-            + "\"\n"
-            + "metrics-listen = \"127.0.0.1:"
-            + metricsPort
-            + "\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n"
-            + "secrets-file = \""
-            + dir.resolve("srs.secret")
-            + "\"\n"
-            + "audit-key-file = \""
-            + dir.resolve("audit.key")
-            + "\"\n"
-            + "audit-log = \""
-            + dir.resolve("audit.log")
-            + "\"\n");
+        PackagedDaemonTest.ownConfig(dir, Ports.freePort(), metricsPort));
   }
 
   private static Process start(List<String> wrapper, Path config, Path log) throws Exception {

@@ -58,6 +58,31 @@ class PackagedDaemonTest {
     fail("daemon not healthy in 20s:\n" + read(log));
   }
 
+  /**
+   * A configuration that keeps everything in {@code dir} (secrets, keys, the audit log, no limits
+   * state or control socket), so a test daemon never touches /var/lib/postwarden.
+   */
+  static String ownConfig(Path dir, int milterPort, int metricsPort) {
+    return "milter = \"inet:127.0.0.1:"
+        + milterPort
+        + "\"\n"
+        + "non-smtpd-milter = \"inet:127.0.0.1:"
+        + Ports.freePort()
+        + "\"\n"
+        + "metrics-listen = \"127.0.0.1:"
+        + metricsPort
+        + "\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n"
+        + "secrets-file = \""
+        + dir.resolve("srs.secret")
+        + "\"\n"
+        + "audit-key-file = \""
+        + dir.resolve("audit.key")
+        + "\"\n"
+        + "audit-log = \""
+        + dir.resolve("audit.log")
+        + "\"\n";
+  }
+
   static String read(Path log) {
     try {
       return Files.readString(log);
@@ -73,25 +98,7 @@ class PackagedDaemonTest {
     Path config =
         Files.writeString(
             dir.resolve("postwarden.conf"),
-            "milter = \"inet:127.0.0.1:"
-                + milterPort
-                + "\"\n"
-                + "non-smtpd-milter = \"inet:127.0.0.1:"
-                + Ports.freePort()
-                + "\"\n"
-                + "metrics-listen = \"127.0.0.1:"
-                + metricsPort
-                + "\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n"
-                + "secrets-file = \""
-                + dir.resolve("srs.secret")
-                + "\"\n"
-                + "audit-key-file = \""
-                + dir.resolve("audit.key")
-                + "\"\n"
-                + "audit-log = \""
-                + dir.resolve("audit.log")
-                + "\"\n"
-                + "shutdown-grace = 10s\n");
+            ownConfig(dir, milterPort, metricsPort) + "shutdown-grace = 10s\n");
     Path log = dir.resolve("postwarden.log");
     Process daemon = start(config, log);
     try {
@@ -127,25 +134,7 @@ class PackagedDaemonTest {
   void sighupReloadsTheFileAndABadEditIsRefused(@TempDir Path dir) throws Exception {
     int milterPort = Ports.freePort();
     int metricsPort = Ports.freePort();
-    String base =
-        "milter = \"inet:127.0.0.1:"
-            + milterPort
-            + "\"\n"
-            + "non-smtpd-milter = \"inet:127.0.0.1:"
-            + Ports.freePort()
-            + "\"\n"
-            + "metrics-listen = \"127.0.0.1:"
-            + metricsPort
-            + "\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n"
-            + "secrets-file = \""
-            + dir.resolve("srs.secret")
-            + "\"\n"
-            + "audit-key-file = \""
-            + dir.resolve("audit.key")
-            + "\"\n"
-            + "audit-log = \""
-            + dir.resolve("audit.log")
-            + "\"\n";
+    String base = ownConfig(dir, milterPort, metricsPort);
     Path config = Files.writeString(dir.resolve("postwarden.conf"), base + "guard = no\n");
     Path log = dir.resolve("postwarden.log");
     Process daemon = start(config, log);

@@ -48,24 +48,7 @@ class SmallHeapFloodTest {
     Path config =
         Files.writeString(
             dir.resolve("postwarden.conf"),
-            "milter = \"inet:127.0.0.1:"
-                + milterPort
-                + "\"\n"
-                + "non-smtpd-milter = \"inet:127.0.0.1:"
-                + Ports.freePort()
-                + "\"\n"
-                + "metrics-listen = \"127.0.0.1:"
-                + metricsPort
-                + "\"\nlimits-control-socket = \"\"\nlimits-state-file = \"\"\n"
-                + "secrets-file = \""
-                + dir.resolve("srs.secret")
-                + "\"\n"
-                + "audit-key-file = \""
-                + dir.resolve("audit.key")
-                + "\"\n"
-                + "audit-log = \""
-                + dir.resolve("audit.log")
-                + "\"\n");
+            PackagedDaemonTest.ownConfig(dir, milterPort, metricsPort));
     Path log = dir.resolve("postwarden.log");
     assertTrue(Files.isRegularFile(PackagedDaemonTest.JAR), "run mvn package first");
     Process daemon =
