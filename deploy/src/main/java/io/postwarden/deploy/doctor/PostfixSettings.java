@@ -1,6 +1,6 @@
 package io.postwarden.deploy.doctor;
 
-import io.postwarden.srs.routing.PostfixCommands;
+import io.postwarden.core.postfix.PostfixCommands;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

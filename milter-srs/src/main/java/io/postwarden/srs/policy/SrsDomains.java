@@ -1,5 +1,6 @@
 package io.postwarden.srs.policy;
 
+import io.postwarden.srs.domains.OurDomains;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -14,6 +14,7 @@ import io.postwarden.core.policy.Stage;
 import io.postwarden.core.policy.Transaction;
 import io.postwarden.srs.codec.ReverseResult;
 import io.postwarden.srs.codec.SrsCodec;
+import io.postwarden.srs.domains.OurDomains;
 import io.postwarden.srs.lazy.LazySrs;
 import io.postwarden.srs.longsender.LongSenders;
 import io.postwarden.srs.longsender.SenderStoreUnavailableException;

@@ -7,6 +7,7 @@ import io.postwarden.srs.codec.ForwardResult;
 import io.postwarden.srs.codec.ReverseFailure;
 import io.postwarden.srs.codec.ReverseResult;
 import io.postwarden.srs.codec.SrsCodec;
+import io.postwarden.srs.domains.OurDomains;
 import io.postwarden.srs.longsender.LongSenders;
 import io.postwarden.srs.longsender.SenderStoreUnavailableException;
 import java.lang.System.Logger.Level;

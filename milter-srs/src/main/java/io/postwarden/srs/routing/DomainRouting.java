@@ -1,6 +1,6 @@
 package io.postwarden.srs.routing;
 
-import io.postwarden.srs.policy.OurDomains;
+import io.postwarden.srs.domains.OurDomains;
 import java.util.Optional;
 import java.util.function.Supplier;
 

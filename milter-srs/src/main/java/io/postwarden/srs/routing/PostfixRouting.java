@@ -1,6 +1,7 @@
 package io.postwarden.srs.routing;
 
-import io.postwarden.srs.policy.OurDomains;
+import io.postwarden.core.postfix.PostfixCommands;
+import io.postwarden.srs.domains.OurDomains;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;

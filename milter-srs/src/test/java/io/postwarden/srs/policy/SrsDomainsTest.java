@@ -13,6 +13,7 @@ import io.postwarden.srs.codec.ForwardResult;
 import io.postwarden.srs.codec.SrsCodec;
 import io.postwarden.srs.codec.SrsConfig;
 import io.postwarden.srs.codec.SrsSecrets;
+import io.postwarden.srs.domains.OurDomains;
 import io.postwarden.srs.longsender.LongSenders;
 import io.postwarden.srs.routing.RecipientRouting;
 import io.postwarden.srs.routing.RecipientRouting.Route;

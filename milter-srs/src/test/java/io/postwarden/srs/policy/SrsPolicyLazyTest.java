@@ -9,6 +9,7 @@ import io.postwarden.core.testing.TestTransaction;
 import io.postwarden.srs.codec.SrsCodec;
 import io.postwarden.srs.codec.SrsConfig;
 import io.postwarden.srs.codec.SrsSecrets;
+import io.postwarden.srs.domains.OurDomains;
 import io.postwarden.srs.lazy.LazySrs;
 import io.postwarden.srs.longsender.LongSenders;
 import io.postwarden.srs.routing.DomainRouting;

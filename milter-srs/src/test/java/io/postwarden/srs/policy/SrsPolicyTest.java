@@ -18,6 +18,7 @@ import io.postwarden.srs.codec.ReverseResult;
 import io.postwarden.srs.codec.SrsCodec;
 import io.postwarden.srs.codec.SrsConfig;
 import io.postwarden.srs.codec.SrsSecrets;
+import io.postwarden.srs.domains.OurDomains;
 import io.postwarden.srs.routing.DomainRouting;
 import io.postwarden.srs.routing.RecipientRouting;
 import io.postwarden.srs.routing.RecipientRouting.Route;

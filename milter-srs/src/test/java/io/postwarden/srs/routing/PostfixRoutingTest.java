@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.postwarden.core.postfix.PostfixCommands;
 import io.postwarden.srs.policy.MutableClock;
 import io.postwarden.srs.routing.RecipientRouting.Route;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.postwarden.srs.routing;
+package io.postwarden.core.postfix;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.postwarden.srs.policy;
+package io.postwarden.srs.domains;
 
 import java.util.List;
 import java.util.Locale;
