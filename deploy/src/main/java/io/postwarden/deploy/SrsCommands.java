@@ -46,12 +46,7 @@ final class SrsCommands {
     public Integer call() {
       try {
         Config settings = Main.load(config);
-        SrsCodec codec =
-            new SrsCodec(
-                SrsModule.codecSettings(
-                    settings, SrsModule.secrets(settings, Clock.systemUTC()).get()),
-                Clock.systemUTC());
-        return run(codec, settings);
+        return run(SrsModule.codec(settings, Clock.systemUTC()), settings);
       } catch (ConfigException e) {
         return fail("postwarden: " + e.getMessage(), Main.EXIT_CONFIG);
       } catch (IOException e) {

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.postwarden.srs.codec.ForwardResult;
 import io.postwarden.srs.codec.HashAlphabet;
-import io.postwarden.srs.codec.SecretsFile;
 import io.postwarden.srs.codec.SrsCodec;
 import io.postwarden.srs.codec.SrsConfig;
+import io.postwarden.srs.secrets.SecretsFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;

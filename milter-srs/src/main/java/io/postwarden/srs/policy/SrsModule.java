@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.config.WatchedFile;
 import io.postwarden.core.policy.Policy;
+import io.postwarden.srs.codec.SrsCodec;
 import io.postwarden.srs.codec.SrsConfig;
 import io.postwarden.srs.codec.SrsSecrets;
 import io.postwarden.srs.fromrepair.FromRepairPolicy;
@@ -16,7 +17,7 @@ import io.postwarden.srs.routing.PostfixCommands;
 import io.postwarden.srs.routing.PostfixRouting;
 import io.postwarden.srs.routing.RecipientRouting;
 import io.postwarden.srs.routing.RoutingMetrics;
-import io.postwarden.srs.secrets.GeneratedSecret;
+import io.postwarden.srs.secrets.CodecSource;
 import io.postwarden.srs.secrets.PrivateSecretsFile;
 import io.postwarden.srs.spf.DnsResolvers;
 import io.postwarden.srs.spf.DnsSpfEvaluator;
@@ -25,7 +26,6 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,10 +45,7 @@ public final class SrsModule {
 
   private SrsModule() {}
 
-  /**
-   * The secrets the configuration names, created if missing (what `postwarden srs` and the policy
-   * use).
-   */
+  /** The codec's settings for these secrets. */
   public static SrsConfig codecSettings(Config config, SrsSecrets secrets) {
     return SrsConfig.defaults(secrets)
         .withSeparator(config.get(SrsKeys.SEPARATOR))
@@ -67,50 +64,22 @@ public final class SrsModule {
         .findFirst();
   }
 
-  /** Opens (creating if needed) the secrets file named by the configuration. */
-  public static WatchedFile<SrsSecrets> secrets(Config config, Clock clock) throws IOException {
-    return secrets(config, clock, () -> {});
-  }
-
   /**
-   * A version of the file that breaks {@link PrivateSecretsFile}'s rules is refused, at start and
-   * when it changes.
+   * The codec as the configuration has it now, its secrets file created if missing (what {@code
+   * postwarden srs} uses).
    */
-  private static WatchedFile<SrsSecrets> secrets(Config config, Clock clock, Runnable refused)
-      throws IOException {
-    Path path = config.get(SrsKeys.SECRETS_FILE);
-    if (GeneratedSecret.createIfMissing(path)) {
-      LOG.log(Level.INFO, "generated a new SRS secret in " + path);
-    }
-    return WatchedFile.open(
-        path,
-        file -> {
-          try {
-            return PrivateSecretsFile.read(file);
-          } catch (IOException e) {
-            refused.run();
-            throw e;
-          }
-        },
-        CHECK_FILES_EVERY,
-        clock);
+  public static SrsCodec codec(Config config, Clock clock) throws IOException {
+    SrsSecrets secrets =
+        PrivateSecretsFile.watch(config.get(SrsKeys.SECRETS_FILE), clock, () -> {}).get();
+    return new SrsCodec(codecSettings(config, secrets), clock);
   }
 
   /**
-   * What start-up would refuse in the secrets file, by the same rules, for {@code config check}. A
-   * missing file is no problem: start-up creates it, private.
+   * What start-up would refuse in the secrets file, by the same rules, for {@code config check}.
    */
   public static Optional<String> secretsFileProblem(Config config) {
-    Path path = config.get(SrsKeys.SECRETS_FILE);
-    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-      return Optional.empty();
-    }
-    try {
-      PrivateSecretsFile.read(path);
-      return Optional.empty();
-    } catch (IOException e) {
-      return Optional.of(SrsKeys.SECRETS_FILE.name() + ": " + e.getMessage());
-    }
+    return PrivateSecretsFile.problem(config.get(SrsKeys.SECRETS_FILE))
+        .map(problem -> SrsKeys.SECRETS_FILE.name() + ": " + problem);
   }
 
   /**
@@ -160,9 +129,9 @@ public final class SrsModule {
       throws IOException {
     Optional<String> srsDomain = srsDomain(config);
     boolean fromRepair = config.get(SrsKeys.FROM_REPAIR);
-    WatchedFile<SrsSecrets> secrets;
+    CodecSource codec;
     try {
-      secrets = secrets(config, clock, refusedSecretsCounter(registry)::increment);
+      codec = codecSource(config, registry, clock);
     } catch (IOException e) {
       if (srsDomain.isPresent()) {
         throw e;
@@ -174,7 +143,6 @@ public final class SrsModule {
           "SRS and From: repair are off, the secrets file is not usable: " + e.getMessage());
       return List.of();
     }
-    CodecSource codec = new CodecSource(secrets, current -> codecSettings(config, current), clock);
     List<Policy> policies = new ArrayList<>();
     if (srsDomain.isPresent()) {
       Supplier<OurDomains> domains = ourDomains(config, srsDomain.get(), clock);
@@ -202,8 +170,7 @@ public final class SrsModule {
       LOG.log(Level.INFO, "SRS rewriting is off: set srs-domain (or domains) to turn it on");
     }
     if (fromRepair) {
-      policies.add(
-          new FromRepairPolicy(codec::current, config.get(SrsKeys.NULL_SENDER_FROM), registry));
+      policies.add(new FromRepairPolicy(codec, config.get(SrsKeys.NULL_SENDER_FROM), registry));
     }
     return policies;
   }
@@ -228,9 +195,7 @@ public final class SrsModule {
     if (srsDomain.isEmpty()) {
       return Optional.empty();
     }
-    WatchedFile<SrsSecrets> secrets =
-        secrets(config, clock, refusedSecretsCounter(registry)::increment);
-    CodecSource codec = new CodecSource(secrets, current -> codecSettings(config, current), clock);
+    CodecSource codec = codecSource(config, registry, clock);
     return Optional.of(
         rules(
             config,
@@ -262,7 +227,7 @@ public final class SrsModule {
     return new SrsRules(
         srsDomains(config, srsDomain, clock),
         config.get(SrsKeys.NULL_SENDER_ONLY),
-        codec::current,
+        codec,
         domains,
         throttle,
         new SrsMetrics(registry),
@@ -347,12 +312,18 @@ public final class SrsModule {
             registry));
   }
 
-  private static Counter refusedSecretsCounter(MeterRegistry registry) {
-    return Counter.builder("postwarden.srs.secrets.refused")
-        .description(
-            "Versions of the SRS secrets file refused (open to other users, too short, empty); the "
-                + "previous secrets stay in force")
-        .register(registry);
+  /** The codec for the secrets in force, from the watched secrets file (created if missing). */
+  private static CodecSource codecSource(Config config, MeterRegistry registry, Clock clock)
+      throws IOException {
+    Counter refused =
+        Counter.builder("postwarden.srs.secrets.refused")
+            .description(
+                "Versions of the SRS secrets file refused (open to other users, too short, empty); the "
+                    + "previous secrets stay in force")
+            .register(registry);
+    WatchedFile<SrsSecrets> secrets =
+        PrivateSecretsFile.watch(config.get(SrsKeys.SECRETS_FILE), clock, refused::increment);
+    return new CodecSource(secrets::get, current -> codecSettings(config, current), clock);
   }
 
   private static Supplier<OurDomains> ourDomains(Config config, String srsDomain, Clock clock)
