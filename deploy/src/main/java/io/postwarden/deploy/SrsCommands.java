@@ -2,11 +2,11 @@ package io.postwarden.deploy;
 
 import io.postwarden.core.config.Config;
 import io.postwarden.core.config.ConfigException;
+import io.postwarden.srs.SrsModule;
 import io.postwarden.srs.codec.ForwardResult;
 import io.postwarden.srs.codec.ReverseResult;
 import io.postwarden.srs.codec.SrsCodec;
 import io.postwarden.srs.longsender.LongSenders;
-import io.postwarden.srs.policy.SrsModule;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

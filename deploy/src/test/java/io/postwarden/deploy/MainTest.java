@@ -83,6 +83,17 @@ class MainTest {
   }
 
   @Test
+  void configCheckRefusesAllowedUsersThatThePeerLookupCannotName(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("p.conf");
+    Files.writeString(file, "guard-allow-users = { nagios }\npeer-lookup = no\n");
+    Result result = run("config", "check", file.toString());
+    assertEquals(Main.EXIT_CONFIG, result.status());
+    assertTrue(
+        result.err().contains(file + ": guard-allow-users: needs peer-lookup = yes"), result.err());
+  }
+
+  @Test
   void configCheckFindsLazySrsWithoutAddressesOrOverTheTimeBudget(@TempDir Path dir)
       throws Exception {
     Path file = dir.resolve("p.conf");

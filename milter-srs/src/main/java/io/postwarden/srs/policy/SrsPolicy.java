@@ -93,7 +93,8 @@ public final class SrsPolicy implements Policy {
    * @param lazy present when srs-lazy is on: it may let a sender whose SPF passes here keep its
    *     address
    */
-  SrsPolicy(Settings settings, SrsRules rules, RecipientRouting routing, Optional<LazySrs> lazy) {
+  public SrsPolicy(
+      Settings settings, SrsRules rules, RecipientRouting routing, Optional<LazySrs> lazy) {
     this.settings = settings;
     this.rules = rules;
     this.routing = routing;

@@ -44,7 +44,7 @@ public final class SrsRules {
   private final SrsMetrics metrics;
   private final LongSenders longSenders;
 
-  SrsRules(
+  public SrsRules(
       Supplier<SrsDomains> srsDomains,
       boolean nullSenderOnly,
       Supplier<SrsCodec> codec,

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -211,17 +210,5 @@ class SrsDomainsTest {
         registry.get("postwarden.srs.refusals").tag("reason", "non_null_sender").counter().count());
     assertEquals(
         2, registry.get("postwarden.srs.refusals").tag("reason", "bad_hash").counter().count());
-  }
-
-  @Test
-  void entriesFromAFileAndInlineAreMerged() throws Exception {
-    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("srs-map");
-    java.nio.file.Path file =
-        java.nio.file.Files.writeString(
-            dir.resolve("srs-domain-map"),
-            "# tenant SRS domains\nblog.example bounces.blog.example  # the blog\n\n");
-    assertEquals(
-        Map.of("blog.example", "bounces.blog.example"),
-        SrsDomains.parseEntries(SrsModule.entryLines(file)));
   }
 }

@@ -1,9 +1,16 @@
-package io.postwarden.srs.policy;
+package io.postwarden.srs;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.postwarden.core.CoreKeys;
+import io.postwarden.core.LookupKeys;
 import io.postwarden.core.config.Config;
+import io.postwarden.core.config.ConfigSchema;
 import io.postwarden.core.config.WatchedFile;
+import io.postwarden.core.lookup.LookupTable;
+import io.postwarden.core.lookup.server.LookupServerSettings;
+import io.postwarden.core.module.ChainBuilder;
+import io.postwarden.core.module.PolicyModule;
 import io.postwarden.core.policy.Policy;
 import io.postwarden.srs.codec.SrsCodec;
 import io.postwarden.srs.codec.SrsConfig;
@@ -12,6 +19,14 @@ import io.postwarden.srs.fromrepair.FromRepairPolicy;
 import io.postwarden.srs.lazy.LazySrs;
 import io.postwarden.srs.longsender.LongSenderModule;
 import io.postwarden.srs.longsender.LongSenders;
+import io.postwarden.srs.maps.SrsTables;
+import io.postwarden.srs.policy.GuessThrottle;
+import io.postwarden.srs.policy.OurDomains;
+import io.postwarden.srs.policy.SrsDomains;
+import io.postwarden.srs.policy.SrsKeys;
+import io.postwarden.srs.policy.SrsMetrics;
+import io.postwarden.srs.policy.SrsPolicy;
+import io.postwarden.srs.policy.SrsRules;
 import io.postwarden.srs.routing.DomainRouting;
 import io.postwarden.srs.routing.PostfixCommands;
 import io.postwarden.srs.routing.PostfixRouting;
@@ -37,13 +52,123 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.xbill.DNS.Resolver;
 
-/** Builds the SRS policy from the configuration; the only place that knows how its parts fit. */
-public final class SrsModule {
+/**
+ * Builds the SRS policy, the From: repair and the SRS lookup tables from the configuration; the
+ * only place that knows how their parts fit. It keeps the long-sender store for the daemon's
+ * lifetime (the milter's and the lookup tables', across reloads).
+ */
+public final class SrsModule implements PolicyModule {
 
   private static final System.Logger LOG = System.getLogger("postwarden.srs");
   private static final Duration CHECK_FILES_EVERY = Duration.ofSeconds(1);
 
-  private SrsModule() {}
+  private final Clock clock;
+  private final LongSenderModule longSenders;
+
+  /** With a long-sender store of its own, opened on first use. */
+  public SrsModule(Clock clock) {
+    this(clock, new LongSenderModule(clock));
+  }
+
+  /** With long senders in the store that {@code longSenders} keeps; closing this closes it. */
+  public SrsModule(Clock clock, LongSenderModule longSenders) {
+    this.clock = clock;
+    this.longSenders = longSenders;
+  }
+
+  @Override
+  public ConfigSchema schema() {
+    return SrsKeys.SCHEMA;
+  }
+
+  /**
+   * The secrets file by start-up's rules, srs-lazy and srs-domain-map, hash-minimum against
+   * hash-length, srs-lazy-timeout against the core's policy-timeout, the long-sender store file,
+   * and the lookup tables (served by SRS alone).
+   */
+  @Override
+  public List<String> problems(Config config) {
+    List<String> problems = new ArrayList<>();
+    if (config.get(SrsKeys.HASH_MINIMUM) > config.get(SrsKeys.HASH_LENGTH)) {
+      problems.add(
+          "hash-minimum: "
+              + config.get(SrsKeys.HASH_MINIMUM)
+              + " is more than hash-length "
+              + config.get(SrsKeys.HASH_LENGTH)
+              + "; addresses we write would not verify");
+    }
+    secretsFileProblem(config).ifPresent(problems::add);
+    problems.addAll(lazyAndDomainMapProblems(config));
+    Duration lazyTimeout = config.get(SrsKeys.LAZY_TIMEOUT);
+    Duration policyTimeout = config.get(CoreKeys.POLICY_TIMEOUT);
+    if (config.get(SrsKeys.LAZY) && lazyTimeout.compareTo(policyTimeout) >= 0) {
+      problems.add(
+          "srs-lazy-timeout: "
+              + lazyTimeout.toMillis()
+              + "ms is not below policy-timeout "
+              + policyTimeout.toMillis()
+              + "ms; forwards would be tempfailed whenever DNS is slow");
+    }
+    LongSenderModule.fileProblem(config).ifPresent(problems::add);
+    lookupProblem(config).ifPresent(problems::add);
+    return problems;
+  }
+
+  /**
+   * Lookup tables served without SRS, or a tcp_table listener for a table nobody serves, cannot
+   * work.
+   */
+  private static Optional<String> lookupProblem(Config config) {
+    LookupServerSettings settings = LookupKeys.settings(config);
+    if (settings.enabled() && srsDomain(config).isEmpty()) {
+      return Optional.of(
+          "socketmap, tcp-table: the lookup tables are SRS's; set srs-domain (or domains)");
+    }
+    return settings.tcpTables().keySet().stream()
+        .filter(table -> !SrsTables.NAMES.contains(table))
+        .findFirst()
+        .map(
+            table ->
+                "tcp-table: no table named "
+                    + table
+                    + "; the tables are "
+                    + String.join(", ", SrsTables.NAMES));
+  }
+
+  /** The SRS policy and the From: repair, where the rewrites run. */
+  @Override
+  public void build(Config config, ChainBuilder chain) throws IOException {
+    for (Policy policy : policies(config, chain.registry())) {
+      chain.add(ChainBuilder.Place.REWRITE, policy);
+    }
+  }
+
+  /**
+   * Every SRS table ({@link SrsTables}), with their own secrets watch and throttle; none when SRS
+   * is off (no SRS domain).
+   */
+  @Override
+  public Map<String, LookupTable> lookupTables(Config config, MeterRegistry registry)
+      throws IOException {
+    Optional<String> srsDomain = srsDomain(config);
+    if (srsDomain.isEmpty()) {
+      return Map.of();
+    }
+    return SrsTables.of(
+        rules(
+            config,
+            srsDomain.get(),
+            codecSource(config, registry, clock),
+            ourDomains(config, srsDomain.get(), clock),
+            registry,
+            clock,
+            longSenders.longSenders(config, registry)));
+  }
+
+  @Override
+  public void close() {
+    longSenders.close();
+  }
 
   /** The codec's settings for these secrets. */
   public static SrsConfig codecSettings(Config config, SrsSecrets secrets) {
@@ -77,7 +202,7 @@ public final class SrsModule {
   /**
    * What start-up would refuse in the secrets file, by the same rules, for {@code config check}.
    */
-  public static Optional<String> secretsFileProblem(Config config) {
+  private static Optional<String> secretsFileProblem(Config config) {
     return PrivateSecretsFile.problem(config.get(SrsKeys.SECRETS_FILE))
         .map(problem -> SrsKeys.SECRETS_FILE.name() + ": " + problem);
   }
@@ -86,7 +211,7 @@ public final class SrsModule {
    * What start-up would refuse in srs-lazy and srs-domain-map that no single key's check sees, for
    * {@code config check}; each problem names its keys.
    */
-  public static List<String> lazyAndDomainMapProblems(Config config) {
+  private static List<String> lazyAndDomainMapProblems(Config config) {
     List<String> problems = new ArrayList<>();
     if (config.get(SrsKeys.LAZY) && config.get(SrsKeys.OUTBOUND_ADDRESSES).isEmpty()) {
       problems.add(
@@ -115,18 +240,7 @@ public final class SrsModule {
    * one watched secrets file. The secrets file is created either way, so turning SRS on later is
    * one line.
    */
-  public static List<Policy> policies(Config config, MeterRegistry registry, Clock clock)
-      throws IOException {
-    return policies(config, registry, clock, new LongSenderModule(clock));
-  }
-
-  /**
-   * As above, with long senders in the store that {@code longSenders} keeps (the daemon's, across
-   * reloads).
-   */
-  public static List<Policy> policies(
-      Config config, MeterRegistry registry, Clock clock, LongSenderModule longSenders)
-      throws IOException {
+  public List<Policy> policies(Config config, MeterRegistry registry) throws IOException {
     Optional<String> srsDomain = srsDomain(config);
     boolean fromRepair = config.get(SrsKeys.FROM_REPAIR);
     CodecSource codec;
@@ -173,38 +287,6 @@ public final class SrsModule {
       policies.add(new FromRepairPolicy(codec, config.get(SrsKeys.NULL_SENDER_FROM), registry));
     }
     return policies;
-  }
-
-  /**
-   * The SRS rules as the lookup tables use them, with their own secrets watch and throttle; empty
-   * when SRS is off (no SRS domain).
-   */
-  public static Optional<SrsRules> rules(Config config, MeterRegistry registry, Clock clock)
-      throws IOException {
-    return rules(config, registry, clock, new LongSenderModule(clock));
-  }
-
-  /**
-   * As above, with long senders in the store that {@code longSenders} keeps (the daemon's, across
-   * reloads).
-   */
-  public static Optional<SrsRules> rules(
-      Config config, MeterRegistry registry, Clock clock, LongSenderModule longSenders)
-      throws IOException {
-    Optional<String> srsDomain = srsDomain(config);
-    if (srsDomain.isEmpty()) {
-      return Optional.empty();
-    }
-    CodecSource codec = codecSource(config, registry, clock);
-    return Optional.of(
-        rules(
-            config,
-            srsDomain.get(),
-            codec,
-            ourDomains(config, srsDomain.get(), clock),
-            registry,
-            clock,
-            longSenders.longSenders(config, registry)));
   }
 
   private static SrsRules rules(
@@ -352,7 +434,7 @@ public final class SrsModule {
    * The entries of PostSRSd's domains file (one domain per line) and of srs-domain-map-file:
    * non-empty lines, trimmed, # starts a comment.
    */
-  static List<String> entryLines(Path path) throws IOException {
+  public static List<String> entryLines(Path path) throws IOException {
     List<String> entries = new ArrayList<>();
     for (String line : Files.readAllLines(path, StandardCharsets.ISO_8859_1)) {
       int hash = line.indexOf('#');
