@@ -2,6 +2,7 @@ package io.postwarden.limits.store;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.postwarden.core.testing.MutableClock;
 import io.postwarden.limits.key.KeyKind;
 import io.postwarden.limits.key.LimitKey;
 import io.postwarden.limits.rule.LimitRule;

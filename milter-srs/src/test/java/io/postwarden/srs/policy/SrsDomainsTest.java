@@ -8,6 +8,7 @@ import io.postwarden.core.policy.Modification.AddRecipient;
 import io.postwarden.core.policy.Modification.ChangeSender;
 import io.postwarden.core.policy.Recipient;
 import io.postwarden.core.policy.Verdict;
+import io.postwarden.core.testing.MutableClock;
 import io.postwarden.core.testing.TestTransaction;
 import io.postwarden.srs.codec.ForwardResult;
 import io.postwarden.srs.codec.SrsCodec;

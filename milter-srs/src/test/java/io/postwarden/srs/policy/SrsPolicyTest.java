@@ -12,6 +12,7 @@ import io.postwarden.core.policy.Recipient;
 import io.postwarden.core.policy.Stage;
 import io.postwarden.core.policy.Transaction;
 import io.postwarden.core.policy.Verdict;
+import io.postwarden.core.testing.MutableClock;
 import io.postwarden.core.testing.TestTransaction;
 import io.postwarden.srs.codec.ForwardResult;
 import io.postwarden.srs.codec.ReverseResult;
@@ -392,7 +393,7 @@ class SrsPolicyTest {
     assertEquals(Decision.CONTINUE, policy().onRecipient(sameV4Elsewhere, rcpt(genuine)));
     assertEquals(Decision.CONTINUE, policy().onRecipient(guesser, rcpt("plain@" + SRS_DOMAIN)));
 
-    clock.advanceSeconds(15 * 60);
+    clock.advance(Duration.ofSeconds(15 * 60));
     assertEquals(
         Decision.CONTINUE, policy().onRecipient(guesser, rcpt(genuine)), "the lockout ends");
   }
