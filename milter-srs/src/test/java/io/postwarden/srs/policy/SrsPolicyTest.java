@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class SrsPolicyTest {
@@ -222,6 +223,39 @@ class SrsPolicyTest {
         Decision.CONTINUE,
         policy().onEndOfMessage(TestTransaction.from(sender).to("x@far.example")));
     assertEquals(1, count("postwarden.srs.forward", "error"));
+  }
+
+  @Test
+  void endOfMessageReversesWithTheHashVerifiedAtRcpt() {
+    // a bounce: the null sender is never forwarded, so each use of the codec reverses one address
+    AtomicInteger reversals = new AtomicInteger();
+    OurDomains ours = new OurDomains(List.of("test.example", SRS_DOMAIN));
+    SrsPolicy policy =
+        new SrsPolicy(
+            new SrsPolicy.Settings(SRS_DOMAIN, false, true, true),
+            () -> {
+              reversals.incrementAndGet();
+              return codec;
+            },
+            () -> ours,
+            new DomainRouting(() -> ours),
+            throttle,
+            new SrsMetrics(registry));
+    String srs = srs0("ann@outside.example");
+    TestTransaction bounce = TestTransaction.from("").to(srs);
+    assertEquals(Decision.CONTINUE, policy.onRecipient(bounce, rcpt(srs)));
+    assertEquals(1, reversals.get(), "RCPT verifies the hash");
+    assertFalse(mayBlock(policy, Stage.END_OF_MESSAGE, bounce));
+    assertEquals(
+        List.<Modification>of(new DeleteRecipient(srs), new AddRecipient("ann@outside.example")),
+        policy.onEndOfMessage(bounce).modifications());
+    assertEquals(1, reversals.get(), "end of message reverses with what RCPT verified");
+    // the next transaction verifies its own recipients
+    TestTransaction next = TestTransaction.from("").to(srs);
+    assertEquals(
+        List.<Modification>of(new DeleteRecipient(srs), new AddRecipient("ann@outside.example")),
+        policy.onEndOfMessage(next).modifications());
+    assertEquals(2, reversals.get());
   }
 
   @Test
