@@ -59,34 +59,29 @@ public final class MilterServer implements AutoCloseable {
 
   /** Binds every endpoint or fails with the first bind error (nothing is left bound then). */
   public void start() {
-    try {
-      for (Listener listener : settings.listeners()) {
-        Endpoint endpoint = listener.endpoint();
-        Channel channel = bootstrap(listener).bind(endpoint.address()).sync().channel();
-        listeners.add(channel);
-        boundAddresses.add(channel.localAddress());
-        if (endpoint.isUnix()) {
-          UnixSocketFiles.grantAccess(
-              Path.of(((DomainSocketAddress) endpoint.address()).path()), settings.socketAccess());
-        }
-        LOG.log(
-            Level.INFO,
-            "milter listening on "
-                + SocketFiles.describe(channel.localAddress())
-                + " for "
-                + (listener.origin() == MailOrigin.SMTPD ? "smtpd_milters" : "non_smtpd_milters"));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      close();
-      throw new IllegalStateException("interrupted while binding", e);
-    } catch (RuntimeException e) {
-      close();
-      throw e;
-    } catch (Exception e) {
-      close();
-      throw new IllegalStateException("cannot listen: " + e.getMessage(), e);
-    }
+    ServerTransport.bindAllOrNone(
+        () -> {
+          for (Listener listener : settings.listeners()) {
+            Endpoint endpoint = listener.endpoint();
+            Channel channel = bootstrap(listener).bind(endpoint.address()).sync().channel();
+            listeners.add(channel);
+            boundAddresses.add(channel.localAddress());
+            if (endpoint.isUnix()) {
+              UnixSocketFiles.grantAccess(
+                  Path.of(((DomainSocketAddress) endpoint.address()).path()),
+                  settings.socketAccess());
+            }
+            LOG.log(
+                Level.INFO,
+                "milter listening on "
+                    + SocketFiles.describe(channel.localAddress())
+                    + " for "
+                    + (listener.origin() == MailOrigin.SMTPD
+                        ? "smtpd_milters"
+                        : "non_smtpd_milters"));
+          }
+        },
+        this::close);
   }
 
   /**

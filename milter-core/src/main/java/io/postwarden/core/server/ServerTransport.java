@@ -73,6 +73,32 @@ public final class ServerTransport {
     return bootstrap;
   }
 
+  /** Binding one server's listeners; may throw what binding throws. */
+  @FunctionalInterface
+  public interface Binding {
+    void bind() throws Exception;
+  }
+
+  /**
+   * Binds every listener, or fails with the first error and leaves nothing bound: {@code close}
+   * releases what was bound before it.
+   */
+  public static void bindAllOrNone(Binding binding, Runnable close) {
+    try {
+      binding.bind();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close.run();
+      throw new IllegalStateException("interrupted while binding", e);
+    } catch (RuntimeException e) {
+      close.run();
+      throw e;
+    } catch (Exception e) {
+      close.run();
+      throw new IllegalStateException("cannot listen: " + e.getMessage(), e);
+    }
+  }
+
   /** Stops the event loops, waiting at most a second for each. */
   public static void shutdown(EventLoopGroup... groups) {
     for (EventLoopGroup group : groups) {

@@ -57,35 +57,28 @@ public final class LookupServer implements AutoCloseable {
 
   /** Binds every endpoint, or fails with the first error and leaves nothing bound. */
   public void start() {
-    try {
-      for (Endpoint endpoint : settings.socketmap()) {
-        socketmapAddresses.add(
-            bind(
-                endpoint,
-                "socketmap (tables " + String.join(", ", tableNames()) + ")",
-                () -> new SocketmapFrameDecoder(LookupServerSettings.MAX_REQUEST_OCTETS),
-                () -> new SocketmapHandler(tables)));
-      }
-      for (Map.Entry<String, Endpoint> entry : settings.tcpTables().entrySet()) {
-        tcpTableAddresses.add(
-            bind(
-                entry.getValue(),
-                "tcp_table (table " + entry.getKey() + ")",
-                () ->
-                    new LineBasedFrameDecoder(LookupServerSettings.MAX_REQUEST_OCTETS, true, true),
-                () -> new TcpTableHandler(tables, entry.getKey())));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      close();
-      throw new IllegalStateException("interrupted while binding", e);
-    } catch (RuntimeException e) {
-      close();
-      throw e;
-    } catch (Exception e) {
-      close();
-      throw new IllegalStateException("cannot listen: " + e.getMessage(), e);
-    }
+    ServerTransport.bindAllOrNone(
+        () -> {
+          for (Endpoint endpoint : settings.socketmap()) {
+            socketmapAddresses.add(
+                bind(
+                    endpoint,
+                    "socketmap (tables " + String.join(", ", tableNames()) + ")",
+                    () -> new SocketmapFrameDecoder(LookupServerSettings.MAX_REQUEST_OCTETS),
+                    () -> new SocketmapHandler(tables)));
+          }
+          for (Map.Entry<String, Endpoint> entry : settings.tcpTables().entrySet()) {
+            tcpTableAddresses.add(
+                bind(
+                    entry.getValue(),
+                    "tcp_table (table " + entry.getKey() + ")",
+                    () ->
+                        new LineBasedFrameDecoder(
+                            LookupServerSettings.MAX_REQUEST_OCTETS, true, true),
+                    () -> new TcpTableHandler(tables, entry.getKey())));
+          }
+        },
+        this::close);
   }
 
   /**
