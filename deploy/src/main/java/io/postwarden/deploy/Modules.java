@@ -1,103 +1,64 @@
 package io.postwarden.deploy;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.postwarden.audit.AuditKeys;
 import io.postwarden.audit.AuditModule;
-import io.postwarden.audit.identity.ClientIdentifier;
 import io.postwarden.core.CoreKeys;
 import io.postwarden.core.LookupKeys;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.config.ConfigSchema;
 import io.postwarden.core.lookup.LookupTable;
-import io.postwarden.core.lookup.server.LookupServerSettings;
+import io.postwarden.core.module.ChainBuilder;
+import io.postwarden.core.module.PolicyModule;
 import io.postwarden.core.policy.Policy;
-import io.postwarden.limits.LimitsKeys;
 import io.postwarden.limits.LimitsModule;
-import io.postwarden.srs.longsender.LongSenderModule;
-import io.postwarden.srs.maps.SrsTables;
-import io.postwarden.srs.policy.SrsKeys;
-import io.postwarden.srs.policy.SrsModule;
+import io.postwarden.srs.SrsModule;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
 
 /**
- * The one place that knows every module: their settings and their policies, in the order they run.
+ * The one place that knows every module. Each policy takes its place in the chain ({@link
+ * ChainBuilder.Place}): the guard first (a refusal ends the chain before anything is counted or
+ * rewritten), the limits after SRS (a recipient SRS refuses is not counted), the audit tags last
+ * (they record what the others decided, and which limit held a message).
  */
 public final class Modules {
 
   private Modules() {}
 
+  /**
+   * The modules, in the order they are built: the limits count by the client identifier that the
+   * audit module shares.
+   *
+   * @param keepState whether the limits read and write their state file (the daemon's modules)
+   */
+  private static List<PolicyModule> all(boolean keepState) {
+    Clock clock = Clock.systemUTC();
+    return List.of(new SrsModule(clock), new AuditModule(), new LimitsModule(clock, keepState));
+  }
+
   public static ConfigSchema schema() {
-    return CoreKeys.SCHEMA
-        .plus(LookupKeys.SCHEMA)
-        .plus(SrsKeys.SCHEMA)
-        .plus(AuditKeys.SCHEMA)
-        .plus(LimitsKeys.SCHEMA);
+    ConfigSchema schema = CoreKeys.SCHEMA.plus(LookupKeys.SCHEMA);
+    for (PolicyModule module : all(false)) {
+      schema = schema.plus(module.schema());
+    }
+    return schema;
   }
 
   /**
    * Rules that a single key's check cannot see (the file's own check has run already): those
-   * spanning several keys, and the secrets file's, by the very code start-up runs. What start-up
-   * would refuse, found without starting; each problem names its keys.
+   * spanning several keys, and the files the keys name, by the very code start-up runs. What
+   * start-up would refuse, found without starting; each problem names its keys.
    */
   public static List<String> crossKeyProblems(Config config) {
-    List<String> problems = new ArrayList<>();
-    try {
-      CoreKeys.serverSettings(config);
-    } catch (IllegalArgumentException e) {
-      problems.add("milter, non-smtpd-milter: " + e.getMessage());
+    List<String> problems = new ArrayList<>(CoreKeys.problems(config));
+    for (PolicyModule module : all(false)) {
+      problems.addAll(module.problems(config));
     }
-    if (config.get(SrsKeys.HASH_MINIMUM) > config.get(SrsKeys.HASH_LENGTH)) {
-      problems.add(
-          "hash-minimum: "
-              + config.get(SrsKeys.HASH_MINIMUM)
-              + " is more than hash-length "
-              + config.get(SrsKeys.HASH_LENGTH)
-              + "; addresses we write would not verify");
-    }
-    SrsModule.secretsFileProblem(config).ifPresent(problems::add);
-    AuditModule.keyFileProblem(config).ifPresent(problems::add);
-    problems.addAll(SrsModule.lazyAndDomainMapProblems(config));
-    Duration lazyTimeout = config.get(SrsKeys.LAZY_TIMEOUT);
-    Duration policyTimeout = config.get(CoreKeys.POLICY_TIMEOUT);
-    if (config.get(SrsKeys.LAZY) && lazyTimeout.compareTo(policyTimeout) >= 0) {
-      problems.add(
-          "srs-lazy-timeout: "
-              + lazyTimeout.toMillis()
-              + "ms is not below policy-timeout "
-              + policyTimeout.toMillis()
-              + "ms; forwards would be tempfailed whenever DNS is slow");
-    }
-    LongSenderModule.fileProblem(config).ifPresent(problems::add);
-    lookupProblem(config).ifPresent(problems::add);
     return problems;
-  }
-
-  /**
-   * Lookup tables served without SRS, or a tcp_table listener for a table nobody serves, cannot
-   * work.
-   */
-  static Optional<String> lookupProblem(Config config) {
-    LookupServerSettings settings = LookupKeys.settings(config);
-    if (settings.enabled() && SrsModule.srsDomain(config).isEmpty()) {
-      return Optional.of(
-          "socketmap, tcp-table: the lookup tables are SRS's; set srs-domain (or domains)");
-    }
-    return settings.tcpTables().keySet().stream()
-        .filter(table -> !SrsTables.NAMES.contains(table))
-        .findFirst()
-        .map(
-            table ->
-                "tcp-table: no table named "
-                    + table
-                    + "; the tables are "
-                    + String.join(", ", SrsTables.NAMES));
   }
 
   /**
@@ -107,34 +68,32 @@ public final class Modules {
    */
   public static Map<String, LookupTable> lookupTables(Config config, MeterRegistry registry)
       throws IOException {
-    return SrsTables.of(config, registry, Clock.systemUTC());
+    return lookupTables(all(false), config, registry);
   }
 
   /**
-   * The daemon's assembly: the limits' counters and the long-sender store live in it, so they
-   * survive reloads, and the milter and the lookup tables share the store; closing it after the
-   * daemon stopped writes the counts to the state file, where the next start finds them, and closes
-   * the store.
+   * The daemon's assembly: the limits' counters and the long-sender store live in its modules, so
+   * they survive reloads, and the milter and the lookup tables share the store; closing it after
+   * the daemon stopped writes the counts to the state file, where the next start finds them, and
+   * closes the store.
    */
   public static PolicyAssembly assembly() {
-    LimitsModule limits = new LimitsModule(Clock.systemUTC(), true);
-    LongSenderModule longSenders = new LongSenderModule(Clock.systemUTC());
+    List<PolicyModule> modules = all(true);
     return new PolicyAssembly() {
       @Override
       public List<Policy> policies(Config config, MeterRegistry registry) throws IOException {
-        return Modules.policies(config, registry, limits, longSenders);
+        return build(modules, config, registry);
       }
 
       @Override
       public Map<String, LookupTable> lookupTables(Config config, MeterRegistry registry)
           throws IOException {
-        return SrsTables.of(config, registry, Clock.systemUTC(), longSenders);
+        return Modules.lookupTables(modules, config, registry);
       }
 
       @Override
       public void close() {
-        limits.close();
-        longSenders.close();
+        modules.forEach(PolicyModule::close);
       }
     };
   }
@@ -144,30 +103,30 @@ public final class Modules {
    * and neither read nor write the state file.
    */
   public static List<Policy> policies(Config config, MeterRegistry registry) throws IOException {
-    return policies(
-        config,
-        registry,
-        new LimitsModule(Clock.systemUTC(), false),
-        new LongSenderModule(Clock.systemUTC()));
+    return build(all(false), config, registry);
   }
 
-  /**
-   * The production policies. The guard runs first (a refusal ends the chain before anything is
-   * counted or rewritten), the limits after SRS (a recipient SRS refuses is not counted), the audit
-   * tags last (they record what the others decided, and which limit held a message).
-   */
-  private static List<Policy> policies(
-      Config config, MeterRegistry registry, LimitsModule limits, LongSenderModule longSenders)
-      throws IOException {
-    List<Policy> srs = SrsModule.policies(config, registry, Clock.systemUTC(), longSenders);
-    Optional<Function<ClientIdentifier, Policy>> limitsPolicy = limits.policy(config, registry);
-    // opened last: nothing after it can fail and leave its log writer behind
-    AuditModule audit = AuditModule.open(config, registry);
-    List<Policy> policies = new ArrayList<>();
-    audit.guard().ifPresent(policies::add);
-    policies.addAll(srs);
-    limitsPolicy.map(policy -> policy.apply(audit.identifier())).ifPresent(policies::add);
-    policies.add(audit.audit());
-    return policies;
+  /** A module that fails leaves nothing open behind it: the chain built so far is abandoned. */
+  private static List<Policy> build(
+      List<PolicyModule> modules, Config config, MeterRegistry registry) throws IOException {
+    ChainBuilder chain = new ChainBuilder(registry);
+    try {
+      for (PolicyModule module : modules) {
+        module.build(config, chain);
+      }
+    } catch (IOException | RuntimeException e) {
+      chain.abandon();
+      throw e;
+    }
+    return chain.policies();
+  }
+
+  private static Map<String, LookupTable> lookupTables(
+      List<PolicyModule> modules, Config config, MeterRegistry registry) throws IOException {
+    Map<String, LookupTable> tables = new LinkedHashMap<>();
+    for (PolicyModule module : modules) {
+      tables.putAll(module.lookupTables(config, registry));
+    }
+    return tables;
   }
 }

@@ -2,11 +2,11 @@ package io.postwarden.deploy;
 
 import io.postwarden.core.config.Config;
 import io.postwarden.core.config.ConfigException;
+import io.postwarden.srs.SrsModule;
 import io.postwarden.srs.codec.ForwardResult;
 import io.postwarden.srs.codec.ReverseResult;
 import io.postwarden.srs.codec.SrsCodec;
 import io.postwarden.srs.longsender.LongSenders;
-import io.postwarden.srs.policy.SrsModule;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,12 +46,7 @@ final class SrsCommands {
     public Integer call() {
       try {
         Config settings = Main.load(config);
-        SrsCodec codec =
-            new SrsCodec(
-                SrsModule.codecSettings(
-                    settings, SrsModule.secrets(settings, Clock.systemUTC()).get()),
-                Clock.systemUTC());
-        return run(codec, settings);
+        return run(SrsModule.codec(settings, Clock.systemUTC()), settings);
       } catch (ConfigException e) {
         return fail("postwarden: " + e.getMessage(), Main.EXIT_CONFIG);
       } catch (IOException e) {

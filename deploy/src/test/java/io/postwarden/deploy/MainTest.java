@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.postwarden.srs.codec.ForwardResult;
 import io.postwarden.srs.codec.HashAlphabet;
-import io.postwarden.srs.codec.SecretsFile;
 import io.postwarden.srs.codec.SrsCodec;
 import io.postwarden.srs.codec.SrsConfig;
+import io.postwarden.srs.secrets.SecretsFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -80,6 +80,17 @@ class MainTest {
         result.err());
     assertTrue(
         result.err().contains(file + ": hash-minimum: 6 is more than hash-length 4"), result.err());
+  }
+
+  @Test
+  void configCheckRefusesAllowedUsersThatThePeerLookupCannotName(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("p.conf");
+    Files.writeString(file, "guard-allow-users = { nagios }\npeer-lookup = no\n");
+    Result result = run("config", "check", file.toString());
+    assertEquals(Main.EXIT_CONFIG, result.status());
+    assertTrue(
+        result.err().contains(file + ": guard-allow-users: needs peer-lookup = yes"), result.err());
   }
 
   @Test

@@ -10,11 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.postwarden.core.config.Config;
+import io.postwarden.core.module.ChainBuilder;
 import io.postwarden.core.policy.Policy;
 import io.postwarden.core.session.SessionDriver;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,11 +45,10 @@ class GuardInSessionTest {
                 + "\"\n",
             "test",
             AuditKeys.SCHEMA);
-    AuditModule module = AuditModule.open(config, registry);
-    audit = module.audit();
-    List<Policy> policies = new ArrayList<>();
-    module.guard().ifPresent(policies::add);
-    policies.add(audit);
+    ChainBuilder chain = new ChainBuilder(registry);
+    new AuditModule().build(config, chain);
+    List<Policy> policies = chain.policies();
+    audit = policies.get(policies.size() - 1);
     session = new SessionDriver(policies.toArray(Policy[]::new));
     assertEquals("O", codes(session.send('O', int32s(6, 0x1ff, 0x1fffff))));
   }

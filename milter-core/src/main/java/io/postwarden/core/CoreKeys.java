@@ -195,6 +195,16 @@ public final class CoreKeys {
 
   private CoreKeys() {}
 
+  /** What start-up would refuse in the listeners that no single key's check sees. */
+  public static List<String> problems(Config config) {
+    try {
+      serverSettings(config);
+      return List.of();
+    } catch (IllegalArgumentException e) {
+      return List.of(MILTER.name() + ", " + NON_SMTPD_MILTER.name() + ": " + e.getMessage());
+    }
+  }
+
   public static ServerSettings serverSettings(Config config) {
     List<Listener> listeners = new ArrayList<>();
     config

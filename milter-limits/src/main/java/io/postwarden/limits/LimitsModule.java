@@ -4,8 +4,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.postwarden.audit.identity.ClientIdentifier;
 import io.postwarden.core.config.Config;
+import io.postwarden.core.config.ConfigSchema;
 import io.postwarden.core.config.WatchedFile;
-import io.postwarden.core.policy.Policy;
+import io.postwarden.core.module.ChainBuilder;
+import io.postwarden.core.module.PolicyModule;
 import io.postwarden.core.redis.RedisUri;
 import io.postwarden.limits.control.ControlSocket;
 import io.postwarden.limits.control.LimitsControl;
@@ -25,8 +27,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  * policy on the same store, so a sender's counts survive it; the state file carries them over a
  * restart.
  */
-public final class LimitsModule implements AutoCloseable {
+public final class LimitsModule implements PolicyModule {
 
   private static final Duration CHECK_FILES_EVERY = Duration.ofSeconds(1);
   private static final System.Logger LOG = System.getLogger("postwarden.limits");
@@ -65,23 +65,35 @@ public final class LimitsModule implements AutoCloseable {
     this.keepState = keepState;
   }
 
+  @Override
+  public ConfigSchema schema() {
+    return LimitsKeys.SCHEMA;
+  }
+
+  /** Every limits setting stands on its own. */
+  @Override
+  public List<String> problems(Config config) {
+    return List.of();
+  }
+
   /**
-   * The policy for this configuration, empty when limits are off. Reads the limits file now (throws
-   * when it is unusable); the policy itself is made from the identifier that the audit module
-   * shares.
+   * The policy for this configuration, when limits are on, where the counting runs. Reads the
+   * limits file now (throws when it is unusable); the policy counts by the identifier that the
+   * audit module shares.
    */
-  public synchronized Optional<Function<ClientIdentifier, Policy>> policy(
-      Config config, MeterRegistry registry) throws IOException {
+  @Override
+  public synchronized void build(Config config, ChainBuilder chain) throws IOException {
     if (!config.get(LimitsKeys.LIMITS)) {
-      return Optional.empty();
+      return;
     }
+    ClientIdentifier identifier = chain.shared(ClientIdentifier.class);
     Supplier<RuleTable> rules = rules(config);
-    LimitsMetrics newMetrics = new LimitsMetrics(registry);
+    LimitsMetrics newMetrics = new LimitsMetrics(chain.registry());
     metrics = newMetrics;
     currentRules = rules;
-    CounterStore counters = store(config, registry);
+    CounterStore counters = store(config, chain.registry());
     openControlSocket(config);
-    return Optional.of(identifier -> new LimitsPolicy(identifier, rules, counters, newMetrics));
+    chain.add(ChainBuilder.Place.COUNT, new LimitsPolicy(identifier, rules, counters, newMetrics));
   }
 
   /**

@@ -1,7 +1,7 @@
 package io.postwarden.deploy.doctor;
 
-import io.postwarden.srs.codec.SecretsFile;
 import io.postwarden.srs.codec.SrsSecrets;
+import io.postwarden.srs.secrets.SecretsFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,10 +4,10 @@ import static io.postwarden.it.srs.LongSenderStoreTest.LONG_SENDER;
 import static io.postwarden.it.srs.LongSenderStoreTest.SHORT_SRS0;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.postwarden.core.testing.RedisServer;
 import io.postwarden.deploy.Modules;
 import io.postwarden.it.RunningPostwarden;
 import io.postwarden.it.harness.MailStack;
-import io.postwarden.limits.testing.RedisServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

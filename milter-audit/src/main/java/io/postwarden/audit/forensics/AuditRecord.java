@@ -1,5 +1,6 @@
 package io.postwarden.audit.forensics;
 
+import io.postwarden.core.json.JsonReader;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;

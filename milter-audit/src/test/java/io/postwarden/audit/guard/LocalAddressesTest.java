@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.postwarden.core.testing.MutableClock;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.UnknownHostException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -26,30 +24,6 @@ class LocalAddressesTest {
 
   private static final Duration MAX_AGE = Duration.ofSeconds(5);
 
-  /** A clock the test moves by hand. */
-  static final class MutableClock extends Clock {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-  }
-
   /** The host's interface addresses as the test sets them, counting how often they are read. */
   static final class Interfaces implements Supplier<Set<InetAddress>> {
     final Set<InetAddress> addresses = ConcurrentHashMap.newKeySet();
@@ -62,7 +36,7 @@ class LocalAddressesTest {
     }
   }
 
-  private final MutableClock clock = new MutableClock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final Interfaces interfaces = new Interfaces();
   private final LocalAddresses local = new LocalAddresses(interfaces, MAX_AGE, clock);
 

@@ -2,22 +2,10 @@ package io.postwarden.core.server;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.postwarden.core.policy.MailOrigin;
 import io.postwarden.core.policy.MilterLink;
@@ -33,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The milter listener: our own Netty bootstrap (bounded frames, deadlines, SO_REUSEADDR,
@@ -66,44 +53,35 @@ public final class MilterServer implements AutoCloseable {
     this.observer = observer;
     this.gate = new ConnectionGate(settings.limits());
     this.drops = new ConnectionDrops(observer);
-    IoHandlerFactory io =
-        Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    this.acceptors =
-        new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("postwarden-accept", true), io);
-    this.sessions =
-        new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("postwarden-io", true), io);
+    this.acceptors = ServerTransport.eventLoops(1, "postwarden-accept");
+    this.sessions = ServerTransport.eventLoops(0, "postwarden-io");
   }
 
   /** Binds every endpoint or fails with the first bind error (nothing is left bound then). */
   public void start() {
-    try {
-      for (Listener listener : settings.listeners()) {
-        Endpoint endpoint = listener.endpoint();
-        Channel channel = bootstrap(listener).bind(endpoint.address()).sync().channel();
-        listeners.add(channel);
-        boundAddresses.add(channel.localAddress());
-        if (endpoint.isUnix()) {
-          UnixSocketFiles.grantAccess(
-              Path.of(((DomainSocketAddress) endpoint.address()).path()), settings.socketAccess());
-        }
-        LOG.log(
-            Level.INFO,
-            "milter listening on "
-                + SocketFiles.describe(channel.localAddress())
-                + " for "
-                + (listener.origin() == MailOrigin.SMTPD ? "smtpd_milters" : "non_smtpd_milters"));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      close();
-      throw new IllegalStateException("interrupted while binding", e);
-    } catch (RuntimeException e) {
-      close();
-      throw e;
-    } catch (Exception e) {
-      close();
-      throw new IllegalStateException("cannot listen: " + e.getMessage(), e);
-    }
+    ServerTransport.bindAllOrNone(
+        () -> {
+          for (Listener listener : settings.listeners()) {
+            Endpoint endpoint = listener.endpoint();
+            Channel channel = bootstrap(listener).bind(endpoint.address()).sync().channel();
+            listeners.add(channel);
+            boundAddresses.add(channel.localAddress());
+            if (endpoint.isUnix()) {
+              UnixSocketFiles.grantAccess(
+                  Path.of(((DomainSocketAddress) endpoint.address()).path()),
+                  settings.socketAccess());
+            }
+            LOG.log(
+                Level.INFO,
+                "milter listening on "
+                    + SocketFiles.describe(channel.localAddress())
+                    + " for "
+                    + (listener.origin() == MailOrigin.SMTPD
+                        ? "smtpd_milters"
+                        : "non_smtpd_milters"));
+          }
+        },
+        this::close);
   }
 
   /**
@@ -126,35 +104,8 @@ public final class MilterServer implements AutoCloseable {
   }
 
   private ServerBootstrap bootstrap(Listener listener) {
-    Endpoint endpoint = listener.endpoint();
-    Class<? extends ServerChannel> type;
-    if (endpoint.isUnix()) {
-      if (!Epoll.isAvailable()) {
-        throw new IllegalStateException(
-            "unix sockets need the native epoll transport: " + Epoll.unavailabilityCause());
-      }
-      SocketFiles.deleteStale(((DomainSocketAddress) endpoint.address()).path());
-      type = EpollServerDomainSocketChannel.class;
-    } else {
-      type = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    }
-    ServerBootstrap bootstrap =
-        new ServerBootstrap()
-            .group(acceptors, sessions)
-            .channel(type)
-            .childHandler(
-                new ChannelInitializer<>() {
-                  @Override
-                  protected void initChannel(Channel channel) {
-                    admit(channel, listener.origin());
-                  }
-                });
-    if (!endpoint.isUnix()) {
-      bootstrap
-          .option(ChannelOption.SO_REUSEADDR, true)
-          .childOption(ChannelOption.TCP_NODELAY, true);
-    }
-    return bootstrap;
+    return ServerTransport.listen(
+        listener.endpoint(), acceptors, sessions, channel -> admit(channel, listener.origin()));
   }
 
   /**
@@ -238,8 +189,7 @@ public final class MilterServer implements AutoCloseable {
   public void close() {
     listeners.close().awaitUninterruptibly();
     connections.close().awaitUninterruptibly();
-    acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
-    sessions.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    ServerTransport.shutdown(acceptors, sessions);
     chain.retire();
     for (Listener listener : settings.listeners()) {
       if (listener.endpoint().isUnix()) {

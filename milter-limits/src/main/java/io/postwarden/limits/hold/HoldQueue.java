@@ -1,5 +1,6 @@
 package io.postwarden.limits.hold;
 
+import io.postwarden.core.json.JsonReader;
 import io.postwarden.limits.LimitsPolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +51,15 @@ public final class HoldQueue {
     List<Map<String, Object>> held = new ArrayList<>();
     for (String line : run(List.of("postqueue", "-j"), "").split("\n")) {
       if (!line.isBlank()) {
-        Map<String, Object> message = QueueJson.object(line);
+        Map<String, Object> message;
+        try {
+          message = JsonReader.object(line);
+        } catch (IllegalArgumentException e) {
+          // a changed format is reported, not misread
+          throw new IllegalArgumentException(
+              "postqueue -j wrote what is not one JSON object (" + e.getMessage() + "): " + line,
+              e);
+        }
         if ("hold".equals(message.get("queue_name"))) {
           held.add(message);
         }
@@ -63,18 +72,21 @@ public final class HoldQueue {
     }
     List<HeldMessage> messages = new ArrayList<>();
     for (Map<String, Object> message : held) {
-      String id = (String) message.get("queue_id");
-      Object arrival = message.get("arrival_time");
-      Object recipients = message.get("recipients");
-      messages.add(
-          new HeldMessage(
-              id,
-              Instant.ofEpochSecond(arrival instanceof Double d ? d.longValue() : 0),
-              String.valueOf(message.getOrDefault("sender", "")),
-              recipients instanceof List<?> list ? list.size() : 0,
-              Optional.ofNullable(keys.get(id))));
+      messages.add(heldMessage(message, Optional.ofNullable(keys.get(message.get("queue_id")))));
     }
     return messages;
+  }
+
+  /** One message of {@code postqueue -j}, with the key that held it. */
+  static HeldMessage heldMessage(Map<String, Object> message, Optional<String> key) {
+    Object arrival = message.get("arrival_time");
+    Object recipients = message.get("recipients");
+    return new HeldMessage(
+        (String) message.get("queue_id"),
+        Instant.ofEpochSecond(arrival instanceof Number seconds ? seconds.longValue() : 0),
+        String.valueOf(message.getOrDefault("sender", "")),
+        recipients instanceof List<?> list ? list.size() : 0,
+        key);
   }
 
   /**

@@ -2,13 +2,13 @@ package io.postwarden.limits.control;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.postwarden.core.testing.MutableClock;
 import io.postwarden.limits.key.KeyKind;
 import io.postwarden.limits.key.LimitKey;
 import io.postwarden.limits.rule.LimitRule;
 import io.postwarden.limits.rule.RuleTable;
 import io.postwarden.limits.store.Counter;
 import io.postwarden.limits.store.LocalCounterStore;
-import io.postwarden.limits.store.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

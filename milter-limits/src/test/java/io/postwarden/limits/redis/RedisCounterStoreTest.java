@@ -6,18 +6,18 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.postwarden.core.testing.MutableClock;
+import io.postwarden.core.testing.RedisServer;
 import io.postwarden.limits.key.KeyKind;
 import io.postwarden.limits.key.LimitKey;
 import io.postwarden.limits.rule.LimitRule;
 import io.postwarden.limits.store.Charge;
 import io.postwarden.limits.store.Counter;
 import io.postwarden.limits.store.CounterStore;
+import io.postwarden.limits.store.CounterStoreContract;
 import io.postwarden.limits.store.LocalCounterStore;
-import io.postwarden.limits.store.MutableClock;
 import io.postwarden.limits.store.StoreUnavailableException;
-import io.postwarden.limits.testing.RedisServer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -28,23 +28,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * charge.lua against a real redis-server: the in-process store's semantics, with "now" from the
- * test's clock (never Redis's), keys that expire, and the same answers as the in-process store for
- * any sequence of events.
+ * charge.lua against a real redis-server: the in-process store's semantics (the contract), with
+ * "now" from the test's clock (never Redis's), keys that expire, and the same answers as the
+ * in-process store for any sequence of events.
  */
-class RedisCounterStoreTest {
+class RedisCounterStoreTest extends CounterStoreContract {
 
   static final String PREFIX = "pw-test:";
-  static final LimitKey ALICE = LimitKey.sasl("alice");
-  static final LimitKey SHOP = LimitKey.domain("shop.example");
-  static final LimitRule THREE_PER_HOUR = LimitRule.parse("recipients 3/1h");
-  static final LimitRule FIVE_PER_HOUR = LimitRule.parse("recipients 5/1h");
 
   static RedisServer redis;
   static RedisClient inspector;
   static RedisCommands<String, String> commands;
 
-  final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
   RedisCounterStore store;
 
   @BeforeAll
@@ -73,38 +68,9 @@ class RedisCounterStoreTest {
     store.close();
   }
 
-  Charge charge(boolean refusable) {
-    return store.charge(
-        List.of(ALICE, SHOP),
-        List.of(
-            new Counter(ALICE, THREE_PER_HOUR, refusable),
-            new Counter(SHOP, FIVE_PER_HOUR, refusable)));
-  }
-
-  long used(LimitKey key, LimitRule rule) {
-    return store.usage(key, List.of(rule)).rules().get(0).used();
-  }
-
-  @Test
-  void aRefusableEventOverALimitIsRefusedAndChargesNoKey() {
-    for (int i = 0; i < 3; i++) {
-      assertEquals(new Charge.Charged(List.of(), List.of()), charge(true));
-    }
-    assertEquals(new Charge.Refused(new Counter(ALICE, THREE_PER_HOUR, true)), charge(true));
-    assertEquals(3, used(ALICE, THREE_PER_HOUR));
-    assertEquals(3, used(SHOP, FIVE_PER_HOUR), "all or nothing: the domain was not charged either");
-  }
-
-  @Test
-  void anEventThatCannotBeRefusedIsChargedAndReportedOver() {
-    for (int i = 0; i < 3; i++) {
-      charge(false);
-    }
-    assertEquals(
-        new Charge.Charged(List.of(new Counter(ALICE, THREE_PER_HOUR, false)), List.of()),
-        charge(false));
-    assertEquals(4, used(ALICE, THREE_PER_HOUR));
-    assertEquals(4, used(SHOP, FIVE_PER_HOUR));
+  @Override
+  protected CounterStore store() {
+    return store;
   }
 
   @Test
@@ -162,26 +128,6 @@ class RedisCounterStoreTest {
         store.charge(List.of(ALICE), List.of(counter)),
         "room for exactly one");
     assertInstanceOf(Charge.Refused.class, store.charge(List.of(ALICE), List.of(counter)));
-  }
-
-  @Test
-  void aCooldownHoldsAllOfTheKeysMailAfterItsLimitWasExceeded() {
-    LimitRule withCooldown = LimitRule.parse("messages 1/1m cooldown 1h");
-    LimitRule generous = LimitRule.parse("recipients 1000/1h");
-    store.charge(List.of(ALICE), List.of(new Counter(ALICE, withCooldown, true)));
-    assertInstanceOf(
-        Charge.Refused.class,
-        store.charge(List.of(ALICE), List.of(new Counter(ALICE, withCooldown, true))));
-    clock.advance(Duration.ofMinutes(30));
-    Charge.Charged cooling =
-        (Charge.Charged)
-            store.charge(List.of(ALICE, SHOP), List.of(new Counter(ALICE, generous, true)));
-    assertEquals(List.of(ALICE), cooling.coolingDown());
-    assertEquals(
-        Instant.parse("2026-12-01T11:00:00Z"),
-        store.usage(ALICE, List.of()).coolingDownUntil().get());
-    clock.advance(Duration.ofMinutes(31));
-    assertTrue(((Charge.Charged) store.charge(List.of(ALICE), List.of())).withinLimits());
   }
 
   @Test

@@ -1,13 +1,7 @@
 package io.postwarden.srs.maps;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.postwarden.core.config.Config;
 import io.postwarden.core.lookup.LookupTable;
-import io.postwarden.srs.longsender.LongSenderModule;
-import io.postwarden.srs.policy.SrsModule;
 import io.postwarden.srs.policy.SrsRules;
-import java.io.IOException;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,25 +23,8 @@ public final class SrsTables {
 
   private SrsTables() {}
 
-  /** Every SRS table, or none when SRS is off (no SRS domain). */
-  public static Map<String, LookupTable> of(Config config, MeterRegistry registry, Clock clock)
-      throws IOException {
-    return of(config, registry, clock, new LongSenderModule(clock));
-  }
-
-  /**
-   * As above, with long senders in the store that {@code longSenders} keeps (the milter's too, in
-   * the daemon).
-   */
-  public static Map<String, LookupTable> of(
-      Config config, MeterRegistry registry, Clock clock, LongSenderModule longSenders)
-      throws IOException {
-    return SrsModule.rules(config, registry, clock, longSenders)
-        .map(SrsTables::of)
-        .orElse(Map.of());
-  }
-
-  static Map<String, LookupTable> of(SrsRules rules) {
+  /** Every SRS table, answering by {@code rules}. */
+  public static Map<String, LookupTable> of(SrsRules rules) {
     Map<String, LookupTable> tables = new LinkedHashMap<>();
     tables.put(FORWARD, new ForwardTable(rules));
     tables.put(REVERSE, new ReverseTable(rules));

@@ -16,12 +16,12 @@ import java.util.Map;
  * forgotten first: memory stays bounded whatever a botnet does, and a forgotten client has only
  * earned itself another {@code limit} guesses.
  */
-final class GuessThrottle {
+public final class GuessThrottle {
 
   /**
    * @param limit invalid SRS recipients that start a lockout; 0 turns the throttle off
    */
-  record Settings(int limit, Duration window, Duration lockout, int maxClients) {}
+  public record Settings(int limit, Duration window, Duration lockout, int maxClients) {}
 
   private static final class Client {
     Instant windowStart;
@@ -33,7 +33,7 @@ final class GuessThrottle {
   private final Clock clock;
   private final Map<String, Client> clients;
 
-  GuessThrottle(Settings settings, Clock clock) {
+  public GuessThrottle(Settings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
     this.clients =

@@ -9,6 +9,7 @@ import io.postwarden.core.policy.Modification.ChangeSender;
 import io.postwarden.core.policy.Modification.DeleteRecipient;
 import io.postwarden.core.policy.Policy;
 import io.postwarden.core.policy.Recipient;
+import io.postwarden.core.policy.SessionAttributes;
 import io.postwarden.core.policy.SmtpReply;
 import io.postwarden.core.policy.Stage;
 import io.postwarden.core.policy.Transaction;
@@ -23,8 +24,10 @@ import io.postwarden.srs.routing.RecipientRouting.Route;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -94,7 +97,8 @@ public final class SrsPolicy implements Policy {
    * @param lazy present when srs-lazy is on: it may let a sender whose SPF passes here keep its
    *     address
    */
-  SrsPolicy(Settings settings, SrsRules rules, RecipientRouting routing, Optional<LazySrs> lazy) {
+  public SrsPolicy(
+      Settings settings, SrsRules rules, RecipientRouting routing, Optional<LazySrs> lazy) {
     this.settings = settings;
     this.rules = rules;
     this.routing = routing;
@@ -130,7 +134,7 @@ public final class SrsPolicy implements Policy {
   public Decision onRecipient(Transaction tx, Recipient recipient) {
     String address = PostfixAddress.normalise(recipient.address());
     Optional<String> postfixSees = tx.macros().get("rcpt_addr").map(PostfixAddress::normalise);
-    Optional<ReverseResult> ours = rules.reverseIfOurs(address);
+    Optional<ReverseResult> ours = reverseIfOurs(tx, address);
     if (postfixSees.isPresent()
         && !postfixSees.get().equalsIgnoreCase(address)
         && (ours.isPresent() || rules.reverseIfOurs(postfixSees.get()).isPresent())) {
@@ -164,12 +168,14 @@ public final class SrsPolicy implements Policy {
   @Override
   public boolean mayBlock(Stage stage, Transaction tx) {
     if (stage == Stage.RCPT) {
-      return rules.mayAskSenderStore(tx.macros().get("rcpt_addr"));
+      return rules.mayAskSenderStore(
+          tx.macros().get("rcpt_addr"), address -> reverseIfOurs(tx, address));
     }
     if (stage != Stage.END_OF_MESSAGE || !settings.rewrite()) {
       return false;
     }
-    if (rules.needsSenderStore(tx.sender(), tx.recipients())) {
+    if (rules.needsSenderStore(
+        tx.sender(), tx.recipients(), address -> reverseIfOurs(tx, address))) {
       return true;
     }
     if (settings.alwaysRewrite()) {
@@ -204,6 +210,36 @@ public final class SrsPolicy implements Policy {
   }
 
   /**
+   * The valid SRS recipients of one transaction, reversed: a hash verified at RCPT is not verified
+   * again at end of message. Only valid ones are kept (an invalid one is refused at RCPT), so the
+   * memory grows with the recipients the transaction accepts.
+   */
+  private record Reversals(Transaction tx, Map<String, ReverseResult> valid) {}
+
+  /** {@link SrsRules#reverseIfOurs}, answered from this transaction's memory where it can be. */
+  private Optional<ReverseResult> reverseIfOurs(Transaction tx, String address) {
+    SessionAttributes attributes = tx.connection().attributes();
+    Optional<Reversals> reversals =
+        attributes.get(Reversals.class).filter(memory -> memory.tx() == tx);
+    ReverseResult known = reversals.map(memory -> memory.valid().get(address)).orElse(null);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    Optional<ReverseResult> ours = rules.reverseIfOurs(address);
+    if (ours.isPresent() && ours.get() instanceof ReverseResult.Reversed) {
+      Reversals memory =
+          reversals.orElseGet(
+              () -> {
+                Reversals fresh = new Reversals(tx, new ConcurrentHashMap<>());
+                attributes.put(Reversals.class, fresh);
+                return fresh;
+              });
+      memory.valid().put(address, ours.get());
+    }
+    return ours;
+  }
+
+  /**
    * A recipient as it will be delivered: a bounce to one of our SRS addresses goes to the address
    * inside.
    */
@@ -222,8 +258,7 @@ public final class SrsPolicy implements Policy {
     for (Recipient recipient : tx.recipients()) {
       String address = PostfixAddress.normalise(recipient.address());
       Optional<String> back =
-          rules
-              .reverseIfOurs(address)
+          reverseIfOurs(tx, address)
               .filter(ReverseResult.Reversed.class::isInstance)
               .map(reversed -> rules.original((ReverseResult.Reversed) reversed))
               .filter(ReverseResult.Reversed.class::isInstance)
@@ -247,6 +282,9 @@ public final class SrsPolicy implements Policy {
       deliveries = known.map(KnownRoute::deliveries).orElseGet(() -> deliveries(tx));
     } catch (SenderStoreUnavailableException e) {
       return Decision.tempfail(rules.storeUnavailable("", e));
+    } finally {
+      // the transaction ends here
+      tx.connection().attributes().remove(Reversals.class);
     }
     for (Delivery delivery : deliveries) {
       String original = delivery.recipient().address();

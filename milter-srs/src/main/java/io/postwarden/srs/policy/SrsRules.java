@@ -13,6 +13,7 @@ import io.postwarden.srs.longsender.SenderStoreUnavailableException;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -45,7 +46,7 @@ public final class SrsRules {
   private final SrsMetrics metrics;
   private final LongSenders longSenders;
 
-  SrsRules(
+  public SrsRules(
       Supplier<SrsDomains> srsDomains,
       boolean nullSenderOnly,
       Supplier<SrsCodec> codec,
@@ -156,14 +157,16 @@ public final class SrsRules {
   /**
    * Whether end of message would have to ask the long-sender store (a database or network read or
    * write, never on the event loop): a bounce to a stored sender's SRS address, or a sender too
-   * long for an SRS address of its own. Pure: the codec's answers only.
+   * long for an SRS address of its own. Pure: the codec's answers only; {@code ours} is {@link
+   * #reverseIfOurs}, or a memory of its answers.
    */
-  public boolean needsSenderStore(String sender, List<Recipient> recipients) {
+  public boolean needsSenderStore(
+      String sender, List<Recipient> recipients, Function<String, Optional<ReverseResult>> ours) {
     if (!longSenders.keepsStore()) {
       return false;
     }
     for (Recipient recipient : recipients) {
-      if (namesStoredSender(recipient.address())) {
+      if (namesStoredSender(recipient.address(), ours)) {
         return true;
       }
     }
@@ -177,17 +180,21 @@ public final class SrsRules {
 
   /**
    * Whether judging this RCPT may read the long-sender store: a valid SRS address of a stored
-   * sender, or a recipient not known yet (Postfix sent no {@code {rcpt_addr}}).
+   * sender, or a recipient not known yet (Postfix sent no {@code {rcpt_addr}}); {@code ours} as
+   * above.
    */
-  public boolean mayAskSenderStore(Optional<String> recipient) {
-    return longSenders.keepsStore() && recipient.map(this::namesStoredSender).orElse(true);
+  public boolean mayAskSenderStore(
+      Optional<String> recipient, Function<String, Optional<ReverseResult>> ours) {
+    return longSenders.keepsStore()
+        && recipient.map(address -> namesStoredSender(address, ours)).orElse(true);
   }
 
-  private boolean namesStoredSender(String recipient) {
-    Optional<ReverseResult> ours = reverseIfOurs(PostfixAddress.normalise(recipient));
-    return ours.isPresent()
-        && ours.get() instanceof ReverseResult.Reversed reversed
-        && LongSenders.isStoreKey(reversed.address());
+  private static boolean namesStoredSender(
+      String recipient, Function<String, Optional<ReverseResult>> ours) {
+    Optional<ReverseResult> reversed = ours.apply(PostfixAddress.normalise(recipient));
+    return reversed.isPresent()
+        && reversed.get() instanceof ReverseResult.Reversed valid
+        && LongSenders.isStoreKey(valid.address());
   }
 
   /** Counts and logs a bounce sent back to its original sender. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.postwarden.srs.codec.ForwardResult.Refused;
 import io.postwarden.srs.codec.ForwardResult.Rewritten;
 import io.postwarden.srs.codec.ReverseResult.Reversed;
+import io.postwarden.srs.secrets.SecretsFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

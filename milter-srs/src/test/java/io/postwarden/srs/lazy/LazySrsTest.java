@@ -3,7 +3,7 @@ package io.postwarden.srs.lazy;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.postwarden.srs.policy.MutableClock;
+import io.postwarden.core.testing.MutableClock;
 import io.postwarden.srs.spf.SpfEvaluator;
 import io.postwarden.srs.spf.SpfResult;
 import io.postwarden.srs.spf.SpfVerdicts;
@@ -101,12 +101,12 @@ class LazySrsTest {
     spf.script("ok.example", SpfResult.PASS, SpfResult.PASS, Duration.ofSeconds(120), false);
     LazySrs lazy = lazy(100);
     assertTrue(lazy.senderMayKeepItsAddress("ann@ok.example", "Q1"));
-    clock.advanceSeconds(119);
+    clock.advance(Duration.ofSeconds(119));
     assertTrue(
         lazy.senderMayKeepItsAddress("bob@OK.example", "Q2"),
         "same domain, any local part or case");
     assertEquals(List.of("ann@ok.example"), spf.asked);
-    clock.advanceSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     spf.script("ok.example", SpfResult.FAIL, SpfResult.FAIL, Duration.ofSeconds(120), false);
     assertFalse(
         lazy.senderMayKeepItsAddress("ann@ok.example", "Q3"), "asked again once the TTL ran out");
@@ -122,9 +122,9 @@ class LazySrsTest {
     lazy.senderMayKeepItsAddress("ann@long.example", "Q");
     lazy.senderMayKeepItsAddress("ann@zero.example", "Q");
     lazy.senderMayKeepItsAddress("ann@zero.example", "Q");
-    clock.advanceSeconds(LazySrs.MAX_TTL.toSeconds() - 1);
+    clock.advance(Duration.ofSeconds(LazySrs.MAX_TTL.toSeconds() - 1));
     lazy.senderMayKeepItsAddress("ann@long.example", "Q");
-    clock.advanceSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     lazy.senderMayKeepItsAddress("ann@long.example", "Q");
     assertEquals(
         List.of("ann@long.example", "ann@zero.example", "ann@zero.example", "ann@long.example"),
@@ -136,10 +136,10 @@ class LazySrsTest {
     spf.script("down.example", SpfResult.TEMPERROR, SpfResult.TEMPERROR, Duration.ofDays(1), false);
     LazySrs lazy = lazy(100);
     assertFalse(lazy.senderMayKeepItsAddress("ann@down.example", "Q"));
-    clock.advanceSeconds(59);
+    clock.advance(Duration.ofSeconds(59));
     assertFalse(lazy.senderMayKeepItsAddress("ann@down.example", "Q"));
     assertEquals(1, spf.asked.size(), "one timeout a minute, not one per message");
-    clock.advanceSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     spf.script("down.example", SpfResult.PASS, SpfResult.PASS, Duration.ofDays(1), false);
     assertTrue(lazy.senderMayKeepItsAddress("ann@down.example", "Q"));
     assertEquals(1, spfCount("temperror"));

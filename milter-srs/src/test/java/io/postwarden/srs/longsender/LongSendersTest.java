@@ -17,13 +17,13 @@ import io.postwarden.core.policy.Stage;
 import io.postwarden.core.policy.Transaction;
 import io.postwarden.core.policy.Verdict;
 import io.postwarden.core.testing.MutableClock;
+import io.postwarden.core.testing.RedisServer;
 import io.postwarden.core.testing.TestTransaction;
-import io.postwarden.limits.testing.RedisServer;
+import io.postwarden.srs.SrsModule;
 import io.postwarden.srs.codec.ReverseFailure;
 import io.postwarden.srs.codec.ReverseResult;
 import io.postwarden.srs.maps.SrsTables;
 import io.postwarden.srs.policy.SrsKeys;
-import io.postwarden.srs.policy.SrsModule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -88,12 +88,13 @@ class LongSendersTest {
   }
 
   private void build(Config config, LongSenderModule longSenders) throws Exception {
+    SrsModule module = new SrsModule(clock, longSenders);
     milter =
-        SrsModule.policies(config, registry, clock, longSenders).stream()
+        module.policies(config, registry).stream()
             .filter(p -> p.name().equals("srs"))
             .findFirst()
             .orElseThrow();
-    tables = SrsTables.of(config, registry, clock, longSenders);
+    tables = module.lookupTables(config, registry);
   }
 
   private Optional<String> milterForward(String sender) {
@@ -312,10 +313,11 @@ class LongSendersTest {
     build("");
     String srs = milterForward(LONG_SENDER).orElseThrow();
     Policy fromRepair =
-        SrsModule.policies(config(""), registry, clock, store).stream()
-            .filter(p -> p.name().equals("from-repair"))
-            .findFirst()
-            .orElseThrow();
+        new SrsModule(clock, store)
+            .policies(config(""), registry).stream()
+                .filter(p -> p.name().equals("from-repair"))
+                .findFirst()
+                .orElseThrow();
     // relayed on by another server of the site, without a From: of its own
     List<Modification> added =
         fromRepair

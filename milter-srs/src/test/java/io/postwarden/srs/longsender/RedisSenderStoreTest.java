@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.lettuce.core.RedisURI;
 import io.postwarden.core.redis.RedisLink;
 import io.postwarden.core.testing.MutableClock;
-import io.postwarden.limits.testing.RedisServer;
+import io.postwarden.core.testing.RedisServer;
 import io.postwarden.srs.longsender.SenderStore.Put;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package io.postwarden.srs.longsender;
 import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.postwarden.core.redis.RedisLink;
-import io.postwarden.limits.testing.RedisServer;
+import io.postwarden.core.testing.RedisServer;
 import io.postwarden.srs.codec.ForwardResult;
 import io.postwarden.srs.codec.ReverseResult;
 import io.postwarden.srs.codec.SrsCodec;

@@ -12,12 +12,12 @@ import io.postwarden.core.policy.Modification.ChangeSender;
 import io.postwarden.core.policy.Policy;
 import io.postwarden.core.policy.Recipient;
 import io.postwarden.core.testing.TestTransaction;
+import io.postwarden.srs.SrsModule;
 import io.postwarden.srs.codec.ForwardResult;
 import io.postwarden.srs.codec.SrsCodec;
 import io.postwarden.srs.codec.SrsConfig;
 import io.postwarden.srs.codec.SrsSecrets;
 import io.postwarden.srs.policy.SrsKeys;
-import io.postwarden.srs.policy.SrsModule;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,12 +75,13 @@ class SrsTablesTest {
                 + "srs-throttle-after = 2\n",
             "test",
             SrsKeys.SCHEMA);
-    tables = SrsTables.of(config, registry, CLOCK);
+    tables = new SrsModule(CLOCK).lookupTables(config, registry);
     milter =
-        SrsModule.policies(config, new SimpleMeterRegistry(), CLOCK).stream()
-            .filter(p -> p.name().equals("srs"))
-            .findFirst()
-            .orElseThrow();
+        new SrsModule(CLOCK)
+            .policies(config, new SimpleMeterRegistry()).stream()
+                .filter(p -> p.name().equals("srs"))
+                .findFirst()
+                .orElseThrow();
   }
 
   /** What Postwarden writes at {@code when}, with the configuration's hash settings. */

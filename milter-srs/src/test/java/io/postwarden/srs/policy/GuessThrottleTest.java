@@ -3,6 +3,7 @@ package io.postwarden.srs.policy;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.postwarden.core.policy.ClientAddress;
+import io.postwarden.core.testing.MutableClock;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +35,7 @@ class GuessThrottleTest {
     ClientAddress mx = client("198.51.100.1");
     for (int i = 0; i < 10; i++) {
       throttle.invalid(mx);
-      clock.advanceSeconds(6 * 60);
+      clock.advance(Duration.ofSeconds(6 * 60));
     }
     assertFalse(throttle.lockedOut(mx));
   }

@@ -8,6 +8,7 @@ import io.postwarden.core.policy.Modification.AddRecipient;
 import io.postwarden.core.policy.Modification.ChangeSender;
 import io.postwarden.core.policy.Recipient;
 import io.postwarden.core.policy.Verdict;
+import io.postwarden.core.testing.MutableClock;
 import io.postwarden.core.testing.TestTransaction;
 import io.postwarden.srs.codec.ForwardResult;
 import io.postwarden.srs.codec.SrsCodec;
@@ -23,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -212,17 +212,5 @@ class SrsDomainsTest {
         registry.get("postwarden.srs.refusals").tag("reason", "non_null_sender").counter().count());
     assertEquals(
         2, registry.get("postwarden.srs.refusals").tag("reason", "bad_hash").counter().count());
-  }
-
-  @Test
-  void entriesFromAFileAndInlineAreMerged() throws Exception {
-    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("srs-map");
-    java.nio.file.Path file =
-        java.nio.file.Files.writeString(
-            dir.resolve("srs-domain-map"),
-            "# tenant SRS domains\nblog.example bounces.blog.example  # the blog\n\n");
-    assertEquals(
-        Map.of("blog.example", "bounces.blog.example"),
-        SrsDomains.parseEntries(SrsModule.entryLines(file)));
   }
 }

@@ -12,6 +12,7 @@ import io.postwarden.core.policy.Recipient;
 import io.postwarden.core.policy.Stage;
 import io.postwarden.core.policy.Transaction;
 import io.postwarden.core.policy.Verdict;
+import io.postwarden.core.testing.MutableClock;
 import io.postwarden.core.testing.TestTransaction;
 import io.postwarden.srs.codec.ForwardResult;
 import io.postwarden.srs.codec.ReverseResult;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class SrsPolicyTest {
@@ -225,6 +227,39 @@ class SrsPolicyTest {
   }
 
   @Test
+  void endOfMessageReversesWithTheHashVerifiedAtRcpt() {
+    // a bounce: the null sender is never forwarded, so each use of the codec reverses one address
+    AtomicInteger reversals = new AtomicInteger();
+    OurDomains ours = new OurDomains(List.of("test.example", SRS_DOMAIN));
+    SrsPolicy policy =
+        new SrsPolicy(
+            new SrsPolicy.Settings(SRS_DOMAIN, false, true, true),
+            () -> {
+              reversals.incrementAndGet();
+              return codec;
+            },
+            () -> ours,
+            new DomainRouting(() -> ours),
+            throttle,
+            new SrsMetrics(registry));
+    String srs = srs0("ann@outside.example");
+    TestTransaction bounce = TestTransaction.from("").to(srs);
+    assertEquals(Decision.CONTINUE, policy.onRecipient(bounce, rcpt(srs)));
+    assertEquals(1, reversals.get(), "RCPT verifies the hash");
+    assertFalse(mayBlock(policy, Stage.END_OF_MESSAGE, bounce));
+    assertEquals(
+        List.<Modification>of(new DeleteRecipient(srs), new AddRecipient("ann@outside.example")),
+        policy.onEndOfMessage(bounce).modifications());
+    assertEquals(1, reversals.get(), "end of message reverses with what RCPT verified");
+    // the next transaction verifies its own recipients
+    TestTransaction next = TestTransaction.from("").to(srs);
+    assertEquals(
+        List.<Modification>of(new DeleteRecipient(srs), new AddRecipient("ann@outside.example")),
+        policy.onEndOfMessage(next).modifications());
+    assertEquals(2, reversals.get());
+  }
+
+  @Test
   void bounceToOurSrsAddressGoesBackToTheOriginalSender() {
     String srs = srs0("ann@outside.example");
     TestTransaction bounce = TestTransaction.from("").to(srs);
@@ -393,7 +428,7 @@ class SrsPolicyTest {
     assertEquals(Decision.CONTINUE, policy().onRecipient(sameV4Elsewhere, rcpt(genuine)));
     assertEquals(Decision.CONTINUE, policy().onRecipient(guesser, rcpt("plain@" + SRS_DOMAIN)));
 
-    clock.advanceSeconds(15 * 60);
+    clock.advance(Duration.ofSeconds(15 * 60));
     assertEquals(
         Decision.CONTINUE, policy().onRecipient(guesser, rcpt(genuine)), "the lockout ends");
   }

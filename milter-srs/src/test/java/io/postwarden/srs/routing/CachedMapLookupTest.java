@@ -3,7 +3,7 @@ package io.postwarden.srs.routing;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.postwarden.srs.policy.MutableClock;
+import io.postwarden.core.testing.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,13 +64,13 @@ class CachedMapLookupTest {
     Path file = Files.writeString(dir.resolve("virtual"), "version 1");
     CachedMapLookup maps = lookup(List.of("proxy:texthash:" + file), Duration.ZERO);
     maps.first(List.of("a@x.example"));
-    clock.advanceSeconds(3600);
+    clock.advance(Duration.ofSeconds(3600));
     maps.first(List.of("a@x.example"));
     assertEquals(1, asked.size(), "an unchanged file's answers are kept however long");
 
     Files.writeString(file, "version 2, longer");
     contents.put("a@x.example", "changed@y.example");
-    clock.advanceSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     assertEquals(Optional.of("changed@y.example"), maps.first(List.of("a@x.example")));
     assertEquals(2, asked.size());
   }
@@ -81,10 +81,10 @@ class CachedMapLookupTest {
     CachedMapLookup maps =
         lookup(List.of("hash:" + file, "mysql:/etc/postfix/virtual.cf"), Duration.ofSeconds(10));
     maps.first(List.of("a@x.example"));
-    clock.advanceSeconds(9);
+    clock.advance(Duration.ofSeconds(9));
     maps.first(List.of("a@x.example"));
     assertEquals(1, asked.size());
-    clock.advanceSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     maps.first(List.of("a@x.example"));
     assertEquals(2, asked.size());
   }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.postwarden.core.postfix.PostfixCommands;
-import io.postwarden.srs.policy.MutableClock;
+import io.postwarden.core.testing.MutableClock;
 import io.postwarden.srs.routing.RecipientRouting.Route;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -172,7 +172,7 @@ class PostfixRoutingTest {
     Files.setLastModifiedTime(virtual, FileTime.from(OLD_NEWS.plusSeconds(30)));
     assertEquals(
         Route.LEAVES, cached.route("fwd@test.example"), "the file is looked at once a second");
-    clock.advanceSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     assertEquals(Route.LOCAL, cached.route("fwd@test.example"), "the changed alias is read");
   }
 }

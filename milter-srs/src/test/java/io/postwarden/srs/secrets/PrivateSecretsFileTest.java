@@ -11,6 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -126,9 +130,19 @@ class PrivateSecretsFileTest {
   }
 
   @Test
-  void theGeneratedSecretPassesTheRules() throws IOException {
+  void aMissingFileIsNoProblemAndIsCreatedWithASecretThatPassesTheRules() throws IOException {
     Path file = dir.resolve("state/srs.secret");
-    assertTrue(GeneratedSecret.createIfMissing(file));
+    assertEquals(Optional.empty(), PrivateSecretsFile.problem(file));
+    Clock clock = Clock.fixed(Instant.parse("2024-01-01T00:00:00Z"), ZoneOffset.UTC);
+    assertEquals(1, PrivateSecretsFile.watch(file, clock, () -> {}).get().count());
     assertEquals(1, PrivateSecretsFile.read(file).count());
+    assertEquals(Optional.empty(), PrivateSecretsFile.problem(file));
+  }
+
+  @Test
+  void aProblemIsWhatReadingWouldRefuse() throws IOException {
+    Path file = secretsFile("0123456789abcde\n", "rw-------");
+    String problem = PrivateSecretsFile.problem(file).orElseThrow();
+    assertTrue(problem.contains("at least 16 are needed"), problem);
   }
 }

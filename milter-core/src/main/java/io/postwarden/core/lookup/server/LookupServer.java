@@ -3,27 +3,16 @@ package io.postwarden.core.lookup.server;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.postwarden.core.lookup.LookupTable;
 import io.postwarden.core.server.Endpoint;
+import io.postwarden.core.server.ServerTransport;
 import io.postwarden.core.server.SocketFiles;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -62,47 +51,34 @@ public final class LookupServer implements AutoCloseable {
     this.settings = settings;
     this.metrics = metrics;
     this.tables = new Tables(tables, metrics);
-    IoHandlerFactory io =
-        Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    this.acceptors =
-        new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("postwarden-lookup-accept", true), io);
-    this.workers =
-        new MultiThreadIoEventLoopGroup(
-            0, new DefaultThreadFactory("postwarden-lookup-io", true), io);
+    this.acceptors = ServerTransport.eventLoops(1, "postwarden-lookup-accept");
+    this.workers = ServerTransport.eventLoops(0, "postwarden-lookup-io");
   }
 
   /** Binds every endpoint, or fails with the first error and leaves nothing bound. */
   public void start() {
-    try {
-      for (Endpoint endpoint : settings.socketmap()) {
-        socketmapAddresses.add(
-            bind(
-                endpoint,
-                "socketmap (tables " + String.join(", ", tableNames()) + ")",
-                () -> new SocketmapFrameDecoder(LookupServerSettings.MAX_REQUEST_OCTETS),
-                () -> new SocketmapHandler(tables)));
-      }
-      for (Map.Entry<String, Endpoint> entry : settings.tcpTables().entrySet()) {
-        tcpTableAddresses.add(
-            bind(
-                entry.getValue(),
-                "tcp_table (table " + entry.getKey() + ")",
-                () ->
-                    new LineBasedFrameDecoder(LookupServerSettings.MAX_REQUEST_OCTETS, true, true),
-                () -> new TcpTableHandler(tables, entry.getKey())));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      close();
-      throw new IllegalStateException("interrupted while binding", e);
-    } catch (RuntimeException e) {
-      close();
-      throw e;
-    } catch (Exception e) {
-      close();
-      throw new IllegalStateException("cannot listen: " + e.getMessage(), e);
-    }
+    ServerTransport.bindAllOrNone(
+        () -> {
+          for (Endpoint endpoint : settings.socketmap()) {
+            socketmapAddresses.add(
+                bind(
+                    endpoint,
+                    "socketmap (tables " + String.join(", ", tableNames()) + ")",
+                    () -> new SocketmapFrameDecoder(LookupServerSettings.MAX_REQUEST_OCTETS),
+                    () -> new SocketmapHandler(tables)));
+          }
+          for (Map.Entry<String, Endpoint> entry : settings.tcpTables().entrySet()) {
+            tcpTableAddresses.add(
+                bind(
+                    entry.getValue(),
+                    "tcp_table (table " + entry.getKey() + ")",
+                    () ->
+                        new LineBasedFrameDecoder(
+                            LookupServerSettings.MAX_REQUEST_OCTETS, true, true),
+                    () -> new TcpTableHandler(tables, entry.getKey())));
+          }
+        },
+        this::close);
   }
 
   /**
@@ -136,33 +112,9 @@ public final class LookupServer implements AutoCloseable {
       Supplier<ChannelHandler> framing,
       Supplier<ChannelHandler> handler)
       throws Exception {
-    Class<? extends ServerChannel> type;
-    if (endpoint.isUnix()) {
-      if (!Epoll.isAvailable()) {
-        throw new IllegalStateException(
-            "unix sockets need the native epoll transport: " + Epoll.unavailabilityCause());
-      }
-      SocketFiles.deleteStale(((DomainSocketAddress) endpoint.address()).path());
-      type = EpollServerDomainSocketChannel.class;
-    } else {
-      type = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    }
     ServerBootstrap bootstrap =
-        new ServerBootstrap()
-            .group(acceptors, workers)
-            .channel(type)
-            .childHandler(
-                new ChannelInitializer<>() {
-                  @Override
-                  protected void initChannel(Channel channel) {
-                    admit(channel, framing.get(), handler.get());
-                  }
-                });
-    if (!endpoint.isUnix()) {
-      bootstrap
-          .option(ChannelOption.SO_REUSEADDR, true)
-          .childOption(ChannelOption.TCP_NODELAY, true);
-    }
+        ServerTransport.listen(
+            endpoint, acceptors, workers, channel -> admit(channel, framing.get(), handler.get()));
     Channel channel = bootstrap.bind(endpoint.address()).sync().channel();
     listeners.add(channel);
     if (endpoint.isUnix()) {
@@ -208,8 +160,7 @@ public final class LookupServer implements AutoCloseable {
   public void close() {
     listeners.close().awaitUninterruptibly();
     connections.close().awaitUninterruptibly();
-    acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
-    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    ServerTransport.shutdown(acceptors, workers);
     for (Endpoint endpoint : settings.socketmap()) {
       if (endpoint.isUnix()) {
         SocketFiles.deleteStale(((DomainSocketAddress) endpoint.address()).path());

@@ -1,4 +1,4 @@
-package io.postwarden.limits.testing;
+package io.postwarden.core.testing;
 
 import java.io.File;
 import java.io.IOException;

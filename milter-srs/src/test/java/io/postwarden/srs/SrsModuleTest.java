@@ -1,19 +1,25 @@
-package io.postwarden.srs.policy;
+package io.postwarden.srs;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.postwarden.core.CoreKeys;
+import io.postwarden.core.LookupKeys;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.config.ConfigException;
 import io.postwarden.core.policy.Decision;
 import io.postwarden.core.policy.Modification.ChangeSender;
 import io.postwarden.core.policy.Policy;
+import io.postwarden.core.testing.MutableClock;
 import io.postwarden.core.testing.TestTransaction;
+import io.postwarden.srs.policy.SrsDomains;
+import io.postwarden.srs.policy.SrsKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
@@ -31,16 +37,19 @@ class SrsModuleTest {
     return Config.parse(
         "secrets-file = \""
             + dir.resolve("state/srs.secret")
+            + "\"\nsrs-store-file = \""
+            + dir.resolve("state/senders.sqlite")
             + "\"\npostfix-config-dir = \"\"\n"
             + text,
         "test",
-        SrsKeys.SCHEMA);
+        CoreKeys.SCHEMA.plus(LookupKeys.SCHEMA).plus(SrsKeys.SCHEMA));
   }
 
   private Optional<Policy> policy(Config config, Clock clock) throws Exception {
-    return SrsModule.policies(config, new SimpleMeterRegistry(), clock).stream()
-        .filter(p -> p.name().equals("srs"))
-        .findFirst();
+    return new SrsModule(clock)
+        .policies(config, new SimpleMeterRegistry()).stream()
+            .filter(p -> p.name().equals("srs"))
+            .findFirst();
   }
 
   @Test
@@ -62,18 +71,16 @@ class SrsModuleTest {
     assertTrue(policy(config(""), FIXED).isEmpty());
     assertEquals(
         java.util.List.of("from-repair"),
-        SrsModule.policies(config(""), new SimpleMeterRegistry(), FIXED).stream()
-            .map(Policy::name)
-            .toList());
+        new SrsModule(FIXED)
+            .policies(config(""), new SimpleMeterRegistry()).stream().map(Policy::name).toList());
     assertEquals(
         java.util.List.of("srs"),
-        SrsModule.policies(
-                config("srs-domain = s.example\nfrom-repair = no\n"),
-                new SimpleMeterRegistry(),
-                FIXED)
-            .stream()
-            .map(Policy::name)
-            .toList());
+        new SrsModule(FIXED)
+                .policies(
+                    config("srs-domain = s.example\nfrom-repair = no\n"), new SimpleMeterRegistry())
+                .stream()
+                .map(Policy::name)
+                .toList());
     assertEquals(
         Optional.of("example.com"),
         SrsModule.srsDomain(config("domains = { \".example.com\", \"example.org\" }\n")));
@@ -85,16 +92,17 @@ class SrsModuleTest {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Policy policy =
-        SrsModule.policies(config("srs-domain = srs.test.example\n"), registry, clock).stream()
-            .filter(p -> p.name().equals("srs"))
-            .findFirst()
-            .orElseThrow();
+        new SrsModule(clock)
+            .policies(config("srs-domain = srs.test.example\n"), registry).stream()
+                .filter(p -> p.name().equals("srs"))
+                .findFirst()
+                .orElseThrow();
     TestTransaction forwarded = TestTransaction.from("ann@outside.example").to("x@far.example");
     Object signedBefore = policy.onEndOfMessage(forwarded).modifications().get(0);
 
     Files.writeString(secret, "short\n");
     Files.setLastModifiedTime(secret, FileTime.from(Instant.parse("2026-11-25T10:00:01Z")));
-    clock.advanceSeconds(2);
+    clock.advance(Duration.ofSeconds(2));
     assertEquals(
         signedBefore,
         policy.onEndOfMessage(forwarded).modifications().get(0),
@@ -103,7 +111,7 @@ class SrsModuleTest {
     Files.writeString(secret, "kT3vXbq0sJ9wYc2LmN8pQr4Z\n");
     Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
     Files.setLastModifiedTime(secret, FileTime.from(Instant.parse("2026-11-25T10:00:03Z")));
-    clock.advanceSeconds(2);
+    clock.advance(Duration.ofSeconds(2));
     assertEquals(
         signedBefore,
         policy.onEndOfMessage(forwarded).modifications().get(0),
@@ -125,8 +133,19 @@ class SrsModuleTest {
     assertInstanceOf(ChangeSender.class, policy.onEndOfMessage(fromNewSite).modifications().get(0));
 
     Files.writeString(domains, "test.example\nnewsite.example  # added later\n");
-    clock.advanceSeconds(2);
+    clock.advance(Duration.ofSeconds(2));
     assertEquals(Decision.CONTINUE, policy.onEndOfMessage(fromNewSite));
+  }
+
+  @Test
+  void srsDomainMapFileEntriesAreParsedLikeInlineOnes() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("srs-domain-map"),
+            "# tenant SRS domains\nblog.example bounces.blog.example  # the blog\n\n");
+    assertEquals(
+        java.util.Map.of("blog.example", "bounces.blog.example"),
+        SrsDomains.parseEntries(SrsModule.entryLines(file)));
   }
 
   @Test
@@ -157,13 +176,13 @@ class SrsModuleTest {
     assertTrue(newSender(policy, toBlog).endsWith("@srs.blog.example"), "inline entries apply");
 
     Files.writeString(map, "shop.example srs.shop.example\n");
-    clock.advanceSeconds(2);
+    clock.advance(Duration.ofSeconds(2));
     assertTrue(newSender(policy, toShop).endsWith("@srs.shop.example"));
     assertTrue(newSender(policy, toBlog).endsWith("@srs.blog.example"));
 
     Files.writeString(map, "shop.example\n");
     Files.setLastModifiedTime(map, FileTime.from(Instant.parse("2026-11-25T10:00:05Z")));
-    clock.advanceSeconds(2);
+    clock.advance(Duration.ofSeconds(2));
     assertTrue(
         newSender(policy, toShop).endsWith("@srs.shop.example"),
         "a broken file keeps the entries in force");
@@ -184,8 +203,8 @@ class SrsModuleTest {
             "srs-domain-map-file: "
                 + badMap
                 + ": expected RECIPIENT-DOMAIN=SRS-DOMAIN, got \"shop.example\""),
-        SrsModule.lazyAndDomainMapProblems(
-            config("srs-lazy = true\nsrs-domain-map-file = \"" + badMap + "\"\n")));
+        new SrsModule(FIXED)
+            .problems(config("srs-lazy = true\nsrs-domain-map-file = \"" + badMap + "\"\n")));
     assertThrows(
         java.io.IOException.class,
         () -> policy(config("srs-domain = s.example\nsrs-lazy = true\n"), FIXED));
@@ -194,9 +213,10 @@ class SrsModuleTest {
     assertThrows(ConfigException.class, () -> config("srs-domain-map = { \"shop.example\" }\n"));
     assertEquals(
         java.util.List.of(),
-        SrsModule.lazyAndDomainMapProblems(
-            config(
-                "srs-domain = s.example\n"
-                    + "srs-lazy = true\nsrs-outbound-addresses = { 198.51.100.25, \"2001:db8::25\" }\n")));
+        new SrsModule(FIXED)
+            .problems(
+                config(
+                    "srs-domain = s.example\n"
+                        + "srs-lazy = true\nsrs-outbound-addresses = { 198.51.100.25, \"2001:db8::25\" }\n")));
   }
 }

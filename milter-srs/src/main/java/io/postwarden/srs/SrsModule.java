@@ -1,11 +1,19 @@
-package io.postwarden.srs.policy;
+package io.postwarden.srs;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.postwarden.core.CoreKeys;
+import io.postwarden.core.LookupKeys;
 import io.postwarden.core.config.Config;
+import io.postwarden.core.config.ConfigSchema;
 import io.postwarden.core.config.WatchedFile;
+import io.postwarden.core.lookup.LookupTable;
+import io.postwarden.core.lookup.server.LookupServerSettings;
+import io.postwarden.core.module.ChainBuilder;
+import io.postwarden.core.module.PolicyModule;
 import io.postwarden.core.policy.Policy;
 import io.postwarden.core.postfix.PostfixCommands;
+import io.postwarden.srs.codec.SrsCodec;
 import io.postwarden.srs.codec.SrsConfig;
 import io.postwarden.srs.codec.SrsSecrets;
 import io.postwarden.srs.domains.OurDomains;
@@ -13,11 +21,18 @@ import io.postwarden.srs.fromrepair.FromRepairPolicy;
 import io.postwarden.srs.lazy.LazySrs;
 import io.postwarden.srs.longsender.LongSenderModule;
 import io.postwarden.srs.longsender.LongSenders;
+import io.postwarden.srs.maps.SrsTables;
+import io.postwarden.srs.policy.GuessThrottle;
+import io.postwarden.srs.policy.SrsDomains;
+import io.postwarden.srs.policy.SrsKeys;
+import io.postwarden.srs.policy.SrsMetrics;
+import io.postwarden.srs.policy.SrsPolicy;
+import io.postwarden.srs.policy.SrsRules;
 import io.postwarden.srs.routing.DomainRouting;
 import io.postwarden.srs.routing.PostfixRouting;
 import io.postwarden.srs.routing.RecipientRouting;
 import io.postwarden.srs.routing.RoutingMetrics;
-import io.postwarden.srs.secrets.GeneratedSecret;
+import io.postwarden.srs.secrets.CodecSource;
 import io.postwarden.srs.secrets.PrivateSecretsFile;
 import io.postwarden.srs.spf.DnsResolvers;
 import io.postwarden.srs.spf.DnsSpfEvaluator;
@@ -26,7 +41,6 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,18 +52,125 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.xbill.DNS.Resolver;
 
-/** Builds the SRS policy from the configuration; the only place that knows how its parts fit. */
-public final class SrsModule {
+/**
+ * Builds the SRS policy, the From: repair and the SRS lookup tables from the configuration; the
+ * only place that knows how their parts fit. It keeps the long-sender store for the daemon's
+ * lifetime (the milter's and the lookup tables', across reloads).
+ */
+public final class SrsModule implements PolicyModule {
 
   private static final System.Logger LOG = System.getLogger("postwarden.srs");
   private static final Duration CHECK_FILES_EVERY = Duration.ofSeconds(1);
 
-  private SrsModule() {}
+  private final Clock clock;
+  private final LongSenderModule longSenders;
+
+  /** With a long-sender store of its own, opened on first use. */
+  public SrsModule(Clock clock) {
+    this(clock, new LongSenderModule(clock));
+  }
+
+  /** With long senders in the store that {@code longSenders} keeps; closing this closes it. */
+  public SrsModule(Clock clock, LongSenderModule longSenders) {
+    this.clock = clock;
+    this.longSenders = longSenders;
+  }
+
+  @Override
+  public ConfigSchema schema() {
+    return SrsKeys.SCHEMA;
+  }
 
   /**
-   * The secrets the configuration names, created if missing (what `postwarden srs` and the policy
-   * use).
+   * The secrets file by start-up's rules, srs-lazy and srs-domain-map, hash-minimum against
+   * hash-length, srs-lazy-timeout against the core's policy-timeout, the long-sender store file,
+   * and the lookup tables (served by SRS alone).
    */
+  @Override
+  public List<String> problems(Config config) {
+    List<String> problems = new ArrayList<>();
+    if (config.get(SrsKeys.HASH_MINIMUM) > config.get(SrsKeys.HASH_LENGTH)) {
+      problems.add(
+          "hash-minimum: "
+              + config.get(SrsKeys.HASH_MINIMUM)
+              + " is more than hash-length "
+              + config.get(SrsKeys.HASH_LENGTH)
+              + "; addresses we write would not verify");
+    }
+    secretsFileProblem(config).ifPresent(problems::add);
+    problems.addAll(lazyAndDomainMapProblems(config));
+    Duration lazyTimeout = config.get(SrsKeys.LAZY_TIMEOUT);
+    Duration policyTimeout = config.get(CoreKeys.POLICY_TIMEOUT);
+    if (config.get(SrsKeys.LAZY) && lazyTimeout.compareTo(policyTimeout) >= 0) {
+      problems.add(
+          "srs-lazy-timeout: "
+              + lazyTimeout.toMillis()
+              + "ms is not below policy-timeout "
+              + policyTimeout.toMillis()
+              + "ms; forwards would be tempfailed whenever DNS is slow");
+    }
+    LongSenderModule.fileProblem(config).ifPresent(problems::add);
+    lookupProblem(config).ifPresent(problems::add);
+    return problems;
+  }
+
+  /**
+   * Lookup tables served without SRS, or a tcp_table listener for a table nobody serves, cannot
+   * work.
+   */
+  private static Optional<String> lookupProblem(Config config) {
+    LookupServerSettings settings = LookupKeys.settings(config);
+    if (settings.enabled() && srsDomain(config).isEmpty()) {
+      return Optional.of(
+          "socketmap, tcp-table: the lookup tables are SRS's; set srs-domain (or domains)");
+    }
+    return settings.tcpTables().keySet().stream()
+        .filter(table -> !SrsTables.NAMES.contains(table))
+        .findFirst()
+        .map(
+            table ->
+                "tcp-table: no table named "
+                    + table
+                    + "; the tables are "
+                    + String.join(", ", SrsTables.NAMES));
+  }
+
+  /** The SRS policy and the From: repair, where the rewrites run. */
+  @Override
+  public void build(Config config, ChainBuilder chain) throws IOException {
+    for (Policy policy : policies(config, chain.registry())) {
+      chain.add(ChainBuilder.Place.REWRITE, policy);
+    }
+  }
+
+  /**
+   * Every SRS table ({@link SrsTables}), with their own secrets watch and throttle; none when SRS
+   * is off (no SRS domain).
+   */
+  @Override
+  public Map<String, LookupTable> lookupTables(Config config, MeterRegistry registry)
+      throws IOException {
+    Optional<String> srsDomain = srsDomain(config);
+    if (srsDomain.isEmpty()) {
+      return Map.of();
+    }
+    return SrsTables.of(
+        rules(
+            config,
+            srsDomain.get(),
+            codecSource(config, registry, clock),
+            ourDomains(config, srsDomain.get(), clock),
+            registry,
+            clock,
+            longSenders.longSenders(config, registry)));
+  }
+
+  @Override
+  public void close() {
+    longSenders.close();
+  }
+
+  /** The codec's settings for these secrets. */
   public static SrsConfig codecSettings(Config config, SrsSecrets secrets) {
     return SrsConfig.defaults(secrets)
         .withSeparator(config.get(SrsKeys.SEPARATOR))
@@ -68,57 +189,29 @@ public final class SrsModule {
         .findFirst();
   }
 
-  /** Opens (creating if needed) the secrets file named by the configuration. */
-  public static WatchedFile<SrsSecrets> secrets(Config config, Clock clock) throws IOException {
-    return secrets(config, clock, () -> {});
+  /**
+   * The codec as the configuration has it now, its secrets file created if missing (what {@code
+   * postwarden srs} uses).
+   */
+  public static SrsCodec codec(Config config, Clock clock) throws IOException {
+    SrsSecrets secrets =
+        PrivateSecretsFile.watch(config.get(SrsKeys.SECRETS_FILE), clock, () -> {}).get();
+    return new SrsCodec(codecSettings(config, secrets), clock);
   }
 
   /**
-   * A version of the file that breaks {@link PrivateSecretsFile}'s rules is refused, at start and
-   * when it changes.
+   * What start-up would refuse in the secrets file, by the same rules, for {@code config check}.
    */
-  private static WatchedFile<SrsSecrets> secrets(Config config, Clock clock, Runnable refused)
-      throws IOException {
-    Path path = config.get(SrsKeys.SECRETS_FILE);
-    if (GeneratedSecret.createIfMissing(path)) {
-      LOG.log(Level.INFO, "generated a new SRS secret in " + path);
-    }
-    return WatchedFile.open(
-        path,
-        file -> {
-          try {
-            return PrivateSecretsFile.read(file);
-          } catch (IOException e) {
-            refused.run();
-            throw e;
-          }
-        },
-        CHECK_FILES_EVERY,
-        clock);
-  }
-
-  /**
-   * What start-up would refuse in the secrets file, by the same rules, for {@code config check}. A
-   * missing file is no problem: start-up creates it, private.
-   */
-  public static Optional<String> secretsFileProblem(Config config) {
-    Path path = config.get(SrsKeys.SECRETS_FILE);
-    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-      return Optional.empty();
-    }
-    try {
-      PrivateSecretsFile.read(path);
-      return Optional.empty();
-    } catch (IOException e) {
-      return Optional.of(SrsKeys.SECRETS_FILE.name() + ": " + e.getMessage());
-    }
+  private static Optional<String> secretsFileProblem(Config config) {
+    return PrivateSecretsFile.problem(config.get(SrsKeys.SECRETS_FILE))
+        .map(problem -> SrsKeys.SECRETS_FILE.name() + ": " + problem);
   }
 
   /**
    * What start-up would refuse in srs-lazy and srs-domain-map that no single key's check sees, for
    * {@code config check}; each problem names its keys.
    */
-  public static List<String> lazyAndDomainMapProblems(Config config) {
+  private static List<String> lazyAndDomainMapProblems(Config config) {
     List<String> problems = new ArrayList<>();
     if (config.get(SrsKeys.LAZY) && config.get(SrsKeys.OUTBOUND_ADDRESSES).isEmpty()) {
       problems.add(
@@ -147,23 +240,12 @@ public final class SrsModule {
    * one watched secrets file. The secrets file is created either way, so turning SRS on later is
    * one line.
    */
-  public static List<Policy> policies(Config config, MeterRegistry registry, Clock clock)
-      throws IOException {
-    return policies(config, registry, clock, new LongSenderModule(clock));
-  }
-
-  /**
-   * As above, with long senders in the store that {@code longSenders} keeps (the daemon's, across
-   * reloads).
-   */
-  public static List<Policy> policies(
-      Config config, MeterRegistry registry, Clock clock, LongSenderModule longSenders)
-      throws IOException {
+  public List<Policy> policies(Config config, MeterRegistry registry) throws IOException {
     Optional<String> srsDomain = srsDomain(config);
     boolean fromRepair = config.get(SrsKeys.FROM_REPAIR);
-    WatchedFile<SrsSecrets> secrets;
+    CodecSource codec;
     try {
-      secrets = secrets(config, clock, refusedSecretsCounter(registry)::increment);
+      codec = codecSource(config, registry, clock);
     } catch (IOException e) {
       if (srsDomain.isPresent()) {
         throw e;
@@ -175,7 +257,6 @@ public final class SrsModule {
           "SRS and From: repair are off, the secrets file is not usable: " + e.getMessage());
       return List.of();
     }
-    CodecSource codec = new CodecSource(secrets, current -> codecSettings(config, current), clock);
     List<Policy> policies = new ArrayList<>();
     if (srsDomain.isPresent()) {
       Supplier<OurDomains> domains = ourDomains(config, srsDomain.get(), clock);
@@ -203,44 +284,9 @@ public final class SrsModule {
       LOG.log(Level.INFO, "SRS rewriting is off: set srs-domain (or domains) to turn it on");
     }
     if (fromRepair) {
-      policies.add(
-          new FromRepairPolicy(codec::current, config.get(SrsKeys.NULL_SENDER_FROM), registry));
+      policies.add(new FromRepairPolicy(codec, config.get(SrsKeys.NULL_SENDER_FROM), registry));
     }
     return policies;
-  }
-
-  /**
-   * The SRS rules as the lookup tables use them, with their own secrets watch and throttle; empty
-   * when SRS is off (no SRS domain).
-   */
-  public static Optional<SrsRules> rules(Config config, MeterRegistry registry, Clock clock)
-      throws IOException {
-    return rules(config, registry, clock, new LongSenderModule(clock));
-  }
-
-  /**
-   * As above, with long senders in the store that {@code longSenders} keeps (the daemon's, across
-   * reloads).
-   */
-  public static Optional<SrsRules> rules(
-      Config config, MeterRegistry registry, Clock clock, LongSenderModule longSenders)
-      throws IOException {
-    Optional<String> srsDomain = srsDomain(config);
-    if (srsDomain.isEmpty()) {
-      return Optional.empty();
-    }
-    WatchedFile<SrsSecrets> secrets =
-        secrets(config, clock, refusedSecretsCounter(registry)::increment);
-    CodecSource codec = new CodecSource(secrets, current -> codecSettings(config, current), clock);
-    return Optional.of(
-        rules(
-            config,
-            srsDomain.get(),
-            codec,
-            ourDomains(config, srsDomain.get(), clock),
-            registry,
-            clock,
-            longSenders.longSenders(config, registry)));
   }
 
   private static SrsRules rules(
@@ -263,7 +309,7 @@ public final class SrsModule {
     return new SrsRules(
         srsDomains(config, srsDomain, clock),
         config.get(SrsKeys.NULL_SENDER_ONLY),
-        codec::current,
+        codec,
         domains,
         throttle,
         new SrsMetrics(registry),
@@ -348,12 +394,18 @@ public final class SrsModule {
             registry));
   }
 
-  private static Counter refusedSecretsCounter(MeterRegistry registry) {
-    return Counter.builder("postwarden.srs.secrets.refused")
-        .description(
-            "Versions of the SRS secrets file refused (open to other users, too short, empty); the "
-                + "previous secrets stay in force")
-        .register(registry);
+  /** The codec for the secrets in force, from the watched secrets file (created if missing). */
+  private static CodecSource codecSource(Config config, MeterRegistry registry, Clock clock)
+      throws IOException {
+    Counter refused =
+        Counter.builder("postwarden.srs.secrets.refused")
+            .description(
+                "Versions of the SRS secrets file refused (open to other users, too short, empty); the "
+                    + "previous secrets stay in force")
+            .register(registry);
+    WatchedFile<SrsSecrets> secrets =
+        PrivateSecretsFile.watch(config.get(SrsKeys.SECRETS_FILE), clock, refused::increment);
+    return new CodecSource(secrets::get, current -> codecSettings(config, current), clock);
   }
 
   private static Supplier<OurDomains> ourDomains(Config config, String srsDomain, Clock clock)
@@ -382,7 +434,7 @@ public final class SrsModule {
    * The entries of PostSRSd's domains file (one domain per line) and of srs-domain-map-file:
    * non-empty lines, trimmed, # starts a comment.
    */
-  static List<String> entryLines(Path path) throws IOException {
+  public static List<String> entryLines(Path path) throws IOException {
     List<String> entries = new ArrayList<>();
     for (String line : Files.readAllLines(path, StandardCharsets.ISO_8859_1)) {
       int hash = line.indexOf('#');

@@ -1,4 +1,4 @@
-package io.postwarden.limits.hold;
+package io.postwarden.core.json;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -6,19 +6,19 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class QueueJsonTest {
+class JsonReaderTest {
 
   @Test
   void readsALineOfPostqueueJ() {
     // the shape postqueue -j writes (Postfix 3.7), one object per line
     Map<String, Object> message =
-        QueueJson.object(
+        JsonReader.object(
             "{\"queue_name\": \"hold\", \"queue_id\": \"9DB3A20CAF3\", "
                 + "\"arrival_time\": 1796034777, \"message_size\": 304, \"forced_expire\": false, "
                 + "\"sender\": \"wp@test.example\", \"recipients\": [{\"address\": \"c@far.example\"}, "
                 + "{\"address\": \"d\\u00e9@far.example\", \"delay_reason\": \"x \\\"y\\\"\"}]}");
     assertEquals("hold", message.get("queue_name"));
-    assertEquals(1796034777.0, message.get("arrival_time"));
+    assertEquals(1796034777L, message.get("arrival_time"));
     assertEquals(false, message.get("forced_expire"));
     assertEquals(
         List.of(
@@ -31,7 +31,7 @@ class QueueJsonTest {
   void refusesWhatIsNotOneObject() {
     for (String bad :
         new String[] {"", "[]", "{\"a\": 1} x", "{\"a\": }", "{\"a\": \"open}", "{\"a\" 1}"}) {
-      assertThrows(IllegalArgumentException.class, () -> QueueJson.object(bad), bad);
+      assertThrows(IllegalArgumentException.class, () -> JsonReader.object(bad), bad);
     }
   }
 }

@@ -1,5 +1,6 @@
-package io.postwarden.srs.codec;
+package io.postwarden.srs.secrets;
 
+import io.postwarden.srs.codec.SrsSecrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

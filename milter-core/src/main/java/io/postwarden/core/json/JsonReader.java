@@ -1,4 +1,4 @@
-package io.postwarden.audit.forensics;
+package io.postwarden.core.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Parses one JSON object, as the audit log writes them, into maps, lists, strings, longs, booleans
- * and nulls. Numbers with a fraction or exponent become doubles. Anything malformed is an {@link
- * IllegalArgumentException} naming the offset: a log line cut by a crash must be reported, not
- * guessed at.
+ * Parses one JSON object (a line of the audit log, of {@code postqueue -j}) into maps, lists,
+ * strings, longs, booleans and nulls. Numbers with a fraction or exponent become doubles. Anything
+ * malformed is an {@link IllegalArgumentException} naming the offset: a line cut by a crash, or a
+ * format that changed, must be reported, not guessed at.
  */
 public final class JsonReader {
 
