@@ -40,6 +40,7 @@ public final class PostfixRouting implements RecipientRouting {
   private final PostfixDomainList virtualAliasDomains;
   private final String delimiters;
   private final DotForward dotForward;
+  private final boolean followLocalForwards;
 
   private PostfixRouting(
       MapLookup virtualAliasMaps,
@@ -48,7 +49,8 @@ public final class PostfixRouting implements RecipientRouting {
       PostfixDomainList virtualMailboxDomains,
       PostfixDomainList virtualAliasDomains,
       String delimiters,
-      DotForward dotForward) {
+      DotForward dotForward,
+      boolean followLocalForwards) {
     this.virtualAliasMaps = virtualAliasMaps;
     this.aliasMaps = aliasMaps;
     this.localDomains = localDomains;
@@ -56,17 +58,25 @@ public final class PostfixRouting implements RecipientRouting {
     this.virtualAliasDomains = virtualAliasDomains;
     this.delimiters = delimiters;
     this.dotForward = dotForward;
+    this.followLocalForwards = followLocalForwards;
   }
 
   /**
    * Reads the address classes, maps and forward_path from main.cf; the maps' answers are remembered
    * as {@link CachedMapLookup} says, for {@code keepUnfiled} at most where a map has no file to
    * watch.
+   *
+   * @param followLocalForwards whether local(8)'s forwards (alias_maps, forward files) count; false
+   *     when a cleanup service of their own rewrites them (ADR 0028)
    */
   public static PostfixRouting read(
-      PostfixCommands postfix, Duration keepUnfiled, Clock clock, RoutingMetrics metrics)
+      PostfixCommands postfix,
+      Duration keepUnfiled,
+      Clock clock,
+      RoutingMetrics metrics,
+      boolean followLocalForwards)
       throws IOException {
-    return read(postfix, PASSWD, keepUnfiled, clock, metrics);
+    return read(postfix, PASSWD, keepUnfiled, clock, metrics, followLocalForwards);
   }
 
   /**
@@ -77,7 +87,8 @@ public final class PostfixRouting implements RecipientRouting {
       String passwd,
       Duration keepUnfiled,
       Clock clock,
-      RoutingMetrics metrics)
+      RoutingMetrics metrics,
+      boolean followLocalForwards)
       throws IOException {
     Function<String, MapLookup> tables =
         map -> cached(postfix, List.of(map), keepUnfiled, clock, metrics);
@@ -96,7 +107,8 @@ public final class PostfixRouting implements RecipientRouting {
                 postfix.postconf("-h", "forward_path").strip(),
                 postfix.setting("forward_expansion_filter")),
             delimiters,
-            new ForwardFiles(clock, metrics)));
+            new ForwardFiles(clock, metrics)),
+        followLocalForwards);
   }
 
   private static List<String> maps(PostfixCommands postfix, String setting) throws IOException {
@@ -186,6 +198,9 @@ public final class PostfixRouting implements RecipientRouting {
       throws IOException {
     String domain = OurDomains.domainOf(address);
     if (domain.isEmpty() || localDomains.contains(domain, remembered)) {
+      if (!followLocalForwards) {
+        return Route.LOCAL;
+      }
       String local = localPart(address);
       String mailDomain = domain.isEmpty() ? "localhost" : domain;
       Optional<List<String>> aliases = localAliases(local, remembered);

@@ -80,7 +80,7 @@ class PostfixRoutingTest {
   private static PostfixRouting read(PostfixCommands postfix, MeterRegistry registry, Clock clock)
       throws Exception {
     return PostfixRouting.read(
-        postfix, Duration.ofSeconds(10), clock, new RoutingMetrics(registry));
+        postfix, Duration.ofSeconds(10), clock, new RoutingMetrics(registry), true);
   }
 
   private static double lookups(MeterRegistry registry, String answer) {
@@ -114,6 +114,20 @@ class PostfixRoutingTest {
     assertEquals(Route.LEAVES, routing.route("fwd@test.example"));
     assertEquals(Route.LOCAL, routing.route("pipe@test.example"));
     assertEquals(Route.LOCAL, routing.route("local@test.example"));
+  }
+
+  @Test
+  void localForwardsLeftToTheirOwnCleanupDoNotCount() throws Exception {
+    PostfixRouting cleanupRewrites =
+        PostfixRouting.read(
+            new PostfixCommands(dir),
+            Duration.ofSeconds(10),
+            Clock.fixed(OLD_NEWS, ZoneOffset.UTC),
+            new RoutingMetrics(new SimpleMeterRegistry()),
+            false);
+    assertEquals(Route.LOCAL, cleanupRewrites.route("fwd@test.example"), "local(8)'s forward");
+    assertEquals(Route.LEAVES, cleanupRewrites.route("info@test.example"), "a virtual alias");
+    assertEquals(Route.LEAVES, cleanupRewrites.route("bob@far.example"));
   }
 
   @Test
@@ -240,7 +254,8 @@ class PostfixRoutingTest {
         "texthash:" + passwd,
         Duration.ofSeconds(10),
         Clock.fixed(OLD_NEWS, ZoneOffset.UTC),
-        new RoutingMetrics(new SimpleMeterRegistry()));
+        new RoutingMetrics(new SimpleMeterRegistry()),
+        true);
   }
 
   @Test
