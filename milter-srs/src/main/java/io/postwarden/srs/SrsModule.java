@@ -455,7 +455,8 @@ public final class SrsModule implements PolicyModule {
             new PostfixCommands(Path.of(postfixDir)),
             config.get(SrsKeys.POSTFIX_MAP_CACHE),
             clock,
-            new RoutingMetrics(registry));
+            new RoutingMetrics(registry),
+            !config.get(SrsKeys.FORWARD_CLEANUP));
       } catch (IOException e) {
         LOG.log(
             Level.WARNING,

@@ -225,6 +225,24 @@ class PostfixSnippetsTest {
   }
 
   @Test
+  void forwardCleanupServesLocalsForwardsOnly() throws IOException {
+    apply("master.cf-forward-cleanup.snippet");
+    // the one command its comment gives
+    assertEquals(
+        0, postfix.postconf("-P", "local/unix/cleanup_service_name=postwarden-forward").status());
+
+    assertService(
+        "postwarden-forward/unix",
+        "cleanup",
+        Map.of(
+            "sender_canonical_maps", "socketmap:inet:127.0.0.1:10003:forward",
+            "sender_canonical_classes", "envelope_sender"));
+    assertService("local/unix", "local", Map.of("cleanup_service_name", "postwarden-forward"));
+    assertEquals("", postconf("-h", "sender_canonical_maps").trim(), "main.cf is left alone");
+    assertClean();
+  }
+
+  @Test
   void relaylimTransportIsRateLimitedByTheQueueManager() throws IOException {
     apply("master.cf-relaylim.snippet");
     apply("main.cf-relaylim.snippet");
@@ -348,7 +366,7 @@ class PostfixSnippetsTest {
         maps,
         new TreeSet<>(referenced),
         "map files in deploy/postfix and the maps the snippets name");
-    assertEquals(10, shippedSnippets().size(), "a new snippet needs its own test here");
+    assertEquals(11, shippedSnippets().size(), "a new snippet needs its own test here");
   }
 
   @Test

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * Asks Postfix's own tools about one configuration directory, so every map type Postfix supports
@@ -24,7 +23,6 @@ import java.util.regex.Pattern;
 public class PostfixCommands {
 
   private static final long TIMEOUT_SECONDS = 10;
-  private static final Pattern LIST_SEPARATORS = Pattern.compile("[,\\s]+");
 
   /** Well below the 64 KiB a Linux pipe holds. */
   private static final int MAX_INPUT = 16 * 1024;
@@ -157,14 +155,31 @@ public class PostfixCommands {
     return text.strip().replace('\n', ' ');
   }
 
-  /** Splits a Postfix list value (commas and/or white space). */
+  /**
+   * Splits a Postfix list value (commas and/or white space) as Postfix does: text in braces is one
+   * item, so {@code inline:{a=b, c=d}} stays whole.
+   */
   public static List<String> list(String value) {
     List<String> items = new ArrayList<>();
-    for (String item : LIST_SEPARATORS.split(value)) {
-      if (!item.isEmpty()) {
-        items.add(item);
+    StringBuilder item = new StringBuilder();
+    int depth = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (depth == 0 && (c == ',' || Character.isWhitespace(c))) {
+        add(items, item);
+        continue;
       }
+      depth += c == '{' ? 1 : c == '}' && depth > 0 ? -1 : 0;
+      item.append(c);
     }
+    add(items, item);
     return items;
+  }
+
+  private static void add(List<String> items, StringBuilder item) {
+    if (item.length() > 0) {
+      items.add(item.toString());
+      item.setLength(0);
+    }
   }
 }

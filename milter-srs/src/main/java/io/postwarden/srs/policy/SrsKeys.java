@@ -149,6 +149,15 @@ public final class SrsKeys {
               + "Postwarden's lookup tables (the fast path, ADR 0017): the milter then only refuses at RCPT (forged, "
               + "expired, non-null sender, throttle), so nothing is rewritten twice.");
 
+  public static final ConfigKey<Boolean> FORWARD_CLEANUP =
+      ConfigKey.bool(
+          "srs-forward-cleanup",
+          false,
+          "true when Postfix's master.cf sends local(8)'s forwards (alias_maps, ~/.forward, :include:) through a "
+              + "cleanup service whose sender_canonical_maps is Postwarden's forward table (README, ADR 0028): the "
+              + "milter then rewrites only for recipients that leave directly (relay, virtual aliases), and the "
+              + "copies delivered here keep their sender. Without that master.cf setup, forwarded mail fails SPF.");
+
   public static final ConfigKey<Boolean> LAZY =
       ConfigKey.bool(
           "srs-lazy",
@@ -242,6 +251,7 @@ public final class SrsKeys {
               THROTTLE_TIME,
               THROTTLE_CLIENTS,
               REWRITE_IN_MILTER,
+              FORWARD_CLEANUP,
               LAZY,
               OUTBOUND_ADDRESSES,
               LAZY_TIMEOUT,

@@ -13,75 +13,122 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Follows a recipient the way Postfix's cleanup and local(8) would: virtual aliases first
- * (user@domain, then user for local domains, then @domain), then the address class of its domain,
- * then local aliases. An address in a domain this server does not deliver for leaves it. Expansion
- * is breadth-first, bounded, and stops at the first address that leaves. When Postfix cannot be
- * asked, the answer is LEAVES: rewriting a local-only message costs nothing, not rewriting a
- * forwarded one breaks SPF. A user's ~/.forward is not visible from here.
+ * (user@domain, then user for local domains, then @domain), then the address class of its domain
+ * (domain lists matched as Postfix matches them, maps and files included), then for local domains
+ * local aliases (user+extension, then user) and, without one, the user's forward file. An address
+ * in a domain this server does not deliver for leaves it. Expansion is breadth-first, bounded, and
+ * stops at the first address that leaves. When Postfix cannot be asked, or a forward file cannot be
+ * read, the answer is LEAVES: rewriting a local-only message costs nothing, not rewriting a
+ * forwarded one breaks SPF (ADR 0007, 0027).
  */
 public final class PostfixRouting implements RecipientRouting {
 
   private static final System.Logger LOG = System.getLogger(PostfixRouting.class.getName());
   private static final int MAX_ADDRESSES = 100;
 
+  /** local(8) finds users with getpwnam(3); this map is Postfix's view of the same. */
+  static final String PASSWD = "unix:passwd.byname";
+
   private final MapLookup virtualAliasMaps;
   private final MapLookup aliasMaps;
-  private final OurDomains localDomains;
-  private final OurDomains virtualMailboxDomains;
-  private final OurDomains virtualAliasDomains;
+  private final PostfixDomainList localDomains;
+  private final PostfixDomainList virtualMailboxDomains;
+  private final PostfixDomainList virtualAliasDomains;
+  private final String delimiters;
+  private final DotForward dotForward;
+  private final boolean followLocalForwards;
 
   private PostfixRouting(
       MapLookup virtualAliasMaps,
       MapLookup aliasMaps,
-      OurDomains localDomains,
-      OurDomains virtualMailboxDomains,
-      OurDomains virtualAliasDomains) {
+      PostfixDomainList localDomains,
+      PostfixDomainList virtualMailboxDomains,
+      PostfixDomainList virtualAliasDomains,
+      String delimiters,
+      DotForward dotForward,
+      boolean followLocalForwards) {
     this.virtualAliasMaps = virtualAliasMaps;
     this.aliasMaps = aliasMaps;
     this.localDomains = localDomains;
     this.virtualMailboxDomains = virtualMailboxDomains;
     this.virtualAliasDomains = virtualAliasDomains;
+    this.delimiters = delimiters;
+    this.dotForward = dotForward;
+    this.followLocalForwards = followLocalForwards;
   }
 
   /**
-   * Reads the address classes and maps from main.cf; the maps' answers are remembered as {@link
-   * CachedMapLookup} says, for {@code keepUnfiled} at most where a map has no file to watch.
+   * Reads the address classes, maps and forward_path from main.cf; the maps' answers are remembered
+   * as {@link CachedMapLookup} says, for {@code keepUnfiled} at most where a map has no file to
+   * watch.
+   *
+   * @param followLocalForwards whether local(8)'s forwards (alias_maps, forward files) count; false
+   *     when a cleanup service of their own rewrites them (ADR 0028)
    */
   public static PostfixRouting read(
-      PostfixCommands postfix, Duration keepUnfiled, Clock clock, RoutingMetrics metrics)
-      throws IOException {
-    return new PostfixRouting(
-        maps(postfix, "virtual_alias_maps", keepUnfiled, clock, metrics),
-        maps(postfix, "alias_maps", keepUnfiled, clock, metrics),
-        domains(postfix, "mydestination"),
-        domains(postfix, "virtual_mailbox_domains"),
-        domains(postfix, "virtual_alias_domains"));
-  }
-
-  private static MapLookup maps(
       PostfixCommands postfix,
-      String setting,
       Duration keepUnfiled,
       Clock clock,
-      RoutingMetrics metrics)
+      RoutingMetrics metrics,
+      boolean followLocalForwards)
       throws IOException {
-    List<String> maps = PostfixCommands.list(postfix.setting(setting));
+    return read(postfix, PASSWD, keepUnfiled, clock, metrics, followLocalForwards);
+  }
+
+  /**
+   * @param passwd the map that answers a user name with its passwd entry
+   */
+  static PostfixRouting read(
+      PostfixCommands postfix,
+      String passwd,
+      Duration keepUnfiled,
+      Clock clock,
+      RoutingMetrics metrics,
+      boolean followLocalForwards)
+      throws IOException {
+    Function<String, MapLookup> tables =
+        map -> cached(postfix, List.of(map), keepUnfiled, clock, metrics);
+    String delimiters = postfix.setting("recipient_delimiter");
+    return new PostfixRouting(
+        cached(postfix, maps(postfix, "virtual_alias_maps"), keepUnfiled, clock, metrics),
+        cached(postfix, maps(postfix, "alias_maps"), keepUnfiled, clock, metrics),
+        domains(postfix, "mydestination", tables),
+        domains(postfix, "virtual_mailbox_domains", tables),
+        domains(postfix, "virtual_alias_domains", tables),
+        delimiters,
+        new DotForward(
+            tables.apply(passwd),
+            // forward_path's $names are local(8)'s, not main.cf's: read it unexpanded
+            new ForwardPath(
+                postfix.postconf("-h", "forward_path").strip(),
+                postfix.setting("forward_expansion_filter")),
+            delimiters,
+            new ForwardFiles(clock, metrics)),
+        followLocalForwards);
+  }
+
+  private static List<String> maps(PostfixCommands postfix, String setting) throws IOException {
+    return PostfixCommands.list(postfix.setting(setting));
+  }
+
+  private static MapLookup cached(
+      PostfixCommands postfix,
+      List<String> maps,
+      Duration keepUnfiled,
+      Clock clock,
+      RoutingMetrics metrics) {
     return new CachedMapLookup(
         maps, keys -> postfix.query(maps, keys), keepUnfiled, clock, metrics);
   }
 
-  /**
-   * Domain lists may hold map references ("hash:/etc/postfix/domains"); those entries are looked up
-   * per domain.
-   */
-  private static OurDomains domains(PostfixCommands postfix, String setting) throws IOException {
-    return new OurDomains(
-        PostfixCommands.list(postfix.setting(setting)).stream()
-            .filter(entry -> !entry.contains(":"))
-            .toList());
+  private static PostfixDomainList domains(
+      PostfixCommands postfix, String setting, Function<String, MapLookup> tables)
+      throws IOException {
+    return PostfixDomainList.parse(setting, postfix.setting(setting), tables);
   }
 
   @Override
@@ -143,30 +190,38 @@ public final class PostfixRouting implements RecipientRouting {
     return Route.LOCAL;
   }
 
-  /** Delivery by address class; local(8) addresses may expand further through alias_maps. */
+  /**
+   * Delivery by address class; local(8) addresses may expand further through alias_maps or, when
+   * they have no alias, the user's forward file.
+   */
   private Route classify(String address, Deque<String> pending, boolean remembered)
       throws IOException {
     String domain = OurDomains.domainOf(address);
-    if (domain.isEmpty() || localDomains.contains(domain)) {
-      localAliases(localPart(address), remembered)
-          .ifPresent(
-              targets ->
-                  targets.stream()
-                      .filter(
-                          target ->
-                              !target.startsWith("|")
-                                  && !target.startsWith("/")
-                                  && !target.startsWith(":include:"))
-                      .map(
-                          target ->
-                              target.contains("@")
-                                  ? target
-                                  : target + "@" + (domain.isEmpty() ? "localhost" : domain))
-                      .filter(target -> !target.equalsIgnoreCase(address))
-                      .forEach(pending::add));
+    if (domain.isEmpty() || localDomains.contains(domain, remembered)) {
+      if (!followLocalForwards) {
+        return Route.LOCAL;
+      }
+      String local = localPart(address);
+      String mailDomain = domain.isEmpty() ? "localhost" : domain;
+      Optional<List<String>> aliases = localAliases(local, remembered);
+      List<String> targets =
+          aliases.isPresent()
+              ? aliases.get().stream()
+                  .filter(
+                      target ->
+                          !target.startsWith("|")
+                              && !target.startsWith("/")
+                              && !target.startsWith(":include:"))
+                  .toList()
+              : dotForward.targets(local, mailDomain, remembered).orElse(List.of());
+      targets.stream()
+          .map(target -> target.contains("@") ? target : target + "@" + mailDomain)
+          .filter(target -> !target.equalsIgnoreCase(address))
+          .forEach(pending::add);
       return Route.LOCAL;
     }
-    if (virtualMailboxDomains.contains(domain) || virtualAliasDomains.contains(domain)) {
+    if (virtualMailboxDomains.contains(domain, remembered)
+        || virtualAliasDomains.contains(domain, remembered)) {
       return Route.LOCAL;
     }
     return Route.LEAVES;
@@ -176,16 +231,20 @@ public final class PostfixRouting implements RecipientRouting {
       throws IOException {
     String domain = OurDomains.domainOf(address);
     List<String> keys =
-        localDomains.contains(domain)
+        localDomains.contains(domain, remembered)
             ? List.of(address, localPart(address), "@" + domain)
             : List.of(address, "@" + domain);
     return first(virtualAliasMaps, keys, remembered).map(PostfixCommands::list);
   }
 
+  /** local(8)'s order: the whole local part, then without its extension. */
   private Optional<List<String>> localAliases(String localPart, boolean remembered)
       throws IOException {
-    return first(aliasMaps, List.of(localPart.toLowerCase(Locale.ROOT)), remembered)
-        .map(PostfixCommands::list);
+    String local = localPart.toLowerCase(Locale.ROOT);
+    int extension = DotForward.extensionStart(local, delimiters);
+    List<String> keys =
+        extension < 0 ? List.of(local) : List.of(local, local.substring(0, extension));
+    return first(aliasMaps, keys, remembered).map(PostfixCommands::list);
   }
 
   private static Optional<String> first(MapLookup maps, List<String> keys, boolean remembered)

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,7 +80,7 @@ class PostfixRoutingTest {
   private static PostfixRouting read(PostfixCommands postfix, MeterRegistry registry, Clock clock)
       throws Exception {
     return PostfixRouting.read(
-        postfix, Duration.ofSeconds(10), clock, new RoutingMetrics(registry));
+        postfix, Duration.ofSeconds(10), clock, new RoutingMetrics(registry), true);
   }
 
   private static double lookups(MeterRegistry registry, String answer) {
@@ -113,6 +114,20 @@ class PostfixRoutingTest {
     assertEquals(Route.LEAVES, routing.route("fwd@test.example"));
     assertEquals(Route.LOCAL, routing.route("pipe@test.example"));
     assertEquals(Route.LOCAL, routing.route("local@test.example"));
+  }
+
+  @Test
+  void localForwardsLeftToTheirOwnCleanupDoNotCount() throws Exception {
+    PostfixRouting cleanupRewrites =
+        PostfixRouting.read(
+            new PostfixCommands(dir),
+            Duration.ofSeconds(10),
+            Clock.fixed(OLD_NEWS, ZoneOffset.UTC),
+            new RoutingMetrics(new SimpleMeterRegistry()),
+            false);
+    assertEquals(Route.LOCAL, cleanupRewrites.route("fwd@test.example"), "local(8)'s forward");
+    assertEquals(Route.LEAVES, cleanupRewrites.route("info@test.example"), "a virtual alias");
+    assertEquals(Route.LEAVES, cleanupRewrites.route("bob@far.example"));
   }
 
   @Test
@@ -174,5 +189,155 @@ class PostfixRoutingTest {
         Route.LEAVES, cached.route("fwd@test.example"), "the file is looked at once a second");
     clock.advance(Duration.ofSeconds(1));
     assertEquals(Route.LOCAL, cached.route("fwd@test.example"), "the changed alias is read");
+  }
+
+  /** A scratch Postfix configuration with these main.cf lines (files in it are old news). */
+  private static PostfixCommands postfix(Path config, String mainCf) throws Exception {
+    Path file = Files.writeString(config.resolve("main.cf"), mainCf);
+    Files.setLastModifiedTime(file, FileTime.from(OLD_NEWS));
+    return new PostfixCommands(config);
+  }
+
+  private static Path oldFile(Path file, String content) throws Exception {
+    Files.writeString(file, content);
+    Files.setLastModifiedTime(file, FileTime.from(OLD_NEWS));
+    return file;
+  }
+
+  @Test
+  void domainListsMayHoldMapsFilesAndExclusions(@TempDir Path other) throws Exception {
+    Path mailboxDomains = oldFile(other.resolve("vmailbox_domains"), "mapped.example OK\n");
+    Path aliasDomains =
+        oldFile(
+            other.resolve("alias_domains"),
+            "# one domain per line, or several\nfiled.example\n  second.example, third.example\n");
+    PostfixRouting domains =
+        read(
+            postfix(
+                other,
+                "mydestination = !excluded.test.example, texthash:"
+                    + mailboxDomains
+                    + ", inline:{ { inlined.example = yes } }, $myhostname\n"
+                    + "myhostname = host.test.example\n"
+                    + "virtual_mailbox_domains = texthash:"
+                    + mailboxDomains
+                    + "\n"
+                    + "virtual_alias_domains = "
+                    + aliasDomains
+                    + "\nalias_maps =\nvirtual_alias_maps =\nforward_path =\n"),
+            new SimpleMeterRegistry(),
+            Clock.fixed(OLD_NEWS, ZoneOffset.UTC));
+    assertEquals(Route.LOCAL, domains.route("anyone@mapped.example"));
+    assertEquals(Route.LOCAL, domains.route("anyone@MAPPED.example."), "case and trailing dot");
+    assertEquals(Route.LOCAL, domains.route("anyone@inlined.example"));
+    assertEquals(Route.LOCAL, domains.route("anyone@host.test.example"), "$myhostname");
+    assertEquals(Route.LOCAL, domains.route("anyone@filed.example"));
+    assertEquals(Route.LOCAL, domains.route("anyone@second.example"), "a continued line");
+    assertEquals(Route.LOCAL, domains.route("anyone@third.example"));
+    assertEquals(Route.LEAVES, domains.route("anyone@sub.mapped.example"), "names match exactly");
+    assertEquals(Route.LEAVES, domains.route("anyone@excluded.test.example"));
+    assertEquals(Route.LEAVES, domains.route("anyone@elsewhere.example"));
+  }
+
+  /** A passwd map (Postfix's texthash) with one user whose home is {@code home}. */
+  private static PostfixRouting withUser(Path config, Path home, String mainCf) throws Exception {
+    Path passwd =
+        oldFile(
+            config.resolve("passwd"),
+            "alice alice:x:1000:1000::"
+                + home
+                + ":/bin/sh\n"
+                + "bob bob:x:1001:1001::/nonexistent-home:/bin/sh\n");
+    return PostfixRouting.read(
+        postfix(
+            config, "mydestination = test.example\nalias_maps =\nvirtual_alias_maps =\n" + mainCf),
+        "texthash:" + passwd,
+        Duration.ofSeconds(10),
+        Clock.fixed(OLD_NEWS, ZoneOffset.UTC),
+        new RoutingMetrics(new SimpleMeterRegistry()),
+        true);
+  }
+
+  @Test
+  void aForwardFileToAnotherServerMakesTheRecipientLeave(@TempDir Path other) throws Exception {
+    Path home = Files.createDirectory(other.resolve("alice"));
+    oldFile(home.resolve(".forward"), "# keep a copy, send one on\n\\alice, alice@far.example\n");
+    PostfixRouting routing = withUser(other, home, "");
+    assertEquals(Route.LEAVES, routing.route("alice@test.example"));
+    assertEquals(Route.LOCAL, routing.route("carol@test.example"), "no such user: no forward file");
+  }
+
+  @Test
+  void forwardFilesThatDeliverHereKeepTheRecipientLocal(@TempDir Path other) throws Exception {
+    Path home = Files.createDirectory(other.resolve("alice"));
+    Path list = oldFile(other.resolve("list"), "carol\ndave@test.example\n");
+    Path forward =
+        oldFile(
+            home.resolve(".forward"),
+            "\"|/usr/bin/procmail -f-\", /var/mail/alice, ~/Mail/inbox\n"
+                + "carol, Carol <carol@test.example> (a comment, with a comma)\n"
+                + ":include:"
+                + list
+                + "\n");
+    assertEquals(Route.LOCAL, withUser(other, home, "").route("alice@test.example"));
+
+    oldFile(list, "carol\nsomeone@far.example\n");
+    Files.setLastModifiedTime(list, FileTime.from(OLD_NEWS.plusSeconds(60)));
+    assertEquals(
+        Route.LEAVES,
+        withUser(other, home, "").route("alice@test.example"),
+        ":include: files are followed");
+    assertTrue(Files.exists(forward));
+  }
+
+  @Test
+  void forwardPathIsExpandedAsLocalExpandsIt(@TempDir Path other) throws Exception {
+    Path home = Files.createDirectory(other.resolve("alice"));
+    oldFile(home.resolve(".forward+lists"), "lists@far.example\n");
+    oldFile(home.resolve(".forward"), "\\alice\n");
+    PostfixRouting routing = withUser(other, home, "recipient_delimiter = +\n");
+    assertEquals(Route.LEAVES, routing.route("alice+lists@test.example"));
+    assertEquals(Route.LOCAL, routing.route("alice+other@test.example"), "falls back to .forward");
+    assertEquals(Route.LOCAL, routing.route("alice@test.example"));
+
+    PostfixRouting custom =
+        withUser(
+            other,
+            home,
+            "recipient_delimiter = +\n"
+                + "forward_path = $home/.forward${extension?+$extension}, /nowhere/$user\n");
+    assertEquals(Route.LEAVES, custom.route("alice+lists@test.example"));
+  }
+
+  @Test
+  void forwardFilesLocalWouldIgnoreAreIgnored(@TempDir Path other) throws Exception {
+    Path home = Files.createDirectory(other.resolve("alice"));
+    Path forward = oldFile(home.resolve(".forward"), "alice@far.example\n");
+    Files.setAttribute(forward, "unix:uid", 4242);
+    assertEquals(
+        Route.LOCAL, withUser(other, home, "").route("alice@test.example"), "another user's file");
+
+    Files.setAttribute(forward, "unix:uid", 1000);
+    Files.setPosixFilePermissions(forward, PosixFilePermissions.fromString("rw-rw-rw-"));
+    assertEquals(
+        Route.LOCAL, withUser(other, home, "").route("alice@test.example"), "world-writable");
+
+    Files.delete(forward);
+    Path secret = oldFile(other.resolve("secret"), "root@far.example\n");
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+    Files.createSymbolicLink(forward, secret);
+    assertEquals(Route.LOCAL, withUser(other, home, "").route("alice@test.example"), "a link");
+  }
+
+  @Test
+  void forwardFilesThatCannotBeToldMakeTheRecipientLeave(@TempDir Path other) throws Exception {
+    Path home = Files.createDirectory(other.resolve("alice"));
+    oldFile(home.resolve(".forward"), "alice@test.example\n".repeat(5000));
+    assertEquals(
+        Route.LEAVES, withUser(other, home, "").route("alice@test.example"), "larger than 64 KiB");
+    assertEquals(
+        Route.LEAVES,
+        withUser(other, home, "").route("bob@test.example"),
+        "a home directory we cannot see");
   }
 }
