@@ -324,6 +324,12 @@ final class AuditCommands {
     @Option(names = "--uid", paramLabel = "UID", description = "Its uid.")
     Long uid;
 
+    @Option(
+        names = "--cwd",
+        paramLabel = "DIR",
+        description = "Working directory of the local client process: DIR or below it.")
+    String cwd;
+
     @Option(names = "--sasl", paramLabel = "LOGIN", description = "SASL login.")
     String sasl;
 
@@ -346,6 +352,9 @@ final class AuditCommands {
       }
       if (uid != null) {
         query.uid(uid);
+      }
+      if (cwd != null) {
+        query.workingDirectory(cwd);
       }
       if (sasl != null) {
         query.sasl(sasl);
