@@ -1,5 +1,6 @@
 package io.postwarden.audit;
 
+import io.postwarden.audit.forensics.SiteRoots;
 import io.postwarden.audit.guard.Cidr;
 import io.postwarden.audit.identity.CommandLineRedactor;
 import io.postwarden.audit.tag.AuditHeader;
@@ -104,6 +105,16 @@ public final class AuditKeys {
               + "Created with a random key if missing; private like secrets-file. `postwarden audit show` and `find` "
               + "use it to tell our headers from forged or altered ones.");
 
+  public static final ConfigKey<List<String>> AUDIT_SITE_ROOTS =
+      ConfigKey.list(
+              "audit-site-roots",
+              List.of(
+                  "/home/virtual/*", "/var/www/vhosts/*", "/home/*", "/var/www/*", "/srv/www/*"),
+              "Where sites live, for `postwarden audit top --by site`: path patterns whose * segments name the site, "
+                  + "tried in order against the sending process's working directory, then its Unix user's home "
+                  + "directory. E.g. /home/*/domains/* names DirectAdmin's sites USER/DOMAIN.")
+          .validatedBy(patterns -> patterns.forEach(SiteRoots::validate));
+
   public static final ConfigKey<Boolean> SMARTHOST_HEADER =
       ConfigKey.bool(
           "smarthost-header",
@@ -141,6 +152,7 @@ public final class AuditKeys {
           AUDIT_HEADER,
           AUDIT_LOG,
           AUDIT_KEY_FILE,
+          AUDIT_SITE_ROOTS,
           SMARTHOST_HEADER,
           SMARTHOST_HEADER_NAME);
 
