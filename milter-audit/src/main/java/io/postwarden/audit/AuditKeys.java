@@ -3,6 +3,7 @@ package io.postwarden.audit;
 import io.postwarden.audit.forensics.SiteRoots;
 import io.postwarden.audit.guard.Cidr;
 import io.postwarden.audit.identity.CommandLineRedactor;
+import io.postwarden.audit.journal.AuditJournal;
 import io.postwarden.audit.tag.AuditHeader;
 import io.postwarden.audit.tag.OurHeaders;
 import io.postwarden.core.config.Config;
@@ -105,6 +106,23 @@ public final class AuditKeys {
               + "Created with a random key if missing; private like secrets-file. `postwarden audit show` and `find` "
               + "use it to tell our headers from forged or altered ones.");
 
+  public static final ConfigKey<Boolean> AUDIT_JOURNAL =
+      ConfigKey.bool(
+          "audit-journal",
+          false,
+          "Also copy each audit record to the systemd journal as a structured entry (POSTWARDEN_AUDIT_ID, "
+              + "POSTWARDEN_UNIX_USER, POSTWARDEN_SASL_USER, ... and the whole record in POSTWARDEN_RECORD), "
+              + "through journald's native socket. Never delays mail: a record the journal cannot take is "
+              + "counted in postwarden_audit_journal_failed_total, and the audit log still has it.");
+
+  public static final ConfigKey<Path> AUDIT_JOURNAL_SOCKET =
+      ConfigKey.path(
+              "audit-journal-socket",
+              Path.of("/run/systemd/journal/socket"),
+              "journald's native socket for audit-journal; /run/systemd/journal.NAMESPACE/socket sends the "
+                  + "records to a journal namespace of their own (its own size and retention).")
+          .validatedBy(AuditJournal::checkSocketPath);
+
   public static final ConfigKey<List<String>> AUDIT_SITE_ROOTS =
       ConfigKey.list(
               "audit-site-roots",
@@ -152,6 +170,8 @@ public final class AuditKeys {
           AUDIT_HEADER,
           AUDIT_LOG,
           AUDIT_KEY_FILE,
+          AUDIT_JOURNAL,
+          AUDIT_JOURNAL_SOCKET,
           AUDIT_SITE_ROOTS,
           SMARTHOST_HEADER,
           SMARTHOST_HEADER_NAME);
