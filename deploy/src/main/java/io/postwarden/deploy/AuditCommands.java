@@ -5,9 +5,11 @@ import io.postwarden.audit.forensics.AuditLogReader;
 import io.postwarden.audit.forensics.AuditRecord;
 import io.postwarden.audit.forensics.HeaderCheck;
 import io.postwarden.audit.forensics.MessageParts;
+import io.postwarden.audit.forensics.RecordGroups;
 import io.postwarden.audit.forensics.RecordQuery;
 import io.postwarden.audit.forensics.RecordText;
 import io.postwarden.audit.forensics.ReportKeys;
+import io.postwarden.audit.forensics.SiteRoots;
 import io.postwarden.audit.forensics.TimeBound;
 import io.postwarden.audit.forensics.TopSenders;
 import io.postwarden.audit.tag.AuditHeader;
@@ -118,7 +120,7 @@ final class AuditCommands {
 
     abstract int run(AuditLogReader reader, PrintWriter out, PrintWriter err) throws IOException;
 
-    private Config settings() throws ConfigException {
+    Config settings() throws ConfigException {
       return Main.load(
           config != null ? config : Files.exists(PACKAGED_CONFIG) ? PACKAGED_CONFIG : null);
     }
@@ -324,6 +326,12 @@ final class AuditCommands {
     @Option(names = "--uid", paramLabel = "UID", description = "Its uid.")
     Long uid;
 
+    @Option(
+        names = "--cwd",
+        paramLabel = "DIR",
+        description = "Working directory of the local client process: DIR or below it.")
+    String cwd;
+
     @Option(names = "--sasl", paramLabel = "LOGIN", description = "SASL login.")
     String sasl;
 
@@ -346,6 +354,9 @@ final class AuditCommands {
       }
       if (uid != null) {
         query.uid(uid);
+      }
+      if (cwd != null) {
+        query.workingDirectory(cwd);
       }
       if (sasl != null) {
         query.sasl(sasl);
@@ -383,9 +394,12 @@ final class AuditCommands {
   @Command(
       name = "top",
       description =
-          "Senders (SASL login, Unix user, or client) with the most messages, with "
-              + "their recipients, refusals and holds.")
+          "Senders with the most messages, with their recipients, refusals and holds; by sender key "
+              + "(SASL login, Unix user, or client), Unix user, site, SASL login or envelope sender.")
   static final class Top extends QueryCommand {
+
+    /** Where site grouping finds each Unix user's home directory. */
+    static final Path PASSWD = Path.of("/etc/passwd");
 
     @Option(
         names = "--limit",
@@ -394,13 +408,24 @@ final class AuditCommands {
         description = "How many senders (20).")
     int limit;
 
+    @Option(
+        names = "--by",
+        paramLabel = "GROUPING",
+        defaultValue = "key",
+        converter = GroupingConverter.class,
+        description =
+            "key (sasl:LOGIN, unix:USER or the client: whom the limits count, the default), user, site "
+                + "(by audit-site-roots: the process's working directory, else the user's home), sasl or "
+                + "sender (the envelope sender). Records without one are counted under \"-\".")
+    RecordGroups by;
+
     @Override
     int run(AuditLogReader reader, PrintWriter out, PrintWriter err) throws IOException {
-      TopSenders top = new TopSenders();
+      TopSenders top = new TopSenders(by.groupOf(sites(err)));
       AuditLogReader.Summary summary = read(reader, query(), top, err);
       out.printf(
           "%-40s %9s %10s %8s %6s  %s%n",
-          "SENDER", "MESSAGES", "RECIPIENTS", "REFUSED", "HELD", "LAST");
+          by.heading(), "MESSAGES", "RECIPIENTS", "REFUSED", "HELD", "LAST");
       for (TopSenders.Tally tally : top.top(limit)) {
         out.printf(
             "%-40s %9d %10d %8d %6d  %s%n",
@@ -419,6 +444,30 @@ final class AuditCommands {
               + summary.filesRead().size()
               + " file(s)");
       return 0;
+    }
+
+    /** The configuration's site roots (the built-in ones when it cannot be read) and the homes. */
+    private RecordGroups.Sites sites(PrintWriter err) {
+      List<String> roots;
+      try {
+        roots = settings().get(AuditKeys.AUDIT_SITE_ROOTS);
+      } catch (ConfigException e) {
+        err.println("postwarden: built-in audit-site-roots, the configuration is not usable: " + e);
+        roots = AuditKeys.AUDIT_SITE_ROOTS.defaultValue();
+      }
+      return new RecordGroups.Sites(SiteRoots.of(roots), RecordGroups.Sites.homes(PASSWD));
+    }
+  }
+
+  static final class GroupingConverter implements CommandLine.ITypeConverter<RecordGroups> {
+    @Override
+    public RecordGroups convert(String value) {
+      try {
+        return RecordGroups.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(
+            "expected key, user, site, sasl or sender, got \"" + value + "\"");
+      }
     }
   }
 }

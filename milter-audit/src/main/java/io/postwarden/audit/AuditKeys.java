@@ -1,7 +1,9 @@
 package io.postwarden.audit;
 
+import io.postwarden.audit.forensics.SiteRoots;
 import io.postwarden.audit.guard.Cidr;
 import io.postwarden.audit.identity.CommandLineRedactor;
+import io.postwarden.audit.journal.AuditJournal;
 import io.postwarden.audit.tag.AuditHeader;
 import io.postwarden.audit.tag.OurHeaders;
 import io.postwarden.core.config.Config;
@@ -104,6 +106,33 @@ public final class AuditKeys {
               + "Created with a random key if missing; private like secrets-file. `postwarden audit show` and `find` "
               + "use it to tell our headers from forged or altered ones.");
 
+  public static final ConfigKey<Boolean> AUDIT_JOURNAL =
+      ConfigKey.bool(
+          "audit-journal",
+          false,
+          "Also copy each audit record to the systemd journal as a structured entry (POSTWARDEN_AUDIT_ID, "
+              + "POSTWARDEN_UNIX_USER, POSTWARDEN_SASL_USER, ... and the whole record in POSTWARDEN_RECORD), "
+              + "through journald's native socket. Never delays mail: a record the journal cannot take is "
+              + "counted in postwarden_audit_journal_failed_total, and the audit log still has it.");
+
+  public static final ConfigKey<Path> AUDIT_JOURNAL_SOCKET =
+      ConfigKey.path(
+              "audit-journal-socket",
+              Path.of("/run/systemd/journal/socket"),
+              "journald's native socket for audit-journal; /run/systemd/journal.NAMESPACE/socket sends the "
+                  + "records to a journal namespace of their own (its own size and retention).")
+          .validatedBy(AuditJournal::checkSocketPath);
+
+  public static final ConfigKey<List<String>> AUDIT_SITE_ROOTS =
+      ConfigKey.list(
+              "audit-site-roots",
+              List.of(
+                  "/home/virtual/*", "/var/www/vhosts/*", "/home/*", "/var/www/*", "/srv/www/*"),
+              "Where sites live, for `postwarden audit top --by site`: path patterns whose * segments name the site, "
+                  + "tried in order against the sending process's working directory, then its Unix user's home "
+                  + "directory. E.g. /home/*/domains/* names DirectAdmin's sites USER/DOMAIN.")
+          .validatedBy(patterns -> patterns.forEach(SiteRoots::validate));
+
   public static final ConfigKey<Boolean> SMARTHOST_HEADER =
       ConfigKey.bool(
           "smarthost-header",
@@ -141,6 +170,9 @@ public final class AuditKeys {
           AUDIT_HEADER,
           AUDIT_LOG,
           AUDIT_KEY_FILE,
+          AUDIT_JOURNAL,
+          AUDIT_JOURNAL_SOCKET,
+          AUDIT_SITE_ROOTS,
           SMARTHOST_HEADER,
           SMARTHOST_HEADER_NAME);
 

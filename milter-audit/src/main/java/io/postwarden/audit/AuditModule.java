@@ -10,6 +10,7 @@ import io.postwarden.audit.guard.GuardRules;
 import io.postwarden.audit.guard.LocalAddresses;
 import io.postwarden.audit.identity.ClientIdentifier;
 import io.postwarden.audit.identity.IdentityMetrics;
+import io.postwarden.audit.journal.AuditJournal;
 import io.postwarden.audit.log.AuditLog;
 import io.postwarden.audit.log.AuditRecords;
 import io.postwarden.audit.log.AuditTrail;
@@ -130,6 +131,9 @@ public final class AuditModule implements PolicyModule {
                 "Audit log writes that failed (full disk, missing directory); the record is kept and retried")
             .register(registry);
     log.reportWriteFailuresTo(writeFailures::increment);
+    if (config.get(AuditKeys.AUDIT_JOURNAL)) {
+      log.copyEachRecordTo(AuditJournal.to(config.get(AuditKeys.AUDIT_JOURNAL_SOCKET), registry));
+    }
     return log;
   }
 

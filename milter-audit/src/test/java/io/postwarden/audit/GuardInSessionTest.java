@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.postwarden.audit.journal.JournalReceiver;
+import io.postwarden.audit.journal.NativeProtocol;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.module.ChainBuilder;
 import io.postwarden.core.policy.Policy;
@@ -147,5 +149,36 @@ class GuardInSessionTest {
     assertEquals(1, records.size(), records::toString);
     assertTrue(records.get(0).contains("\"decision\":\"allowed_network\""), records.get(0));
     assertEquals(1, decisions("allowed_network", "local_tcp"));
+  }
+
+  @Test
+  void withAuditJournalOnEachRecordAlsoGoesToTheJournal() throws Exception {
+    Path socket = dir.resolve("journal.sock");
+    try (JournalReceiver journald = new JournalReceiver(socket)) {
+      start("guard = false\naudit-journal = true\naudit-journal-socket = \"" + socket + "\"");
+      connect('4', "127.0.0.1", Map.of("j", "mx.example"));
+      mail(Map.of());
+      deliver();
+
+      List<String> records = records();
+      Map<String, String> entry = NativeProtocol.fields(journald.next().orElseThrow());
+      assertEquals(records.get(0), entry.get("POSTWARDEN_RECORD"));
+      assertEquals("would_refuse", entry.get("POSTWARDEN_DECISION"));
+      assertEquals("5", entry.get("PRIORITY"));
+    }
+  }
+
+  @Test
+  void theJournalIsOffByDefault() throws Exception {
+    Path socket = dir.resolve("journal.sock");
+    try (JournalReceiver journald = new JournalReceiver(socket)) {
+      start("guard = false\naudit-journal-socket = \"" + socket + "\"");
+      connect('4', "127.0.0.1", Map.of("j", "mx.example"));
+      mail(Map.of());
+      deliver();
+
+      assertEquals(1, records().size());
+      assertTrue(journald.next().isEmpty());
+    }
   }
 }

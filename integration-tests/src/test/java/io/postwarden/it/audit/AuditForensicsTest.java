@@ -68,7 +68,9 @@ class AuditForensicsTest {
                 + log
                 + "\"\naudit-key-file = \""
                 + postwarden.auditKeyFile()
-                + "\"\n");
+                + "\"\naudit-site-roots = { \""
+                + sitesRoot()
+                + "/*\" }\n");
     alicesFirst = submitAsAlice("first");
     logrotate(log);
     nobodys = sendAsNobody();
@@ -88,8 +90,21 @@ class AuditForensicsTest {
             && Files.exists(log.resolveSibling("audit.log.1")));
   }
 
-  /** A local process of user nobody (a hacked site) over SMTP: the peer lookup names it. */
+  /** Where the site "www-nobody" lives, for its working directory and audit-site-roots. */
+  static Path sitesRoot() {
+    return postwarden.auditLog().resolveSibling("sites");
+  }
+
+  static Path nobodysScripts() {
+    return sitesRoot().resolve("www-nobody/public_html/wp-content");
+  }
+
+  /**
+   * A local process of user nobody (a hacked site) over SMTP, working in the site's directory: the
+   * peer lookup names it, and where it works.
+   */
   static ReceivedMessage sendAsNobody() throws Exception {
+    Files.createDirectories(nobodysScripts());
     Process client =
         new ProcessBuilder(
                 "setpriv",
@@ -113,6 +128,7 @@ class AuditForensicsTest {
                 "buy",
                 "--silent",
                 "2")
+            .directory(nobodysScripts().toFile())
             .redirectErrorStream(true)
             .start();
     String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -282,5 +298,24 @@ class AuditForensicsTest {
     // the refused client was this JVM, found by the peer lookup
     // refused at MAIL, so no recipients
     assertTrue(top.out().matches("(?s).*\nunix:root +1 +0 +1 +0 .*"), top.out());
+  }
+
+  @Test
+  void theClientsWorkingDirectoryIsRecordedSearchedAndNamesItsSite() throws Exception {
+    String cwd = nobodysScripts().toRealPath().toString();
+
+    Run show = postwarden("audit", "show", auditId(nobodys));
+    assertTrue(show.out().contains("\n  cwd: " + cwd + "\n"), show.out());
+    Run search = postwarden("audit", "search", "--cwd", sitesRoot().toRealPath() + "/www-nobody");
+    assertEquals(0, search.status(), search::toString);
+    assertEquals(1, search.out().lines().count(), search.out());
+    assertTrue(search.out().contains("id=" + auditId(nobodys)), search.out());
+
+    Run bySite = postwarden("audit", "top", "--by", "site");
+    assertEquals(0, bySite.status(), bySite::toString);
+    assertTrue(bySite.out().startsWith("SITE "), bySite.out());
+    assertTrue(bySite.out().matches("(?s).*\nwww-nobody +1 +1 +0 +0 .*"), bySite.out());
+    Run wrong = postwarden("audit", "top", "--by", "planet");
+    assertEquals(CommandLine.ExitCode.USAGE, wrong.status(), wrong::toString);
   }
 }

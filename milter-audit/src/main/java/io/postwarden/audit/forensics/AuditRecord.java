@@ -101,6 +101,14 @@ public final class AuditRecord {
     return nested("submitter", "user").or(() -> nested("process", "user"));
   }
 
+  /**
+   * The local client process's working directory (for PHP, its script's directory), when it was
+   * read.
+   */
+  public Optional<String> workingDirectory() {
+    return nested("process", "cwd");
+  }
+
   public Optional<Long> uid() {
     Optional<Object> uid = nestedValue("submitter", "uid").or(() -> nestedValue("process", "uid"));
     return uid.filter(Long.class::isInstance).map(Long.class::cast);

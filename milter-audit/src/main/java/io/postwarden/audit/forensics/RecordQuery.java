@@ -96,6 +96,25 @@ public final class RecordQuery {
     return field("user", user, record -> record.unixUser().filter(user::equals).isPresent());
   }
 
+  /**
+   * The local client process worked in {@code directory} or below it: {@code /home/www-shop} finds
+   * {@code /home/www-shop/public_html}, not {@code /home/www-shop2}.
+   */
+  public RecordQuery workingDirectory(String directory) {
+    String base = directory.length() > 1 ? directory.replaceAll("/+$", "") : directory;
+    String opened = encoded("cwd", base);
+    String needle = opened.substring(0, opened.length() - 1); // without the closing quote
+    lineTests.add(line -> line.contains(needle));
+    conditions.add(
+        record -> record.workingDirectory().filter(cwd -> isAtOrBelow(cwd, base)).isPresent());
+    return this;
+  }
+
+  private static boolean isAtOrBelow(String path, String directory) {
+    return path.equals(directory)
+        || path.startsWith(directory.endsWith("/") ? directory : directory + "/");
+  }
+
   public RecordQuery uid(long uid) {
     String needle = "\"uid\":" + uid;
     lineTests.add(line -> containsNumber(line, needle));

@@ -20,13 +20,20 @@ public final class RecordText {
   }
 
   /**
-   * One line per record for lists: time, event, sender key, ids, envelope; e.g. {@code
+   * One line per record for lists: time, then its {@link #description}; e.g. {@code
    * 2026-11-01T10:00:00Z accept unix:www-shop id=0123456789ABCDEF queue=4F2A1 shop@shop.example ->
    * a@far.example (+1)}.
    */
   public static String summary(AuditRecord record) {
-    StringBuilder out =
-        new StringBuilder().append(record.time()).append(' ').append(escape(record.event()));
+    return record.time() + " " + description(record);
+  }
+
+  /**
+   * A record in one line without its time, escaped: event, sender key, ids, envelope; an operator
+   * action (release, purge) as its event and the record.
+   */
+  public static String description(AuditRecord record) {
+    StringBuilder out = new StringBuilder(escape(record.event()));
     if (!record.isMessage()) {
       return out.append(' ').append(escape(record.line())).toString();
     }

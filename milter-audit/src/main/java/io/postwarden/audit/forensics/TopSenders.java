@@ -6,16 +6,29 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
-/** Counts messages, recipients, refusals and holds per sender ({@link AuditRecord#senderKey()}). */
+/**
+ * Counts messages, recipients, refusals and holds per sender: by default the sender key ({@link
+ * AuditRecord#senderKey()}), or any other grouping ({@link RecordGroups}).
+ */
 public final class TopSenders implements Consumer<AuditRecord> {
 
   private final Map<String, Tally> tallies = new HashMap<>();
+  private final Function<AuditRecord, String> groupOf;
+
+  public TopSenders() {
+    this(AuditRecord::senderKey);
+  }
+
+  public TopSenders(Function<AuditRecord, String> groupOf) {
+    this.groupOf = groupOf;
+  }
 
   @Override
   public void accept(AuditRecord record) {
     if (record.isMessage()) {
-      tallies.computeIfAbsent(record.senderKey(), Tally::new).add(record);
+      tallies.computeIfAbsent(groupOf.apply(record), Tally::new).add(record);
     }
   }
 

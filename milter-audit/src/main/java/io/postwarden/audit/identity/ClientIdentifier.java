@@ -99,14 +99,7 @@ public final class ClientIdentifier {
     }
     PeerProcess process = found.process();
     return new PeerLookupResult.Found(
-        new PeerProcess(
-            process.pid(),
-            process.uid(),
-            process.user(),
-            process.executable(),
-            redactor.redact(process.commandLine()),
-            process.commandLineTruncated(),
-            process.unit()));
+        process.withCommandLine(redactor.redact(process.commandLine())));
   }
 
   /**

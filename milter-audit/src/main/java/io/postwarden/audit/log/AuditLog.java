@@ -16,6 +16,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * One JSON line per decision, written by a background thread so the milter never waits on a disk. A
@@ -47,6 +48,7 @@ public final class AuditLog implements AutoCloseable {
   private final AtomicLong writeFailures = new AtomicLong();
   private volatile Runnable dropListener = () -> {};
   private volatile Runnable writeFailureListener = () -> {};
+  private volatile Consumer<String> copies = line -> {};
   private volatile boolean closing;
   private final OutputStream stream;
   private AppendOnlyFile file;
@@ -78,6 +80,14 @@ public final class AuditLog implements AutoCloseable {
    */
   public void reportDropsTo(Runnable listener) {
     dropListener = listener;
+  }
+
+  /**
+   * Also hands each record, once, to {@code copy} (the journal), on the writer thread as it takes
+   * the record from the queue: before the file has it, and whether or not the file can be written.
+   */
+  public void copyEachRecordTo(Consumer<String> copy) {
+    copies = copy;
   }
 
   /** Queues one record; never blocks. */
@@ -119,6 +129,7 @@ public final class AuditLog implements AutoCloseable {
             batch.add(first);
             pending.drainTo(batch, MAX_BATCH - 1);
             batch.removeIf(line -> line == END);
+            batch.forEach(copies);
           }
         }
         // per batch: a file deleted with its directory would swallow whatever is written to it

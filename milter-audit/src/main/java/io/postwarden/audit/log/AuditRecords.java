@@ -102,15 +102,18 @@ public final class AuditRecords {
   private static Json process(PeerLookupResult result) {
     if (result instanceof PeerLookupResult.Found found) {
       PeerProcess process = found.process();
-      return new Json()
-          .string("lookup", "found")
-          .number("pid", process.pid())
-          .number("uid", process.uid())
-          .string("user", process.user())
-          .string("executable", process.executable())
-          .strings("command_line", process.commandLine())
-          .bool("command_line_truncated", process.commandLineTruncated())
-          .string("unit", process.unit());
+      Json json =
+          new Json()
+              .string("lookup", "found")
+              .number("pid", process.pid())
+              .number("uid", process.uid())
+              .string("user", process.user())
+              .string("executable", process.executable())
+              .strings("command_line", process.commandLine())
+              .bool("command_line_truncated", process.commandLineTruncated())
+              .string("unit", process.unit())
+              .string("cwd", process.workingDirectory());
+      return process.workingDirectoryTruncated() ? json.bool("cwd_truncated", true) : json;
     }
     if (result instanceof PeerLookupResult.OwnerOnly owner) {
       return new Json()

@@ -15,6 +15,10 @@ import java.util.Objects;
  * @param commandLineTruncated whether arguments were cut off at that limit
  * @param unit the systemd unit ("php8.2-fpm.service"), the container ("docker:ID", "lxc:NAME", ...)
  *     or, failing both, the raw cgroup path; see {@link CgroupOrigin}
+ * @param workingDirectory the /proc/PID/cwd link target (for PHP, the directory of the script that
+ *     runs), at most {@link ProcessFactsReader#WORKING_DIRECTORY_LIMIT} characters; null when it
+ *     could not be read
+ * @param workingDirectoryTruncated whether it was cut off at that limit
  */
 public record PeerProcess(
     long pid,
@@ -23,10 +27,38 @@ public record PeerProcess(
     String executable,
     List<String> commandLine,
     boolean commandLineTruncated,
-    String unit) {
+    String unit,
+    String workingDirectory,
+    boolean workingDirectoryTruncated) {
   public PeerProcess {
     Objects.requireNonNull(executable, "executable");
     commandLine = List.copyOf(commandLine);
     Objects.requireNonNull(unit, "unit");
+  }
+
+  /** A process whose working directory is not known. */
+  public PeerProcess(
+      long pid,
+      int uid,
+      String user,
+      String executable,
+      List<String> commandLine,
+      boolean commandLineTruncated,
+      String unit) {
+    this(pid, uid, user, executable, commandLine, commandLineTruncated, unit, null, false);
+  }
+
+  /** The same process with its command line replaced (redacted). */
+  public PeerProcess withCommandLine(List<String> replaced) {
+    return new PeerProcess(
+        pid,
+        uid,
+        user,
+        executable,
+        replaced,
+        commandLineTruncated,
+        unit,
+        workingDirectory,
+        workingDirectoryTruncated);
   }
 }

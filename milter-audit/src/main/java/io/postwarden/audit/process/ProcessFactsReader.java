@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Describes a process from /proc/PID: uid, executable, command line and cgroup. Reading the
- * executable link needs the same permission as reading the fd links; the other files are
- * world-readable. A process that exits while it is being read makes {@link #read} fail, rather than
- * return half a description.
+ * Describes a process from /proc/PID: uid, executable, command line, cgroup and working directory.
+ * Reading the executable and cwd links needs the same permission as reading the fd links; the other
+ * files are world-readable. A process that exits while it is being read makes {@link #read} fail,
+ * rather than return half a description.
  */
 final class ProcessFactsReader {
 
@@ -21,6 +21,12 @@ final class ProcessFactsReader {
    * truncated.
    */
   static final int COMMAND_LINE_LIMIT = 4096;
+
+  /**
+   * The most working-directory characters kept. A site chooses its own directory names, up to
+   * PATH_MAX (4096) bytes; a real document root is far shorter, and what identifies it comes first.
+   */
+  static final int WORKING_DIRECTORY_LIMIT = 1024;
 
   private static final String UID_LINE = "\nUid:";
   private static final String TGID_LINE = "\nTgid:";
@@ -47,6 +53,8 @@ final class ProcessFactsReader {
     String unit =
         CgroupOrigin.describe(
             new String(Files.readAllBytes(process.resolve("cgroup")), StandardCharsets.UTF_8));
+    String workingDirectory = workingDirectory(process);
+    boolean cut = workingDirectory != null && workingDirectory.length() > WORKING_DIRECTORY_LIMIT;
     return new PeerProcess(
         processId(status, pid),
         uid,
@@ -54,7 +62,22 @@ final class ProcessFactsReader {
         executable,
         arguments(commandLine, Math.min(commandLine.length, COMMAND_LINE_LIMIT)),
         truncated,
-        unit);
+        unit,
+        cut ? workingDirectory.substring(0, WORKING_DIRECTORY_LIMIT) : workingDirectory,
+        cut);
+  }
+
+  /**
+   * The cwd link, with the kernel's " (deleted)" suffix for a removed directory; null when it
+   * cannot be read (the process exited, no permission, a path beyond PATH_MAX): the rest of the
+   * description stands without it.
+   */
+  private static String workingDirectory(Path process) {
+    try {
+      return Files.readSymbolicLink(process.resolve("cwd")).toString();
+    } catch (IOException | SecurityException unreadable) {
+      return null;
+    }
   }
 
   /**

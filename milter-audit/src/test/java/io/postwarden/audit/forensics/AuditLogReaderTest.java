@@ -121,6 +121,23 @@ class AuditLogReaderTest {
   }
 
   @Test
+  void searchesByTheClientsWorkingDirectoryAndWhatIsBelowIt() throws IOException {
+    List<String> shop = List.of("1A2B3C", "TESTQID", "4D5E6F");
+    assertEquals(shop, queueIds(search(new RecordQuery().workingDirectory("/home/www-shop"))));
+    assertEquals(shop, queueIds(search(new RecordQuery().workingDirectory("/home/www-shop/"))));
+    assertEquals(
+        shop, queueIds(search(new RecordQuery().workingDirectory("/home/www-shop/public_html"))));
+    assertEquals(
+        List.of(),
+        queueIds(search(new RecordQuery().workingDirectory("/home/www-sho"))),
+        "a directory, not a string prefix");
+    assertEquals(
+        List.of("1A2B3C", "3C4D5E", "TESTQID", "4D5E6F"),
+        queueIds(search(new RecordQuery().workingDirectory("/home"))),
+        "sendmail(1) and SASL records have no process");
+  }
+
+  @Test
   void aTimeWindowSkipsFilesWrittenBeforeIt() throws IOException {
     RecordQuery lastDay = new RecordQuery().since(Instant.parse("2026-11-03T00:00:00Z"));
     AuditLogReader reader = AuditLogReader.of(log);

@@ -30,7 +30,12 @@ import java.util.zip.GZIPOutputStream;
  */
 final class WrittenLog implements AutoCloseable {
 
+  /** A PHP-FPM worker of the site in /home/USER/public_html. */
   static ClientIdentity php(String user, int uid) {
+    return php(user, uid, "/home/" + user + "/public_html");
+  }
+
+  static ClientIdentity php(String user, int uid, String workingDirectory) {
     return new ClientIdentity(
         ClientKind.LOCAL_TCP,
         Optional.of(
@@ -42,7 +47,9 @@ final class WrittenLog implements AutoCloseable {
                     "/usr/sbin/php-fpm8.2",
                     List.of("php-fpm: pool " + user),
                     false,
-                    "php8.2-fpm.service"))),
+                    "php8.2-fpm.service",
+                    workingDirectory,
+                    false))),
         Optional.empty());
   }
 

@@ -3,11 +3,17 @@ package io.postwarden.audit.log;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.postwarden.audit.identity.ClientIdentity;
+import io.postwarden.audit.identity.ClientKind;
+import io.postwarden.audit.process.PeerLookupResult;
+import io.postwarden.audit.process.PeerProcess;
 import io.postwarden.core.policy.MailOrigin;
 import io.postwarden.core.testing.TestTransaction;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +37,48 @@ class AuditRecordsTest {
 
     assertTrue(line.contains(",\"message_id\":\"<x.1@shop.example>\","), line);
     assertFalse(record(TestTransaction.from("a@example.org")).contains("message_id"));
+  }
+
+  @Test
+  void theClientsWorkingDirectoryIsKeptEscapedAndMarkedWhenCut() {
+    TestTransaction tx = TestTransaction.from("shop@shop.example");
+
+    String line =
+        RECORDS
+            .record(
+                "accept", "0123456789ABCDEF", tx, php("/home/www-shop/\n\u001b[2J", false), null)
+            .toString();
+    String cut =
+        RECORDS
+            .record("accept", "0123456789ABCDEF", tx, php("/home/www-shop/aaaa", true), null)
+            .toString();
+
+    assertTrue(line.contains(",\"cwd\":\"/home/www-shop/\\n\\u001b[2J\"}"), line);
+    assertTrue(cut.contains(",\"cwd\":\"/home/www-shop/aaaa\",\"cwd_truncated\":true}"), cut);
+    assertFalse(
+        RECORDS
+            .record("accept", "0123456789ABCDEF", tx, AuditTrailTest.FOUND, null)
+            .toString()
+            .contains("cwd"),
+        "none when it could not be read");
+  }
+
+  private static ClientIdentity php(String workingDirectory, boolean truncated) {
+    return new ClientIdentity(
+        ClientKind.LOCAL_TCP,
+        Optional.of(
+            new PeerLookupResult.Found(
+                new PeerProcess(
+                    812,
+                    1001,
+                    "www-shop",
+                    "/usr/sbin/php-fpm8.2",
+                    List.of("php-fpm: pool www-shop"),
+                    false,
+                    "php8.2-fpm.service",
+                    workingDirectory,
+                    truncated))),
+        Optional.empty());
   }
 
   @Test

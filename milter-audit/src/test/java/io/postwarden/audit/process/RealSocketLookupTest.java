@@ -16,9 +16,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Lookups through netlink and this machine's real /proc, for connections this test makes itself or
@@ -89,6 +91,22 @@ class RealSocketLookupTest {
         assertEquals(TestProcesses.currentUid(), process.uid());
         assertEquals(Path.of("/bin/bash").toRealPath().toString(), process.executable());
         assertEquals(command, process.commandLine());
+      } finally {
+        child.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
+  void recordsTheWorkingDirectoryOfTheClient(@TempDir Path dir) throws Exception {
+    Path site = Files.createDirectories(dir.resolve("home/www-shop/public_html")).toRealPath();
+    try (ServerSocket server = listen("127.0.0.1")) {
+      Process child = TestProcesses.start(TestProcesses.bashClient(server.getLocalPort()), site);
+      try (Socket accepted = server.accept()) {
+        PeerProcess process = found(lookupClientOf(accepted, lookup));
+
+        assertEquals(child.pid(), process.pid());
+        assertEquals(site.toString(), process.workingDirectory());
       } finally {
         child.destroyForcibly();
       }

@@ -83,7 +83,15 @@ final class TestProcesses {
   }
 
   static Process start(List<String> command) throws IOException {
+    return start(command, null);
+  }
+
+  /**
+   * @param workingDirectory where it starts, or null for this JVM's working directory
+   */
+  static Process start(List<String> command, Path workingDirectory) throws IOException {
     return new ProcessBuilder(command)
+        .directory(workingDirectory == null ? null : workingDirectory.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectErrorStream(true)

@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.postwarden.srs.policy.MutableClock;
+import io.postwarden.core.testing.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,14 +50,14 @@ class ForwardFilesTest {
         new ForwardFiles.Look.Entries(List.of("bob@far.example")),
         files.look(forward, ALICE, true, true),
         "from memory within a second");
-    clock.advanceSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     assertThrows(MapLookup.NotRemembered.class, () -> files.look(forward, ALICE, true, true));
     files.look(forward, ALICE, true, false);
     assertEquals(1, reads.get(), "unchanged: looked at, not read again");
     assertEquals(1, outcome("unchanged"));
 
     Files.writeString(forward, "carol@far.example\n");
-    clock.advanceSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     assertEquals(
         new ForwardFiles.Look.Entries(List.of("carol@far.example")),
         files.look(forward, ALICE, true, false));
@@ -88,7 +89,7 @@ class ForwardFilesTest {
     Files.setAttribute(list, "unix:mode", 0600);
     assertInstanceOf(ForwardFiles.Look.Ignored.class, files.look(list, ALICE, false, false));
     Files.setAttribute(list, "unix:mode", 0644);
-    clock.advanceSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     assertInstanceOf(ForwardFiles.Look.Entries.class, files.look(list, ALICE, false, false));
   }
 }
