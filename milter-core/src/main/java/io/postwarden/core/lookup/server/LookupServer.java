@@ -25,12 +25,9 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.postwarden.core.lookup.LookupTable;
 import io.postwarden.core.server.Endpoint;
 import io.postwarden.core.server.SocketFiles;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -166,7 +163,8 @@ public final class LookupServer implements AutoCloseable {
     Channel channel = bootstrap.bind(endpoint.address()).sync().channel();
     listeners.add(channel);
     if (endpoint.isUnix()) {
-      openToAll(((DomainSocketAddress) endpoint.address()).path());
+      SocketFiles.grantAccess(
+          Path.of(((DomainSocketAddress) endpoint.address()).path()), settings.socketAccess());
     }
     LOG.log(
         Level.INFO,
@@ -215,10 +213,5 @@ public final class LookupServer implements AutoCloseable {
         SocketFiles.deleteStale(((DomainSocketAddress) endpoint.address()).path());
       }
     }
-  }
-
-  /** Postfix's processes run as another user; they must be able to connect. */
-  private static void openToAll(String path) throws IOException {
-    Files.setPosixFilePermissions(Path.of(path), PosixFilePermissions.fromString("rw-rw-rw-"));
   }
 }
