@@ -37,18 +37,23 @@ import java.util.function.Supplier;
 /**
  * Serves lookup tables to Postfix over socketmap (netstrings; every table by name) and tcp_table
  * (one table per listener), beside the milter listener and independent of it. Lookups are answered
- * on the network threads: tables answer from memory. Bounded: connections over all listeners,
- * request size, idle time.
+ * on the network threads, from memory; one that may block (a long sender's store) runs on a few
+ * workers while its connection waits. Bounded: connections over all listeners, request size, idle
+ * time, lookups waiting for the workers.
  */
 public final class LookupServer implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(LookupServer.class.getName());
+
+  /** Lookups that may block at once: a local database or a network store serves a few at a time. */
+  private static final int LOOKUP_WORKER_THREADS = 4;
 
   private final LookupServerSettings settings;
   private final Tables tables;
   private final LookupMetrics metrics;
   private final EventLoopGroup acceptors;
   private final EventLoopGroup workers;
+  private final LookupWorkers lookupWorkers;
   private final ChannelGroup listeners = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final List<SocketAddress> socketmapAddresses = new ArrayList<>();
@@ -67,6 +72,7 @@ public final class LookupServer implements AutoCloseable {
     this.workers =
         new MultiThreadIoEventLoopGroup(
             0, new DefaultThreadFactory("postwarden-lookup-io", true), io);
+    this.lookupWorkers = new LookupWorkers(LOOKUP_WORKER_THREADS, settings.maxConnections());
   }
 
   /** Binds every endpoint, or fails with the first error and leaves nothing bound. */
@@ -78,7 +84,7 @@ public final class LookupServer implements AutoCloseable {
                 endpoint,
                 "socketmap (tables " + String.join(", ", tableNames()) + ")",
                 () -> new SocketmapFrameDecoder(LookupServerSettings.MAX_REQUEST_OCTETS),
-                () -> new SocketmapHandler(tables)));
+                () -> new SocketmapHandler(tables, lookupWorkers)));
       }
       for (Map.Entry<String, Endpoint> entry : settings.tcpTables().entrySet()) {
         tcpTableAddresses.add(
@@ -87,7 +93,7 @@ public final class LookupServer implements AutoCloseable {
                 "tcp_table (table " + entry.getKey() + ")",
                 () ->
                     new LineBasedFrameDecoder(LookupServerSettings.MAX_REQUEST_OCTETS, true, true),
-                () -> new TcpTableHandler(tables, entry.getKey())));
+                () -> new TcpTableHandler(tables, lookupWorkers, entry.getKey())));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -208,6 +214,7 @@ public final class LookupServer implements AutoCloseable {
     connections.close().awaitUninterruptibly();
     acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    lookupWorkers.close();
     for (Endpoint endpoint : settings.socketmap()) {
       if (endpoint.isUnix()) {
         SocketFiles.deleteStale(((DomainSocketAddress) endpoint.address()).path());
