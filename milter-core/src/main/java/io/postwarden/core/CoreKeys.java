@@ -104,14 +104,15 @@ public final class CoreKeys {
       ConfigKey.string(
           "milter-socket-group",
           "postfix",
-          "Group of unix: listener sockets; Postfix's smtpd and cleanup connect as group postfix. Empty: leave the "
+          "Group of unix: listener sockets (milter and lookup tables); Postfix's smtpd and cleanup connect as group postfix. Empty: leave the "
               + "group the socket was created with.");
 
   public static final ConfigKey<String> MILTER_SOCKET_MODE =
       ConfigKey.string(
               "milter-socket-mode",
               "0660",
-              "Permissions of unix: listener sockets, in octal. 0666 lets every local user connect (the old default).")
+              "Permissions of unix: listener sockets (milter and lookup tables), in octal. 0666 lets every local user "
+                  + "connect (the old default).")
           .validatedBy(CoreKeys::socketMode);
 
   public static final ConfigKey<Long> MAX_TRANSACTION_BYTES =
@@ -230,10 +231,15 @@ public final class CoreKeys {
         listeners,
         MAX_PACKET_SIZE,
         limits,
-        new SocketAccess(
-            config.get(MILTER_SOCKET_GROUP), socketMode(config.get(MILTER_SOCKET_MODE))),
+        socketAccess(config),
         sessionLimits,
         config.get(SHUTDOWN_GRACE));
+  }
+
+  /** Who may connect to unix-socket listeners, milter and lookup tables alike. */
+  public static SocketAccess socketAccess(Config config) {
+    return new SocketAccess(
+        config.get(MILTER_SOCKET_GROUP), socketMode(config.get(MILTER_SOCKET_MODE)));
   }
 
   /** Octal permissions such as 0660, as chmod(1) takes them; no setuid, setgid or sticky bits. */

@@ -64,7 +64,8 @@ public final class LookupKeys {
         config.get(SOCKETMAP).stream().map(Endpoint::parse).toList(),
         tcpTables(config.get(TCP_TABLE)),
         config.get(MAX_CONNECTIONS),
-        config.get(IDLE_TIMEOUT));
+        config.get(IDLE_TIMEOUT),
+        CoreKeys.socketAccess(config));
   }
 
   private static Map<String, Endpoint> tcpTables(List<String> entries) {

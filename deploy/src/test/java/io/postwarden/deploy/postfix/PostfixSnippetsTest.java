@@ -146,7 +146,7 @@ class PostfixSnippetsTest {
     apply("main.cf-milter.snippet");
     apply(FAST_PATH);
 
-    String socketmap = "socketmap:inet:127.0.0.1:10003:";
+    String socketmap = "socketmap:unix:postwarden/lookup.sock:";
     assertMainCf(
         Map.of(
             "smtpd_milter_maps", "cidr:" + dir.resolve("milter_clients"),

@@ -75,11 +75,11 @@ public final class PostfixBenchmark {
       stack.start();
       dir.recordPid(stack.postfix().masterPid().orElseThrow());
       Path postfixConfig = stack.postfix().configDir();
-      int socketmapPort = Ports.freePort();
       // the fast path as deploy/postfix/main.cf-fastpath.snippet ships it: no milter for remote
-      // MTAs
-      // (here every client, 127.0.0.1 playing the remote MTA), SRS by the canonical maps over
-      // socketmap
+      // MTAs (here every client, 127.0.0.1 playing the remote MTA), SRS by the canonical maps over
+      // socketmap on a unix socket in the queue directory
+      Path lookupSocket = stack.queueDirectory().resolve("postwarden").resolve("lookup.sock");
+      Files.createDirectories(lookupSocket.getParent());
       Path remoteMtas = dir.write("milter_clients", "0.0.0.0/0 DISABLE\n");
       try (PostwardenDaemon remote =
               PostwardenDaemon.start(
@@ -98,8 +98,8 @@ public final class PostfixBenchmark {
                   dir,
                   "postwarden-fast-path",
                   postfixConfig,
-                  "socketmap = { \"inet:127.0.0.1:"
-                      + socketmapPort
+                  "socketmap = { \"unix:"
+                      + lookupSocket
                       + "\" }\nsrs-rewrite-in-milter = false\npeer-lookup = false")) {
         List<Setup> setups =
             List.of(
@@ -126,7 +126,7 @@ public final class PostfixBenchmark {
                     true),
                 new Setup(
                     "Postwarden fast path (socketmap, remote MTA skips the milter)",
-                    fastPath(fast, socketmapPort, remoteMtas),
+                    fastPath(fast, remoteMtas),
                     Optional.of(fast.process()),
                     true));
         new PostfixBenchmark(dir, stack, sessions)
@@ -303,15 +303,15 @@ public final class PostfixBenchmark {
     return settings(own);
   }
 
-  private static Map<String, String> fastPath(PostwardenDaemon daemon, int port, Path clients) {
+  private static Map<String, String> fastPath(PostwardenDaemon daemon, Path clients) {
     Map<String, String> own = new LinkedHashMap<>();
     own.put("smtpd_milters", daemon.smtpdEndpoint());
     own.put("non_smtpd_milters", daemon.nonSmtpdEndpoint());
     own.put("smtpd_milter_maps", "cidr:" + clients);
-    own.put("sender_canonical_maps", "socketmap:inet:127.0.0.1:" + port + ":forward");
+    own.put("sender_canonical_maps", "socketmap:unix:postwarden/lookup.sock:forward");
     own.put("sender_canonical_classes", "envelope_sender");
-    own.put("recipient_canonical_maps", "socketmap:inet:127.0.0.1:" + port + ":reverse");
-    own.put("recipient_canonical_classes", "envelope_recipient");
+    own.put("recipient_canonical_maps", "socketmap:unix:postwarden/lookup.sock:reverse");
+    own.put("recipient_canonical_classes", "envelope_recipient, header_recipient");
     return settings(own);
   }
 

@@ -3,9 +3,9 @@ package io.postwarden.it.maps;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.micrometer.core.instrument.Counter;
+import io.postwarden.deploy.Modules;
 import io.postwarden.it.RunningPostwarden;
 import io.postwarden.it.harness.MailStack;
-import io.postwarden.it.harness.Ports;
 import io.postwarden.it.harness.ReceivedMessage;
 import io.postwarden.it.harness.SmtpResult;
 import java.io.IOException;
@@ -28,6 +28,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>Every test client is on loopback, which the shipped milter_clients keeps on the milter. To
  * play remote MTAs, the test puts two lines in front of it: 127.0.0.2 and 127.0.0.3 are "remote"
  * (DISABLE), as any non-local address would be on a real server.
+ *
+ * <p>The sockets are where the package puts them, named as the snippets name them (relative to
+ * queue_directory), with smtpd chrooted as in Debian's master.cf and cleanup not: the access maps
+ * (smtpd) and the canonical maps (cleanup) reach the lookup socket through the same name.
  */
 class FastPathTest {
 
@@ -37,30 +41,39 @@ class FastPathTest {
   private static final String GUESSING_MTA = "127.0.0.3";
   private static final String SRS0 =
       "SRS0=[A-Za-z0-9_-]{8}=[A-Z2-7]{2}=outside\\.example=ann@srs\\.test\\.example";
-  private static final int SOCKETMAP_PORT = Ports.freePort();
   private static final Path TABLES = tablesDir();
-
-  @RegisterExtension
-  @Order(2)
-  static final RunningPostwarden postwarden =
-      new RunningPostwarden(
-          "srs-domain = "
-              + SRS_DOMAIN
-              + "\n"
-              + "domains = { test.example }\npostfix-config-dir = \"\"\nsrs-rewrite-in-milter = false\n"
-              + "socketmap = { \"inet:127.0.0.1:"
-              + SOCKETMAP_PORT
-              + "\" }\n");
 
   @RegisterExtension
   @Order(1)
   static final MailStack stack =
       fastPath(
               MailStack.builder()
-                  .milter(postwarden::smtpdEndpoint)
-                  .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
+                  .chrootSmtpd()
+                  .milter("unix:postwarden/milter.sock")
+                  .nonSmtpdMilter(() -> "unix:postwarden/non-smtpd.sock")
                   .mainCf("relay_domains", SRS_DOMAIN))
           .build();
+
+  @RegisterExtension
+  @Order(2)
+  static final RunningPostwarden postwarden =
+      new RunningPostwarden(
+              () ->
+                  "srs-domain = "
+                      + SRS_DOMAIN
+                      + "\n"
+                      + "domains = { test.example }\npostfix-config-dir = \"\"\n"
+                      + "srs-rewrite-in-milter = false\n"
+                      + "socketmap = { \"unix:"
+                      + socketDirectory().resolve("lookup.sock")
+                      + "\" }\n",
+              Modules::policies)
+          .onUnixSockets(FastPathTest::socketDirectory);
+
+  /** Where the package puts its sockets: queue_directory/postwarden. */
+  private static Path socketDirectory() {
+    return stack.queueDirectory().resolve("postwarden");
+  }
 
   private static Path tablesDir() {
     try {
@@ -74,10 +87,7 @@ class FastPathTest {
   private static MailStack.Builder fastPath(MailStack.Builder builder) {
     Path milterClients = TABLES.resolve("milter_clients");
     Path recipients = TABLES.resolve("srs_recipients-fastpath");
-    PostfixSnippet.table(
-        "milter_clients",
-        Map.of("unix:postwarden/milter.sock", postwarden.smtpdEndpoint()),
-        milterClients);
+    PostfixSnippet.table("milter_clients", Map.of(), milterClients);
     try {
       Files.writeString(
           milterClients,
@@ -96,8 +106,6 @@ class FastPathTest {
     PostfixSnippet.mainCf(
             "main.cf-fastpath.snippet",
             Map.of(
-                "127.0.0.1:10003",
-                "127.0.0.1:" + SOCKETMAP_PORT,
                 "/etc/postfix/milter_clients",
                 milterClients.toString(),
                 "/etc/postfix/srs_recipients-fastpath",

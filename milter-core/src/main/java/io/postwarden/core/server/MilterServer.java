@@ -67,7 +67,7 @@ public final class MilterServer implements AutoCloseable {
             listeners.add(channel);
             boundAddresses.add(channel.localAddress());
             if (endpoint.isUnix()) {
-              UnixSocketFiles.grantAccess(
+              SocketFiles.grantAccess(
                   Path.of(((DomainSocketAddress) endpoint.address()).path()),
                   settings.socketAccess());
             }
@@ -113,7 +113,7 @@ public final class MilterServer implements AutoCloseable {
    * else closed.
    */
   private void admit(Channel channel, MailOrigin origin) {
-    PeerCredentials credentials = UnixSocketFiles.peerCredentials(channel);
+    PeerCredentials credentials = UnixPeers.peerCredentials(channel);
     String peer =
         credentials != null
             ? "uid " + credentials.uid()

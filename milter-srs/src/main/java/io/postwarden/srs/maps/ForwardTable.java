@@ -4,6 +4,7 @@ import io.postwarden.core.lookup.LookupContext;
 import io.postwarden.core.lookup.LookupResult;
 import io.postwarden.core.lookup.LookupTable;
 import io.postwarden.srs.policy.SrsRules;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,6 +19,13 @@ final class ForwardTable implements LookupTable {
 
   ForwardTable(SrsRules rules) {
     this.rules = rules;
+  }
+
+  /** A sender too long for an SRS address of its own is written to the long-sender store. */
+  @Override
+  public boolean mayBlock(String sender) {
+    return sender.indexOf('@') > 0
+        && rules.needsSenderStore(sender, List.of(), rules::reverseIfOurs);
   }
 
   @Override

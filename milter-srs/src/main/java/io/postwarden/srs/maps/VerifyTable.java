@@ -22,6 +22,13 @@ final class VerifyTable implements LookupTable {
     this.rules = rules;
   }
 
+  /** A stored long sender's SRS address is resolved through the store. */
+  @Override
+  public boolean mayBlock(String recipient) {
+    return rules.mayAskSenderStore(
+        Optional.of(SrsRules.asPostfixDelivers(recipient)), rules::reverseIfOurs);
+  }
+
   @Override
   public LookupResult lookup(String recipient, LookupContext context) {
     Optional<ReverseResult> ours = rules.reverseIfOurs(SrsRules.asPostfixDelivers(recipient));

@@ -62,19 +62,7 @@ class SrsTablesTest {
 
   @BeforeEach
   void build() throws Exception {
-    Path secrets = Files.writeString(dir.resolve("srs.secret"), SECRET + "\n");
-    Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
-    config =
-        Config.parse(
-            "srs-domain = "
-                + SRS_DOMAIN
-                + "\ndomains = { test.example, .hosted.example }\n"
-                + "secrets-file = \""
-                + secrets
-                + "\"\npostfix-config-dir = \"\"\nalways-rewrite = true\n"
-                + "srs-throttle-after = 2\n",
-            "test",
-            SrsKeys.SCHEMA);
+    config = config("");
     tables = new SrsModule(CLOCK).lookupTables(config, registry);
     milter =
         new SrsModule(CLOCK)
@@ -82,6 +70,22 @@ class SrsTablesTest {
                 .filter(p -> p.name().equals("srs"))
                 .findFirst()
                 .orElseThrow();
+  }
+
+  private Config config(String more) throws Exception {
+    Path secrets = Files.writeString(dir.resolve("srs.secret"), SECRET + "\n");
+    Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
+    return Config.parse(
+        "srs-domain = "
+            + SRS_DOMAIN
+            + "\ndomains = { test.example, .hosted.example }\n"
+            + "secrets-file = \""
+            + secrets
+            + "\"\npostfix-config-dir = \"\"\nalways-rewrite = true\n"
+            + "srs-throttle-after = 2\n"
+            + more,
+        "test",
+        SrsKeys.SCHEMA);
   }
 
   /** What Postwarden writes at {@code when}, with the configuration's hash settings. */
@@ -169,6 +173,27 @@ class SrsTablesTest {
         found(lookup(SrsTables.FORWARD, "ann@outside.example"))
             .matches(
                 "SRS0=[A-Za-z0-9_-]{8}=[A-Z2-7]{2}=outside\\.example=ann@srs\\.test\\.example"));
+  }
+
+  @Test
+  void onlyLongSendersAndAddressesOfStoredSendersGoToTheStoreOffTheNetworkThreads()
+      throws Exception {
+    Map<String, LookupTable> stored =
+        new SrsModule(CLOCK)
+            .lookupTables(
+                config("srs-store-file = \"" + dir.resolve("senders.sqlite") + "\"\n"), registry);
+    String longSender = "a-sender-whose-address-is-too-long-for-an-srs-local-part@outside.example";
+    assertFalse(stored.get(SrsTables.FORWARD).mayBlock("ann@outside.example"));
+    assertTrue(stored.get(SrsTables.FORWARD).mayBlock(longSender));
+    String storedSenders = found(stored.get(SrsTables.FORWARD).lookup(longSender, connection));
+    String ordinary = srs0("ann@outside.example", NOW);
+    for (String table : List.of(SrsTables.REVERSE, SrsTables.VERIFY)) {
+      assertTrue(stored.get(table).mayBlock(storedSenders), table);
+      assertFalse(stored.get(table).mayBlock(ordinary), table);
+      assertFalse(stored.get(table).mayBlock("carol@far.example"), table);
+    }
+    assertFalse(stored.get(SrsTables.NULL_SENDER).mayBlock("<>"));
+    assertFalse(stored.get(SrsTables.CLIENT).mayBlock("192.0.2.7"));
   }
 
   @Test

@@ -14,12 +14,9 @@ import io.postwarden.core.lookup.LookupTable;
 import io.postwarden.core.server.Endpoint;
 import io.postwarden.core.server.ServerTransport;
 import io.postwarden.core.server.SocketFiles;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,18 +26,23 @@ import java.util.function.Supplier;
 /**
  * Serves lookup tables to Postfix over socketmap (netstrings; every table by name) and tcp_table
  * (one table per listener), beside the milter listener and independent of it. Lookups are answered
- * on the network threads: tables answer from memory. Bounded: connections over all listeners,
- * request size, idle time.
+ * on the network threads, from memory; one that may block (a long sender's store) runs on a few
+ * workers while its connection waits. Bounded: connections over all listeners, request size, idle
+ * time, lookups waiting for the workers.
  */
 public final class LookupServer implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(LookupServer.class.getName());
+
+  /** Lookups that may block at once: a local database or a network store serves a few at a time. */
+  private static final int LOOKUP_WORKER_THREADS = 4;
 
   private final LookupServerSettings settings;
   private final Tables tables;
   private final LookupMetrics metrics;
   private final EventLoopGroup acceptors;
   private final EventLoopGroup workers;
+  private final LookupWorkers lookupWorkers;
   private final ChannelGroup listeners = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final List<SocketAddress> socketmapAddresses = new ArrayList<>();
@@ -53,6 +55,7 @@ public final class LookupServer implements AutoCloseable {
     this.tables = new Tables(tables, metrics);
     this.acceptors = ServerTransport.eventLoops(1, "postwarden-lookup-accept");
     this.workers = ServerTransport.eventLoops(0, "postwarden-lookup-io");
+    this.lookupWorkers = new LookupWorkers(LOOKUP_WORKER_THREADS, settings.maxConnections());
   }
 
   /** Binds every endpoint, or fails with the first error and leaves nothing bound. */
@@ -65,7 +68,7 @@ public final class LookupServer implements AutoCloseable {
                     endpoint,
                     "socketmap (tables " + String.join(", ", tableNames()) + ")",
                     () -> new SocketmapFrameDecoder(LookupServerSettings.MAX_REQUEST_OCTETS),
-                    () -> new SocketmapHandler(tables)));
+                    () -> new SocketmapHandler(tables, lookupWorkers)));
           }
           for (Map.Entry<String, Endpoint> entry : settings.tcpTables().entrySet()) {
             tcpTableAddresses.add(
@@ -75,7 +78,7 @@ public final class LookupServer implements AutoCloseable {
                     () ->
                         new LineBasedFrameDecoder(
                             LookupServerSettings.MAX_REQUEST_OCTETS, true, true),
-                    () -> new TcpTableHandler(tables, entry.getKey())));
+                    () -> new TcpTableHandler(tables, lookupWorkers, entry.getKey())));
           }
         },
         this::close);
@@ -118,7 +121,8 @@ public final class LookupServer implements AutoCloseable {
     Channel channel = bootstrap.bind(endpoint.address()).sync().channel();
     listeners.add(channel);
     if (endpoint.isUnix()) {
-      openToAll(((DomainSocketAddress) endpoint.address()).path());
+      SocketFiles.grantAccess(
+          Path.of(((DomainSocketAddress) endpoint.address()).path()), settings.socketAccess());
     }
     LOG.log(
         Level.INFO,
@@ -161,15 +165,11 @@ public final class LookupServer implements AutoCloseable {
     listeners.close().awaitUninterruptibly();
     connections.close().awaitUninterruptibly();
     ServerTransport.shutdown(acceptors, workers);
+    lookupWorkers.close();
     for (Endpoint endpoint : settings.socketmap()) {
       if (endpoint.isUnix()) {
         SocketFiles.deleteStale(((DomainSocketAddress) endpoint.address()).path());
       }
     }
-  }
-
-  /** Postfix's processes run as another user; they must be able to connect. */
-  private static void openToAll(String path) throws IOException {
-    Files.setPosixFilePermissions(Path.of(path), PosixFilePermissions.fromString("rw-rw-rw-"));
   }
 }

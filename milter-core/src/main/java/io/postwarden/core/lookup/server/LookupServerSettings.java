@@ -1,6 +1,7 @@
 package io.postwarden.core.lookup.server;
 
 import io.postwarden.core.server.Endpoint;
+import io.postwarden.core.server.SocketAccess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,12 +15,15 @@ import java.util.Map;
  * @param maxConnections client connections served at once, over all listeners; more are closed at
  *     once
  * @param idleTimeout a connection silent this long is closed
+ * @param socketAccess who may connect to unix-socket listeners: the milter listeners' group and
+ *     mode, since the same Postfix processes connect and the tables sign addresses for whoever asks
  */
 public record LookupServerSettings(
     List<Endpoint> socketmap,
     Map<String, Endpoint> tcpTables,
     int maxConnections,
-    Duration idleTimeout) {
+    Duration idleTimeout,
+    SocketAccess socketAccess) {
 
   /**
    * Longest request accepted, in octets: a socketmap netstring's payload or a tcp_table line.

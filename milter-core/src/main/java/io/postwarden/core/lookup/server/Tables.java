@@ -33,6 +33,20 @@ final class Tables {
     return tables.keySet().stream().sorted().toList();
   }
 
+  /**
+   * Whether looking {@code key} up in {@code table} may block; a table that fails to answer is
+   * taken to block.
+   */
+  boolean mayBlock(String table, String key) {
+    LookupTable found = tables.get(table);
+    try {
+      return found != null && found.mayBlock(key);
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "lookup table " + table + " failed to tell whether it blocks", e);
+      return true;
+    }
+  }
+
   /** Empty when no table has that name. */
   Optional<LookupResult> lookup(String table, String key, LookupContext context) {
     LookupTable found = tables.get(table);
@@ -53,6 +67,11 @@ final class Tables {
             ? Result.FOUND
             : result instanceof LookupResult.Failed ? Result.TEMP_ERROR : Result.NOT_FOUND);
     return Optional.of(result);
+  }
+
+  /** A lookup that could not run: the workers were saturated. */
+  void busy(String table) {
+    metrics.lookup(table, Result.TEMP_ERROR);
   }
 
   void badRequest(String table) {

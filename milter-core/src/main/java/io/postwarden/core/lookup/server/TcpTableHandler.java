@@ -5,29 +5,24 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.TooLongFrameException;
-import io.postwarden.core.lookup.LookupContext;
 import io.postwarden.core.lookup.LookupProtocolException;
-import io.postwarden.core.lookup.LookupResult;
 import io.postwarden.core.lookup.TcpTableCodec;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 
 /**
  * Answers tcp_table requests for the one table of its listener, one reply line per request line.
  */
 final class TcpTableHandler extends LookupConnectionHandler {
 
-  private final Tables tables;
   private final String table;
-  private final LookupContext context = new LookupContext();
 
-  TcpTableHandler(Tables tables, String table) {
-    this.tables = tables;
+  TcpTableHandler(Tables tables, LookupWorkers workers, String table) {
+    super(tables, workers);
     this.table = table;
   }
 
   @Override
-  protected void channelRead0(ChannelHandlerContext ctx, Object message) {
+  void answer(ChannelHandlerContext ctx, Object message) {
     String line = ((ByteBuf) message).toString(StandardCharsets.ISO_8859_1);
     String key;
     try {
@@ -36,12 +31,17 @@ final class TcpTableHandler extends LookupConnectionHandler {
       refuse(ctx, e.getMessage());
       return;
     }
-    Optional<LookupResult> result = tables.lookup(table, key, context);
-    String reply =
-        result
-            .map(TcpTableCodec::reply)
-            .orElseGet(() -> TcpTableCodec.error("no such table: " + table));
-    ctx.writeAndFlush(Unpooled.copiedBuffer(reply + "\n", StandardCharsets.ISO_8859_1));
+    lookup(
+        ctx,
+        table,
+        key,
+        result ->
+            Unpooled.copiedBuffer(
+                result
+                        .map(TcpTableCodec::reply)
+                        .orElseGet(() -> TcpTableCodec.error("no such table: " + table))
+                    + "\n",
+                StandardCharsets.ISO_8859_1));
   }
 
   @Override

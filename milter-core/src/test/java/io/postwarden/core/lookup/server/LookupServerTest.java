@@ -3,9 +3,11 @@ package io.postwarden.core.lookup.server;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.postwarden.core.lookup.LookupContext;
 import io.postwarden.core.lookup.LookupResult;
 import io.postwarden.core.lookup.LookupTable;
 import io.postwarden.core.server.Endpoint;
+import io.postwarden.core.server.SocketAccess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,10 +21,14 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,22 +54,51 @@ class LookupServerTest {
         throw new IllegalStateException("bug");
       };
 
+  /** Releases the lookups of {@link #store} that wait. */
+  private final CountDownLatch storeAnswers = new CountDownLatch(1);
+
+  /**
+   * Plays a network store: a key starting with "wait" may block, and does until {@link
+   * #storeAnswers}; it notes the key for the connection, as PREVIOUS does.
+   */
+  private final LookupTable store =
+      new LookupTable() {
+        @Override
+        public LookupResult lookup(String key, LookupContext context) {
+          if (key.startsWith("wait")) {
+            try {
+              storeAnswers.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          context.note(String.class, key);
+          return new LookupResult.Found("stored " + key);
+        }
+
+        @Override
+        public boolean mayBlock(String key) {
+          return key.startsWith("wait");
+        }
+      };
+
   @TempDir Path dir;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private LookupServer server;
 
   private LookupServer start(int maxConnections) {
     Map<String, LookupTable> tables =
-        Map.of("upper", UPPER, "previous", PREVIOUS, "broken", BROKEN);
+        Map.of("upper", UPPER, "previous", PREVIOUS, "broken", BROKEN, "store", store);
     server =
         new LookupServer(
             new LookupServerSettings(
                 List.of(
                     Endpoint.parse("inet:127.0.0.1:0"),
                     Endpoint.parse("unix:" + dir.resolve("lookup.sock"))),
-                Map.of("upper", Endpoint.parse("inet:127.0.0.1:0")),
+                tcpTables(),
                 maxConnections,
-                Duration.ofMinutes(1)),
+                Duration.ofMinutes(1),
+                new SocketAccess("nogroup", PosixFilePermissions.fromString("rw-rw----"))),
             tables,
             new LookupMetrics(registry, tables.keySet()));
     server.start();
@@ -84,8 +119,20 @@ class LookupServerTest {
     return socket;
   }
 
+  /** upper, then store: one listener each. */
+  private static Map<String, Endpoint> tcpTables() {
+    Map<String, Endpoint> tables = new LinkedHashMap<>();
+    tables.put("upper", Endpoint.parse("inet:127.0.0.1:0"));
+    tables.put("store", Endpoint.parse("inet:127.0.0.1:0"));
+    return tables;
+  }
+
   private Socket tcpTable() throws IOException {
-    InetSocketAddress address = (InetSocketAddress) server.tcpTableAddresses().get(0);
+    return tcpTable(0);
+  }
+
+  private Socket tcpTable(int index) throws IOException {
+    InetSocketAddress address = (InetSocketAddress) server.tcpTableAddresses().get(index);
     Socket socket = new Socket(address.getAddress(), address.getPort());
     socket.setSoTimeout(5000);
     return socket;
@@ -162,6 +209,52 @@ class LookupServerTest {
   }
 
   @Test
+  void aLookupThatMayBlockLeavesTheNetworkThreadsToOtherConnections() throws Exception {
+    start(100);
+    try (Socket waiting = socketmap()) {
+      send(waiting, netstring("store wait-for-the-store"));
+      // more connections than network threads: one of them shares the waiting one's thread
+      int threads = 2 * Runtime.getRuntime().availableProcessors();
+      for (int i = 0; i <= threads; i++) {
+        try (Socket other = socketmap()) {
+          send(other, netstring("upper ann@example.org"));
+          assertEquals(
+              "OK ANN@EXAMPLE.ORG", readNetstring(other.getInputStream()), "connection " + i);
+        }
+      }
+      storeAnswers.countDown();
+      assertEquals("OK stored wait-for-the-store", readNetstring(waiting.getInputStream()));
+    }
+  }
+
+  @Test
+  void requestsAfterOneThatWaitsForTheStoreAreAnsweredAfterIt() throws Exception {
+    start(10);
+    try (Socket socket = socketmap()) {
+      send(
+          socket,
+          netstring("store wait-1") + netstring("upper ann@example.org") + netstring("previous x"));
+      storeAnswers.countDown();
+      InputStream in = socket.getInputStream();
+      assertEquals("OK stored wait-1", readNetstring(in));
+      assertEquals("OK ANN@EXAMPLE.ORG", readNetstring(in));
+      assertEquals("OK wait-1", readNetstring(in), "the next lookup sees what the store noted");
+    }
+  }
+
+  @Test
+  void tcpTableRequestsAfterOneThatWaitsForTheStoreAreAnsweredAfterIt() throws Exception {
+    start(10);
+    try (Socket socket = tcpTable(1)) {
+      send(socket, "get wait-1\nget x\n");
+      storeAnswers.countDown();
+      InputStream in = socket.getInputStream();
+      assertEquals("200 stored%20wait-1", readLine(in));
+      assertEquals("200 stored%20x", readLine(in));
+    }
+  }
+
+  @Test
   void socketmapOnAUnixSocket() throws Exception {
     start(10);
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -171,9 +264,11 @@ class LookupServerTest {
               netstring("upper bob@example.org").getBytes(StandardCharsets.ISO_8859_1)));
       assertEquals("OK BOB@EXAMPLE.ORG", readNetstring(Channels.newInputStream(channel)));
     }
-    assertTrue(
-        Files.getPosixFilePermissions(dir.resolve("lookup.sock")).size() >= 6,
-        "Postfix may connect");
+    // the milter listeners' group and mode: the tables sign addresses, not for every local user
+    Path socket = dir.resolve("lookup.sock");
+    assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+    assertEquals(
+        "nogroup", Files.readAttributes(socket, PosixFileAttributes.class).group().getName());
   }
 
   @Test

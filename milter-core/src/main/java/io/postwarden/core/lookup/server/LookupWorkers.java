@@ -1,0 +1,52 @@
+package io.postwarden.core.lookup.server;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The bounded pool where lookups that may block run (a long sender's store), so that a slow store
+ * never stalls the network threads and the connections they serve. Full: the lookup fails at once
+ * and Postfix hears "try again later".
+ */
+final class LookupWorkers implements AutoCloseable {
+
+  private final ExecutorService executor;
+
+  LookupWorkers(int threads, int queueCapacity) {
+    AtomicInteger counter = new AtomicInteger();
+    this.executor =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(queueCapacity),
+            runnable -> {
+              Thread thread =
+                  new Thread(runnable, "postwarden-lookup-worker-" + counter.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
+  }
+
+  /** Completes exceptionally at once when the pool is saturated or closed. */
+  <T> CompletableFuture<T> submit(Supplier<T> work) {
+    try {
+      return CompletableFuture.supplyAsync(work, executor);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdown();
+  }
+}
