@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.postwarden.it.RunningPostwarden;
 import io.postwarden.it.harness.MailStack;
 import io.postwarden.it.harness.Ports;
+import io.postwarden.it.harness.PostfixSnippets;
 import io.postwarden.it.harness.ReceivedMessage;
 import io.postwarden.it.harness.SmtpResult;
 import java.io.IOException;
@@ -74,7 +75,7 @@ class FastPathTest {
   private static MailStack.Builder fastPath(MailStack.Builder builder) {
     Path milterClients = TABLES.resolve("milter_clients");
     Path recipients = TABLES.resolve("srs_recipients-fastpath");
-    PostfixSnippet.table(
+    PostfixSnippets.SOURCE.table(
         "milter_clients",
         Map.of("unix:postwarden/milter.sock", postwarden.smtpdEndpoint()),
         milterClients);
@@ -89,11 +90,12 @@ class FastPathTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    PostfixSnippet.table(
+    PostfixSnippets.SOURCE.table(
         "srs_recipients-fastpath",
         Map.of("srs\\.example\\.com", "srs\\.test\\.example"),
         recipients);
-    PostfixSnippet.mainCf(
+    PostfixSnippets.SOURCE
+        .mainCf(
             "main.cf-fastpath.snippet",
             Map.of(
                 "127.0.0.1:10003",
