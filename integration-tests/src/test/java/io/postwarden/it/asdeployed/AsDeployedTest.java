@@ -151,6 +151,44 @@ class AsDeployedTest {
   }
 
   @Test
+  void doctorFindsTheListenersAndPostfixsMilterSettingsRight() {
+    // README: "sudo postwarden doctor  # checks DNS, secrets, listener and Postfix wiring". The
+    // test
+    // domains have no DNS. Doctor compares socket paths as written (for a chrooted smtpd a link out
+    // of the queue directory would not do), so it cannot see this instance's link reach the
+    // package's sockets: its "does not reach" for the two milter lists is expected here, and only
+    // here; every message below proves they do reach them.
+    Exec.Result doctor = Exec.run(List.of("postwarden", "doctor", "--skip-dns"));
+    List<String> lines = doctor.stdout().lines().toList();
+    String linked = "relative to queue_directory " + stack.queueDirectory();
+    assertTrue(
+        lines.stream()
+            .filter(line -> line.startsWith("FAIL") || line.startsWith("WARN"))
+            .allMatch(
+                line -> line.contains(" does not reach Postwarden's ") && line.contains(linked)),
+        doctor::describe);
+    for (String ok :
+        List.of(
+            "OK   config: " + InstalledPostwarden.CONFIG + " loads",
+            "OK   secrets: /var/lib/postwarden/srs.secret: 1 secret, mode 0600, owner postwarden",
+            "OK   milter: unix:"
+                + InstalledPostwarden.SOCKET_DIR
+                + "/milter.sock (milter, for"
+                + " Postfix's smtpd_milters) answers the milter handshake",
+            "OK   milter: unix:"
+                + InstalledPostwarden.SOCKET_DIR
+                + "/non-smtpd.sock"
+                + " (non-smtpd-milter, for Postfix's non_smtpd_milters) answers the milter handshake",
+            "OK   postfix: milter_default_action = tempfail",
+            "OK   postfix: milter_protocol = 6",
+            "OK   postfix: Postwarden's policy-timeout (20s) is below milter_command_timeout")) {
+      assertTrue(
+          lines.stream().anyMatch(line -> line.startsWith(ok)),
+          () -> ok + "\n" + doctor.describe());
+    }
+  }
+
+  @Test
   void remoteMailToALocalMailboxIsTaggedAndKeepsItsSender() throws Exception {
     SmtpResult result =
         stack
