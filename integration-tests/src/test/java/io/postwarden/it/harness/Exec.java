@@ -18,28 +18,28 @@ import java.util.concurrent.TimeUnit;
  * <p>Output goes to temporary files, not pipes: {@code postfix start} leaves a daemon behind that
  * may inherit the child's stdout/stderr, and reading a pipe to EOF would then block forever.
  */
-final class Exec {
+public final class Exec {
 
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
   private Exec() {}
 
   /** Outcome of one command. */
-  record Result(List<String> command, int exitCode, String stdout, String stderr) {
+  public record Result(List<String> command, int exitCode, String stdout, String stderr) {
 
-    boolean ok() {
+    public boolean ok() {
       return exitCode == 0;
     }
 
     /** Returns this result, or throws with the whole output if the command failed. */
-    Result check() {
+    public Result check() {
       if (!ok()) {
         throw new IllegalStateException(describe());
       }
       return this;
     }
 
-    String describe() {
+    public String describe() {
       return "command "
           + command
           + " exited "
@@ -49,11 +49,12 @@ final class Exec {
     }
   }
 
-  static Result run(List<String> command) {
+  public static Result run(List<String> command) {
     return run(command, Map.of(), null, DEFAULT_TIMEOUT);
   }
 
-  static Result run(List<String> command, Map<String, String> env, byte[] stdin, Duration timeout) {
+  public static Result run(
+      List<String> command, Map<String, String> env, byte[] stdin, Duration timeout) {
     Path out = null;
     Path err = null;
     try {

@@ -461,6 +461,25 @@ public final class MailStack
     return new SmtpClient(remote().serverAddress(), smtpPort);
   }
 
+  /**
+   * A session with the port-25 smtpd on 127.0.0.1, opened by a process that runs as {@code
+   * unixUser}: what a local user's program (a web site's PHP) does, so the peer lookup finds that
+   * user.
+   */
+  public SmtpClient smtpAsUnixUser(String unixUser) {
+    return SmtpClient.overProcess(
+        List.of(
+            "runuser",
+            "-u",
+            unixUser,
+            "--",
+            "/usr/bin/python3",
+            RemoteNetwork.bridgeScriptIn(workspace.root()).toString(),
+            "127.0.0.1",
+            "127.0.0.1",
+            Integer.toString(smtpPort)));
+  }
+
   /** The same over IPv6. */
   public SmtpClient smtpToOwnAddressV6() {
     return new SmtpClient(remote().serverAddressV6(), smtpPort);
@@ -489,6 +508,16 @@ public final class MailStack
   }
 
   // ---------------------------------------------------------------- postfix operations
+
+  /**
+   * {@code postconf -e name=value...} + reload, kept for the following tests (where {@link
+   * #postconf} is undone before the next test): how an administrator sets a shipped snippet's
+   * lines. For a class's set-up ({@code @BeforeAll}): main.cf as it then is becomes the start
+   * configuration.
+   */
+  public void postconfKept(String... settings) {
+    postfix.postconfKept(settings);
+  }
 
   /**
    * {@code postconf -e name=value...} + reload (waits until the new config is in effect). Undone

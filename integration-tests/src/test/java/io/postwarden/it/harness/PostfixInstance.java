@@ -166,6 +166,23 @@ public final class PostfixInstance {
     reload();
   }
 
+  /**
+   * {@code postconf -e} and reload, as {@link #postconf}, but main.cf as it then is becomes the
+   * start configuration: {@link #resetConfig()} keeps it.
+   */
+  public void postconfKept(String... settings) {
+    postconf(settings);
+    try {
+      Files.copy(
+          configDir().resolve("main.cf"),
+          configDir().resolve("main.cf.baseline"),
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    dirty = false;
+  }
+
   /** The value of a main.cf parameter as Postfix sees it ({@code postconf -h}). */
   public String postconfValue(String name) {
     return Exec.run(List.of("postconf", "-c", configDir().toString(), "-h", name))

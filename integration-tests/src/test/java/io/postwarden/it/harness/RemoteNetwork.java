@@ -1,10 +1,13 @@
 package io.postwarden.it.harness;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -379,6 +382,22 @@ public final class RemoteNetwork implements AutoCloseable {
             commands.getBytes(StandardCharsets.US_ASCII),
             Duration.ofSeconds(30))
         .check();
+  }
+
+  /**
+   * A copy of the bridge script in {@code dir} (made once), for a process of another user: the
+   * build's own copy may lie under a directory only root can enter.
+   */
+  static synchronized Path bridgeScriptIn(Path dir) {
+    Path copy = dir.resolve("netns-bridge.py");
+    if (!Files.exists(copy)) {
+      try {
+        Workspace.writeBackdated(copy, Files.readString(Path.of(bridgeScript())));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return copy;
   }
 
   private static String bridgeScript() {

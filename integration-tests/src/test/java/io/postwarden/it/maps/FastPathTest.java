@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.postwarden.deploy.Modules;
 import io.postwarden.it.RunningPostwarden;
 import io.postwarden.it.harness.MailStack;
+import io.postwarden.it.harness.PostfixSnippets;
 import io.postwarden.it.harness.ReceivedMessage;
 import io.postwarden.it.harness.SmtpResult;
 import java.io.IOException;
@@ -87,7 +88,7 @@ class FastPathTest {
   private static MailStack.Builder fastPath(MailStack.Builder builder) {
     Path milterClients = TABLES.resolve("milter_clients");
     Path recipients = TABLES.resolve("srs_recipients-fastpath");
-    PostfixSnippet.table("milter_clients", Map.of(), milterClients);
+    PostfixSnippets.SOURCE.table("milter_clients", Map.of(), milterClients);
     try {
       Files.writeString(
           milterClients,
@@ -99,11 +100,12 @@ class FastPathTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    PostfixSnippet.table(
+    PostfixSnippets.SOURCE.table(
         "srs_recipients-fastpath",
         Map.of("srs\\.example\\.com", "srs\\.test\\.example"),
         recipients);
-    PostfixSnippet.mainCf(
+    PostfixSnippets.SOURCE
+        .mainCf(
             "main.cf-fastpath.snippet",
             Map.of(
                 "/etc/postfix/milter_clients",

@@ -1,4 +1,5 @@
-# One TCP connection from inside a network namespace, spoken over stdin/stdout:
+# One TCP connection from inside a network namespace (or as another user: MailStack.smtpAsUnixUser), spoken over
+# stdin/stdout:
 #   ip netns exec NS python3 netns-bridge.py SOURCE SERVER PORT
 # binds SOURCE (the remote host's address), connects to SERVER:PORT and copies bytes both ways until the server
 # closes. A failed connect is reported as an SMTP reply, so the client records it like any other reply.
