@@ -1,5 +1,6 @@
 package io.postwarden.srs.routing;
 
+import io.postwarden.core.logging.RateLimitedLog;
 import io.postwarden.core.postfix.PostfixCommands;
 import io.postwarden.srs.domains.OurDomains;
 import java.io.IOException;
@@ -28,6 +29,7 @@ import java.util.function.Function;
 public final class PostfixRouting implements RecipientRouting {
 
   private static final System.Logger LOG = System.getLogger(PostfixRouting.class.getName());
+  private static final RateLimitedLog WARNINGS = RateLimitedLog.perMinute(LOG);
   private static final int MAX_ADDRESSES = 100;
 
   /** local(8) finds users with getpwnam(3); this map is Postfix's view of the same. */
@@ -145,8 +147,10 @@ public final class PostfixRouting implements RecipientRouting {
     try {
       return expand(recipient, false);
     } catch (IOException e) {
-      LOG.log(
+      // per message, and a recipient can be chosen by whoever sends: bounded
+      WARNINGS.log(
           Level.WARNING,
+          "cannot resolve a recipient",
           "cannot resolve "
               + recipient
               + " through Postfix, treating it as leaving: "
