@@ -81,26 +81,31 @@ public final class PostfixBenchmark {
       Path lookupSocket = stack.queueDirectory().resolve("postwarden").resolve("lookup.sock");
       Files.createDirectories(lookupSocket.getParent());
       Path remoteMtas = dir.write("milter_clients", "0.0.0.0/0 DISABLE\n");
+      // every Postwarden listens as the package does: unix sockets in the queue directory
+      Path queue = stack.queueDirectory();
       try (PostwardenDaemon remote =
-              PostwardenDaemon.start(
+              PostwardenDaemon.onUnixSockets(
                   dir,
                   "postwarden-remote",
                   postfixConfig,
-                  "peer-lookup = false\nguard-allow-networks = { \"127.0.0.1/32\" }");
+                  "peer-lookup = false\nguard-allow-networks = { \"127.0.0.1/32\" }",
+                  queue);
           PostwardenDaemon local =
-              PostwardenDaemon.start(
+              PostwardenDaemon.onUnixSockets(
                   dir,
                   "postwarden-local",
                   postfixConfig,
-                  "peer-lookup = true\nguard-allow-users = { \"nobody\" }");
+                  "peer-lookup = true\nguard-allow-users = { \"nobody\" }",
+                  queue);
           PostwardenDaemon fast =
-              PostwardenDaemon.start(
+              PostwardenDaemon.onUnixSockets(
                   dir,
                   "postwarden-fast-path",
                   postfixConfig,
                   "socketmap = { \"unix:"
                       + lookupSocket
-                      + "\" }\nsrs-rewrite-in-milter = false\npeer-lookup = false")) {
+                      + "\" }\nsrs-rewrite-in-milter = false\npeer-lookup = false",
+                  queue)) {
         List<Setup> setups =
             List.of(
                 new Setup("Postfix alone", settings(Map.of()), Optional.empty(), false),

@@ -27,14 +27,21 @@ final class PostwardenDaemon implements AutoCloseable {
   private static final Pattern LAUNCHER_OPTIONS =
       Pattern.compile("\\$\\{POSTWARDEN_JAVA_OPTS-([^}]*)}");
 
+  /** How Postfix names the listeners in main.cf, and the TCP one the milter-level bench drives. */
+  private final String smtpdEndpoint;
+
+  private final String nonSmtpdEndpoint;
   private final InetSocketAddress smtpd;
-  private final InetSocketAddress nonSmtpd;
   private final ExternalDaemon process;
 
   private PostwardenDaemon(
-      InetSocketAddress smtpd, InetSocketAddress nonSmtpd, ExternalDaemon process) {
+      String smtpdEndpoint,
+      String nonSmtpdEndpoint,
+      InetSocketAddress smtpd,
+      ExternalDaemon process) {
+    this.smtpdEndpoint = smtpdEndpoint;
+    this.nonSmtpdEndpoint = nonSmtpdEndpoint;
     this.smtpd = smtpd;
-    this.nonSmtpd = nonSmtpd;
     this.process = process;
   }
 
@@ -47,14 +54,58 @@ final class PostwardenDaemon implements AutoCloseable {
       BenchDirectory dir, String name, Path postfixConfigDir, String policySettings) {
     InetSocketAddress smtpd = new InetSocketAddress(Ports.V4, Ports.freePort());
     InetSocketAddress nonSmtpd = new InetSocketAddress(Ports.V4, Ports.freePort());
+    return start(
+        dir,
+        name,
+        postfixConfigDir,
+        policySettings,
+        "inet:127.0.0.1:" + smtpd.getPort(),
+        "inet:127.0.0.1:" + nonSmtpd.getPort(),
+        smtpd);
+  }
+
+  /**
+   * As the package listens: unix sockets in {@code queueDirectory}/postwarden (which must exist),
+   * named in main.cf relative to the queue directory.
+   */
+  static PostwardenDaemon onUnixSockets(
+      BenchDirectory dir,
+      String name,
+      Path postfixConfigDir,
+      String policySettings,
+      Path queueDirectory) {
+    String smtpd = "postwarden/" + name + ".sock";
+    String nonSmtpd = "postwarden/" + name + "-non-smtpd.sock";
+    PostwardenDaemon daemon =
+        start(
+            dir,
+            name,
+            postfixConfigDir,
+            policySettings,
+            "unix:" + queueDirectory.resolve(smtpd),
+            "unix:" + queueDirectory.resolve(nonSmtpd),
+            null);
+    return new PostwardenDaemon("unix:" + smtpd, "unix:" + nonSmtpd, null, daemon.process);
+  }
+
+  private static PostwardenDaemon start(
+      BenchDirectory dir,
+      String name,
+      Path postfixConfigDir,
+      String policySettings,
+      String smtpdEndpoint,
+      String nonSmtpdEndpoint,
+      InetSocketAddress smtpd) {
+    // the metrics endpoint is bound last: when it answers, every listener is up
+    InetSocketAddress metrics = new InetSocketAddress(Ports.V4, Ports.freePort());
     Path config =
         dir.write(
             name + ".conf",
             String.join(
                 "\n",
-                "milter = { \"inet:127.0.0.1:" + smtpd.getPort() + "\" }",
-                "non-smtpd-milter = { \"inet:127.0.0.1:" + nonSmtpd.getPort() + "\" }",
-                "metrics-listen = \"127.0.0.1:" + Ports.freePort() + "\"",
+                "milter = { \"" + smtpdEndpoint + "\" }",
+                "non-smtpd-milter = { \"" + nonSmtpdEndpoint + "\" }",
+                "metrics-listen = \"127.0.0.1:" + metrics.getPort() + "\"",
                 "limits-control-socket = \"\"",
                 "limits-state-file = \"\"",
                 "secrets-file = \"" + dir.file(name + ".secret") + "\"",
@@ -86,7 +137,7 @@ final class PostwardenDaemon implements AutoCloseable {
             "--config",
             config.toString()));
     return new PostwardenDaemon(
-        smtpd, nonSmtpd, ExternalDaemon.start(dir, name, command, smtpd, nonSmtpd));
+        smtpdEndpoint, nonSmtpdEndpoint, smtpd, ExternalDaemon.start(dir, name, command, metrics));
   }
 
   /**
@@ -116,16 +167,17 @@ final class PostwardenDaemon implements AutoCloseable {
     return extra.isEmpty() ? List.of() : Arrays.asList(extra.split("\\s+"));
   }
 
+  /** The TCP listener; null on unix sockets. */
   InetSocketAddress smtpdListener() {
     return smtpd;
   }
 
   String smtpdEndpoint() {
-    return "inet:127.0.0.1:" + smtpd.getPort();
+    return smtpdEndpoint;
   }
 
   String nonSmtpdEndpoint() {
-    return "inet:127.0.0.1:" + nonSmtpd.getPort();
+    return nonSmtpdEndpoint;
   }
 
   ExternalDaemon process() {

@@ -107,6 +107,33 @@ class UnixSocketListenersTest {
   }
 
   @Test
+  void headersNeedNoReplyOnTheseSocketsAndEveryOneIsStillSeen() throws Exception {
+    // negotiated here (no Nagle on a unix socket): Postfix streams the headers without waiting
+    StringBuilder headers =
+        new StringBuilder("X-Postwarden-Audit: id=FORGEDFORGEDFORG; sasl=ceo\r\n");
+    for (int i = 1; i <= 30; i++) {
+      headers.append("X-Filler-").append(i).append(": value ").append(i).append("\r\n");
+    }
+    SmtpResult accepted =
+        stack
+            .submission()
+            .auth("alice", "secret")
+            .from("alice@test.example")
+            .to("bob@outside.example")
+            .data(headers + "Subject: many headers\r\n\r\nhi\r\n")
+            .send();
+    assertTrue(accepted.accepted(), accepted::toString);
+    ReceivedMessage message = stack.sink().awaitMessage(WAIT);
+    List<String> tags = message.headers().all("X-Postwarden-Audit");
+    assertEquals(1, tags.size(), "the forged copy was seen and deleted: " + tags);
+    assertTrue(signedClaims(message).endsWith("; sasl=alice"), message::toString);
+    for (int i = 1; i <= 30; i++) {
+      assertEquals(
+          List.of("value " + i), message.headers().all("X-Filler-" + i), "header " + i + " kept");
+    }
+  }
+
+  @Test
   void anAbsoluteNameIsResolvedInsideTheChrootAndSoFailsForAnUnchrootedCleanup() throws Exception {
     // Postfix 3.7: a chrooted smtpd finds /postwarden/milter.sock inside queue_directory ...
     stack.useMilters("unix:/postwarden/milter.sock", "unix:/postwarden/non-smtpd.sock");

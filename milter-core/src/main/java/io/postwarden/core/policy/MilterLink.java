@@ -1,5 +1,6 @@
 package io.postwarden.core.policy;
 
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Optional;
 
@@ -18,6 +19,14 @@ public record MilterLink(SocketAddress mta, SocketAddress listener, PeerCredenti
   /** A TCP connection: the peer is known only by its endpoint. */
   public MilterLink(SocketAddress mta, SocketAddress listener) {
     this(mta, listener, null);
+  }
+
+  /**
+   * Whether this is a unix-socket connection (the package's listeners): it has no Nagle and no
+   * delayed ACK, so Postfix's commands that expect no reply go out at once. Unknown (null) is not.
+   */
+  public boolean overUnixSocket() {
+    return listener != null && !(listener instanceof InetSocketAddress);
   }
 
   public Optional<PeerCredentials> peerCredentials() {

@@ -14,7 +14,9 @@ import org.nightcode.milter.ProtocolSteps;
  * <p>DATA and end-of-headers are never negotiated away: Postfix still sends their macros as a
  * separate write that expects no reply, and without TCP_NODELAY on its side that write waits ~40 ms
  * for our delayed ACK. Answering them costs one quick round trip instead
- * (docs/decisions/0003-no-nodata.md).
+ * (docs/decisions/0003-no-nodata.md). For the same reason headers are answered on TCP; on a unix
+ * socket, which has neither Nagle nor delayed ACKs, they are negotiated to need no reply, which
+ * spares a round trip per header (docs/decisions/0031-no-header-replies-on-unix-sockets.md).
  */
 public final class Negotiator {
 
@@ -43,8 +45,15 @@ public final class Negotiator {
 
   private Negotiator() {}
 
+  /**
+   * @param headersWithoutReply the transport sends a command on at once even when no reply follows
+   *     it (a unix socket)
+   */
   public static NegotiatedOptions answer(
-      OptionNegotiation offer, Set<Stage> stages, Set<Capability> capabilities) {
+      OptionNegotiation offer,
+      Set<Stage> stages,
+      Set<Capability> capabilities,
+      boolean headersWithoutReply) {
     if (offer.version() < 2) {
       throw new ProtocolException(
           ProtocolException.Kind.UNSUPPORTED_VERSION,
@@ -54,6 +63,8 @@ public final class Negotiator {
     int skipped = ProtocolSteps.NO_UNKNOWN;
     if (!stages.contains(Stage.HEADERS)) {
       skipped |= ProtocolSteps.NO_HEADERS;
+    } else if (headersWithoutReply && version >= 6) {
+      skipped |= ProtocolSteps.NO_REPLY_FOR_HEADERS;
     }
     if (!stages.contains(Stage.BODY)) {
       skipped |= ProtocolSteps.NO_BODY;

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.nightcode.milter.ProtocolSteps;
 import org.nightcode.milter.codec.MilterPacket;
 import org.nightcode.milter.util.MilterPackets;
 
@@ -96,7 +97,8 @@ public final class MilterSession {
   private Step dispatch(MilterCommand command) {
     if (command instanceof OptionNegotiation offer) {
       require(command, Phase.AWAIT_OPTNEG, Phase.AWAIT_OPTNEG);
-      options = Negotiator.answer(offer, chain.stages(), chain.capabilities());
+      options =
+          Negotiator.answer(offer, chain.stages(), chain.capabilities(), link.overUnixSocket());
       phase = Phase.AWAIT_CONNECT;
       return reply(options.toPacket());
     }
@@ -154,19 +156,27 @@ public final class MilterSession {
     }
     if (command instanceof HeaderField header) {
       advance(command, Phase.RCPT, Phase.HEADERS, Phase.HEADERS);
-      if (chain.wants(Stage.HEADERS)) {
+      boolean unanswered = options.skips(ProtocolSteps.NO_REPLY_FOR_HEADERS);
+      if (chain.wants(Stage.HEADERS) && transaction.headersRefused() == null) {
         Fault refused =
             transaction.reserve(TransactionState.sizeOf(header.name(), List.of(header.value())));
-        if (refused != null) {
+        if (refused != null && !unanswered) {
           return oversized(Stage.HEADERS, refused);
         }
-        transaction.addHeader(new Header(header.name(), header.value()));
+        if (refused != null) {
+          // the MTA reads no reply here: the rest of the headers pass unkept, and the tempfail
+          // goes out at end of headers
+          transaction.refuseHeaders(refused);
+        } else {
+          transaction.addHeader(new Header(header.name(), header.value()));
+        }
       }
-      return proceed();
+      return unanswered ? Step.Reply.NOTHING : proceed();
     }
     if (command instanceof EndOfHeaders) {
       advance(command, Phase.RCPT, Phase.HEADERS, Phase.END_OF_HEADERS);
-      return proceed();
+      Fault refused = transaction.headersRefused();
+      return refused == null ? proceed() : oversized(Stage.HEADERS, refused);
     }
     if (command instanceof BodyChunk chunk) {
       advance(command, Phase.RCPT, Phase.BODY, Phase.BODY);

@@ -29,6 +29,7 @@ final class TransactionState implements Transaction {
   private final long startNanos = System.nanoTime();
   private final SessionLimits limits;
   private long keptBytes;
+  private Fault headersRefused;
   private long bodySize;
 
   TransactionState(
@@ -80,6 +81,16 @@ final class TransactionState implements Transaction {
 
   void addRecipient(Recipient recipient) {
     recipients.add(recipient);
+  }
+
+  /** Headers stop being kept; the transaction is tempfailed at end of headers. */
+  void refuseHeaders(Fault fault) {
+    headersRefused = fault;
+  }
+
+  /** Why headers stopped being kept, or null. */
+  Fault headersRefused() {
+    return headersRefused;
   }
 
   void addHeader(Header header) {

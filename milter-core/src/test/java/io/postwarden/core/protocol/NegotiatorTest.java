@@ -17,19 +17,33 @@ class NegotiatorTest {
 
   @Test
   void skipsBodyAndHeadersNobodyNeedsButNeverDataOrEoh() {
-    NegotiatedOptions options = Negotiator.answer(POSTFIX, EnumSet.of(Stage.MAIL), Set.of());
+    NegotiatedOptions options = Negotiator.answer(POSTFIX, EnumSet.of(Stage.MAIL), Set.of(), false);
     assertTrue(options.skips(0x10), "NOBODY");
     assertTrue(options.skips(0x20), "NOHDRS");
     assertFalse(options.skips(0x200), "NODATA costs a 40 ms stall per message");
     assertFalse(options.skips(0x40), "NOEOH");
-    assertFalse(options.skips(0x80), "no NR_HDR: unanswered writes stall on delayed ACKs");
+    assertFalse(options.skips(0x80), "no NR_HDR on TCP: unanswered writes stall on delayed ACKs");
     assertFalse(options.skips(0x100000), "no HDR_LEADSPC: values stay as Postfix gives them");
+  }
+
+  @Test
+  void onAUnixSocketHeadersNeedNoReply() {
+    Set<Stage> headers = EnumSet.of(Stage.HEADERS);
+    assertTrue(Negotiator.answer(POSTFIX, headers, Set.of(), true).skips(0x80));
+    assertFalse(Negotiator.answer(POSTFIX, headers, Set.of(), false).skips(0x80), "TCP");
+    assertFalse(
+        Negotiator.answer(new OptionNegotiation(6, 0x1ff, 0x7f), headers, Set.of(), true)
+            .skips(0x80),
+        "an MTA that did not offer it");
+    NegotiatedOptions noHeaders = Negotiator.answer(POSTFIX, Set.of(), Set.of(), true);
+    assertTrue(noHeaders.skips(0x20));
+    assertFalse(noHeaders.skips(0x80), "no headers at all: nothing to answer");
   }
 
   @Test
   void keepsWhatPoliciesNeed() {
     NegotiatedOptions options =
-        Negotiator.answer(POSTFIX, EnumSet.of(Stage.HEADERS, Stage.BODY), Set.of());
+        Negotiator.answer(POSTFIX, EnumSet.of(Stage.HEADERS, Stage.BODY), Set.of(), false);
     assertFalse(options.skips(0x10));
     assertFalse(options.skips(0x20));
   }
@@ -38,7 +52,7 @@ class NegotiatorTest {
   void asksOnlyForTheActionsPoliciesUse() {
     NegotiatedOptions options =
         Negotiator.answer(
-            POSTFIX, Set.of(), EnumSet.of(Capability.CHANGE_SENDER, Capability.ADD_HEADERS));
+            POSTFIX, Set.of(), EnumSet.of(Capability.CHANGE_SENDER, Capability.ADD_HEADERS), false);
     assertEquals(0x40 | 0x01 | 0x100, options.actions());
     assertTrue(options.allows(Capability.CHANGE_SENDER));
     assertFalse(options.allows(Capability.DELETE_RECIPIENTS));
@@ -50,13 +64,14 @@ class NegotiatorTest {
         Negotiator.answer(
             new OptionNegotiation(6, 0x01, 0x1fffff),
             Set.of(),
-            EnumSet.of(Capability.CHANGE_SENDER));
+            EnumSet.of(Capability.CHANGE_SENDER),
+            false);
     assertFalse(options.allows(Capability.CHANGE_SENDER));
   }
 
   @Test
   void requestsConnectionAuthAndQueueIdMacros() {
-    NegotiatedOptions options = Negotiator.answer(POSTFIX, Set.of(), Set.of());
+    NegotiatedOptions options = Negotiator.answer(POSTFIX, Set.of(), Set.of(), false);
     byte[] payload = options.toPacket().payload();
     List<String> lists = MilterPacketIO.splitStrings(payload, 12 + 4);
     String connectList = lists.get(0);
@@ -73,7 +88,7 @@ class NegotiatorTest {
   @Test
   void olderMtaGetsItsVersionAndNoMacroRequests() {
     NegotiatedOptions options =
-        Negotiator.answer(new OptionNegotiation(2, 0x1ff, 0x7f), Set.of(), Set.of());
+        Negotiator.answer(new OptionNegotiation(2, 0x1ff, 0x7f), Set.of(), Set.of(), false);
     assertEquals(2, options.version());
     assertTrue(options.macroRequests().isEmpty());
     assertEquals(12, options.toPacket().payload().length);
@@ -83,6 +98,6 @@ class NegotiatorTest {
   void versionOneIsRefused() {
     assertThrows(
         ProtocolException.class,
-        () -> Negotiator.answer(new OptionNegotiation(1, 0x1ff, 0x7f), Set.of(), Set.of()));
+        () -> Negotiator.answer(new OptionNegotiation(1, 0x1ff, 0x7f), Set.of(), Set.of(), false));
   }
 }

@@ -27,6 +27,12 @@ public final class SessionDriver {
   }
 
   public SessionDriver(SessionLimits limits, Policy... policies) {
+    this(limits, new io.postwarden.core.policy.MilterLink(null, null), policies);
+  }
+
+  /** Over {@code link}'s transport (e.g. a unix socket, where headers need no reply). */
+  public SessionDriver(
+      SessionLimits limits, io.postwarden.core.policy.MilterLink link, Policy... policies) {
     SessionObserver observer =
         new SessionObserver() {
           @Override
@@ -53,7 +59,7 @@ public final class SessionDriver {
             new PolicyChain(List.of(policies)),
             observer,
             io.postwarden.core.policy.MailOrigin.SMTPD,
-            new io.postwarden.core.policy.MilterLink(null, null),
+            link,
             limits);
   }
 

@@ -5,8 +5,10 @@ import static io.postwarden.core.testing.MilterPacketIO.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.postwarden.core.policy.Decision;
+import io.postwarden.core.policy.MilterLink;
 import io.postwarden.core.policy.Stage;
 import io.postwarden.core.testing.ScriptedPolicy;
+import java.net.UnixDomainSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,8 +33,15 @@ class TransactionMemoryTest {
                 return Decision.CONTINUE;
               });
 
+  /** A milter connection on one of the package's unix-socket listeners. */
+  private static final MilterLink UNIX_SOCKET =
+      new MilterLink(null, UnixDomainSocketAddress.of("/var/spool/postfix/postwarden/milter.sock"));
+
   private SessionDriver openedInTransaction(SessionLimits limits) {
-    SessionDriver driver = new SessionDriver(limits, readsHeaders);
+    return openedInTransaction(new SessionDriver(limits, readsHeaders));
+  }
+
+  private static SessionDriver openedInTransaction(SessionDriver driver) {
     driver.send('O', int32s(6, 0x1ff, 0x1fffff));
     driver.send('C', connectPayload("localhost", '4', 0, "127.0.0.1"));
     driver.send('H', strings("localhost"));
@@ -61,6 +70,38 @@ class TransactionMemoryTest {
     assertEquals(TransactionRecord.Outcome.TEMPFAILED, driver.transactions.get(0).outcome());
     assertEquals(List.of("transaction_too_large"), driver.errors);
     assertEquals(0, budget.used(), "the tempfailed transaction gave its memory back");
+  }
+
+  @Test
+  void onAUnixSocketHeadersGetNoReplyAndAllAreKept() {
+    SessionDriver driver =
+        openedInTransaction(
+            new SessionDriver(
+                new SessionLimits(16 << 10, new MemoryBudget(1 << 20)), UNIX_SOCKET, readsHeaders));
+    for (int i = 0; i < 10; i++) {
+      assertEquals("", header(driver), "Postfix reads no reply to a header here");
+    }
+    assertEquals("c", codes(driver.send('N', NOTHING)));
+    driver.send('E', NOTHING);
+    assertEquals(List.of(10), headersSeen);
+  }
+
+  @Test
+  void onAUnixSocketHeadersBeyondTheBoundTempfailAtEndOfHeadersAndFreeTheirMemory() {
+    MemoryBudget budget = new MemoryBudget(1 << 20);
+    SessionDriver driver =
+        openedInTransaction(
+            new SessionDriver(new SessionLimits(16 << 10, budget), UNIX_SOCKET, readsHeaders));
+    for (int i = 0; i < 40; i++) {
+      assertEquals("", header(driver), "header " + i);
+    }
+    assertTrue(budget.used() <= 16 << 10, "headers past the bound are not kept");
+    assertFalse(driver.closed, "the MTA did nothing wrong: it heard no tempfail yet");
+    assertEquals("y", codes(driver.send('N', NOTHING)));
+    assertEquals(TransactionRecord.Outcome.TEMPFAILED, driver.transactions.get(0).outcome());
+    assertEquals(List.of("transaction_too_large"), driver.errors);
+    assertEquals(0, budget.used());
+    assertEquals(List.of(), headersSeen, "no policy saw the tempfailed message");
   }
 
   @Test
