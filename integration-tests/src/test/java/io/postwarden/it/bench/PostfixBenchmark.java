@@ -87,6 +87,7 @@ public final class PostfixBenchmark {
               PostwardenDaemon.onUnixSockets(
                   dir,
                   "postwarden-remote",
+                  "r",
                   postfixConfig,
                   "peer-lookup = false\nguard-allow-networks = { \"127.0.0.1/32\" }",
                   queue);
@@ -94,6 +95,7 @@ public final class PostfixBenchmark {
               PostwardenDaemon.onUnixSockets(
                   dir,
                   "postwarden-local",
+                  "l",
                   postfixConfig,
                   "peer-lookup = true\nguard-allow-users = { \"nobody\" }",
                   queue);
@@ -101,6 +103,7 @@ public final class PostfixBenchmark {
               PostwardenDaemon.onUnixSockets(
                   dir,
                   "postwarden-fast-path",
+                  "f",
                   postfixConfig,
                   "socketmap = { \"unix:"
                       + lookupSocket

@@ -66,16 +66,18 @@ final class PostwardenDaemon implements AutoCloseable {
 
   /**
    * As the package listens: unix sockets in {@code queueDirectory}/postwarden (which must exist),
-   * named in main.cf relative to the queue directory.
+   * named in main.cf relative to the queue directory. {@code socket} names them: short, as the
+   * scratch directory's path leaves little of the 107 octets a socket path may have.
    */
   static PostwardenDaemon onUnixSockets(
       BenchDirectory dir,
       String name,
+      String socket,
       Path postfixConfigDir,
       String policySettings,
       Path queueDirectory) {
-    String smtpd = "postwarden/" + name + ".sock";
-    String nonSmtpd = "postwarden/" + name + "-non-smtpd.sock";
+    String smtpd = "postwarden/" + socket + ".sock";
+    String nonSmtpd = "postwarden/" + socket + "-ns.sock";
     PostwardenDaemon daemon =
         start(
             dir,

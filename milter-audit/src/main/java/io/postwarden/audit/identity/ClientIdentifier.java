@@ -25,7 +25,7 @@ public final class ClientIdentifier {
   private final LocalAddresses localAddresses;
   private final Optional<PeerProcessLookup> peerLookup;
   private final Optional<MaildropSubmitterLookup> submitterLookup;
-  private final CommandLineRedactor redactor;
+  private final RememberedRedactions redactions;
   private final IdentityMetrics metrics;
 
   public ClientIdentifier(
@@ -37,7 +37,7 @@ public final class ClientIdentifier {
     this.localAddresses = localAddresses;
     this.peerLookup = peerLookup;
     this.submitterLookup = submitterLookup;
-    this.redactor = redactor;
+    this.redactions = new RememberedRedactions(redactor);
     this.metrics = metrics;
   }
 
@@ -99,7 +99,7 @@ public final class ClientIdentifier {
     }
     PeerProcess process = found.process();
     return new PeerLookupResult.Found(
-        process.withCommandLine(redactor.redact(process.commandLine())));
+        process.withCommandLine(redactions.redact(process.commandLine())));
   }
 
   /**
