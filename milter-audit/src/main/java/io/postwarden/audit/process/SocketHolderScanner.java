@@ -22,14 +22,16 @@ import java.util.function.LongSupplier;
  * order, stopping at the first holder:
  *
  * <ol>
+ *   <li>the owner's recent holders: the last few processes of that uid found holding a client
+ *       socket (a PHP-FPM worker sends for days, and is often the oldest of its uid);
  *   <li>the owner's indexed processes, newest first;
  *   <li>the owner's processes started since the last lookup;
  *   <li>processes that were indexed under another uid and run as the owner now.
  * </ol>
  *
- * A site's own uid has few processes, so the order matters little there. No memory of past holders
- * is kept, so a lookup costs the same whatever came before it. Every answer is what the fd links
- * say now. Each lookup is bounded by {@link ScanLimits}; past them the holder is unknown.
+ * The recent holders only decide the order: every answer is what the fd links say now, and a uid's
+ * history orders only that uid's lookups. Each lookup is bounded by {@link ScanLimits}; past them
+ * the holder is unknown.
  *
  * <p>Reading another user's fd directory needs root, or CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH.
  * Directories that could not be read are counted, so that a miss can be told apart from a lack of
@@ -47,6 +49,7 @@ final class SocketHolderScanner {
   private final ProcessIndex index;
   private final ScanLimits limits;
   private final LongSupplier nanoClock;
+  private final RecentHolders recentHolders = new RecentHolders();
 
   SocketHolderScanner(Path procRoot, ScanLimits limits, LongSupplier nanoClock) {
     this.procRoot = procRoot;
@@ -69,7 +72,10 @@ final class SocketHolderScanner {
             procRoot.getFileSystem().getPath("socket:[" + inode + "]"),
             new ScanBudget(limits, nanoClock));
     Set<Long> examined = new HashSet<>();
-    Long holder = scan.first(index.pidsOf(ownerUid), ownerUid, examined);
+    Long holder = scan.first(recentHolders.of(ownerUid), ownerUid, examined);
+    if (holder == null && scan.budget.exhausted() == null) {
+      holder = scan.first(index.pidsOf(ownerUid), ownerUid, examined);
+    }
     if (holder == null && scan.budget.exhausted() == null) {
       index.addNewProcesses(scan.budget);
       holder = scan.first(index.pidsOf(ownerUid), ownerUid, examined);
@@ -77,9 +83,11 @@ final class SocketHolderScanner {
     if (holder == null && scan.budget.exhausted() == null) {
       holder = scan.first(index.recheck(ownerUid, scan.budget), ownerUid, examined);
     }
-    return holder == null
-        ? new Outcome(OptionalLong.empty(), scan.unreadable, scan.budget.exhausted())
-        : new Outcome(OptionalLong.of(holder), scan.unreadable, null);
+    if (holder == null) {
+      return new Outcome(OptionalLong.empty(), scan.unreadable, scan.budget.exhausted());
+    }
+    recentHolders.found(ownerUid, holder);
+    return new Outcome(OptionalLong.of(holder), scan.unreadable, null);
   }
 
   /** One search for one socket link. */

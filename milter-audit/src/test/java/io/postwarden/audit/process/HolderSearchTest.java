@@ -139,6 +139,28 @@ class HolderSearchTest {
   }
 
   @Test
+  void aProcessFoundHoldingAClientSocketIsReadFirstForItsUidsNextLookup() {
+    proc.lastPid(100);
+    proc.process(100, 33).holding(3, 5001); // a long-lived worker: soon the oldest of its uid
+    ScanLimits twoProcesses = new ScanLimits(2, 1000, Duration.ofSeconds(1));
+    ProcfsPeerLookup lookup = lookup(twoProcesses);
+    assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
+
+    for (int pid = 101; pid < 110; pid++) {
+      proc.process(pid, 33).holding(3, 4000 + pid);
+    }
+    proc.lastPid(109);
+    proc.process(100, 33).holding(4, 5002); // its next message
+    proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5002));
+
+    assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)), "read first, within two processes");
+    assertInstanceOf(
+        OwnerOnly.class,
+        lookup(twoProcesses).lookup(CLIENT, SMTPD),
+        "without that memory, the nine newer processes come first");
+  }
+
+  @Test
   void namesTheProcessOfAThreadThatHoldsTheSocket() {
     proc.process(801, 33).holding(3, 5001);
     FakeProcTree.write(

@@ -1,0 +1,40 @@
+package io.postwarden.audit.process;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The last few processes found holding a client socket, per uid, most recent first: where the next
+ * search for that uid looks first. Only an order: a pid that exited, or was reused, is read and
+ * found not to hold the socket like any other. Bounded: {@value #PER_UID} pids for each of the
+ * {@value #UIDS} uids used last.
+ */
+final class RecentHolders {
+
+  static final int PER_UID = 4;
+  static final int UIDS = 1024;
+
+  private final Map<Integer, List<Long>> byUid =
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, List<Long>> eldest) {
+          return size() > UIDS;
+        }
+      };
+
+  synchronized List<Long> of(int uid) {
+    List<Long> pids = byUid.get(uid);
+    return pids == null ? List.of() : List.copyOf(pids);
+  }
+
+  synchronized void found(int uid, long pid) {
+    List<Long> pids = byUid.computeIfAbsent(uid, u -> new ArrayList<>(PER_UID + 1));
+    pids.remove(pid);
+    pids.add(0, pid);
+    if (pids.size() > PER_UID) {
+      pids.remove(PER_UID);
+    }
+  }
+}
