@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The last few processes found holding a client socket, per uid, most recent first: where the next
- * search for that uid looks first. Only an order: a pid that exited, or was reused, is read and
- * found not to hold the socket like any other. Bounded: {@value #PER_UID} pids for each of the
- * {@value #UIDS} uids used last.
+ * The last few processes found holding a client socket, per uid, newest first: where the next
+ * search for that uid looks first. A pid found again keeps its place, so workers that take turns (a
+ * PHP-FPM pool) are each found after half the list on average, not all of it. Only an order: a pid
+ * that exited, or was reused, is read and found not to hold the socket like any other. Bounded:
+ * {@value #PER_UID} pids for each of the {@value #UIDS} uids used last.
  */
 final class RecentHolders {
 
@@ -31,7 +32,9 @@ final class RecentHolders {
 
   synchronized void found(int uid, long pid) {
     List<Long> pids = byUid.computeIfAbsent(uid, u -> new ArrayList<>(PER_UID + 1));
-    pids.remove(pid);
+    if (pids.contains(pid)) {
+      return;
+    }
     pids.add(0, pid);
     if (pids.size() > PER_UID) {
       pids.remove(PER_UID);
