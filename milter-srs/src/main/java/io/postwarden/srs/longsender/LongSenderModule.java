@@ -11,8 +11,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Keeps the long-sender store for the daemon's lifetime: the milter and the lookup tables, and
@@ -26,6 +29,9 @@ public final class LongSenderModule implements AutoCloseable {
   private final Clock clock;
   private List<Object> settings;
   private Store store;
+
+  /** Registries that count the store's entries already: the milter and the tables share them. */
+  private final Set<MeterRegistry> counting = Collections.newSetFromMap(new IdentityHashMap<>());
 
   public LongSenderModule(Clock clock) {
     this.clock = clock;
@@ -56,7 +62,10 @@ public final class LongSenderModule implements AutoCloseable {
       LOG.log(Level.WARNING, "srs-store-* changed: it takes effect after a restart");
     }
     Store current = store;
-    return new LongSenders(current, new StoreMetrics(registry, current::entries), clock);
+    if (counting.add(registry)) {
+      StoreMetrics.countEntries(registry, current::entries);
+    }
+    return new LongSenders(current, new StoreMetrics(registry), clock);
   }
 
   /**

@@ -24,7 +24,7 @@ final class StoreMetrics {
   private final Counter writesUnavailable;
   private final Map<Read, Counter> reads = new EnumMap<>(Read.class);
 
-  StoreMetrics(MeterRegistry registry, Supplier<Number> entries) {
+  StoreMetrics(MeterRegistry registry) {
     for (SenderStore.Put result : SenderStore.Put.values()) {
       writes.put(result, write(registry, result.name().toLowerCase(Locale.ROOT)));
     }
@@ -38,6 +38,10 @@ final class StoreMetrics {
               .tag("result", result.name().toLowerCase(Locale.ROOT))
               .register(registry));
     }
+  }
+
+  /** Once per registry and store: a gauge registered again is ignored with a warning. */
+  static void countEntries(MeterRegistry registry, Supplier<Number> entries) {
     Gauge.builder("postwarden.srs.store.entries", entries)
         .description("Senders the long-sender store held when it last counted them")
         .register(registry);

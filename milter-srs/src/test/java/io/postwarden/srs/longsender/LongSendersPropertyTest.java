@@ -51,8 +51,7 @@ class LongSendersPropertyTest {
     store =
         SqliteSenderStore.open(
             dir.resolve("senders.sqlite"), new StoreLimits(1_000_000, 1_000_000), CLOCK);
-    longSenders =
-        new LongSenders(store, new StoreMetrics(new SimpleMeterRegistry(), store::entries), CLOCK);
+    longSenders = new LongSenders(store, new StoreMetrics(new SimpleMeterRegistry()), CLOCK);
   }
 
   @AfterContainer

@@ -29,9 +29,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,6 +100,36 @@ class LongSendersTest {
             .findFirst()
             .orElseThrow();
     tables = module.lookupTables(config, registry);
+  }
+
+  @Test
+  void theMilterAndTheTablesShareTheStoresEntriesGaugeWithoutAWarning() throws Exception {
+    List<LogRecord> warnings = new ArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+              warnings.add(record);
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger micrometer = Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
+    micrometer.addHandler(capture);
+    try {
+      build("");
+      build(""); // a reload
+    } finally {
+      micrometer.removeHandler(capture);
+    }
+    assertEquals(1, registry.find("postwarden.srs.store.entries").gauges().size());
+    assertEquals(List.of(), warnings.stream().map(LogRecord::getMessage).toList());
   }
 
   private Optional<String> milterForward(String sender) {
