@@ -25,8 +25,11 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -41,6 +44,7 @@ public final class LimitsModule implements PolicyModule {
 
   private final Clock clock;
   private final boolean keepState;
+  private final Set<MeterRegistry> counting = Collections.newSetFromMap(new IdentityHashMap<>());
   // volatile, not locked: the store calls back into the metrics while it holds its own lock
   private volatile LimitsMetrics metrics;
   private volatile LocalCounterStore store;
@@ -131,11 +135,13 @@ public final class LimitsModule implements PolicyModule {
       store = resized;
       storeMaxKeys = maxKeys;
     }
-    for (KeyKind kind : KeyKind.values()) {
-      Gauge.builder("postwarden.limits.keys", this, module -> module.keys(kind))
-          .description("Keys the in-process limits store holds counts for, by kind")
-          .tag("kind", kind.label())
-          .register(registry);
+    if (counting.add(registry)) { // once per registry: a gauge registered again logs a warning
+      for (KeyKind kind : KeyKind.values()) {
+        Gauge.builder("postwarden.limits.keys", this, module -> module.keys(kind))
+            .description("Keys the in-process limits store holds counts for, by kind")
+            .tag("kind", kind.label())
+            .register(registry);
+      }
     }
     shareCounts(config, registry);
     return counters;
