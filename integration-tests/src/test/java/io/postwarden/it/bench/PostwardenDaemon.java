@@ -130,7 +130,7 @@ final class PostwardenDaemon implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(packageJvmOptions());
-    command.addAll(extraJvmOptions());
+    command.addAll(extraJvmOptions(name));
     command.addAll(
         List.of(
             "-jar",
@@ -162,10 +162,10 @@ final class PostwardenDaemon implements AutoCloseable {
 
   /**
    * {@code scripts/bench --postwarden-jvm "OPTIONS"}: added after the package's, e.g. to record a
-   * profile.
+   * profile; {name} stands for the daemon's name, so each writes its own recording.
    */
-  private static List<String> extraJvmOptions() {
-    String extra = System.getProperty("bench.postwarden.jvm", "").trim();
+  private static List<String> extraJvmOptions(String name) {
+    String extra = System.getProperty("bench.postwarden.jvm", "").trim().replace("{name}", name);
     return extra.isEmpty() ? List.of() : Arrays.asList(extra.split("\\s+"));
   }
 
