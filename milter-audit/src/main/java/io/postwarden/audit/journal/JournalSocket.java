@@ -1,8 +1,8 @@
 package io.postwarden.audit.journal;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import io.postwarden.audit.libc.LibC;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -101,20 +101,5 @@ final class JournalSocket {
     } finally {
       LibC.close(fd);
     }
-  }
-
-  /** The libc calls, bound on first use by JNA's direct mapping. */
-  private static final class LibC {
-    static {
-      Native.register("c");
-    }
-
-    static native int socket(int domain, int type, int protocol) throws LastErrorException;
-
-    static native NativeLong sendto(
-        int fd, byte[] buffer, NativeLong length, int flags, byte[] address, int addressLength)
-        throws LastErrorException;
-
-    static native int close(int fd);
   }
 }

@@ -1,8 +1,8 @@
 package io.postwarden.audit.process;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import io.postwarden.audit.libc.LibC;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -99,22 +99,5 @@ final class SockDiagFinder implements SocketFinder {
     } finally {
       LibC.close(fd);
     }
-  }
-
-  /** The few libc calls, bound on first use by JNA's direct mapping (no per-call reflection). */
-  private static final class LibC {
-    static {
-      Native.register("c");
-    }
-
-    static native int socket(int domain, int type, int protocol) throws LastErrorException;
-
-    static native NativeLong send(int fd, byte[] buffer, NativeLong length, int flags)
-        throws LastErrorException;
-
-    static native NativeLong recv(int fd, byte[] buffer, NativeLong length, int flags)
-        throws LastErrorException;
-
-    static native int close(int fd);
   }
 }

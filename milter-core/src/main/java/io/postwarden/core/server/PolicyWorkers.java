@@ -1,12 +1,8 @@
 package io.postwarden.core.server;
 
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -21,29 +17,13 @@ public final class PolicyWorkers implements AutoCloseable {
   private final Duration deadline;
 
   public PolicyWorkers(int threads, int queueCapacity, Duration deadline) {
-    this(pool(threads, queueCapacity), deadline);
+    this(BoundedPool.of("postwarden-policy", threads, queueCapacity), deadline);
   }
 
   /** Tests run the policies on an executor of their choice, e.g. inline. */
   PolicyWorkers(ExecutorService executor, Duration deadline) {
     this.executor = executor;
     this.deadline = deadline;
-  }
-
-  private static ExecutorService pool(int threads, int queueCapacity) {
-    AtomicInteger counter = new AtomicInteger();
-    return new ThreadPoolExecutor(
-        threads,
-        threads,
-        60,
-        TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(queueCapacity),
-        runnable -> {
-          Thread thread = new Thread(runnable, "postwarden-policy-" + counter.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        },
-        new ThreadPoolExecutor.AbortPolicy());
   }
 
   /** Runs {@code work} on the pool; the caller keeps the {@link #deadline()}. */

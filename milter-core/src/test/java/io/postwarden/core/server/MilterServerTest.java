@@ -325,11 +325,17 @@ class MilterServerTest {
   @Test
   void eachPeerGetsOnlyItsShareOfSessions() throws Exception {
     List<String> drops = new CopyOnWriteArrayList<>();
+    CountDownLatch admittedSessionsClosed = new CountDownLatch(3);
     SessionObserver observer =
         new SessionObserver() {
           @Override
           public void connectionDropped(MailOrigin listener, ConnectionDrop reason) {
             drops.add(listener + " " + reason);
+          }
+
+          @Override
+          public void sessionClosed() {
+            admittedSessionsClosed.countDown();
           }
         };
     ServerSettings settings =
@@ -351,6 +357,8 @@ class MilterServerTest {
         assertEquals('c', first.connectInet("localhost", "127.0.0.1", 0).code());
         assertEquals(List.of("SMTPD PEER_LIMIT"), drops);
       }
+      // the server gives a share back when it has seen the close, after the client made it
+      assertTrue(admittedSessionsClosed.await(5, TimeUnit.SECONDS), "the server saw the closes");
       try (MtaEmulator again = MtaEmulator.connect(new InetSocketAddress("127.0.0.1", port))) {
         assertEquals('O', again.negotiate().code(), "closed sessions give their share back");
       }

@@ -2,7 +2,6 @@ package io.postwarden.srs.maps;
 
 import io.postwarden.core.lookup.LookupContext;
 import io.postwarden.core.lookup.LookupResult;
-import io.postwarden.core.lookup.LookupTable;
 import io.postwarden.core.policy.ClientAddress;
 import io.postwarden.srs.codec.ReverseResult;
 import io.postwarden.srs.policy.SrsRules;
@@ -14,19 +13,10 @@ import java.util.Optional;
  * anything else is not found (DUNNO). An invalid address counts against the client {@code
  * srs-client} noted on this connection, if any.
  */
-final class VerifyTable implements LookupTable {
-
-  private final SrsRules rules;
+final class VerifyTable extends SrsAddressTable {
 
   VerifyTable(SrsRules rules) {
-    this.rules = rules;
-  }
-
-  /** A stored long sender's SRS address is resolved through the store. */
-  @Override
-  public boolean mayBlock(String recipient) {
-    return rules.mayAskSenderStore(
-        Optional.of(SrsRules.asPostfixDelivers(recipient)), rules::reverseIfOurs);
+    super(rules);
   }
 
   @Override

@@ -1,12 +1,9 @@
 package io.postwarden.core.lookup.server;
 
-import java.util.concurrent.ArrayBlockingQueue;
+import io.postwarden.core.server.BoundedPool;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -19,21 +16,7 @@ final class LookupWorkers implements AutoCloseable {
   private final ExecutorService executor;
 
   LookupWorkers(int threads, int queueCapacity) {
-    AtomicInteger counter = new AtomicInteger();
-    this.executor =
-        new ThreadPoolExecutor(
-            threads,
-            threads,
-            60,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(queueCapacity),
-            runnable -> {
-              Thread thread =
-                  new Thread(runnable, "postwarden-lookup-worker-" + counter.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            },
-            new ThreadPoolExecutor.AbortPolicy());
+    this.executor = BoundedPool.of("postwarden-lookup-worker", threads, queueCapacity);
   }
 
   /** Completes exceptionally at once when the pool is saturated or closed. */
