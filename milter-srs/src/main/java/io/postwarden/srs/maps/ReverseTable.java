@@ -5,7 +5,6 @@ import io.postwarden.core.lookup.LookupResult;
 import io.postwarden.srs.codec.ReverseResult;
 import io.postwarden.srs.longsender.SenderStoreUnavailableException;
 import io.postwarden.srs.policy.SrsRules;
-import java.util.Optional;
 
 /**
  * {@code reverse}, for recipient_canonical_maps: the original sender of a valid SRS address at our
@@ -20,12 +19,8 @@ final class ReverseTable extends SrsAddressTable {
   }
 
   @Override
-  public LookupResult lookup(String recipient, LookupContext context) {
-    Optional<ReverseResult> ours = rules.reverseIfOurs(SrsRules.asPostfixDelivers(recipient));
-    if (ours.isEmpty()) {
-      return LookupResult.NOT_FOUND;
-    }
-    ReverseResult result = ours.get();
+  LookupResult answer(ReverseResult ours, String recipient, LookupContext context) {
+    ReverseResult result = ours;
     if (result instanceof ReverseResult.Reversed valid) {
       try {
         result = rules.original(valid);

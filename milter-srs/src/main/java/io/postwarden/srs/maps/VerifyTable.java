@@ -20,15 +20,11 @@ final class VerifyTable extends SrsAddressTable {
   }
 
   @Override
-  public LookupResult lookup(String recipient, LookupContext context) {
-    Optional<ReverseResult> ours = rules.reverseIfOurs(SrsRules.asPostfixDelivers(recipient));
-    if (ours.isEmpty()) {
-      return LookupResult.NOT_FOUND;
-    }
+  LookupResult answer(ReverseResult ours, String recipient, LookupContext context) {
     Optional<ClientAddress> client = context.noted(ClientAddress.class);
     return rules
-        .hashRule(ours.get(), client, recipient)
-        .or(() -> rules.storeRule(ours.get(), client, recipient))
+        .hashRule(ours, client, recipient)
+        .or(() -> rules.storeRule(ours, client, recipient))
         .<LookupResult>map(reply -> new LookupResult.Found(reply.toString()))
         .orElse(LookupResult.NOT_FOUND);
   }
