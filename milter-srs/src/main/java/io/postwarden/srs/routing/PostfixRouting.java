@@ -208,14 +208,16 @@ public final class PostfixRouting implements RecipientRouting {
       String local = localPart(address);
       String mailDomain = domain.isEmpty() ? "localhost" : domain;
       Optional<List<String>> aliases = localAliases(local, remembered);
+      if (aliases.isPresent()
+          && aliases.get().stream().anyMatch(target -> target.startsWith(":include:"))) {
+        // a list file local(8) reads with the alias owner's rights, not followed here: it may
+        // send anywhere, and rewriting a copy that stays costs nothing
+        return Route.LEAVES;
+      }
       List<String> targets =
           aliases.isPresent()
               ? aliases.get().stream()
-                  .filter(
-                      target ->
-                          !target.startsWith("|")
-                              && !target.startsWith("/")
-                              && !target.startsWith(":include:"))
+                  .filter(target -> !target.startsWith("|") && !target.startsWith("/"))
                   .toList()
               : dotForward.targets(local, mailDomain, remembered).orElse(List.of());
       targets.stream()

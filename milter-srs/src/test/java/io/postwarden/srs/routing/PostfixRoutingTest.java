@@ -58,6 +58,7 @@ class PostfixRoutingTest {
         fwd x@elsewhere.example
         pipe |/usr/bin/true
         local bob
+        staff :include:/etc/postfix/lists/staff
         """);
     write(
         "main.cf",
@@ -114,6 +115,10 @@ class PostfixRoutingTest {
     assertEquals(Route.LEAVES, routing.route("fwd@test.example"));
     assertEquals(Route.LOCAL, routing.route("pipe@test.example"));
     assertEquals(Route.LOCAL, routing.route("local@test.example"));
+    assertEquals(
+        Route.LEAVES,
+        routing.route("staff@test.example"),
+        "an :include: list is not read here, and may send anywhere");
   }
 
   @Test
