@@ -3,6 +3,7 @@ package io.postwarden.deploy.doctor;
 import io.postwarden.core.CoreKeys;
 import io.postwarden.core.config.Config;
 import io.postwarden.core.config.ConfigException;
+import io.postwarden.core.postfix.PostfixCommands;
 import io.postwarden.deploy.Modules;
 import io.postwarden.srs.SrsModule;
 import io.postwarden.srs.policy.SrsKeys;
@@ -181,6 +182,9 @@ public final class DoctorCommand implements Callable<Integer> {
           checks.add(PostfixMilterListCheck.nonSmtpd(p, milter, nonSmtpd));
           checks.add(new PostfixDefaultActionCheck(p));
           checks.add(new PostfixTimeoutsCheck(p, settings.get(CoreKeys.POLICY_TIMEOUT)));
+          if (settings.get(SrsKeys.FORWARD_CLEANUP)) {
+            checks.add(new ForwardCleanupCheck(new PostfixCommands(p.directory())));
+          }
         });
 
     List<String> srsDomains = SrsModule.allSrsDomains(settings);

@@ -406,6 +406,46 @@ class DoctorCommandTest {
   }
 
   @Test
+  void forwardCleanupWithoutItsMasterCfServiceFailsAndWithItIsOk() throws Exception {
+    writeConfig("srs-forward-cleanup = true\n");
+    Report missing = doctor();
+    assertEquals(1, missing.status(), missing.toString());
+    assertTrue(
+        missing.has("FAIL", "forwarding", "local(8) hands the copies it forwards to cleanup"),
+        missing.toString());
+
+    postfix.appendMasterCf(
+        Files.readString(Path.of("..", "deploy", "postfix", "master.cf-forward-cleanup.snippet")));
+    Report serviceOnly = doctor();
+    assertTrue(
+        serviceOnly.has("FAIL", "forwarding", "postconf -P local/unix/cleanup_service_name"),
+        serviceOnly.toString());
+
+    postconf("-P", "local/unix/cleanup_service_name=postwarden-forward");
+    Report wired = doctor();
+    assertTrue(
+        wired.has("OK", "forwarding", "local(8) forwards through postwarden-forward"),
+        wired.toString());
+    assertFalse(
+        wired.lines().stream()
+            .anyMatch(line -> line.contains("forwarding:") && line.startsWith("FAIL")),
+        wired.toString());
+
+    postconf("-P", "local/unix/cleanup_service_name=nowhere");
+    assertTrue(
+        doctor().has("FAIL", "forwarding", "nowhere, which master.cf does not define"),
+        "a service name master.cf lacks");
+  }
+
+  private void postconf(String... arguments) throws Exception {
+    List<String> command = new ArrayList<>(List.of("postconf", "-c", postfix.dir().toString()));
+    command.addAll(List.of(arguments));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertEquals(0, process.waitFor(), output);
+  }
+
+  @Test
   void perMilterAcceptOverrideFails() throws Exception {
     postfix.set("smtpd_milters = { " + smtpdEndpoint + ", default_action=accept }");
     Report report = doctor();

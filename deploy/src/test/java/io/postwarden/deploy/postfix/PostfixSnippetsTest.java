@@ -235,7 +235,7 @@ class PostfixSnippetsTest {
         "postwarden-forward/unix",
         "cleanup",
         Map.of(
-            "sender_canonical_maps", "socketmap:inet:127.0.0.1:10003:forward",
+            "sender_canonical_maps", "socketmap:unix:postwarden/lookup.sock:forward",
             "sender_canonical_classes", "envelope_sender"));
     assertService("local/unix", "local", Map.of("cleanup_service_name", "postwarden-forward"));
     assertEquals("", postconf("-h", "sender_canonical_maps").trim(), "main.cf is left alone");

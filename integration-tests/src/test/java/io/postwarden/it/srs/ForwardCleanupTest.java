@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.postwarden.deploy.Modules;
 import io.postwarden.it.RunningPostwarden;
 import io.postwarden.it.harness.MailStack;
-import io.postwarden.it.harness.Ports;
 import io.postwarden.it.harness.ReceivedMessage;
 import io.postwarden.it.harness.SmtpResult;
 import java.nio.file.Files;
@@ -30,36 +29,41 @@ class ForwardCleanupTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final String SRS0 =
       "SRS0=[A-Za-z0-9_-]{8}=[A-Z2-7]{2}=outside\\.example=ann@srs\\.test\\.example";
-  private static final int SOCKETMAP_PORT = Ports.freePort();
   private static final UnixUsers users = new UnixUsers();
 
   @RegisterExtension
   @Order(2)
   static final RunningPostwarden postwarden =
       new RunningPostwarden(
-          () ->
-              "srs-domain = srs.test.example\n"
-                  + "domains = { test.example }\n"
-                  + "srs-forward-cleanup = true\n"
-                  + "socketmap = { \"inet:127.0.0.1:"
-                  + SOCKETMAP_PORT
-                  + "\" }\n"
-                  + "postfix-config-dir = \""
-                  + ForwardCleanupTest.stack.postfix().configDir()
-                  + "\"\n",
-          Modules::policies);
+              () ->
+                  "srs-domain = srs.test.example\n"
+                      + "domains = { test.example }\n"
+                      + "srs-forward-cleanup = true\n"
+                      + "socketmap = { \"unix:"
+                      + socketDirectory().resolve("lookup.sock")
+                      + "\" }\n"
+                      + "postfix-config-dir = \""
+                      + ForwardCleanupTest.stack.postfix().configDir()
+                      + "\"\n",
+              Modules::policies)
+          .onUnixSockets(ForwardCleanupTest::socketDirectory);
 
   @RegisterExtension
   @Order(1)
   static final MailStack stack =
       MailStack.builder()
-          .milter(postwarden::smtpdEndpoint)
-          .nonSmtpdMilter(postwarden::nonSmtpdEndpoint)
+          .milter("unix:postwarden/milter.sock")
+          .nonSmtpdMilter(() -> "unix:postwarden/non-smtpd.sock")
           .mainCf("home_mailbox", "Maildir/")
           .virtualAlias("info@test.example", "someone@far.example")
           .remoteHosts()
           .isolateTests(false)
           .build();
+
+  /** Where the package puts its sockets: queue_directory/postwarden, as the snippets name them. */
+  private static Path socketDirectory() {
+    return stack.queueDirectory().resolve("postwarden");
+  }
 
   /** As the snippet's comment says: its services appended, then its postconf commands run. */
   @BeforeAll
@@ -69,8 +73,7 @@ class ForwardCleanupTest {
         "transport_maps = " + stack.writeMap("transport", "test.example local:\n"),
         "relayhost = " + sink);
     String snippet =
-        Files.readString(Path.of("..", "deploy", "postfix", "master.cf-forward-cleanup.snippet"))
-            .replace("10003", String.valueOf(SOCKETMAP_PORT));
+        Files.readString(Path.of("..", "deploy", "postfix", "master.cf-forward-cleanup.snippet"));
     Files.writeString(
         stack.postfix().configDir().resolve("master.cf"),
         snippet,
