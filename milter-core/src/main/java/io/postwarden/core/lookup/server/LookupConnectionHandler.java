@@ -32,11 +32,18 @@ abstract class LookupConnectionHandler extends SimpleChannelInboundHandler<Objec
    */
   static final int MAX_WAITING = 16;
 
+  /**
+   * Requests one read may still decode after reading stopped: past this many waiting, the client is
+   * flooding, not asking, and loses the connection (the requests are not answered).
+   */
+  static final int MAX_QUEUED = 1024;
+
   final Tables tables;
   private final LookupWorkers workers;
   private final LookupContext context = new LookupContext();
   private final ArrayDeque<Object> waiting = new ArrayDeque<>();
   private boolean onWorkers;
+  private boolean flooded;
 
   LookupConnectionHandler(Tables tables, LookupWorkers workers) {
     this.tables = tables;
@@ -48,7 +55,17 @@ abstract class LookupConnectionHandler extends SimpleChannelInboundHandler<Objec
 
   @Override
   protected final void channelRead0(ChannelHandlerContext ctx, Object message) {
+    if (flooded) {
+      return; // what the last read still holds, decoded while the connection closes
+    }
     if (onWorkers) {
+      if (waiting.size() >= MAX_QUEUED) {
+        flooded = true;
+        tables.badRequest(LookupMetrics.UNKNOWN);
+        warn(ctx, "more than " + MAX_QUEUED + " requests waiting for one answer");
+        ctx.close();
+        return;
+      }
       waiting.add(ReferenceCountUtil.retain(message));
       if (waiting.size() >= MAX_WAITING) {
         ctx.channel().config().setAutoRead(false);

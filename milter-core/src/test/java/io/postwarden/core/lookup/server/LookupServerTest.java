@@ -243,6 +243,32 @@ class LookupServerTest {
   }
 
   @Test
+  void aClientFloodingRequestsBehindOneThatWaitsLosesTheConnection() throws Exception {
+    start(10);
+    String request = netstring("upper a@b.example");
+    int perRead = 4 * LookupConnectionHandler.MAX_QUEUED;
+    try (Socket socket = socketmap()) {
+      InputStream in = socket.getInputStream();
+      // large pipelined writes first, answered in full: the server's reads grow to take them
+      for (int round = 0; round < 4; round++) {
+        send(socket, request.repeat(perRead));
+        for (int i = 0; i < perRead; i++) {
+          assertEquals("OK A@B.EXAMPLE", readNetstring(in));
+        }
+      }
+      send(socket, netstring("store wait-1") + request.repeat(perRead));
+      IOException closed = assertThrows(IOException.class, () -> readNetstring(in));
+      assertFalse(
+          closed instanceof java.net.SocketTimeoutException,
+          "closed (or reset), not left waiting; nothing answered: " + closed);
+    } finally {
+      storeAnswers.countDown();
+    }
+    assertEquals(1, lookups("unknown", "bad_request"));
+    assertEquals(4 * perRead, lookups("upper", "found"), "the flood was never looked up");
+  }
+
+  @Test
   void tcpTableRequestsAfterOneThatWaitsForTheStoreAreAnsweredAfterIt() throws Exception {
     start(10);
     try (Socket socket = tcpTable(1)) {
