@@ -7,6 +7,7 @@ import io.postwarden.audit.identity.ClientIdentifier;
 import io.postwarden.audit.identity.CommandLineRedactor;
 import io.postwarden.audit.identity.IdentityMetrics;
 import io.postwarden.core.policy.Recipient;
+import io.postwarden.core.testing.MonotonicClock;
 import io.postwarden.core.testing.RedisServer;
 import io.postwarden.core.testing.TestTransaction;
 import io.postwarden.limits.key.KeyKind;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +54,7 @@ public final class LimitsPolicyBenchmark {
     boolean redis = args.length > 4 && args[4].equals("redis");
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     LimitsMetrics metrics = new LimitsMetrics(registry);
-    Clock clock = Clock.systemUTC();
+    Clock clock = MonotonicClock.startingAt(Instant.parse("2026-12-01T10:00:00Z"));
     ClientIdentifier identifier =
         new ClientIdentifier(
             new LocalAddresses(Set::of, Duration.ofHours(1), clock),

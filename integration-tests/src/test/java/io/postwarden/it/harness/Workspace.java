@@ -46,13 +46,15 @@ final class Workspace {
   }
 
   static Workspace create() {
-    reapStaleOnce();
     try {
       Path root = Files.createTempDirectory(base(), PREFIX);
       Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
       ProcessHandle self = ProcessHandle.current();
       long start = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
       Files.writeString(root.resolve(OWNER_FILE), self.pid() + " " + start + "\n");
+      // the file system's "now" (the new directory's time), not the JVM's clock: that may be
+      // shifted
+      reapStaleOnce(Files.getLastModifiedTime(root).toInstant());
       return new Workspace(root);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create workspace under " + base(), e);
@@ -103,14 +105,14 @@ final class Workspace {
     }
   }
 
-  private static synchronized void reapStaleOnce() {
+  private static synchronized void reapStaleOnce(Instant now) {
     if (reaped) {
       return;
     }
     reaped = true;
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(base(), PREFIX + "*")) {
       for (Path dir : dirs) {
-        if (Files.isDirectory(dir) && !ownerAlive(dir)) {
+        if (Files.isDirectory(dir) && !ownerAlive(dir, now)) {
           reap(dir);
         }
       }
@@ -120,13 +122,13 @@ final class Workspace {
     AlternateConfigDirs.forgetMissing();
   }
 
-  private static boolean ownerAlive(Path dir) {
+  private static boolean ownerAlive(Path dir, Instant now) {
     Path owner = dir.resolve(OWNER_FILE);
     try {
       if (!Files.exists(owner)) {
         // crashed between mkdir and writing the owner file, or not ours: only reap when clearly old
         Instant mtime = Files.getLastModifiedTime(dir).toInstant();
-        return mtime.isAfter(Instant.now().minus(ORPHAN_AGE));
+        return mtime.isAfter(now.minus(ORPHAN_AGE));
       }
       String[] f = Files.readString(owner).trim().split("\\s+");
       long pid = Long.parseLong(f[0]);

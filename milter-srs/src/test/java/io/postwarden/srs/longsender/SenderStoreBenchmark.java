@@ -3,6 +3,7 @@ package io.postwarden.srs.longsender;
 import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.postwarden.core.redis.RedisLink;
+import io.postwarden.core.testing.MonotonicClock;
 import io.postwarden.core.testing.RedisServer;
 import io.postwarden.srs.codec.ForwardResult;
 import io.postwarden.srs.codec.ReverseResult;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -34,20 +36,12 @@ public final class SenderStoreBenchmark {
 
   public static void main(String[] args) throws Exception {
     int total = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-    Clock clock = Clock.systemUTC();
-    SrsCodec codec =
-        new SrsCodec(
-            SrsConfig.defaults(
-                    SrsSecrets.of(
-                        List.of(
-                            "a-secret-of-at-least-16-bytes".getBytes(StandardCharsets.US_ASCII))))
-                .withHashLength(8, 8),
-            clock);
+    Clock clock = MonotonicClock.startingAt(Instant.parse("2026-11-30T10:00:00Z"));
     StoreLimits unlimited = new StoreLimits(100_000_000, 100_000_000);
     Path dir = Files.createTempDirectory("sender-store-bench-");
     try (SqliteSenderStore sqlite =
         SqliteSenderStore.open(dir.resolve("senders.sqlite"), unlimited, clock)) {
-      measure("SQLite", codec, sqlite, clock, total, null);
+      measure("SQLite", codec(clock), sqlite, clock, total, null);
       System.out.printf(
           "SQLite file after %,d senders: %,d bytes (%.0f bytes each), WAL %,d bytes%n",
           total,
@@ -59,20 +53,34 @@ public final class SenderStoreBenchmark {
     }
     try (RedisServer server = RedisServer.start("");
         RedisLink info =
-            new RedisLink(RedisURI.create(server.uri()), Duration.ofSeconds(5), "bench", LOG);
-        RedisSenderStore redis =
-            new RedisSenderStore(
-                new RedisLink(RedisURI.create(server.uri()), Duration.ofSeconds(5), "bench", LOG),
-                "postwarden:srs:",
-                unlimited,
-                clock)) {
-      long before = usedMemory(info);
-      measure("Redis", codec, redis, clock, total, server);
-      long after = usedMemory(info);
-      System.out.printf(
-          "Redis used_memory after %,d senders: %,d bytes more (%.0f bytes each)%n",
-          total, after - before, (double) (after - before) / total);
+            new RedisLink(RedisURI.create(server.uri()), Duration.ofSeconds(5), "bench", LOG)) {
+      // Redis expires entries by its own clock: this one starts at the server's TIME
+      Clock redisClock =
+          MonotonicClock.startingAt(
+              Instant.ofEpochSecond(Long.parseLong(info.call(commands -> commands.time()).get(0))));
+      try (RedisSenderStore redis =
+          new RedisSenderStore(
+              new RedisLink(RedisURI.create(server.uri()), Duration.ofSeconds(5), "bench", LOG),
+              "postwarden:srs:",
+              unlimited,
+              redisClock)) {
+        long before = usedMemory(info);
+        measure("Redis", codec(redisClock), redis, redisClock, total, server);
+        long after = usedMemory(info);
+        System.out.printf(
+            "Redis used_memory after %,d senders: %,d bytes more (%.0f bytes each)%n",
+            total, after - before, (double) (after - before) / total);
+      }
     }
+  }
+
+  private static SrsCodec codec(Clock clock) {
+    return new SrsCodec(
+        SrsConfig.defaults(
+                SrsSecrets.of(
+                    List.of("a-secret-of-at-least-16-bytes".getBytes(StandardCharsets.US_ASCII))))
+            .withHashLength(8, 8),
+        clock);
   }
 
   private static void measure(
