@@ -1,6 +1,6 @@
 package io.postwarden.audit.identity;
 
-import java.util.LinkedHashMap;
+import io.postwarden.core.bounded.LruMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,13 +16,7 @@ final class RememberedRedactions {
   static final int LONGEST = 4096;
 
   private final CommandLineRedactor redactor;
-  private final Map<List<String>, List<String>> recent =
-      new LinkedHashMap<>(ENTRIES, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<List<String>, List<String>> eldest) {
-          return size() > ENTRIES;
-        }
-      };
+  private final Map<List<String>, List<String>> recent = new LruMap<>(ENTRIES);
 
   RememberedRedactions(CommandLineRedactor redactor) {
     this.redactor = redactor;

@@ -1,7 +1,7 @@
 package io.postwarden.audit.process;
 
+import io.postwarden.core.bounded.LruMap;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,13 +17,7 @@ final class RecentHolders {
   static final int PER_UID = 4;
   static final int UIDS = 1024;
 
-  private final Map<Integer, List<Long>> byUid =
-      new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, List<Long>> eldest) {
-          return size() > UIDS;
-        }
-      };
+  private final Map<Integer, List<Long>> byUid = new LruMap<>(UIDS);
 
   synchronized List<Long> of(int uid) {
     List<Long> pids = byUid.get(uid);

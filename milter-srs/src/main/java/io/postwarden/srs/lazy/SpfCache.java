@@ -1,8 +1,8 @@
 package io.postwarden.srs.lazy;
 
+import io.postwarden.core.bounded.LruMap;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,20 +15,12 @@ final class SpfCache {
 
   private record Entry(boolean passes, Instant expires) {}
 
-  private final int capacity;
   private final Clock clock;
   private final Map<String, Entry> entries;
 
   SpfCache(int capacity, Clock clock) {
-    this.capacity = capacity;
     this.clock = clock;
-    this.entries =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-            return size() > SpfCache.this.capacity;
-          }
-        };
+    this.entries = new LruMap<>(capacity);
   }
 
   /** Whether SPF passed for {@code key}, if remembered and not expired. */

@@ -1,10 +1,10 @@
 package io.postwarden.srs.policy;
 
+import io.postwarden.core.bounded.LruMap;
 import io.postwarden.core.policy.ClientAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -36,13 +36,7 @@ public final class GuessThrottle {
   public GuessThrottle(Settings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
-    this.clients =
-        new LinkedHashMap<>(64, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Client> eldest) {
-            return size() > settings.maxClients();
-          }
-        };
+    this.clients = new LruMap<>(settings.maxClients());
   }
 
   /** Whether this client's SRS recipients are being turned away for now. */
