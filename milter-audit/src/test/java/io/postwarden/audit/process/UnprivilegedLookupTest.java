@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.jna.Native;
+import io.postwarden.core.bounded.LruMap;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -201,6 +202,8 @@ class UnprivilegedLookupTest {
                 + ":"
                 + codeLocation(ProcfsPeerLookup.class)
                 + ":"
+                + readable(codeLocation(LruMap.class))
+                + ":"
                 + readableCopy(codeLocation(Native.class)),
             LookupCommand.class.getName(),
             procRoot,
@@ -224,6 +227,11 @@ class UnprivilegedLookupTest {
    * A copy of the jar that nobody can read: the local Maven repository may be closed to other
    * users.
    */
+  /** Classes in a directory of this build as they are, a jar (from a Maven repository) copied. */
+  private String readable(String location) throws IOException {
+    return Files.isDirectory(Path.of(location)) ? location : readableCopy(location);
+  }
+
   private String readableCopy(String jar) throws IOException {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path copy = dir.resolve(Path.of(jar).getFileName());
