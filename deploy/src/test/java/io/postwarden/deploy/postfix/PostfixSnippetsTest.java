@@ -152,7 +152,8 @@ class PostfixSnippetsTest {
             "smtpd_milter_maps", "cidr:" + dir.resolve("milter_clients"),
             "sender_canonical_maps", socketmap + "forward",
             "sender_canonical_classes", "envelope_sender",
-            "recipient_canonical_maps", socketmap + "reverse",
+            "recipient_canonical_maps",
+                "regexp:" + dir.resolve("srs_reverse_skip") + ", " + socketmap + "reverse",
             "recipient_canonical_classes", "envelope_recipient, header_recipient",
             "smtpd_restriction_classes", "postwarden_srs_bounce",
             "postwarden_srs_bounce",
@@ -183,6 +184,14 @@ class PostfixSnippetsTest {
     assertEquals(
         "REJECT 5.1.1 Not an SRS address", lookup("postmaster@srs.example.com", recipients));
     assertNull(lookup("SRS0=HHHHHHHH=TT=orig.example=ann@other.example", recipients));
+    String reverseSkip = "regexp:" + dir.resolve("srs_reverse_skip");
+    for (String ordinary : List.of("ann@orig.example", "SRS2=x@a.example", "srs0@a.example")) {
+      assertEquals(ordinary, lookup(ordinary, reverseSkip), "maps to itself: " + ordinary);
+    }
+    for (String srs :
+        List.of("SRS0=HHHHHHHH=TT=orig.example=ann@srs.example.com", "srs1+hhhh@a.example")) {
+      assertNull(lookup(srs, reverseSkip), "left to the reverse table: " + srs);
+    }
     assertClean();
   }
 

@@ -2,6 +2,7 @@ package io.postwarden.it.bench;
 
 import io.postwarden.it.harness.MailStack;
 import io.postwarden.it.harness.Ports;
+import io.postwarden.it.harness.PostfixSnippets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,6 +82,9 @@ public final class PostfixBenchmark {
       Path lookupSocket = stack.queueDirectory().resolve("postwarden").resolve("lookup.sock");
       Files.createDirectories(lookupSocket.getParent());
       Path remoteMtas = dir.write("milter_clients", "0.0.0.0/0 DISABLE\n");
+      Path reverseSkip =
+          new PostfixSnippets(BenchDirectory.repositoryRoot().resolve("deploy/postfix"))
+              .table("srs_reverse_skip", Map.of(), dir.file("srs_reverse_skip"));
       // every Postwarden listens as the package does: unix sockets in the queue directory
       Path queue = stack.queueDirectory();
       try (PostwardenDaemon remote =
@@ -134,7 +138,7 @@ public final class PostfixBenchmark {
                     true),
                 new Setup(
                     "Postwarden fast path (socketmap, remote MTA skips the milter)",
-                    fastPath(fast, remoteMtas),
+                    fastPath(fast, remoteMtas, reverseSkip),
                     Optional.of(fast.process()),
                     true));
         new PostfixBenchmark(dir, stack, sessions)
@@ -311,14 +315,17 @@ public final class PostfixBenchmark {
     return settings(own);
   }
 
-  private static Map<String, String> fastPath(PostwardenDaemon daemon, Path clients) {
+  private static Map<String, String> fastPath(
+      PostwardenDaemon daemon, Path clients, Path reverseSkip) {
     Map<String, String> own = new LinkedHashMap<>();
     own.put("smtpd_milters", daemon.smtpdEndpoint());
     own.put("non_smtpd_milters", daemon.nonSmtpdEndpoint());
     own.put("smtpd_milter_maps", "cidr:" + clients);
     own.put("sender_canonical_maps", "socketmap:unix:postwarden/lookup.sock:forward");
     own.put("sender_canonical_classes", "envelope_sender");
-    own.put("recipient_canonical_maps", "socketmap:unix:postwarden/lookup.sock:reverse");
+    own.put(
+        "recipient_canonical_maps",
+        "regexp:" + reverseSkip + ", socketmap:unix:postwarden/lookup.sock:reverse");
     own.put("recipient_canonical_classes", "envelope_recipient, header_recipient");
     return settings(own);
   }

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The fast-path deployment through real Postfix, built from the shipped snippet and tables
- * (deploy/postfix/main.cf-fastpath.snippet, milter_clients, srs_recipients-fastpath): remote MTAs
- * skip the milter and get SRS from the canonical maps, refusals at RCPT come from the access maps,
- * local clients keep the milter.
+ * (deploy/postfix/main.cf-fastpath.snippet, milter_clients, srs_recipients-fastpath,
+ * srs_reverse_skip): remote MTAs skip the milter and get SRS from the canonical maps, refusals at
+ * RCPT come from the access maps, local clients keep the milter.
  *
  * <p>Every test client is on loopback, which the shipped milter_clients keeps on the milter. To
  * play remote MTAs, the test puts two lines in front of it: 127.0.0.2 and 127.0.0.3 are "remote"
@@ -88,6 +88,7 @@ class FastPathTest {
   private static MailStack.Builder fastPath(MailStack.Builder builder) {
     Path milterClients = TABLES.resolve("milter_clients");
     Path recipients = TABLES.resolve("srs_recipients-fastpath");
+    Path reverseSkip = TABLES.resolve("srs_reverse_skip");
     PostfixSnippets.SOURCE.table("milter_clients", Map.of(), milterClients);
     try {
       Files.writeString(
@@ -104,6 +105,7 @@ class FastPathTest {
         "srs_recipients-fastpath",
         Map.of("srs\\.example\\.com", "srs\\.test\\.example"),
         recipients);
+    PostfixSnippets.SOURCE.table("srs_reverse_skip", Map.of(), reverseSkip);
     PostfixSnippets.SOURCE
         .mainCf(
             "main.cf-fastpath.snippet",
@@ -111,7 +113,9 @@ class FastPathTest {
                 "/etc/postfix/milter_clients",
                 milterClients.toString(),
                 "/etc/postfix/srs_recipients-fastpath",
-                recipients.toString()))
+                recipients.toString(),
+                "/etc/postfix/srs_reverse_skip",
+                reverseSkip.toString()))
         .forEach(builder::mainCf);
     return builder;
   }
@@ -130,6 +134,18 @@ class FastPathTest {
             .tag("result", result)
             .counter();
     return counter == null ? 0 : counter.count();
+  }
+
+  private static double reverseLookups() {
+    return postwarden
+        .daemon()
+        .registry()
+        .find("postwarden.lookups")
+        .tag("map", "reverse")
+        .counters()
+        .stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   private static SmtpResult fromRemote(String client, String sender, String recipient) {
@@ -166,6 +182,23 @@ class FastPathTest {
   }
 
   @Test
+  void ordinaryRecipientsAndHeadersNeverReachTheReverseTable() {
+    double asked = reverseLookups();
+    SmtpResult result =
+        stack
+            .smtp()
+            .localAddress(REMOTE_MTA)
+            .from("ann@outside.example")
+            .to("carol@far.example")
+            .data("To: carol@far.example\r\nCc: dave@far.example\r\nSubject: fast\r\n\r\nhello\r\n")
+            .send();
+    assertTrue(result.accepted(), result::toString);
+    assertTrue(stack.sink().awaitMessage(WAIT).mailFrom().matches(SRS0));
+    stack.sink().clear();
+    assertEquals(asked, reverseLookups(), "srs_reverse_skip answered for every non-SRS address");
+  }
+
+  @Test
   void aBounceFromARemoteMtaGoesBackToTheOriginalSender() {
     String srs = forwardedReturnPath();
     double sessions = milterSessions();
@@ -175,6 +208,7 @@ class FastPathTest {
     assertEquals(List.of("ann@outside.example"), delivered.recipients());
     assertEquals("", delivered.mailFrom());
     assertEquals(sessions, milterSessions());
+    assertTrue(lookups("reverse", "found") >= 1, "the SRS address went to the reverse table");
   }
 
   @Test
