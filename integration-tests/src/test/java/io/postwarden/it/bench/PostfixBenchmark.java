@@ -43,6 +43,7 @@ public final class PostfixBenchmark {
    * One way of running Postfix; {@code daemon} is the SRS daemon or milter whose CPU is measured.
    */
   private record Setup(
+      String key,
       String label,
       Map<String, String> postfixSettings,
       Optional<ExternalDaemon> daemon,
@@ -115,34 +116,51 @@ public final class PostfixBenchmark {
                   queue)) {
         List<Setup> setups =
             List.of(
-                new Setup("Postfix alone", settings(Map.of()), Optional.empty(), false),
+                new Setup("alone", "Postfix alone", settings(Map.of()), Optional.empty(), false),
                 new Setup(
+                    "postsrsd",
                     "PostSRSd 1.10 (canonical maps)",
                     settings(postsrsd.postfixSettings()),
                     Optional.of(postsrsd.process()),
                     true),
                 new Setup(
+                    "pymilter",
                     "pymilter pass-through",
                     milters(pymilter.endpoint(), pymilter.endpoint()),
                     Optional.of(pymilter.process()),
                     false),
                 new Setup(
+                    "remote",
                     "Postwarden, all policies, remote path (no lookup)",
                     milters(remote.smtpdEndpoint(), remote.nonSmtpdEndpoint()),
                     Optional.of(remote.process()),
                     true),
                 new Setup(
+                    "local",
                     "Postwarden, all policies, local client (process lookup)",
                     milters(local.smtpdEndpoint(), local.nonSmtpdEndpoint()),
                     Optional.of(local.process()),
                     true),
                 new Setup(
+                    "fast",
                     "Postwarden fast path (socketmap, remote MTA skips the milter)",
                     fastPath(fast, remoteMtas, reverseSkip),
                     Optional.of(fast.process()),
                     true));
+        List<String> only = List.of(System.getProperty("bench.only", "").split(","));
         new PostfixBenchmark(dir, stack, sessions)
-            .measure(setups, messages, rounds, warmup, machine);
+            .measure(
+                setups.stream()
+                    .filter(
+                        s ->
+                            s.daemon().isEmpty()
+                                || only.equals(List.of(""))
+                                || only.contains(s.key()))
+                    .toList(),
+                messages,
+                rounds,
+                warmup,
+                machine);
       }
     }
   }
