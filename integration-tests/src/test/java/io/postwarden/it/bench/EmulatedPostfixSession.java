@@ -6,7 +6,7 @@ import static io.postwarden.core.testing.MilterPacketIO.strings;
 import io.postwarden.core.testing.MtaEmulator;
 import io.postwarden.core.testing.MtaReply;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +58,7 @@ final class EmulatedPostfixSession {
 
   private EmulatedPostfixSession() {}
 
-  static Outcome run(InetSocketAddress milter, Client client, String queueId) throws IOException {
+  static Outcome run(SocketAddress milter, Client client, String queueId) throws IOException {
     try (MtaEmulator mta = MtaEmulator.connectLikePostfix(milter)) {
       int protocol = mta.negotiate().int32(8);
       Map<String, String> connect = new LinkedHashMap<>();

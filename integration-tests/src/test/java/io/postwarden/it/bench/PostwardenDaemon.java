@@ -4,6 +4,8 @@ import io.postwarden.it.harness.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,14 +33,11 @@ final class PostwardenDaemon implements AutoCloseable {
   private final String smtpdEndpoint;
 
   private final String nonSmtpdEndpoint;
-  private final InetSocketAddress smtpd;
+  private final SocketAddress smtpd;
   private final ExternalDaemon process;
 
   private PostwardenDaemon(
-      String smtpdEndpoint,
-      String nonSmtpdEndpoint,
-      InetSocketAddress smtpd,
-      ExternalDaemon process) {
+      String smtpdEndpoint, String nonSmtpdEndpoint, SocketAddress smtpd, ExternalDaemon process) {
     this.smtpdEndpoint = smtpdEndpoint;
     this.nonSmtpdEndpoint = nonSmtpdEndpoint;
     this.smtpd = smtpd;
@@ -87,7 +86,11 @@ final class PostwardenDaemon implements AutoCloseable {
             "unix:" + queueDirectory.resolve(smtpd),
             "unix:" + queueDirectory.resolve(nonSmtpd),
             null);
-    return new PostwardenDaemon("unix:" + smtpd, "unix:" + nonSmtpd, null, daemon.process);
+    return new PostwardenDaemon(
+        "unix:" + smtpd,
+        "unix:" + nonSmtpd,
+        UnixDomainSocketAddress.of(queueDirectory.resolve(smtpd)),
+        daemon.process);
   }
 
   private static PostwardenDaemon start(
@@ -134,7 +137,9 @@ final class PostwardenDaemon implements AutoCloseable {
     command.addAll(
         List.of(
             "-jar",
-            BenchDirectory.repositoryRoot().resolve("deploy/target/postwarden.jar").toString(),
+            System.getProperty(
+                "bench.postwarden.jar",
+                BenchDirectory.repositoryRoot().resolve("deploy/target/postwarden.jar").toString()),
             "run",
             "--config",
             config.toString()));
@@ -169,8 +174,8 @@ final class PostwardenDaemon implements AutoCloseable {
     return extra.isEmpty() ? List.of() : Arrays.asList(extra.split("\\s+"));
   }
 
-  /** The TCP listener; null on unix sockets. */
-  InetSocketAddress smtpdListener() {
+  /** The smtpd listener: a TCP address, or a unix socket's. */
+  SocketAddress smtpdListener() {
     return smtpd;
   }
 

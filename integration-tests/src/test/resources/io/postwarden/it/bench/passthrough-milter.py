@@ -42,7 +42,8 @@ class PassThrough(Milter.Base):
 def main():
     Milter.factory = PassThrough
     Milter.set_flags(0)
-    Milter.runmilter("bench-passthrough", "inet:%s@127.0.0.1" % sys.argv[1], 240)
+    # argv[1]: where to listen, in libmilter's notation (inet:PORT@HOST or unix:/path)
+    Milter.runmilter("bench-passthrough", sys.argv[1], 240)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import io.postwarden.core.policy.Modification.Capability;
 import java.util.Map;
 import java.util.TreeMap;
 import org.nightcode.milter.CommandCode;
+import org.nightcode.milter.ProtocolSteps;
 import org.nightcode.milter.codec.MilterPacket;
 
 /**
@@ -34,5 +35,38 @@ public record NegotiatedOptions(
     OctetWriter out = new OctetWriter().int32(version).int32(actions).int32(protocol);
     macroRequests.forEach((stage, names) -> out.int32(stage).string(names));
     return new MilterPacket(CommandCode.SMFIC_OPTNEG, out.toByteArray());
+  }
+
+  /**
+   * Whether the MTA waits for our reply to {@code command}: the protocol has one and we did not
+   * negotiate it away (SMFIP_NR_*).
+   */
+  public boolean awaitsReply(MilterCommand command) {
+    return command.expectsReply() && !skips(noReplyBit(command));
+  }
+
+  private static int noReplyBit(MilterCommand command) {
+    if (command instanceof MilterCommand.Connect) {
+      return ProtocolSteps.NO_REPLY_FOR_CONNECT;
+    }
+    if (command instanceof MilterCommand.Helo) {
+      return ProtocolSteps.NO_REPLY_FOR_HELO;
+    }
+    if (command instanceof MilterCommand.Data) {
+      return ProtocolSteps.NO_REPLY_FOR_DATA;
+    }
+    if (command instanceof MilterCommand.HeaderField) {
+      return ProtocolSteps.NO_REPLY_FOR_HEADERS;
+    }
+    if (command instanceof MilterCommand.EndOfHeaders) {
+      return ProtocolSteps.NO_REPLY_FOR_EOH;
+    }
+    if (command instanceof MilterCommand.BodyChunk) {
+      return ProtocolSteps.NO_REPLY_FOR_BODY;
+    }
+    if (command instanceof MilterCommand.UnknownSmtpCommand) {
+      return ProtocolSteps.NO_REPLY_FOR_UNKNOWN;
+    }
+    return 0;
   }
 }

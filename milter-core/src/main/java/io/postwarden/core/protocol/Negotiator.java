@@ -11,12 +11,14 @@ import org.nightcode.milter.ProtocolSteps;
 /**
  * Answers the MTA's option offer with the least the active policies need. Pure.
  *
- * <p>DATA and end-of-headers are never negotiated away: Postfix still sends their macros as a
- * separate write that expects no reply, and without TCP_NODELAY on its side that write waits ~40 ms
- * for our delayed ACK. Answering them costs one quick round trip instead
- * (docs/decisions/0003-no-nodata.md). For the same reason headers are answered on TCP; on a unix
- * socket, which has neither Nagle nor delayed ACKs, they are negotiated to need no reply, which
- * spares a round trip per header (docs/decisions/0031-no-header-replies-on-unix-sockets.md).
+ * <p>On TCP, DATA, end of headers and headers are answered although no policy decides there:
+ * Postfix sets no TCP_NODELAY, so a write of its that gets no reply waits ~40 ms for our delayed
+ * ACK (it still sends DATA's macros when DATA is negotiated away); answering costs one quick round
+ * trip instead (docs/decisions/0003-no-nodata.md). A unix socket has neither Nagle nor delayed
+ * ACKs, so there every command whose reply nothing needs is negotiated to get none: CONNECT, HELO,
+ * DATA, each header, end of headers and body chunks. Postfix then sends them on with the next
+ * command it waits for, and only OPTNEG, MAIL, RCPT and end of message cost a round trip
+ * (docs/decisions/0031-no-header-replies-on-unix-sockets.md).
  */
 public final class Negotiator {
 
@@ -46,28 +48,39 @@ public final class Negotiator {
   private Negotiator() {}
 
   /**
-   * @param headersWithoutReply the transport sends a command on at once even when no reply follows
-   *     it (a unix socket)
+   * @param unansweredIsFree the transport sends a command on at once even when no reply follows it
+   *     (a unix socket)
    */
   public static NegotiatedOptions answer(
       OptionNegotiation offer,
       Set<Stage> stages,
       Set<Capability> capabilities,
-      boolean headersWithoutReply) {
+      boolean unansweredIsFree) {
     if (offer.version() < 2) {
       throw new ProtocolException(
           ProtocolException.Kind.UNSUPPORTED_VERSION,
           "milter protocol version " + offer.version() + " is too old");
     }
     int version = Math.min(HIGHEST_VERSION, offer.version());
+    boolean noReplies = unansweredIsFree && version >= 6;
     int skipped = ProtocolSteps.NO_UNKNOWN;
+    if (noReplies) {
+      // a refusal at CONNECT or HELO is given at MAIL instead (MilterSession)
+      skipped |=
+          ProtocolSteps.NO_REPLY_FOR_CONNECT
+              | ProtocolSteps.NO_REPLY_FOR_HELO
+              | ProtocolSteps.NO_REPLY_FOR_DATA
+              | ProtocolSteps.NO_REPLY_FOR_EOH;
+    }
     if (!stages.contains(Stage.HEADERS)) {
       skipped |= ProtocolSteps.NO_HEADERS;
-    } else if (headersWithoutReply && version >= 6) {
+    } else if (noReplies) {
       skipped |= ProtocolSteps.NO_REPLY_FOR_HEADERS;
     }
     if (!stages.contains(Stage.BODY)) {
       skipped |= ProtocolSteps.NO_BODY;
+    } else if (noReplies) {
+      skipped |= ProtocolSteps.NO_REPLY_FOR_BODY;
     }
     int wanted = 0;
     for (Capability capability : capabilities) {

@@ -48,9 +48,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   private static final RateLimitedLog WARNINGS = RateLimitedLog.perMinute(LOG);
 
   /**
-   * Commands that may wait behind a policy stage. Postfix waits for each reply, so at most a macro
-   * packet and an ABORT or QUIT arrive early; a peer that sends more is not an MTA, and each
-   * command may hold a packet's worth of memory.
+   * Commands that may wait behind a policy stage. Postfix waits for each reply it expects, so at
+   * most a macro packet and an ABORT or QUIT arrive early, or on a unix socket, behind an
+   * unanswered CONNECT, the HELO and the MAIL with their macros; a peer that sends more is not an
+   * MTA, and each command may hold a packet's worth of memory.
    */
   static final int MAX_WAITING = 16;
 

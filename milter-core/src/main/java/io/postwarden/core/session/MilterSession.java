@@ -19,11 +19,12 @@ import io.postwarden.core.protocol.ReplyEncoder;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import org.nightcode.milter.ProtocolSteps;
 import org.nightcode.milter.codec.MilterPacket;
 import org.nightcode.milter.util.MilterPackets;
 
@@ -65,6 +66,13 @@ public final class MilterSession {
   private ConnectionState connection;
   private NegotiatedOptions options;
   private TransactionState transaction;
+
+  /**
+   * Refusals at CONNECT or HELO that the MTA read no reply for (SMFIP_NR_CONN, SMFIP_NR_HELO): each
+   * MAIL of the session gets them instead, so no mail passes what a policy refused.
+   */
+  private final Map<Stage, Evaluation> unansweredRefusals = new EnumMap<>(Stage.class);
+
   private Phase phase = Phase.AWAIT_OPTNEG;
 
   public MilterSession(
@@ -117,6 +125,7 @@ public final class MilterSession {
       closed();
       macros.endSession();
       connection = new ConnectionState(macros, origin, link);
+      unansweredRefusals.clear();
       phase = Phase.AWAIT_CONNECT;
       return Step.Reply.NOTHING;
     }
@@ -130,6 +139,7 @@ public final class MilterSession {
       connection.connected(connect.hostname(), connect.client());
       phase = Phase.CONNECTED;
       return consult(
+          command,
           Stage.CONNECT,
           policy -> policy.mayBlock(Stage.CONNECT, connection),
           policy -> policy.onConnect(connection),
@@ -139,6 +149,7 @@ public final class MilterSession {
       require(command, Phase.CONNECTED, Phase.CONNECTED);
       connection.helo(helo.name());
       return consult(
+          command,
           Stage.HELO,
           policy -> policy.mayBlock(Stage.HELO, connection),
           policy -> policy.onHelo(connection),
@@ -152,11 +163,11 @@ public final class MilterSession {
     }
     if (command instanceof Data) {
       advance(command, Phase.RCPT, Phase.RCPT, Phase.DATA);
-      return proceed();
+      return proceedIfAwaited(command);
     }
     if (command instanceof HeaderField header) {
       advance(command, Phase.RCPT, Phase.HEADERS, Phase.HEADERS);
-      boolean unanswered = options.skips(ProtocolSteps.NO_REPLY_FOR_HEADERS);
+      boolean unanswered = !options.awaitsReply(command);
       if (chain.wants(Stage.HEADERS) && transaction.headersRefused() == null) {
         Fault refused =
             transaction.reserve(TransactionState.sizeOf(header.name(), List.of(header.value())));
@@ -176,21 +187,25 @@ public final class MilterSession {
     if (command instanceof EndOfHeaders) {
       advance(command, Phase.RCPT, Phase.HEADERS, Phase.END_OF_HEADERS);
       Fault refused = transaction.headersRefused();
-      return refused == null ? proceed() : oversized(Stage.HEADERS, refused);
+      // unanswered, the tempfail waits for end of message, which is always answered
+      return refused == null || !options.awaitsReply(command)
+          ? proceedIfAwaited(command)
+          : oversized(Stage.HEADERS, refused);
     }
     if (command instanceof BodyChunk chunk) {
       advance(command, Phase.RCPT, Phase.BODY, Phase.BODY);
       transaction.addBody(chunk.length());
-      return proceed();
+      return proceedIfAwaited(command);
     }
     if (command instanceof EndOfMessage end) {
       advance(command, Phase.RCPT, Phase.BODY, Phase.BODY);
       transaction.addBody(end.trailingBodyLength());
-      return endOfMessage();
+      Fault refused = transaction.headersRefused();
+      return refused == null ? endOfMessage() : oversized(Stage.HEADERS, refused);
     }
     if (command instanceof UnknownSmtpCommand) {
       require(command, Phase.CONNECTED, Phase.BODY);
-      return proceed();
+      return proceedIfAwaited(command);
     }
     throw outOfOrder(command);
   }
@@ -206,8 +221,16 @@ public final class MilterSession {
         new TransactionState(
             connection, macros, mail.sender(), mail.esmtpArgs(), chain.wants(Stage.BODY), limits);
     phase = Phase.MAIL;
+    Evaluation refusedBefore =
+        unansweredRefusals.getOrDefault(Stage.CONNECT, unansweredRefusals.get(Stage.HELO));
+    if (refusedBefore != null) {
+      Decision decision = refusedBefore.decision();
+      endTransaction(outcomeOf(decision.verdict()), refusedBefore.decidedBy(), List.of());
+      return reply(ReplyEncoder.verdict(decision.verdict(), decision.reply()));
+    }
     TransactionState tx = transaction;
     return consult(
+        mail,
         Stage.MAIL,
         policy -> policy.mayBlock(Stage.MAIL, tx),
         policy -> policy.onMail(tx),
@@ -231,6 +254,7 @@ public final class MilterSession {
       return oversized(Stage.RCPT, refused);
     }
     return consult(
+        rcpt,
         Stage.RCPT,
         policy -> policy.mayBlock(Stage.RCPT, tx),
         policy -> policy.onRecipient(tx, recipient),
@@ -317,17 +341,27 @@ public final class MilterSession {
    * encoded.
    */
   private Step consult(
+      MilterCommand command,
       Stage stage,
       Predicate<Policy> blocks,
       Function<Policy, Decision> callback,
       Function<Evaluation, Evaluation> after) {
     if (!chain.wants(stage)) {
       after.apply(Evaluation.of(Decision.CONTINUE, null));
-      return proceed();
+      return proceedIfAwaited(command);
     }
     Function<Evaluation, Step> answer =
         evaluation -> {
-          Decision decision = after.apply(evaluation).decision();
+          Evaluation merged = after.apply(evaluation);
+          Decision decision = merged.decision();
+          if (!options.awaitsReply(command)) {
+            if (decision.verdict().refuses()) {
+              unansweredRefusals.put(stage, merged);
+            } else {
+              unansweredRefusals.remove(stage);
+            }
+            return Step.Reply.NOTHING;
+          }
           return reply(ReplyEncoder.verdict(decision.verdict(), decision.reply()));
         };
     Supplier<Evaluation> work = timed(stage, callback);
@@ -402,12 +436,16 @@ public final class MilterSession {
         Level.WARNING, "protocol error " + e.kind(), "closing milter session: " + e.getMessage());
     observer.protocolError(e.kind(), e.getMessage());
     closed();
-    return new Step.Close(
-        command.expectsReply() ? List.of(MilterPackets.SMFIS_TEMPFAIL) : List.of());
+    boolean awaited = options == null ? command.expectsReply() : options.awaitsReply(command);
+    return new Step.Close(awaited ? List.of(MilterPackets.SMFIS_TEMPFAIL) : List.of());
   }
 
   private static Step proceed() {
     return reply(MilterPackets.SMFIS_CONTINUE);
+  }
+
+  private Step proceedIfAwaited(MilterCommand command) {
+    return options.awaitsReply(command) ? proceed() : Step.Reply.NOTHING;
   }
 
   private static Step reply(MilterPacket packet) {

@@ -27,17 +27,32 @@ class NegotiatorTest {
   }
 
   @Test
-  void onAUnixSocketHeadersNeedNoReply() {
-    Set<Stage> headers = EnumSet.of(Stage.HEADERS);
-    assertTrue(Negotiator.answer(POSTFIX, headers, Set.of(), true).skips(0x80));
-    assertFalse(Negotiator.answer(POSTFIX, headers, Set.of(), false).skips(0x80), "TCP");
-    assertFalse(
-        Negotiator.answer(new OptionNegotiation(6, 0x1ff, 0x7f), headers, Set.of(), true)
-            .skips(0x80),
-        "an MTA that did not offer it");
+  void onAUnixSocketOnlyMailRecipientsAndEndOfMessageNeedAReply() {
+    Set<Stage> all = EnumSet.allOf(Stage.class);
+    NegotiatedOptions unix = Negotiator.answer(POSTFIX, all, Set.of(), true);
+    for (int noReply : List.of(0x1000, 0x2000, 0x10000, 0x80, 0x40000, 0x80000)) {
+      assertTrue(unix.skips(noReply), "NR bit " + Integer.toHexString(noReply));
+    }
+    for (int answered : List.of(0x4000, 0x8000)) {
+      assertFalse(unix.skips(answered), "MAIL and RCPT decide: " + Integer.toHexString(answered));
+    }
+    NegotiatedOptions tcp = Negotiator.answer(POSTFIX, all, Set.of(), false);
+    assertEquals(0x100, tcp.protocol(), "TCP: every stage answered, only UNKNOWN skipped");
+    assertEquals(
+        0x80,
+        Negotiator.answer(new OptionNegotiation(6, 0x1ff, 0x1ff), all, Set.of(), true).protocol()
+            & 0x1ff080,
+        "an MTA that offered only NR_HDR of them");
+    assertEquals(
+        0x100,
+        Negotiator.answer(new OptionNegotiation(2, 0x1ff, 0x1fffff), all, Set.of(), true)
+            .protocol(),
+        "protocol 2 has no NR bits");
     NegotiatedOptions noHeaders = Negotiator.answer(POSTFIX, Set.of(), Set.of(), true);
     assertTrue(noHeaders.skips(0x20));
     assertFalse(noHeaders.skips(0x80), "no headers at all: nothing to answer");
+    assertTrue(noHeaders.skips(0x10));
+    assertFalse(noHeaders.skips(0x80000), "no body at all: nothing to answer");
   }
 
   @Test

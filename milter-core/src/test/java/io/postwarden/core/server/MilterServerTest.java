@@ -314,7 +314,15 @@ class MilterServerTest {
           "rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
       assertEquals(
           "nogroup", Files.readAttributes(socket, PosixFileAttributes.class).group().getName());
-      assertEquals('c', passThrough(mta).get(0).code());
+      negotiated(mta);
+      assertSame(MtaReply.UNANSWERED, mta.connectInet("[127.0.0.1]", "127.0.0.1", 40000));
+      assertSame(MtaReply.UNANSWERED, mta.helo("client.test.example"));
+      List<MtaReply> replies =
+          mta.transaction("a@x.example", List.of("b@y.example"), Map.of("Subject", "hi"));
+      assertEquals(
+          "c", replies.stream().map(r -> String.valueOf(r.code())).reduce("", String::concat));
+      mta.quit();
+      assertEquals(0, mta.bytesBeforeClose(), "no reply to what was negotiated to get none");
       PeerCredentials peer = links.get(0).peerCredentials().orElseThrow();
       assertEquals(ProcessHandle.current().pid(), peer.pid());
       assertEquals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"), peer.uid());

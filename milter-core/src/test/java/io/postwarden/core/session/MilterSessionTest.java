@@ -308,6 +308,105 @@ class MilterSessionTest {
     assertEquals(List.of("policy_exception"), driver.errors);
   }
 
+  /** A milter connection on one of the package's unix-socket listeners. */
+  private static SessionDriver overUnixSocket(Policy... policies) {
+    return new SessionDriver(
+        new SessionLimits(4 << 20, new MemoryBudget(64 << 20)),
+        new io.postwarden.core.policy.MilterLink(
+            null, java.net.UnixDomainSocketAddress.of("/var/spool/postfix/postwarden/milter.sock")),
+        policies);
+  }
+
+  @Test
+  void onAUnixSocketOnlyOptionsMailRecipientsAndEndOfMessageAreAnswered() {
+    SessionDriver driver =
+        overUnixSocket(
+            new ScriptedPolicy("all")
+                .needs(Stage.HEADERS, Stage.BODY)
+                .onConnect(c -> Decision.CONTINUE)
+                .onHelo(c -> Decision.CONTINUE)
+                .onMail(tx -> Decision.CONTINUE)
+                .onRecipient((tx, r) -> Decision.CONTINUE)
+                .onEndOfMessage(tx -> Decision.CONTINUE));
+    String answers =
+        codes(driver.send('O', int32s(6, 0x1ff, 0x1fffff)))
+            + "|"
+            + codes(driver.send('C', connectPayload("[127.0.0.1]", '4', 40000, "127.0.0.1")))
+            + "|"
+            + codes(driver.send('H', strings("client")))
+            + "|"
+            + codes(driver.send('M', strings("<a@x.example>")))
+            + "|"
+            + codes(driver.send('R', strings("<b@y.example>")))
+            + "|"
+            + codes(driver.send('T', NOTHING))
+            + "|"
+            + codes(driver.send('L', strings("Subject", "hi")))
+            + "|"
+            + codes(driver.send('N', NOTHING))
+            + "|"
+            + codes(driver.send('B', "body".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+            + "|"
+            + codes(driver.send('E', NOTHING));
+    assertEquals("O|||c|c|||||c", answers);
+    assertEquals(TransactionRecord.Outcome.ACCEPTED, driver.transactions.get(0).outcome());
+  }
+
+  @Test
+  void anUnansweredRefusalAtConnectIsTheAnswerToEveryMail() {
+    SessionDriver driver =
+        overUnixSocket(
+            new ScriptedPolicy("gate").onConnect(c -> Decision.reject(AUTH_REQUIRED)),
+            new ScriptedPolicy("later").onMail(tx -> Decision.CONTINUE));
+    assertEquals("O", codes(driver.send('O', int32s(6, 0x1ff, 0x1fffff))));
+    assertEquals(
+        "", codes(driver.send('C', connectPayload("[127.0.0.1]", '4', 40000, "127.0.0.1"))));
+    assertEquals("", codes(driver.send('H', strings("client"))));
+    for (int attempt = 0; attempt < 2; attempt++) {
+      List<org.nightcode.milter.codec.MilterPacket> reply =
+          driver.send('M', strings("<a@x.example>"));
+      assertEquals("y", codes(reply), "attempt " + attempt);
+      assertTrue(new String(reply.get(0).payload()).startsWith("530 5.7.0"));
+      assertEquals(TransactionRecord.Outcome.REJECTED, driver.transactions.get(attempt).outcome());
+      assertEquals("gate", driver.transactions.get(attempt).decidedBy());
+    }
+    assertFalse(driver.closed);
+  }
+
+  @Test
+  void aFailureAtAnUnansweredHeloTempfailsMailUntilAHeloPasses() {
+    SessionDriver driver =
+        overUnixSocket(
+            new ScriptedPolicy("helo")
+                .onHelo(
+                    c -> {
+                      if (c.helo().equals("broken")) {
+                        throw new IllegalStateException("boom");
+                      }
+                      return Decision.CONTINUE;
+                    }));
+    driver.send('O', int32s(6, 0x1ff, 0x1fffff));
+    driver.send('C', connectPayload("[127.0.0.1]", '4', 40000, "127.0.0.1"));
+    assertEquals("", codes(driver.send('H', strings("broken"))));
+    List<org.nightcode.milter.codec.MilterPacket> reply =
+        driver.send('M', strings("<a@x.example>"));
+    assertEquals("y", codes(reply));
+    assertTrue(new String(reply.get(0).payload()).startsWith("451 4.3.0"));
+    assertEquals(List.of("policy_exception"), driver.errors);
+    assertEquals("", codes(driver.send('H', strings("client"))));
+    assertEquals("c", codes(driver.send('M', strings("<a@x.example>"))));
+  }
+
+  @Test
+  void overTcpEveryCommandIsAnswered() {
+    SessionDriver driver =
+        new SessionDriver(
+            new ScriptedPolicy("gate").onConnect(c -> Decision.reject(AUTH_REQUIRED)));
+    driver.send('O', int32s(6, 0x1ff, 0x1fffff));
+    assertEquals(
+        "y", codes(driver.send('C', connectPayload("[127.0.0.1]", '4', 40000, "127.0.0.1"))));
+  }
+
   @Test
   void heloBeforeOptionNegotiationTempfailsAndCloses() {
     SessionDriver driver = new SessionDriver();

@@ -40,11 +40,17 @@ public final class MtaEmulator implements AutoCloseable {
    */
   private final boolean flushBeforeRead;
 
-  private MtaEmulator(SocketChannel channel) throws IOException {
+  /** The protocol bits the milter chose at OPTNEG: which commands it reads with no reply. */
+  private int agreedProtocol;
+
+  private MtaEmulator(SocketChannel channel, boolean likePostfix) throws IOException {
     this.channel = channel;
     this.socket = null;
-    this.flushBeforeRead = false;
-    this.out = Channels.newOutputStream(channel);
+    this.flushBeforeRead = likePostfix;
+    this.out =
+        likePostfix
+            ? new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 17)
+            : Channels.newOutputStream(channel);
     this.in = new DataInputStream(Channels.newInputStream(channel));
   }
 
@@ -71,18 +77,21 @@ public final class MtaEmulator implements AutoCloseable {
       socket.connect(inet, 5_000);
       return new MtaEmulator(socket, false);
     }
-    return new MtaEmulator(SocketChannel.open(address));
+    return new MtaEmulator(SocketChannel.open(address), false);
   }
 
   /**
-   * Connects over TCP the way Postfix's milter client writes: without TCP_NODELAY, and with every
-   * packet (macros, commands that expect no reply) held in a buffer until a reply is awaited, then
-   * sent in one write. Benchmarks use this so that the milter sees the same segments, and the same
-   * Nagle and delayed-ACK interplay, as behind Postfix.
+   * Connects (over TCP, or a unix socket) the way Postfix's milter client writes: without
+   * TCP_NODELAY, and with every packet (macros, commands that expect no reply) held in a buffer
+   * until a reply is awaited, then sent in one write. Benchmarks use this so that the milter sees
+   * the same segments, and the same Nagle and delayed-ACK interplay, as behind Postfix.
    */
-  public static MtaEmulator connectLikePostfix(InetSocketAddress address) throws IOException {
+  public static MtaEmulator connectLikePostfix(SocketAddress address) throws IOException {
+    if (!(address instanceof InetSocketAddress inet)) {
+      return new MtaEmulator(SocketChannel.open(address), true);
+    }
     Socket socket = new Socket();
-    socket.connect(address, 5_000);
+    socket.connect(inet, 5_000);
     return new MtaEmulator(socket, true);
   }
 
@@ -128,10 +137,33 @@ public final class MtaEmulator implements AutoCloseable {
     return replies;
   }
 
-  /** Sends a command and returns its final reply. */
+  /**
+   * Sends a command and returns its final reply, or {@link MtaReply#UNANSWERED} when the milter
+   * negotiated no reply for it (SMFIP_NR_*): then, as Postfix does, the emulator reads nothing and
+   * goes on.
+   */
   public MtaReply command(char command, byte[] payload) throws IOException {
+    if ((agreedProtocol & noReplyBit(command)) != 0) {
+      send(command, payload);
+      return MtaReply.UNANSWERED;
+    }
     List<MtaReply> replies = exchange(command, payload);
     return replies.get(replies.size() - 1);
+  }
+
+  private static int noReplyBit(char command) {
+    return switch (command) {
+      case 'C' -> 0x1000;
+      case 'H' -> 0x2000;
+      case 'M' -> 0x4000;
+      case 'R' -> 0x8000;
+      case 'T' -> 0x10000;
+      case 'U' -> 0x20000;
+      case 'N' -> 0x40000;
+      case 'B' -> 0x80000;
+      case 'L' -> 0x80;
+      default -> 0;
+    };
   }
 
   public MtaReply negotiate() throws IOException {
@@ -139,7 +171,11 @@ public final class MtaEmulator implements AutoCloseable {
   }
 
   public MtaReply negotiate(int version, int actions, int protocol) throws IOException {
-    return command('O', int32s(version, actions, protocol));
+    MtaReply reply = command('O', int32s(version, actions, protocol));
+    if (reply.code() == 'O' && reply.payload().length >= 12) {
+      agreedProtocol = reply.int32(8);
+    }
+    return reply;
   }
 
   public void macros(char stage, Map<String, String> macros) throws IOException {
@@ -226,6 +262,18 @@ public final class MtaEmulator implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads until the milter closes the connection; returns how many bytes came first: replies to
+   * commands that were negotiated to get none would show here.
+   */
+  public int bytesBeforeClose() throws IOException {
+    int count = 0;
+    while (in.read() >= 0) {
+      count++;
+    }
+    return count;
+  }
+
   /** True when the milter closed the connection (EOF) within the socket timeout. */
   public boolean closedByPeer() throws IOException {
     try {
@@ -245,14 +293,14 @@ public final class MtaEmulator implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    if (socket != null) {
-      if (flushBeforeRead && !socket.isClosed()) {
-        try {
-          out.flush(); // a QUIT still in the buffer
-        } catch (IOException peerGone) {
-          // closing anyway
-        }
+    if (flushBeforeRead && (socket != null ? !socket.isClosed() : channel.isOpen())) {
+      try {
+        out.flush(); // a QUIT still in the buffer
+      } catch (IOException peerGone) {
+        // closing anyway
       }
+    }
+    if (socket != null) {
       socket.close();
     } else {
       channel.close();

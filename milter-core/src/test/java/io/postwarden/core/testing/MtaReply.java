@@ -6,6 +6,12 @@ import java.util.List;
 /** One packet the milter sent back. */
 public record MtaReply(char code, byte[] payload) {
 
+  /**
+   * What the emulator returns for a command the milter negotiated no reply for: it reads nothing
+   * and goes on, as after continue.
+   */
+  public static final MtaReply UNANSWERED = new MtaReply('c', new byte[0]);
+
   /** Verdict codes that end a stage. */
   public boolean isFinal() {
     return "acrtdyO".indexOf(code) >= 0;

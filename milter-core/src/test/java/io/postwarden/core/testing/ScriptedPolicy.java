@@ -27,6 +27,7 @@ public final class ScriptedPolicy implements Policy {
   private Set<Stage> blocking;
 
   private Function<Connection, Decision> onConnect = c -> Decision.CONTINUE;
+  private Function<Connection, Decision> onHelo = c -> Decision.CONTINUE;
   private Function<Transaction, Decision> onMail = tx -> Decision.CONTINUE;
   private BiFunction<Transaction, Recipient, Decision> onRecipient = (tx, r) -> Decision.CONTINUE;
   private Function<Transaction, Decision> onEndOfMessage = tx -> Decision.CONTINUE;
@@ -55,6 +56,12 @@ public final class ScriptedPolicy implements Policy {
   public ScriptedPolicy onConnect(Function<Connection, Decision> script) {
     stages.add(Stage.CONNECT);
     onConnect = script;
+    return this;
+  }
+
+  public ScriptedPolicy onHelo(Function<Connection, Decision> script) {
+    stages.add(Stage.HELO);
+    onHelo = script;
     return this;
   }
 
@@ -99,6 +106,11 @@ public final class ScriptedPolicy implements Policy {
   @Override
   public Decision onConnect(Connection connection) {
     return onConnect.apply(connection);
+  }
+
+  @Override
+  public Decision onHelo(Connection connection) {
+    return onHelo.apply(connection);
   }
 
   @Override
