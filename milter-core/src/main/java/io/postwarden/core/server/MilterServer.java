@@ -37,7 +37,6 @@ public final class MilterServer implements AutoCloseable {
   private final PolicyWorkers workers;
   private final SessionObserver observer;
   private volatile PolicyChain chain;
-  private final EventLoopGroup acceptors;
   private final EventLoopGroup sessions;
   private final ChannelGroup listeners = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -53,8 +52,11 @@ public final class MilterServer implements AutoCloseable {
     this.observer = observer;
     this.gate = new ConnectionGate(settings.limits());
     this.drops = new ConnectionDrops(observer);
-    this.acceptors = ServerTransport.eventLoops(1, "postwarden-accept");
-    this.sessions = ServerTransport.eventLoops(0, "postwarden-io");
+    // one loop per core, accepting as well: a connection accepted on a loop that serves it costs no
+    // thread wake-up, and more loops than cores only add wake-ups (Postfix opens a connection per
+    // message)
+    this.sessions =
+        ServerTransport.eventLoops(Runtime.getRuntime().availableProcessors(), "postwarden-io");
   }
 
   /** Binds every endpoint or fails with the first bind error (nothing is left bound then). */
@@ -105,7 +107,7 @@ public final class MilterServer implements AutoCloseable {
 
   private ServerBootstrap bootstrap(Listener listener) {
     return ServerTransport.listen(
-        listener.endpoint(), acceptors, sessions, channel -> admit(channel, listener.origin()));
+        listener.endpoint(), sessions, sessions, channel -> admit(channel, listener.origin()));
   }
 
   /**
@@ -189,7 +191,7 @@ public final class MilterServer implements AutoCloseable {
   public void close() {
     listeners.close().awaitUninterruptibly();
     connections.close().awaitUninterruptibly();
-    ServerTransport.shutdown(acceptors, sessions);
+    ServerTransport.shutdown(sessions);
     chain.retire();
     for (Listener listener : settings.listeners()) {
       if (listener.endpoint().isUnix()) {
