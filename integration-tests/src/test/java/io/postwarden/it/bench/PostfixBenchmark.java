@@ -76,77 +76,44 @@ public final class PostfixBenchmark {
         PyMilter pymilter = PyMilter.start(dir)) {
       stack.start();
       dir.recordPid(stack.postfix().masterPid().orElseThrow());
-      Path postfixConfig = stack.postfix().configDir();
-      // the fast path as deploy/postfix/main.cf-fastpath.snippet ships it: no milter for remote
-      // MTAs (here every client, 127.0.0.1 playing the remote MTA), SRS by the canonical maps over
-      // socketmap on a unix socket in the queue directory
-      Path lookupSocket = stack.queueDirectory().resolve("postwarden").resolve("lookup.sock");
-      Files.createDirectories(lookupSocket.getParent());
+      Files.createDirectories(stack.queueDirectory().resolve("postwarden"));
       Path remoteMtas = dir.write("milter_clients", "0.0.0.0/0 DISABLE\n");
       Path reverseSkip =
           new PostfixSnippets(BenchDirectory.repositoryRoot().resolve("deploy/postfix"))
               .table("srs_reverse_skip", Map.of(), dir.file("srs_reverse_skip"));
-      // every Postwarden listens as the package does: unix sockets in the queue directory
-      Path queue = stack.queueDirectory();
-      try (PostwardenDaemon remote =
-              PostwardenDaemon.onUnixSockets(
+      List<Setup> setups = new ArrayList<>();
+      setups.add(new Setup("alone", "Postfix alone", settings(Map.of()), Optional.empty(), false));
+      setups.add(
+          new Setup(
+              "postsrsd",
+              "PostSRSd 1.10 (canonical maps)",
+              settings(postsrsd.postfixSettings()),
+              Optional.of(postsrsd.process()),
+              true));
+      setups.add(
+          new Setup(
+              "pymilter",
+              "pymilter pass-through",
+              milters(pymilter.endpoint(), pymilter.endpoint()),
+              Optional.of(pymilter.process()),
+              false));
+      List<PostwardenDaemon> daemons = new ArrayList<>();
+      try {
+        Path jar = PostwardenDaemon.jar();
+        setups.addAll(postwarden(dir, stack, jar, "", "", daemons, remoteMtas, reverseSkip));
+        String baseline = System.getProperty("bench.baseline.jar", "");
+        if (!baseline.isEmpty()) {
+          setups.addAll(
+              postwarden(
                   dir,
-                  "postwarden-remote",
-                  "r",
-                  postfixConfig,
-                  "peer-lookup = false\nguard-allow-networks = { \"127.0.0.1/32\" }",
-                  queue);
-          PostwardenDaemon local =
-              PostwardenDaemon.onUnixSockets(
-                  dir,
-                  "postwarden-local",
-                  "l",
-                  postfixConfig,
-                  "peer-lookup = true\nguard-allow-users = { \"nobody\" }",
-                  queue);
-          PostwardenDaemon fast =
-              PostwardenDaemon.onUnixSockets(
-                  dir,
-                  "postwarden-fast-path",
-                  "f",
-                  postfixConfig,
-                  "socketmap = { \"unix:"
-                      + lookupSocket
-                      + "\" }\nsrs-rewrite-in-milter = false\npeer-lookup = false",
-                  queue)) {
-        List<Setup> setups =
-            List.of(
-                new Setup("alone", "Postfix alone", settings(Map.of()), Optional.empty(), false),
-                new Setup(
-                    "postsrsd",
-                    "PostSRSd 1.10 (canonical maps)",
-                    settings(postsrsd.postfixSettings()),
-                    Optional.of(postsrsd.process()),
-                    true),
-                new Setup(
-                    "pymilter",
-                    "pymilter pass-through",
-                    milters(pymilter.endpoint(), pymilter.endpoint()),
-                    Optional.of(pymilter.process()),
-                    false),
-                new Setup(
-                    "remote",
-                    "Postwarden, all policies, remote path (no lookup)",
-                    milters(remote.smtpdEndpoint(), remote.nonSmtpdEndpoint()),
-                    Optional.of(remote.process()),
-                    true),
-                new Setup(
-                    "local",
-                    "Postwarden, all policies, local client (process lookup)",
-                    milters(local.smtpdEndpoint(), local.nonSmtpdEndpoint()),
-                    Optional.of(local.process()),
-                    true),
-                new Setup(
-                    "fast",
-                    "Postwarden fast path (socketmap, remote MTA skips the milter)",
-                    fastPath(fast, remoteMtas, reverseSkip),
-                    Optional.of(fast.process()),
-                    true));
+                  stack,
+                  Path.of(baseline),
+                  "-baseline",
+                  "b",
+                  daemons,
+                  remoteMtas,
+                  reverseSkip));
+        }
         List<String> only = List.of(System.getProperty("bench.only", "").split(","));
         new PostfixBenchmark(dir, stack, sessions)
             .measure(
@@ -155,14 +122,90 @@ public final class PostfixBenchmark {
                         s ->
                             s.daemon().isEmpty()
                                 || only.equals(List.of(""))
-                                || only.contains(s.key()))
+                                || only.contains(s.key().replace("-baseline", "")))
                     .toList(),
                 messages,
                 rounds,
                 warmup,
                 machine);
+      } finally {
+        daemons.forEach(PostwardenDaemon::close);
       }
     }
+  }
+
+  /**
+   * The three Postwarden setups, each daemon built from {@code jar} and listening as the package
+   * does (unix sockets in the queue directory); {@code suffix} tells a baseline build's setups
+   * apart, {@code socketSuffix} their sockets.
+   */
+  private static List<Setup> postwarden(
+      BenchDirectory dir,
+      MailStack stack,
+      Path jar,
+      String suffix,
+      String socketSuffix,
+      List<PostwardenDaemon> daemons,
+      Path remoteMtas,
+      Path reverseSkip) {
+    Path queue = stack.queueDirectory();
+    Path postfixConfig = stack.postfix().configDir();
+    String label = suffix.isEmpty() ? "" : " [" + jar.getFileName() + "]";
+    PostwardenDaemon remote =
+        PostwardenDaemon.onUnixSockets(
+            dir,
+            jar,
+            "postwarden-remote" + suffix,
+            "r" + socketSuffix,
+            postfixConfig,
+            "peer-lookup = false\nguard-allow-networks = { \"127.0.0.1/32\" }",
+            queue);
+    daemons.add(remote);
+    PostwardenDaemon local =
+        PostwardenDaemon.onUnixSockets(
+            dir,
+            jar,
+            "postwarden-local" + suffix,
+            "l" + socketSuffix,
+            postfixConfig,
+            "peer-lookup = true\nguard-allow-users = { \"nobody\" }",
+            queue);
+    daemons.add(local);
+    // the fast path as deploy/postfix/main.cf-fastpath.snippet ships it: no milter for remote
+    // MTAs (here every client, 127.0.0.1 playing the remote MTA), SRS by the canonical maps over
+    // socketmap on a unix socket in the queue directory
+    String lookupSocket = "postwarden/lookup" + socketSuffix + ".sock";
+    PostwardenDaemon fast =
+        PostwardenDaemon.onUnixSockets(
+            dir,
+            jar,
+            "postwarden-fast-path" + suffix,
+            "f" + socketSuffix,
+            postfixConfig,
+            "socketmap = { \"unix:"
+                + queue.resolve(lookupSocket)
+                + "\" }\nsrs-rewrite-in-milter = false\npeer-lookup = false",
+            queue);
+    daemons.add(fast);
+    return List.of(
+        new Setup(
+            "remote" + suffix,
+            "Postwarden, all policies, remote path (no lookup)" + label,
+            milters(remote.smtpdEndpoint(), remote.nonSmtpdEndpoint()),
+            Optional.of(remote.process()),
+            true),
+        new Setup(
+            "local" + suffix,
+            "Postwarden, all policies, local client (process lookup)" + label,
+            milters(local.smtpdEndpoint(), local.nonSmtpdEndpoint()),
+            Optional.of(local.process()),
+            true),
+        new Setup(
+            "fast" + suffix,
+            "Postwarden fast path (socketmap, remote MTA skips the milter)" + label,
+            fastPath(fast, lookupSocket, remoteMtas, reverseSkip),
+            Optional.of(fast.process()),
+            true));
   }
 
   private void measure(List<Setup> setups, int messages, int rounds, int warmup, String machine)
@@ -334,16 +377,16 @@ public final class PostfixBenchmark {
   }
 
   private static Map<String, String> fastPath(
-      PostwardenDaemon daemon, Path clients, Path reverseSkip) {
+      PostwardenDaemon daemon, String lookupSocket, Path clients, Path reverseSkip) {
     Map<String, String> own = new LinkedHashMap<>();
     own.put("smtpd_milters", daemon.smtpdEndpoint());
     own.put("non_smtpd_milters", daemon.nonSmtpdEndpoint());
     own.put("smtpd_milter_maps", "cidr:" + clients);
-    own.put("sender_canonical_maps", "socketmap:unix:postwarden/lookup.sock:forward");
+    own.put("sender_canonical_maps", "socketmap:unix:" + lookupSocket + ":forward");
     own.put("sender_canonical_classes", "envelope_sender");
     own.put(
         "recipient_canonical_maps",
-        "regexp:" + reverseSkip + ", socketmap:unix:postwarden/lookup.sock:reverse");
+        "regexp:" + reverseSkip + ", socketmap:unix:" + lookupSocket + ":reverse");
     own.put("recipient_canonical_classes", "envelope_recipient, header_recipient");
     return settings(own);
   }

@@ -55,6 +55,7 @@ final class PostwardenDaemon implements AutoCloseable {
     InetSocketAddress nonSmtpd = new InetSocketAddress(Ports.V4, Ports.freePort());
     return start(
         dir,
+        jar(),
         name,
         postfixConfigDir,
         policySettings,
@@ -75,11 +76,28 @@ final class PostwardenDaemon implements AutoCloseable {
       Path postfixConfigDir,
       String policySettings,
       Path queueDirectory) {
+    return onUnixSockets(
+        dir, jar(), name, socket, postfixConfigDir, policySettings, queueDirectory);
+  }
+
+  /**
+   * As {@link #onUnixSockets(BenchDirectory, String, String, Path, String, Path)}, from {@code
+   * jar}.
+   */
+  static PostwardenDaemon onUnixSockets(
+      BenchDirectory dir,
+      Path jar,
+      String name,
+      String socket,
+      Path postfixConfigDir,
+      String policySettings,
+      Path queueDirectory) {
     String smtpd = "postwarden/" + socket + ".sock";
     String nonSmtpd = "postwarden/" + socket + "-ns.sock";
     PostwardenDaemon daemon =
         start(
             dir,
+            jar,
             name,
             postfixConfigDir,
             policySettings,
@@ -95,6 +113,7 @@ final class PostwardenDaemon implements AutoCloseable {
 
   private static PostwardenDaemon start(
       BenchDirectory dir,
+      Path jar,
       String name,
       Path postfixConfigDir,
       String policySettings,
@@ -134,17 +153,17 @@ final class PostwardenDaemon implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(packageJvmOptions());
     command.addAll(extraJvmOptions(name));
-    command.addAll(
-        List.of(
-            "-jar",
-            System.getProperty(
-                "bench.postwarden.jar",
-                BenchDirectory.repositoryRoot().resolve("deploy/target/postwarden.jar").toString()),
-            "run",
-            "--config",
-            config.toString()));
+    command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
     return new PostwardenDaemon(
         smtpdEndpoint, nonSmtpdEndpoint, smtpd, ExternalDaemon.start(dir, name, command, metrics));
+  }
+
+  /** The build to run: deploy/target/postwarden.jar, or {@code scripts/bench --postwarden-jar}. */
+  static Path jar() {
+    String chosen = System.getProperty("bench.postwarden.jar", "");
+    return chosen.isEmpty()
+        ? BenchDirectory.repositoryRoot().resolve("deploy/target/postwarden.jar")
+        : Path.of(chosen);
   }
 
   /**
