@@ -150,7 +150,8 @@ class PostfixSnippetsTest {
     assertMainCf(
         Map.of(
             "smtpd_milter_maps", "cidr:" + dir.resolve("milter_clients"),
-            "sender_canonical_maps", socketmap + "forward",
+            "sender_canonical_maps",
+                "regexp:" + dir.resolve("srs_forward_skip") + ", " + socketmap + "forward",
             "sender_canonical_classes", "envelope_sender",
             "recipient_canonical_maps",
                 "regexp:" + dir.resolve("srs_reverse_skip") + ", " + socketmap + "reverse",
@@ -184,6 +185,18 @@ class PostfixSnippetsTest {
     assertEquals(
         "REJECT 5.1.1 Not an SRS address", lookup("postmaster@srs.example.com", recipients));
     assertNull(lookup("SRS0=HHHHHHHH=TT=orig.example=ann@other.example", recipients));
+    String forwardSkip = "regexp:" + dir.resolve("srs_forward_skip");
+    for (String ours :
+        List.of("SRS0=HHHHHHHH=TT=orig.example=ann@srs.example.com", "srs1+x@SRS.example.com")) {
+      assertEquals(ours, lookup(ours, forwardSkip), "keeps its address: " + ours);
+    }
+    for (String other :
+        List.of(
+            "ann@orig.example",
+            "SRS0=HHHHHHHH=TT=orig.example=ann@other.example",
+            "SRS0=H@srs.example.com.other.example")) {
+      assertNull(lookup(other, forwardSkip), "left to the forward table: " + other);
+    }
     String reverseSkip = "regexp:" + dir.resolve("srs_reverse_skip");
     for (String ordinary : List.of("ann@orig.example", "SRS2=x@a.example", "srs0@a.example")) {
       assertEquals(ordinary, lookup(ordinary, reverseSkip), "maps to itself: " + ordinary);

@@ -78,9 +78,15 @@ public final class PostfixBenchmark {
       dir.recordPid(stack.postfix().masterPid().orElseThrow());
       Files.createDirectories(stack.queueDirectory().resolve("postwarden"));
       Path remoteMtas = dir.write("milter_clients", "0.0.0.0/0 DISABLE\n");
-      Path reverseSkip =
-          new PostfixSnippets(BenchDirectory.repositoryRoot().resolve("deploy/postfix"))
-              .table("srs_reverse_skip", Map.of(), dir.file("srs_reverse_skip"));
+      PostfixSnippets shipped =
+          new PostfixSnippets(BenchDirectory.repositoryRoot().resolve("deploy/postfix"));
+      Path reverseSkip = shipped.table("srs_reverse_skip", Map.of(), dir.file("srs_reverse_skip"));
+      Path forwardSkip =
+          shipped.table(
+              "srs_forward_skip",
+              Map.of("srs\\.example\\.com", "srs\\.test\\.example"),
+              dir.file("srs_forward_skip"));
+      Path[] skips = {forwardSkip, reverseSkip};
       List<Setup> setups = new ArrayList<>();
       setups.add(new Setup("alone", "Postfix alone", settings(Map.of()), Optional.empty(), false));
       setups.add(
@@ -100,19 +106,12 @@ public final class PostfixBenchmark {
       List<PostwardenDaemon> daemons = new ArrayList<>();
       try {
         Path jar = PostwardenDaemon.jar();
-        setups.addAll(postwarden(dir, stack, jar, "", "", daemons, remoteMtas, reverseSkip));
+        setups.addAll(postwarden(dir, stack, jar, "", "", daemons, remoteMtas, skips));
         String baseline = System.getProperty("bench.baseline.jar", "");
         if (!baseline.isEmpty()) {
           setups.addAll(
               postwarden(
-                  dir,
-                  stack,
-                  Path.of(baseline),
-                  "-baseline",
-                  "b",
-                  daemons,
-                  remoteMtas,
-                  reverseSkip));
+                  dir, stack, Path.of(baseline), "-baseline", "b", daemons, remoteMtas, skips));
         }
         List<String> only = List.of(System.getProperty("bench.only", "").split(","));
         new PostfixBenchmark(dir, stack, sessions)
@@ -147,7 +146,7 @@ public final class PostfixBenchmark {
       String socketSuffix,
       List<PostwardenDaemon> daemons,
       Path remoteMtas,
-      Path reverseSkip) {
+      Path[] skips) {
     Path queue = stack.queueDirectory();
     Path postfixConfig = stack.postfix().configDir();
     String label = suffix.isEmpty() ? "" : " [" + jar.getFileName() + "]";
@@ -203,7 +202,7 @@ public final class PostfixBenchmark {
         new Setup(
             "fast" + suffix,
             "Postwarden fast path (socketmap, remote MTA skips the milter)" + label,
-            fastPath(fast, lookupSocket, remoteMtas, reverseSkip),
+            fastPath(fast, lookupSocket, remoteMtas, skips),
             Optional.of(fast.process()),
             true));
   }
@@ -377,16 +376,18 @@ public final class PostfixBenchmark {
   }
 
   private static Map<String, String> fastPath(
-      PostwardenDaemon daemon, String lookupSocket, Path clients, Path reverseSkip) {
+      PostwardenDaemon daemon, String lookupSocket, Path clients, Path[] skips) {
     Map<String, String> own = new LinkedHashMap<>();
     own.put("smtpd_milters", daemon.smtpdEndpoint());
     own.put("non_smtpd_milters", daemon.nonSmtpdEndpoint());
     own.put("smtpd_milter_maps", "cidr:" + clients);
-    own.put("sender_canonical_maps", "socketmap:unix:" + lookupSocket + ":forward");
+    own.put(
+        "sender_canonical_maps",
+        "regexp:" + skips[0] + ", socketmap:unix:" + lookupSocket + ":forward");
     own.put("sender_canonical_classes", "envelope_sender");
     own.put(
         "recipient_canonical_maps",
-        "regexp:" + reverseSkip + ", socketmap:unix:" + lookupSocket + ":reverse");
+        "regexp:" + skips[1] + ", socketmap:unix:" + lookupSocket + ":reverse");
     own.put("recipient_canonical_classes", "envelope_recipient, header_recipient");
     return settings(own);
   }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The fast-path deployment through real Postfix, built from the shipped snippet and tables
  * (deploy/postfix/main.cf-fastpath.snippet, milter_clients, srs_recipients-fastpath,
- * srs_reverse_skip): remote MTAs skip the milter and get SRS from the canonical maps, refusals at
- * RCPT come from the access maps, local clients keep the milter.
+ * srs_forward_skip, srs_reverse_skip): remote MTAs skip the milter and get SRS from the canonical
+ * maps, refusals at RCPT come from the access maps, local clients keep the milter.
  *
  * <p>Every test client is on loopback, which the shipped milter_clients keeps on the milter. To
  * play remote MTAs, the test puts two lines in front of it: 127.0.0.2 and 127.0.0.3 are "remote"
@@ -89,6 +89,7 @@ class FastPathTest {
     Path milterClients = TABLES.resolve("milter_clients");
     Path recipients = TABLES.resolve("srs_recipients-fastpath");
     Path reverseSkip = TABLES.resolve("srs_reverse_skip");
+    Path forwardSkip = TABLES.resolve("srs_forward_skip");
     PostfixSnippets.SOURCE.table("milter_clients", Map.of(), milterClients);
     try {
       Files.writeString(
@@ -106,6 +107,8 @@ class FastPathTest {
         Map.of("srs\\.example\\.com", "srs\\.test\\.example"),
         recipients);
     PostfixSnippets.SOURCE.table("srs_reverse_skip", Map.of(), reverseSkip);
+    PostfixSnippets.SOURCE.table(
+        "srs_forward_skip", Map.of("srs\\.example\\.com", "srs\\.test\\.example"), forwardSkip);
     PostfixSnippets.SOURCE
         .mainCf(
             "main.cf-fastpath.snippet",
@@ -115,7 +118,9 @@ class FastPathTest {
                 "/etc/postfix/srs_recipients-fastpath",
                 recipients.toString(),
                 "/etc/postfix/srs_reverse_skip",
-                reverseSkip.toString()))
+                reverseSkip.toString(),
+                "/etc/postfix/srs_forward_skip",
+                forwardSkip.toString()))
         .forEach(builder::mainCf);
     return builder;
   }
@@ -136,12 +141,13 @@ class FastPathTest {
     return counter == null ? 0 : counter.count();
   }
 
-  private static double reverseLookups() {
+  /** Every question to {@code map}, whatever its answer. */
+  private static double asked(String map) {
     return postwarden
         .daemon()
         .registry()
         .find("postwarden.lookups")
-        .tag("map", "reverse")
+        .tag("map", map)
         .counters()
         .stream()
         .mapToDouble(Counter::count)
@@ -182,8 +188,9 @@ class FastPathTest {
   }
 
   @Test
-  void ordinaryRecipientsAndHeadersNeverReachTheReverseTable() {
-    double asked = reverseLookups();
+  void aForwardedMessageCostsOneQuestionOverTheSocket() {
+    double reverse = asked("reverse");
+    double forward = asked("forward");
     SmtpResult result =
         stack
             .smtp()
@@ -195,7 +202,9 @@ class FastPathTest {
     assertTrue(result.accepted(), result::toString);
     assertTrue(stack.sink().awaitMessage(WAIT).mailFrom().matches(SRS0));
     stack.sink().clear();
-    assertEquals(asked, reverseLookups(), "srs_reverse_skip answered for every non-SRS address");
+    assertEquals(reverse, asked("reverse"), "srs_reverse_skip answered for every non-SRS address");
+    assertEquals(
+        forward + 1, asked("forward"), "srs_forward_skip answered for the SRS address it became");
   }
 
   @Test
