@@ -15,6 +15,17 @@ import org.nightcode.milter.codec.MilterPacket;
 public record NegotiatedOptions(
     int version, int actions, int protocol, Map<Integer, String> macroRequests) {
 
+  /** The SMFIP_NR_* bit that spares the reply to each kind of command that has one. */
+  private static final Map<Class<? extends MilterCommand>, Integer> NO_REPLY_BITS =
+      Map.of(
+          MilterCommand.Connect.class, ProtocolSteps.NO_REPLY_FOR_CONNECT,
+          MilterCommand.Helo.class, ProtocolSteps.NO_REPLY_FOR_HELO,
+          MilterCommand.Data.class, ProtocolSteps.NO_REPLY_FOR_DATA,
+          MilterCommand.HeaderField.class, ProtocolSteps.NO_REPLY_FOR_HEADERS,
+          MilterCommand.EndOfHeaders.class, ProtocolSteps.NO_REPLY_FOR_EOH,
+          MilterCommand.BodyChunk.class, ProtocolSteps.NO_REPLY_FOR_BODY,
+          MilterCommand.UnknownSmtpCommand.class, ProtocolSteps.NO_REPLY_FOR_UNKNOWN);
+
   public NegotiatedOptions {
     macroRequests = new TreeMap<>(macroRequests);
   }
@@ -46,27 +57,6 @@ public record NegotiatedOptions(
   }
 
   private static int noReplyBit(MilterCommand command) {
-    if (command instanceof MilterCommand.Connect) {
-      return ProtocolSteps.NO_REPLY_FOR_CONNECT;
-    }
-    if (command instanceof MilterCommand.Helo) {
-      return ProtocolSteps.NO_REPLY_FOR_HELO;
-    }
-    if (command instanceof MilterCommand.Data) {
-      return ProtocolSteps.NO_REPLY_FOR_DATA;
-    }
-    if (command instanceof MilterCommand.HeaderField) {
-      return ProtocolSteps.NO_REPLY_FOR_HEADERS;
-    }
-    if (command instanceof MilterCommand.EndOfHeaders) {
-      return ProtocolSteps.NO_REPLY_FOR_EOH;
-    }
-    if (command instanceof MilterCommand.BodyChunk) {
-      return ProtocolSteps.NO_REPLY_FOR_BODY;
-    }
-    if (command instanceof MilterCommand.UnknownSmtpCommand) {
-      return ProtocolSteps.NO_REPLY_FOR_UNKNOWN;
-    }
-    return 0;
+    return NO_REPLY_BITS.getOrDefault(command.getClass(), 0);
   }
 }
