@@ -1,9 +1,11 @@
 package io.postwarden.core.logging;
 
+import io.postwarden.core.policy.Modification;
 import io.postwarden.core.session.SessionObserver;
 import io.postwarden.core.session.TransactionRecord;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.stream.Collectors;
 
 /**
  * One line per transaction, key=value, with the queue id first so `grep QUEUEID` finds it beside
@@ -29,12 +31,24 @@ public final class TransactionLog implements SessionObserver {
     field(line, "client_name", record.clientHostname());
     field(line, "sasl_user", record.authenticatedUser() == null ? "-" : record.authenticatedUser());
     field(line, "from", "<" + record.sender() + ">");
+    // the new envelope sender (SRS) here, so one line per message says what the message became
+    record.modifications().stream()
+        .filter(Modification.ChangeSender.class::isInstance)
+        .reduce((first, last) -> last)
+        .ifPresent(
+            change ->
+                field(
+                    line, "new_from", "<" + ((Modification.ChangeSender) change).address() + ">"));
     field(line, "rcpts", Integer.toString(record.recipients()));
     field(line, "by", record.decidedBy() == null ? "-" : record.decidedBy());
     field(
         line,
         "mods",
-        record.modifications().isEmpty() ? "-" : String.join(",", record.modifications()));
+        record.modifications().isEmpty()
+            ? "-"
+            : record.modifications().stream()
+                .map(modification -> modification.getClass().getSimpleName())
+                .collect(Collectors.joining(",")));
     field(line, "ms", milliseconds(record.duration().toNanos()));
     return line.toString();
   }

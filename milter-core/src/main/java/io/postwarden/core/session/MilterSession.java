@@ -284,7 +284,7 @@ public final class MilterSession {
   private Step concludeMessage(Evaluation evaluation) {
     Decision decision = evaluation.decision();
     List<MilterPacket> packets = new ArrayList<>();
-    List<String> applied = new ArrayList<>();
+    List<Modification> applied = new ArrayList<>();
     for (Modification modification : decision.modifications()) {
       if (!options.allows(modification.capability())) {
         return failMessage(
@@ -297,7 +297,7 @@ public final class MilterSession {
       } catch (IllegalArgumentException e) {
         return failMessage(Fault.INVALID_MODIFICATION, evaluation, e.getMessage());
       }
-      applied.add(modification.getClass().getSimpleName());
+      applied.add(modification);
     }
     packets.add(ReplyEncoder.verdict(decision.verdict(), decision.reply()));
     endTransaction(outcomeOf(decision.verdict()), evaluation.decidedBy(), applied);
@@ -380,7 +380,7 @@ public final class MilterSession {
   }
 
   private void endTransaction(
-      TransactionRecord.Outcome outcome, String decidedBy, List<String> modifications) {
+      TransactionRecord.Outcome outcome, String decidedBy, List<Modification> modifications) {
     if (transaction == null) {
       return;
     }

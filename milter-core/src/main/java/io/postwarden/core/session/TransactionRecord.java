@@ -1,6 +1,7 @@
 package io.postwarden.core.session;
 
 import io.postwarden.core.policy.ClientAddress;
+import io.postwarden.core.policy.Modification;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,7 +21,7 @@ public record TransactionRecord(
     int recipients,
     Outcome outcome,
     String decidedBy,
-    List<String> modifications,
+    List<Modification> modifications,
     Duration duration) {
 
   public enum Outcome {

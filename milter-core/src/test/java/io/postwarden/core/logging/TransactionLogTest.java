@@ -2,6 +2,11 @@ package io.postwarden.core.logging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.postwarden.core.policy.ClientAddress;
+import io.postwarden.core.policy.Modification;
+import io.postwarden.core.session.TransactionRecord;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -20,5 +25,32 @@ class TransactionLogTest {
                     String.format(Locale.ROOT, "%.1f", nanos / 1e6),
                     TransactionLog.milliseconds(nanos),
                     nanos + " ns"));
+  }
+
+  @Test
+  void aRewrittenSenderIsOnTheTransactionsLine() {
+    TransactionRecord record =
+        new TransactionRecord(
+            "4XyZ1",
+            ClientAddress.UNKNOWN,
+            "mx.example",
+            null,
+            "ann@outside.example",
+            1,
+            TransactionRecord.Outcome.ACCEPTED,
+            null,
+            List.of(
+                new Modification.ChangeSender("SRS0=HHHH=TT=outside.example=ann@srs.example"),
+                new Modification.AddHeader("X-Postwarden-Audit", "v")),
+            Duration.ofMillis(2));
+    String line = TransactionLog.format(record);
+    assertEquals(
+        "queue_id=4XyZ1 outcome=accepted client="
+            + ClientAddress.UNKNOWN
+            + " client_name=mx.example"
+            + " sasl_user=- from=<ann@outside.example>"
+            + " new_from=<SRS0=HHHH=TT=outside.example=ann@srs.example> rcpts=1 by=-"
+            + " mods=ChangeSender,AddHeader ms=2.0",
+        line);
   }
 }

@@ -21,6 +21,7 @@ import io.postwarden.srs.longsender.LongSenders;
 import io.postwarden.srs.longsender.SenderStoreUnavailableException;
 import io.postwarden.srs.routing.RecipientRouting;
 import io.postwarden.srs.routing.RecipientRouting.Route;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -317,7 +318,9 @@ public final class SrsPolicy implements Policy {
       rules.kept(tx.sender(), "its SPF passes this server", queueId);
       return Optional.empty();
     }
-    return rules.forward(tx.sender(), srsDomainFor(recipients), queueId).map(ChangeSender::new);
+    return rules
+        .forward(tx.sender(), srsDomainFor(recipients), queueId, Level.DEBUG)
+        .map(ChangeSender::new);
   }
 
   /**

@@ -101,6 +101,15 @@ public final class SrsRules {
    * (counted, logged) when it cannot be rewritten and must go unchanged.
    */
   public Optional<String> forward(String sender, String srsDomain, String queueId) {
+    return forward(sender, srsDomain, queueId, Level.INFO);
+  }
+
+  /**
+   * As {@link #forward(String, String, String)}, logging the rewrite at {@code rewriteLevel}: the
+   * milter path's transaction line names the new sender already ({@code new_from}), so one line per
+   * message says it there; the lookup tables have no other line.
+   */
+  Optional<String> forward(String sender, String srsDomain, String queueId, Level rewriteLevel) {
     SrsCodec current = codec.get();
     ForwardResult result = current.forward(sender, srsDomain);
     if (result instanceof ForwardResult.Refused tooLong) {
@@ -121,7 +130,8 @@ public final class SrsRules {
     String rewritten = ((ForwardResult.Rewritten) result).address();
     metrics.forward(SrsMetrics.Forward.REWRITTEN);
     LOG.log(
-        Level.INFO, "queue_id=" + queueId + " srs forward <" + sender + "> to <" + rewritten + ">");
+        rewriteLevel,
+        "queue_id=" + queueId + " srs forward <" + sender + "> to <" + rewritten + ">");
     return Optional.of(rewritten);
   }
 
