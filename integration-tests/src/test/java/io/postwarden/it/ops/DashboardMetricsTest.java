@@ -2,7 +2,9 @@ package io.postwarden.it.ops;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.postwarden.audit.log.Json;
 import io.postwarden.core.CoreKeys;
+import io.postwarden.core.json.JsonReader;
 import io.postwarden.it.RunningPostwarden;
 import java.io.IOException;
 import java.net.URI;
@@ -396,11 +398,7 @@ class DashboardMetricsTest {
       }
       rules
           .append(i == 0 ? "" : ",\n")
-          .append("{\"record\": \"dashboard:query_")
-          .append(i)
-          .append("\", \"expr\": ")
-          .append(Json.quote(expr))
-          .append("}");
+          .append(new Json().string("record", "dashboard:query_" + i).string("expr", expr));
     }
     rules.append("\n]}]}\n");
     Path file = Files.createTempFile("postwarden-dashboard-queries-", ".yml");
@@ -553,7 +551,7 @@ class DashboardMetricsTest {
   // ---------------------------------------------------------------------------------------
 
   private static Map<String, Object> dashboard() throws IOException {
-    return map(Json.parse(Files.readString(DASHBOARD, StandardCharsets.UTF_8)));
+    return JsonReader.object(Files.readString(DASHBOARD, StandardCharsets.UTF_8));
   }
 
   private static List<Map<String, Object>> panels(Map<String, Object> dashboard) {

@@ -9,7 +9,8 @@ import java.util.Map;
  * Parses one JSON object (a line of the audit log, of {@code postqueue -j}) into maps, lists,
  * strings, longs, booleans and nulls. Numbers with a fraction or exponent become doubles. Anything
  * malformed is an {@link IllegalArgumentException} naming the offset: a line cut by a crash, or a
- * format that changed, must be reported, not guessed at.
+ * format that changed, must be reported, not guessed at. So is a key given twice in one object,
+ * which readers would otherwise resolve each their own way (Grafana keeps the last).
  */
 public final class JsonReader {
 
@@ -58,9 +59,14 @@ public final class JsonReader {
     }
     while (true) {
       skipSpace();
+      int keyAt = at;
       String name = readString();
       skipSpace();
       expect(':');
+      if (object.containsKey(name)) {
+        at = keyAt;
+        throw error("duplicate key \"" + name + "\"");
+      }
       object.put(name, readValue());
       skipSpace();
       if (peek() == ',') {

@@ -30,7 +30,15 @@ class JsonReaderTest {
   @Test
   void refusesWhatIsNotOneObject() {
     for (String bad :
-        new String[] {"", "[]", "{\"a\": 1} x", "{\"a\": }", "{\"a\": \"open}", "{\"a\" 1}"}) {
+        new String[] {
+          "",
+          "[]",
+          "{\"a\": 1} x",
+          "{\"a\": }",
+          "{\"a\": \"open}",
+          "{\"a\" 1}",
+          "{\"a\": 1, \"b\": {\"c\": 2, \"c\": 3}}"
+        }) {
       assertThrows(IllegalArgumentException.class, () -> JsonReader.object(bad), bad);
     }
   }
