@@ -2,6 +2,7 @@ package io.postwarden.deploy.postfix;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.postwarden.core.postfix.PostfixCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -66,7 +67,7 @@ public final class ScratchPostfix {
    */
   public static void requirePostfix() {
     for (String tool : List.of("postconf", "postmap")) {
-      if (findTool(tool) == null) {
+      if (PostfixCommands.locate(tool).isEmpty()) {
         fail(
             tool
                 + " not found in PATH or /usr/sbin: install Postfix (apt-get install postfix, or "
@@ -76,18 +77,6 @@ public final class ScratchPostfix {
     if (!Files.isRegularFile(STOCK_MASTER_CF)) {
       fail(STOCK_MASTER_CF + " is missing: install the Debian postfix package");
     }
-  }
-
-  static String findTool(String name) {
-    List<String> dirs =
-        new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
-    dirs.add("/usr/sbin");
-    for (String d : dirs) {
-      if (!d.isEmpty() && Files.isExecutable(Path.of(d, name))) {
-        return Path.of(d, name).toString();
-      }
-    }
-    return null;
   }
 
   public Path dir() {
@@ -142,14 +131,18 @@ public final class ScratchPostfix {
 
   /** {@code postconf -c DIR ARGS...}. */
   public Result postconf(String... args) {
-    List<String> command = new ArrayList<>(List.of(findTool("postconf"), "-c", dir.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(PostfixCommands.locate("postconf").orElseThrow(), "-c", dir.toString()));
     command.addAll(List.of(args));
     return run(command);
   }
 
   /** {@code postmap -c DIR ARGS...}. */
   public Result postmap(String... args) {
-    List<String> command = new ArrayList<>(List.of(findTool("postmap"), "-c", dir.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(PostfixCommands.locate("postmap").orElseThrow(), "-c", dir.toString()));
     command.addAll(List.of(args));
     return run(command);
   }

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -119,16 +120,25 @@ public class PostfixCommands {
   }
 
   private static String executable(String tool) throws IOException {
+    return locate(tool)
+        .orElseThrow(
+            () ->
+                new IOException(
+                    tool
+                        + " is not installed (looked in PATH and /usr/sbin): is Postfix installed?"));
+  }
+
+  /** A Postfix tool's path: the first directory of PATH, then /usr/sbin, that has it. */
+  public static Optional<String> locate(String tool) {
     List<String> directories =
         new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
     directories.add("/usr/sbin");
     for (String directory : directories) {
       if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, tool))) {
-        return Path.of(directory, tool).toString();
+        return Optional.of(Path.of(directory, tool).toString());
       }
     }
-    throw new IOException(
-        tool + " is not installed (looked in PATH and /usr/sbin): is Postfix installed?");
+    return Optional.empty();
   }
 
   /**
