@@ -22,8 +22,10 @@ import java.util.function.LongSupplier;
  * order, stopping at the first holder:
  *
  * <ol>
- *   <li>the owner's recent holders: the last few processes of that uid found holding a client
- *       socket (a PHP-FPM worker sends for days, and is often the oldest of its uid);
+ *   <li>the owner's recent holders, at the fd each held its last client socket at: one link each,
+ *       where a worker that opens a connection per message usually holds the next one too;
+ *   <li>the owner's recent holders, all their fds: the last few processes of that uid found holding
+ *       a client socket (a PHP-FPM worker sends for days, and is often the oldest of its uid);
  *   <li>the owner's indexed processes, newest first;
  *   <li>the owner's processes started since the last lookup;
  *   <li>processes that were indexed under another uid and run as the owner now.
@@ -44,6 +46,8 @@ final class SocketHolderScanner {
    * limit that stopped the search if one did (null otherwise).
    */
   record Outcome(OptionalLong holder, int unreadableProcesses, String exhaustedLimit) {}
+
+  private static final int NOT_HELD = -1;
 
   private final Path procRoot;
   private final ProcessIndex index;
@@ -72,7 +76,12 @@ final class SocketHolderScanner {
             procRoot.getFileSystem().getPath("socket:[" + inode + "]"),
             new ScanBudget(limits, nanoClock));
     Set<Long> examined = new HashSet<>();
-    Long holder = scan.first(recentHolders.of(ownerUid), ownerUid, examined);
+    List<RecentHolders.Holder> recent = recentHolders.of(ownerUid);
+    RecentHolders.Holder holder = scan.atRememberedFd(recent, ownerUid);
+    if (holder == null && scan.budget.exhausted() == null) {
+      holder =
+          scan.first(recent.stream().map(RecentHolders.Holder::pid).toList(), ownerUid, examined);
+    }
     if (holder == null && scan.budget.exhausted() == null) {
       holder = scan.first(index.pidsOf(ownerUid), ownerUid, examined);
     }
@@ -86,8 +95,8 @@ final class SocketHolderScanner {
     if (holder == null) {
       return new Outcome(OptionalLong.empty(), scan.unreadable, scan.budget.exhausted());
     }
-    recentHolders.found(ownerUid, holder);
-    return new Outcome(OptionalLong.of(holder), scan.unreadable, null);
+    recentHolders.found(ownerUid, holder.pid(), holder.fd());
+    return new Outcome(OptionalLong.of(holder.pid()), scan.unreadable, null);
   }
 
   /** One search for one socket link. */
@@ -102,10 +111,32 @@ final class SocketHolderScanner {
     }
 
     /**
-     * The first of {@code pids} not examined yet that runs as {@code uid} and holds the socket, or
-     * null.
+     * The first recent holder that runs as {@code uid} and holds the socket at the fd it held its
+     * last one at, or null. Reads one link per holder; a miss costs nothing else, and the holder's
+     * other fds are read in the next step.
      */
-    Long first(List<Long> pids, int uid, Set<Long> examined) {
+    RecentHolders.Holder atRememberedFd(List<RecentHolders.Holder> recent, int uid) {
+      for (RecentHolders.Holder holder : recent) {
+        if (!budget.tryFd()) {
+          return null;
+        }
+        Path fd = procRoot.resolve(holder.pid() + "/fd/" + holder.fd());
+        try {
+          if (index.currentUid(holder.pid()) == uid && linksToSocket(fd)) {
+            return holder;
+          }
+        } catch (AccessDeniedException e) {
+          // counted when the full scan of this process is denied too
+        }
+      }
+      return null;
+    }
+
+    /**
+     * The first of {@code pids} not examined yet that runs as {@code uid} and holds the socket,
+     * with the fd it holds it at; null if none does.
+     */
+    RecentHolders.Holder first(List<Long> pids, int uid, Set<Long> examined) {
       for (long pid : pids) {
         if (!examined.add(pid)) {
           continue;
@@ -113,8 +144,11 @@ final class SocketHolderScanner {
         if (!budget.tryStat()) {
           return null;
         }
-        if (index.currentUid(pid) == uid && holds(pid)) {
-          return pid;
+        if (index.currentUid(pid) == uid) {
+          int fd = fdHoldingSocket(pid);
+          if (fd != NOT_HELD) {
+            return new RecentHolders.Holder(pid, fd);
+          }
         }
         if (budget.exhausted() != null) {
           return null;
@@ -123,26 +157,27 @@ final class SocketHolderScanner {
       return null;
     }
 
-    private boolean holds(long pid) {
+    /** The fd at which {@code pid} holds the socket, or {@link #NOT_HELD}. */
+    private int fdHoldingSocket(long pid) {
       if (!budget.tryProcess()) {
-        return false;
+        return NOT_HELD;
       }
       try (DirectoryStream<Path> fds = Files.newDirectoryStream(procRoot.resolve(pid + "/fd"))) {
         for (Path fd : fds) {
           if (!budget.tryFd()) {
-            return false;
+            return NOT_HELD;
           }
           if (linksToSocket(fd)) {
-            return true;
+            return Integer.parseInt(fd.getFileName().toString());
           }
         }
-        return false;
+        return NOT_HELD;
       } catch (
           AccessDeniedException e) { // listing needs CAP_DAC_READ_SEARCH, the links CAP_SYS_PTRACE
         unreadable++;
-        return false;
+        return NOT_HELD;
       } catch (IOException | DirectoryIteratorException exited) {
-        return false;
+        return NOT_HELD;
       }
     }
 

@@ -161,6 +161,41 @@ class HolderSearchTest {
   }
 
   @Test
+  void aRecentHolderIsAskedFirstForTheFdItHeldItsLastClientSocketAt() {
+    FakeProcTree.FakeProcess worker = proc.process(100, 33).holding(40, 5001); // and fd 0
+    ScanLimits twoFds = new ScanLimits(100, 2, Duration.ofSeconds(1));
+    ProcfsPeerLookup lookup = lookup(twoFds);
+    assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
+
+    for (int fd = 1; fd < 40; fd++) {
+      worker.holding(fd, 6000 + fd); // it opened files and sockets since
+    }
+    worker.holding(40, 5002); // its next message, on the same fd
+    proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5002));
+
+    assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)), "found by reading that one fd");
+    assertInstanceOf(
+        OwnerOnly.class,
+        lookup(twoFds).lookup(CLIENT, SMTPD),
+        "without that memory, two of its 41 fds are not enough");
+  }
+
+  @Test
+  void aRecentHolderThatMovedToAnotherFdIsStillFound() {
+    FakeProcTree.FakeProcess worker = proc.process(100, 33).holding(40, 5001);
+    ProcfsPeerLookup lookup = lookup(ScanLimits.DEFAULT);
+    assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
+
+    worker.holding(40, 7000).holding(41, 5002);
+    proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5002));
+    assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
+
+    worker.holding(41, 7001).holding(40, 5003); // found at fd 41 last time: a miss, then all fds
+    proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5003));
+    assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
+  }
+
+  @Test
   void namesTheProcessOfAThreadThatHoldsTheSocket() {
     proc.process(801, 33).holding(3, 5001);
     FakeProcTree.write(
