@@ -22,8 +22,10 @@ import java.util.function.LongSupplier;
  * order, stopping at the first holder:
  *
  * <ol>
- *   <li>the owner's recent holders, at the fd each held its last client socket at: one link each,
- *       where a worker that opens a connection per message usually holds the next one too;
+ *   <li>the owner's recent holders, at the fds each held its last client sockets at, one link at a
+ *       time: a client gets the lowest free fd, so a worker that opens a connection per message
+ *       usually holds the next one at the same fd, and one that keeps several open at the fd of the
+ *       connection that closed;
  *   <li>the owner's recent holders, all their fds: the last few processes of that uid found holding
  *       a client socket (a PHP-FPM worker sends for days, and is often the oldest of its uid);
  *   <li>the owner's indexed processes, newest first;
@@ -48,6 +50,9 @@ final class SocketHolderScanner {
   record Outcome(OptionalLong holder, int unreadableProcesses, String exhaustedLimit) {}
 
   private static final int NOT_HELD = -1;
+
+  /** A process holding the socket, and the fd it holds it at. */
+  private record Found(long pid, int fd) {}
 
   private final Path procRoot;
   private final ProcessIndex index;
@@ -77,7 +82,7 @@ final class SocketHolderScanner {
             new ScanBudget(limits, nanoClock));
     Set<Long> examined = new HashSet<>();
     List<RecentHolders.Holder> recent = recentHolders.of(ownerUid);
-    RecentHolders.Holder holder = scan.atRememberedFd(recent, ownerUid);
+    Found holder = scan.atRememberedFds(recent, ownerUid);
     if (holder == null && scan.budget.exhausted() == null) {
       holder =
           scan.first(recent.stream().map(RecentHolders.Holder::pid).toList(), ownerUid, examined);
@@ -111,22 +116,29 @@ final class SocketHolderScanner {
     }
 
     /**
-     * The first recent holder that runs as {@code uid} and holds the socket at the fd it held its
-     * last one at, or null. Reads one link per holder; a miss costs nothing else, and the holder's
-     * other fds are read in the next step.
+     * The first recent holder that runs as {@code uid} and holds the socket at one of the fds it
+     * held its last ones at (read one link at a time, the one found longest ago first), or null. A
+     * miss costs those links only; the holder's other fds are read in the next step.
      */
-    RecentHolders.Holder atRememberedFd(List<RecentHolders.Holder> recent, int uid) {
+    Found atRememberedFds(List<RecentHolders.Holder> recent, int uid) {
       for (RecentHolders.Holder holder : recent) {
-        if (!budget.tryFd()) {
+        if (!budget.tryStat()) {
           return null;
         }
-        Path fd = procRoot.resolve(holder.pid() + "/fd/" + holder.fd());
-        try {
-          if (index.currentUid(holder.pid()) == uid && linksToSocket(fd)) {
-            return holder;
+        if (index.currentUid(holder.pid()) != uid) {
+          continue;
+        }
+        for (int fd : holder.fds()) {
+          if (!budget.tryFd()) {
+            return null;
           }
-        } catch (AccessDeniedException e) {
-          // counted when the full scan of this process is denied too
+          try {
+            if (linksToSocket(procRoot.resolve(holder.pid() + "/fd/" + fd))) {
+              return new Found(holder.pid(), fd);
+            }
+          } catch (AccessDeniedException e) {
+            break; // counted when the full scan of this process is denied too
+          }
         }
       }
       return null;
@@ -136,7 +148,7 @@ final class SocketHolderScanner {
      * The first of {@code pids} not examined yet that runs as {@code uid} and holds the socket,
      * with the fd it holds it at; null if none does.
      */
-    RecentHolders.Holder first(List<Long> pids, int uid, Set<Long> examined) {
+    Found first(List<Long> pids, int uid, Set<Long> examined) {
       for (long pid : pids) {
         if (!examined.add(pid)) {
           continue;
@@ -147,7 +159,7 @@ final class SocketHolderScanner {
         if (index.currentUid(pid) == uid) {
           int fd = fdHoldingSocket(pid);
           if (fd != NOT_HELD) {
-            return new RecentHolders.Holder(pid, fd);
+            return new Found(pid, fd);
           }
         }
         if (budget.exhausted() != null) {

@@ -181,18 +181,32 @@ class HolderSearchTest {
   }
 
   @Test
-  void aRecentHolderThatMovedToAnotherFdIsStillFound() {
+  void aRecentHolderAtAnFdNotRememberedIsStillFound() {
     FakeProcTree.FakeProcess worker = proc.process(100, 33).holding(40, 5001);
     ProcfsPeerLookup lookup = lookup(ScanLimits.DEFAULT);
     assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
 
-    worker.holding(40, 7000).holding(41, 5002);
+    worker.holding(40, 7000).holding(41, 5002); // fd 40 now holds something else
     proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5002));
-    assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
+    assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)), "a miss at fd 40, then all its fds");
+  }
 
-    worker.holding(41, 7001).holding(40, 5003); // found at fd 41 last time: a miss, then all fds
-    proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5003));
+  @Test
+  void aClientWithSeveralConnectionsIsAskedFirstAtTheFdOfTheOneFoundLongestAgo() {
+    FakeProcTree.FakeProcess client = proc.process(100, 33);
+    ProcfsPeerLookup lookup = lookup(ScanLimits.DEFAULT);
+    for (int fd = 3; fd < 3 + RecentHolders.FDS_PER_HOLDER; fd++) { // connections it keeps open
+      client.holding(fd, 5000 + fd);
+      proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5000 + fd));
+      assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
+    }
+    client.holding(3, 6003); // the first one closed, and its fd went to the next connection
+    proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 6003));
+
+    tick = 1; // each read of the budget's clock: its start, then one per uid, fd table or fd link
+    long before = clock.get();
     assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
+    assertEquals(3, clock.get() - before, "the budget's start, the holder's uid, one fd link");
   }
 
   @Test
