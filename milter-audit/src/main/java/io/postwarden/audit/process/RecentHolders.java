@@ -28,6 +28,21 @@ final class RecentHolders {
   record Holder(long pid, List<Integer> fds) {
     Holder {
       fds = List.copyOf(fds);
+      if (fds.isEmpty()) {
+        throw new IllegalArgumentException("a holder was found at an fd");
+      }
+    }
+
+    /**
+     * The fds to read for its next socket: the newest first (a client that sends one message at a
+     * time is found at once, whatever else it held before), then the others, the oldest first (a
+     * client that keeps several connections open reuses the fd of the one that closed).
+     */
+    List<Integer> fdsToTry() {
+      List<Integer> order = new ArrayList<>(fds.size());
+      order.add(fds.get(fds.size() - 1));
+      order.addAll(fds.subList(0, fds.size() - 1));
+      return order;
     }
 
     /** The same process, having held a client socket at {@code fd} just now. */

@@ -23,9 +23,9 @@ import java.util.function.LongSupplier;
  *
  * <ol>
  *   <li>the owner's recent holders, at the fds each held its last client sockets at, one link at a
- *       time: a client gets the lowest free fd, so a worker that opens a connection per message
- *       usually holds the next one at the same fd, and one that keeps several open at the fd of the
- *       connection that closed;
+ *       time, the newest first, then the oldest: a client gets the lowest free fd, so a worker that
+ *       opens a connection per message usually holds the next one at the same fd, and one that
+ *       keeps several open at the fd of the connection that closed;
  *   <li>the owner's recent holders, all their fds: the last few processes of that uid found holding
  *       a client socket (a PHP-FPM worker sends for days, and is often the oldest of its uid);
  *   <li>the owner's indexed processes, newest first;
@@ -117,8 +117,9 @@ final class SocketHolderScanner {
 
     /**
      * The first recent holder that runs as {@code uid} and holds the socket at one of the fds it
-     * held its last ones at (read one link at a time, the one found longest ago first), or null. A
-     * miss costs those links only; the holder's other fds are read in the next step.
+     * held its last ones at (read one link at a time, in {@link RecentHolders.Holder#fdsToTry}
+     * order), or null. A miss costs those links only; the holder's other fds are read in the next
+     * step.
      */
     Found atRememberedFds(List<RecentHolders.Holder> recent, int uid) {
       for (RecentHolders.Holder holder : recent) {
@@ -128,7 +129,7 @@ final class SocketHolderScanner {
         if (index.currentUid(holder.pid()) != uid) {
           continue;
         }
-        for (int fd : holder.fds()) {
+        for (int fd : holder.fdsToTry()) {
           if (!budget.tryFd()) {
             return null;
           }

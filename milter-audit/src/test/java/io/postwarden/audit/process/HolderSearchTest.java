@@ -206,6 +206,26 @@ class HolderSearchTest {
     tick = 1; // each read of the budget's clock: its start, then one per uid, fd table or fd link
     long before = clock.get();
     assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
+    assertEquals(
+        4, clock.get() - before, "the budget's start, the holder's uid, its newest fd, its oldest");
+  }
+
+  @Test
+  void aClientThatWentBackToSendingOneMessageAtATimeIsAskedAtItsNewestFdFirst() {
+    FakeProcTree.FakeProcess client = proc.process(100, 33);
+    ProcfsPeerLookup lookup = lookup(ScanLimits.DEFAULT);
+    for (int fd = 3; fd < 3 + RecentHolders.FDS_PER_HOLDER; fd++) { // a busy hour's connections
+      client.holding(fd, 5000 + fd);
+      proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5000 + fd));
+      assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
+    }
+    int newest = 2 + RecentHolders.FDS_PER_HOLDER;
+    client.holding(newest, 6000); // its next connection, on the fd of its last one
+    proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 6000));
+
+    tick = 1;
+    long before = clock.get();
+    assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
     assertEquals(3, clock.get() - before, "the budget's start, the holder's uid, one fd link");
   }
 

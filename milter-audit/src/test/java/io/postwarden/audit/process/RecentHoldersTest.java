@@ -37,6 +37,14 @@ class RecentHoldersTest {
   }
 
   @Test
+  void aHoldersNewestFdIsTriedFirstThenTheOthersOldestFirst() {
+    for (int fd : List.of(3, 4, 5, 6)) {
+      holders.found(33, 100, fd);
+    }
+    assertEquals(List.of(6, 3, 4, 5), holders.of(33).get(0).fdsToTry());
+  }
+
+  @Test
   void keepsAFewHoldersForEachOfTheUidsUsedLast() {
     for (long pid = 1; pid <= RecentHolders.PER_UID + 1; pid++) {
       holders.found(33, pid, 3);
