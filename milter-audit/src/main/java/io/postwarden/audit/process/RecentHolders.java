@@ -34,15 +34,19 @@ final class RecentHolders {
     }
 
     /**
-     * The fds to read for its next socket: the newest first (a client that sends one message at a
-     * time is found at once, whatever else it held before), then the others, the oldest first (a
-     * client that keeps several connections open reuses the fd of the one that closed).
+     * The fd it held its last client socket at: where a client that sends one message at a time
+     * holds its next one.
      */
-    List<Integer> fdsToTry() {
-      List<Integer> order = new ArrayList<>(fds.size());
-      order.add(fds.get(fds.size() - 1));
-      order.addAll(fds.subList(0, fds.size() - 1));
-      return order;
+    int newestFd() {
+      return fds.get(fds.size() - 1);
+    }
+
+    /**
+     * The other fds, the one found longest ago first: a client that keeps several connections open
+     * reuses the fd of the one that closed.
+     */
+    List<Integer> olderFds() {
+      return fds.subList(0, fds.size() - 1);
     }
 
     /** The same process, having held a client socket at {@code fd} just now. */

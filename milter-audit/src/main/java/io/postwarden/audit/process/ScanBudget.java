@@ -47,6 +47,11 @@ final class ScanBudget {
     return inTime();
   }
 
+  /** How many more fd links may be read. */
+  int fdsLeft() {
+    return limits.fds() - fds;
+  }
+
   /** The limit that stopped the scan, e.g. "read the fds of 512 processes"; null while none has. */
   String exhausted() {
     return exhausted;

@@ -6,8 +6,12 @@ import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -76,13 +80,14 @@ final class SocketHolderScanner {
   }
 
   Outcome find(long inode, int ownerUid) throws IOException {
+    List<RecentHolders.Holder> recent = recentHolders.of(ownerUid);
     Scan scan =
         new Scan(
             procRoot.getFileSystem().getPath("socket:[" + inode + "]"),
-            new ScanBudget(limits, nanoClock));
+            new ScanBudget(limits, nanoClock),
+            recent);
     Set<Long> examined = new HashSet<>();
-    List<RecentHolders.Holder> recent = recentHolders.of(ownerUid);
-    Found holder = scan.atRememberedFds(recent, ownerUid);
+    Found holder = scan.atNewestFds(recent, ownerUid);
     if (holder == null && scan.budget.exhausted() == null) {
       holder =
           scan.first(recent.stream().map(RecentHolders.Holder::pid).toList(), ownerUid, examined);
@@ -108,38 +113,35 @@ final class SocketHolderScanner {
   private final class Scan {
     private final Path socketLink;
     private final ScanBudget budget;
+    private final Map<Long, RecentHolders.Holder> remembered = new HashMap<>();
     private int unreadable;
 
-    Scan(Path socketLink, ScanBudget budget) {
+    Scan(Path socketLink, ScanBudget budget, List<RecentHolders.Holder> recent) {
       this.socketLink = socketLink;
       this.budget = budget;
+      for (RecentHolders.Holder holder : recent) {
+        remembered.put(holder.pid(), holder);
+      }
     }
 
     /**
-     * The first recent holder that runs as {@code uid} and holds the socket at one of the fds it
-     * held its last ones at (read one link at a time, in {@link RecentHolders.Holder#fdsToTry}
-     * order), or null. A miss costs those links only; the holder's other fds are read in the next
-     * step.
+     * The first recent holder that runs as {@code uid} and holds the socket at its {@linkplain
+     * RecentHolders.Holder#newestFd newest fd}, or null. One link per holder, no listing.
      */
-    Found atRememberedFds(List<RecentHolders.Holder> recent, int uid) {
+    Found atNewestFds(List<RecentHolders.Holder> recent, int uid) {
       for (RecentHolders.Holder holder : recent) {
-        if (!budget.tryStat()) {
-          return null;
-        }
-        if (index.currentUid(holder.pid()) != uid) {
+        if (!budget.tryStat() || index.currentUid(holder.pid()) != uid) {
           continue;
         }
-        for (int fd : holder.fdsToTry()) {
-          if (!budget.tryFd()) {
-            return null;
+        if (!budget.tryFd()) {
+          return null;
+        }
+        try {
+          if (linksToSocket(procRoot.resolve(holder.pid() + "/fd/" + holder.newestFd()))) {
+            return new Found(holder.pid(), holder.newestFd());
           }
-          try {
-            if (linksToSocket(procRoot.resolve(holder.pid() + "/fd/" + fd))) {
-              return new Found(holder.pid(), fd);
-            }
-          } catch (AccessDeniedException e) {
-            break; // counted when the full scan of this process is denied too
-          }
+        } catch (AccessDeniedException e) {
+          // counted when the full scan of this process is denied too
         }
       }
       return null;
@@ -170,13 +172,18 @@ final class SocketHolderScanner {
       return null;
     }
 
-    /** The fd at which {@code pid} holds the socket, or {@link #NOT_HELD}. */
+    /**
+     * The fd at which {@code pid} holds the socket, or {@link #NOT_HELD}. The fds of a recent
+     * holder are read in the order its memory suggests; the others in the kernel's order.
+     */
     private int fdHoldingSocket(long pid) {
       if (!budget.tryProcess()) {
         return NOT_HELD;
       }
       try (DirectoryStream<Path> fds = Files.newDirectoryStream(procRoot.resolve(pid + "/fd"))) {
-        for (Path fd : fds) {
+        RecentHolders.Holder holder = remembered.get(pid);
+        Iterable<Path> order = holder == null ? fds : rememberedFirst(fds, holder);
+        for (Path fd : order) {
           if (!budget.tryFd()) {
             return NOT_HELD;
           }
@@ -192,6 +199,31 @@ final class SocketHolderScanner {
       } catch (IOException | DirectoryIteratorException exited) {
         return NOT_HELD;
       }
+    }
+
+    /**
+     * A recent holder's open fds, its {@linkplain RecentHolders.Holder#olderFds older remembered
+     * ones} first, without the newest, read already. Remembered fds it has closed since cost
+     * nothing. Lists no more fds than the budget lets the scan read.
+     */
+    private List<Path> rememberedFirst(DirectoryStream<Path> fds, RecentHolders.Holder holder) {
+      Map<Integer, Path> open = new LinkedHashMap<>();
+      for (Path fd : fds) {
+        if (open.size() >= budget.fdsLeft()) {
+          break;
+        }
+        open.put(Integer.parseInt(fd.getFileName().toString()), fd);
+      }
+      open.remove(holder.newestFd());
+      List<Path> order = new ArrayList<>(open.size());
+      for (int fd : holder.olderFds()) {
+        Path link = open.remove(fd);
+        if (link != null) {
+          order.add(link);
+        }
+      }
+      order.addAll(open.values());
+      return order;
     }
 
     private boolean linksToSocket(Path fd) throws AccessDeniedException {

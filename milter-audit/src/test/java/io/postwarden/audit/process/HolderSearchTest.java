@@ -207,7 +207,33 @@ class HolderSearchTest {
     long before = clock.get();
     assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
     assertEquals(
-        4, clock.get() - before, "the budget's start, the holder's uid, its newest fd, its oldest");
+        6,
+        clock.get() - before,
+        "the budget's start; its uid and newest fd; its uid, fd table and oldest fd");
+  }
+
+  @Test
+  void theRememberedFdsAClientHasClosedSinceCostNothing() throws IOException {
+    FakeProcTree.FakeProcess client = proc.process(100, 33);
+    ProcfsPeerLookup lookup = lookup(ScanLimits.DEFAULT);
+    for (int fd = 3; fd < 3 + RecentHolders.FDS_PER_HOLDER; fd++) {
+      client.holding(fd, 5000 + fd);
+      proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5000 + fd));
+      assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
+    }
+    for (int fd = 3; fd < 11; fd++) { // the eight oldest connections closed
+      Files.delete(client.dir.resolve("fd/" + fd));
+    }
+    client.holding(11, 6000); // and the ninth's fd went to the next one
+    proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 6000));
+
+    tick = 1;
+    long before = clock.get();
+    assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
+    assertEquals(
+        6,
+        clock.get() - before,
+        "the budget's start; its uid and newest fd; its uid, fd table and fd 11");
   }
 
   @Test

@@ -37,11 +37,13 @@ class RecentHoldersTest {
   }
 
   @Test
-  void aHoldersNewestFdIsTriedFirstThenTheOthersOldestFirst() {
+  void aHoldersNewestFdAndItsOlderOnesOldestFirst() {
     for (int fd : List.of(3, 4, 5, 6)) {
       holders.found(33, 100, fd);
     }
-    assertEquals(List.of(6, 3, 4, 5), holders.of(33).get(0).fdsToTry());
+    Holder holder = holders.of(33).get(0);
+    assertEquals(6, holder.newestFd());
+    assertEquals(List.of(3, 4, 5), holder.olderFds());
   }
 
   @Test
