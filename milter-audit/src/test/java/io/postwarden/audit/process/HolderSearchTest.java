@@ -162,9 +162,8 @@ class HolderSearchTest {
 
   @Test
   void aRecentHolderIsAskedFirstForTheFdItHeldItsLastClientSocketAt() {
-    FakeProcTree.FakeProcess worker = proc.process(100, 33).holding(40, 5001); // and fd 0
-    ScanLimits twoFds = new ScanLimits(100, 2, Duration.ofSeconds(1));
-    ProcfsPeerLookup lookup = lookup(twoFds);
+    FakeProcTree.FakeProcess worker = proc.process(100, 33).holding(40, 5001);
+    ProcfsPeerLookup lookup = lookup(ScanLimits.DEFAULT);
     assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
 
     for (int fd = 1; fd < 40; fd++) {
@@ -173,11 +172,8 @@ class HolderSearchTest {
     worker.holding(40, 5002); // its next message, on the same fd
     proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5002));
 
-    assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)), "found by reading that one fd");
-    assertInstanceOf(
-        OwnerOnly.class,
-        lookup(twoFds).lookup(CLIENT, SMTPD),
-        "without that memory, two of its 41 fds are not enough");
+    assertEquals(
+        3, readsOfAFoundLookup(lookup), "the budget's start, the holder's uid, fd 40 alone");
   }
 
   @Test
@@ -195,64 +191,67 @@ class HolderSearchTest {
   void aClientWithSeveralConnectionsIsAskedFirstAtTheFdOfTheOneFoundLongestAgo() {
     FakeProcTree.FakeProcess client = proc.process(100, 33);
     ProcfsPeerLookup lookup = lookup(ScanLimits.DEFAULT);
-    for (int fd = 3; fd < 3 + RecentHolders.FDS_PER_HOLDER; fd++) { // connections it keeps open
-      client.holding(fd, 5000 + fd);
-      proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5000 + fd));
-      assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
-    }
+    openConnectionsFoundOneByOne(client, lookup); // at fds 3 to 18, and kept open
     client.holding(3, 6003); // the first one closed, and its fd went to the next connection
     proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 6003));
 
-    tick = 1; // each read of the budget's clock: its start, then one per uid, fd table or fd link
-    long before = clock.get();
-    assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
     assertEquals(
         6,
-        clock.get() - before,
+        readsOfAFoundLookup(lookup),
         "the budget's start; its uid and newest fd; its uid, fd table and oldest fd");
-  }
-
-  @Test
-  void theRememberedFdsAClientHasClosedSinceCostNothing() throws IOException {
-    FakeProcTree.FakeProcess client = proc.process(100, 33);
-    ProcfsPeerLookup lookup = lookup(ScanLimits.DEFAULT);
-    for (int fd = 3; fd < 3 + RecentHolders.FDS_PER_HOLDER; fd++) {
-      client.holding(fd, 5000 + fd);
-      proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5000 + fd));
-      assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
-    }
-    for (int fd = 3; fd < 11; fd++) { // the eight oldest connections closed
-      Files.delete(client.dir.resolve("fd/" + fd));
-    }
-    client.holding(11, 6000); // and the ninth's fd went to the next one
-    proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 6000));
-
-    tick = 1;
-    long before = clock.get();
-    assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
-    assertEquals(
-        6,
-        clock.get() - before,
-        "the budget's start; its uid and newest fd; its uid, fd table and fd 11");
   }
 
   @Test
   void aClientThatWentBackToSendingOneMessageAtATimeIsAskedAtItsNewestFdFirst() {
     FakeProcTree.FakeProcess client = proc.process(100, 33);
     ProcfsPeerLookup lookup = lookup(ScanLimits.DEFAULT);
-    for (int fd = 3; fd < 3 + RecentHolders.FDS_PER_HOLDER; fd++) { // a busy hour's connections
+    openConnectionsFoundOneByOne(client, lookup); // a busy hour's connections
+    client.holding(18, 6000); // its next connection, on the fd of its last one
+    proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 6000));
+
+    assertEquals(
+        3, readsOfAFoundLookup(lookup), "the budget's start, the holder's uid, one fd link");
+  }
+
+  @Test
+  void theRememberedFdsAClientHasClosedSinceCostNothing() throws IOException {
+    FakeProcTree.FakeProcess client = proc.process(100, 33);
+    ProcfsPeerLookup lookup = lookup(ScanLimits.DEFAULT);
+    openConnectionsFoundOneByOne(client, lookup);
+    for (int fd = 3; fd < 11; fd++) { // the eight oldest connections closed
+      Files.delete(client.dir.resolve("fd/" + fd));
+    }
+    client.holding(11, 6000); // and the ninth's fd went to the next one
+    proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 6000));
+
+    assertEquals(
+        6,
+        readsOfAFoundLookup(lookup),
+        "the budget's start; its uid and newest fd; its uid, fd table and fd 11");
+  }
+
+  /**
+   * As many connections as a holder's fds are remembered, at fds 3 and up, each looked up as it
+   * opens.
+   */
+  private void openConnectionsFoundOneByOne(
+      FakeProcTree.FakeProcess client, ProcfsPeerLookup lookup) {
+    for (int fd = 3; fd < 3 + RecentHolders.FDS_PER_HOLDER; fd++) {
       client.holding(fd, 5000 + fd);
       proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5000 + fd));
       assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
     }
-    int newest = 2 + RecentHolders.FDS_PER_HOLDER;
-    client.holding(newest, 6000); // its next connection, on the fd of its last one
-    proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 6000));
+  }
 
+  /**
+   * How many times a lookup that finds pid 100 read its budget's clock: once at its start, then
+   * once per uid, fd table or fd link it read.
+   */
+  private long readsOfAFoundLookup(ProcfsPeerLookup lookup) {
     tick = 1;
     long before = clock.get();
     assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
-    assertEquals(3, clock.get() - before, "the budget's start, the holder's uid, one fd link");
+    return clock.get() - before;
   }
 
   @Test
