@@ -26,12 +26,13 @@ import java.util.function.LongSupplier;
  * order, stopping at the first holder:
  *
  * <ol>
- *   <li>the owner's recent holders, at the fds each held its last client sockets at, one link at a
- *       time, the newest first, then the oldest: a client gets the lowest free fd, so a worker that
- *       opens a connection per message usually holds the next one at the same fd, and one that
- *       keeps several open at the fd of the connection that closed;
- *   <li>the owner's recent holders, all their fds: the last few processes of that uid found holding
- *       a client socket (a PHP-FPM worker sends for days, and is often the oldest of its uid);
+ *   <li>the owner's recent holders, each at the fd it held its last client socket at: one link
+ *       each, no listing (a client gets the lowest free fd, so a worker that opens a connection per
+ *       message usually holds the next one at the same fd);
+ *   <li>the owner's recent holders, all their fds, the older fds each held client sockets at first,
+ *       the oldest first (a client that keeps several connections open gets the fd of the one that
+ *       closed): the last few processes of that uid found holding a client socket (a PHP-FPM worker
+ *       sends for days, and is often the oldest of its uid);
  *   <li>the owner's indexed processes, newest first;
  *   <li>the owner's processes started since the last lookup;
  *   <li>processes that were indexed under another uid and run as the owner now.
