@@ -6,10 +6,9 @@ import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -181,15 +180,14 @@ final class SocketHolderScanner {
       if (!budget.tryProcess()) {
         return NOT_HELD;
       }
-      try (DirectoryStream<Path> fds = Files.newDirectoryStream(procRoot.resolve(pid + "/fd"))) {
-        RecentHolders.Holder holder = remembered.get(pid);
-        Iterable<Path> order = holder == null ? fds : rememberedFirst(fds, holder);
-        for (Path fd : order) {
+      Path fdDirectory = procRoot.resolve(pid + "/fd");
+      try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDirectory)) {
+        for (int fd : readingOrder(fds, remembered.get(pid))) {
           if (!budget.tryFd()) {
             return NOT_HELD;
           }
-          if (linksToSocket(fd)) {
-            return Integer.parseInt(fd.getFileName().toString());
+          if (linksToSocket(fdDirectory.resolve(Integer.toString(fd)))) {
+            return fd;
           }
         }
         return NOT_HELD;
@@ -203,28 +201,52 @@ final class SocketHolderScanner {
     }
 
     /**
-     * A recent holder's open fds, its {@linkplain RecentHolders.Holder#olderFds older remembered
-     * ones} first, without the newest, read already. Remembered fds it has closed since cost
-     * nothing. Lists no more fds than the budget lets the scan read.
+     * The listed fds, as numbers: in the kernel's order, or for a recent holder with its
+     * {@linkplain RecentHolders.Holder#olderFds older remembered ones} first and without its
+     * newest, read already (remembered fds it has closed since cost nothing). Lists one fd more
+     * than the budget lets the scan read, so that a longer table still ends the scan at its limit.
      */
-    private List<Path> rememberedFirst(DirectoryStream<Path> fds, RecentHolders.Holder holder) {
-      Map<Integer, Path> open = new LinkedHashMap<>();
+    private int[] readingOrder(DirectoryStream<Path> fds, RecentHolders.Holder holder) {
+      int most = Math.min(budget.fdsLeft(), Integer.MAX_VALUE - 1) + 1;
+      int[] listed = new int[Math.min(64, most)];
+      int count = 0;
       for (Path fd : fds) {
-        if (open.size() >= budget.fdsLeft()) {
+        if (count == most) {
           break;
         }
-        open.put(Integer.parseInt(fd.getFileName().toString()), fd);
+        if (count == listed.length) {
+          listed = Arrays.copyOf(listed, (int) Math.min(most, 2L * count));
+        }
+        listed[count++] = Integer.parseInt(fd.getFileName().toString());
       }
-      open.remove(holder.newestFd());
-      List<Path> order = new ArrayList<>(open.size());
+      if (holder == null) {
+        return Arrays.copyOf(listed, count);
+      }
+      int[] order = new int[count];
+      int next = 0;
       for (int fd : holder.olderFds()) {
-        Path link = open.remove(fd);
-        if (link != null) {
-          order.add(link);
+        if (take(listed, count, fd)) {
+          order[next++] = fd;
         }
       }
-      order.addAll(open.values());
-      return order;
+      take(listed, count, holder.newestFd());
+      for (int i = 0; i < count; i++) {
+        if (listed[i] != NOT_HELD) {
+          order[next++] = listed[i];
+        }
+      }
+      return Arrays.copyOf(order, next);
+    }
+
+    /** Whether {@code fd} is among the first {@code count} of {@code listed}; marks it taken. */
+    private static boolean take(int[] listed, int count, int fd) {
+      for (int i = 0; i < count; i++) {
+        if (listed[i] == fd) {
+          listed[i] = NOT_HELD;
+          return true;
+        }
+      }
+      return false;
     }
 
     private boolean linksToSocket(Path fd) throws AccessDeniedException {
