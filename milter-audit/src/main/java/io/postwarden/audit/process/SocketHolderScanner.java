@@ -207,17 +207,22 @@ final class SocketHolderScanner {
      * than the budget lets the scan read, so that a longer table still ends the scan at its limit.
      */
     private int[] readingOrder(DirectoryStream<Path> fds, RecentHolders.Holder holder) {
+      int readAlready = holder == null ? NOT_HELD : holder.newestFd();
       int most = Math.min(budget.fdsLeft(), Integer.MAX_VALUE - 1) + 1;
       int[] listed = new int[Math.min(64, most)];
       int count = 0;
-      for (Path fd : fds) {
+      for (Path link : fds) {
+        int fd = Integer.parseInt(link.getFileName().toString());
+        if (fd == readAlready) {
+          continue;
+        }
         if (count == most) {
           break;
         }
         if (count == listed.length) {
           listed = Arrays.copyOf(listed, (int) Math.min(most, 2L * count));
         }
-        listed[count++] = Integer.parseInt(fd.getFileName().toString());
+        listed[count++] = fd;
       }
       if (holder == null) {
         return Arrays.copyOf(listed, count);
@@ -229,13 +234,12 @@ final class SocketHolderScanner {
           order[next++] = fd;
         }
       }
-      take(listed, count, holder.newestFd());
       for (int i = 0; i < count; i++) {
         if (listed[i] != NOT_HELD) {
           order[next++] = listed[i];
         }
       }
-      return Arrays.copyOf(order, next);
+      return order;
     }
 
     /** Whether {@code fd} is among the first {@code count} of {@code listed}; marks it taken. */

@@ -230,6 +230,23 @@ class HolderSearchTest {
         "the budget's start; its uid and newest fd; its uid, fd table and fd 11");
   }
 
+  @Test
+  void aRecentHolderWithMoreFdsThanTheLimitEndsTheSearchAtTheLimit() {
+    FakeProcTree.FakeProcess client = proc.process(100, 33).holding(3, 5001);
+    ProcfsPeerLookup lookup = lookup(new ScanLimits(100, 39, Duration.ofSeconds(1)));
+    assertEquals(100, pidOf(lookup.lookup(CLIENT, SMTPD)));
+
+    for (int fd = 4; fd < 100; fd++) {
+      client.holding(fd, 6000 + fd);
+    }
+    client.holding(100, 5002);
+    proc.tcp(line(CLIENT_HEX, SMTPD_HEX, ESTABLISHED, 33, 5002));
+
+    assertEquals(
+        new OwnerOnly(33, "www-data", STOPPED.replace("5001", "5002") + "read 39 fds"),
+        lookup.lookup(CLIENT, SMTPD));
+  }
+
   /**
    * As many connections as a holder's fds are remembered, at fds 3 and up, each looked up as it
    * opens.
