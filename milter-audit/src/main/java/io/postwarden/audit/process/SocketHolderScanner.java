@@ -7,8 +7,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -80,17 +80,15 @@ final class SocketHolderScanner {
   }
 
   Outcome find(long inode, int ownerUid) throws IOException {
-    List<RecentHolders.Holder> recent = recentHolders.of(ownerUid);
     Scan scan =
         new Scan(
             procRoot.getFileSystem().getPath("socket:[" + inode + "]"),
             new ScanBudget(limits, nanoClock),
-            recent);
+            recentHolders.of(ownerUid));
     Set<Long> examined = new HashSet<>();
-    Found holder = scan.atNewestFds(recent, ownerUid);
+    Found holder = scan.atNewestFds(ownerUid);
     if (holder == null && scan.budget.exhausted() == null) {
-      holder =
-          scan.first(recent.stream().map(RecentHolders.Holder::pid).toList(), ownerUid, examined);
+      holder = scan.first(List.copyOf(scan.remembered.keySet()), ownerUid, examined);
     }
     if (holder == null && scan.budget.exhausted() == null) {
       holder = scan.first(index.pidsOf(ownerUid), ownerUid, examined);
@@ -113,7 +111,10 @@ final class SocketHolderScanner {
   private final class Scan {
     private final Path socketLink;
     private final ScanBudget budget;
-    private final Map<Long, RecentHolders.Holder> remembered = new HashMap<>();
+
+    /** The owner's recent holders by pid, the newest first. */
+    private final Map<Long, RecentHolders.Holder> remembered = new LinkedHashMap<>();
+
     private int unreadable;
 
     Scan(Path socketLink, ScanBudget budget, List<RecentHolders.Holder> recent) {
@@ -128,8 +129,8 @@ final class SocketHolderScanner {
      * The first recent holder that runs as {@code uid} and holds the socket at its {@linkplain
      * RecentHolders.Holder#newestFd newest fd}, or null. One link per holder, no listing.
      */
-    Found atNewestFds(List<RecentHolders.Holder> recent, int uid) {
-      for (RecentHolders.Holder holder : recent) {
+    Found atNewestFds(int uid) {
+      for (RecentHolders.Holder holder : remembered.values()) {
         if (!budget.tryStat() || index.currentUid(holder.pid()) != uid) {
           continue;
         }
