@@ -213,7 +213,7 @@ class UnprivilegedLookupTest {
             server.getAddress().getHostAddress(),
             Integer.toString(server.getPort()));
     Process lookup =
-        new ProcessBuilder(TestProcesses.asNobody(capabilities, java))
+        TestProcesses.onTheRealClock(TestProcesses.asNobody(capabilities, java))
             .redirectErrorStream(true)
             .start();
     String output =

@@ -1,20 +1,29 @@
 package io.postwarden.srs.codec;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A reference implementation running under faketime with its clock frozen. faketime runs the
- * program as its child (and PostSRSd forks per connection), so closing ends the whole process tree
- * this test started.
+ * A reference implementation running with its clock frozen by libfaketime, preloaded directly: the
+ * faketime command would add a semaphore in /dev/shm named by its pid, and fail whenever a stale
+ * one of that name is left there. PostSRSd forks per connection, so closing ends the whole process
+ * tree this test started.
  */
 final class FrozenClockProcess implements AutoCloseable {
 
+  /** libfaketime's preload library, wherever the multiarch directory puts it; null when absent. */
+  static final Path LIBRARY = findLibrary();
+
+  /** An absolute time without '@' freezes libfaketime's clock there. */
   private static final DateTimeFormatter FAKETIME_FORMAT =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -25,14 +34,30 @@ final class FrozenClockProcess implements AutoCloseable {
   }
 
   static FrozenClockProcess start(Instant frozenAt, List<String> command) throws IOException {
-    List<String> line =
-        new ArrayList<>(List.of("faketime", "-f", FAKETIME_FORMAT.format(frozenAt)));
-    line.addAll(command);
     ProcessBuilder builder =
-        new ProcessBuilder(line).redirectError(ProcessBuilder.Redirect.DISCARD);
-    // faketime reads an absolute timestamp in the local zone.
-    builder.environment().put("TZ", "UTC");
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+    Map<String, String> environment = builder.environment();
+    // Whatever libfaketime setting this JVM runs with (scripts/test-shifted-clock) gives way.
+    environment.keySet().removeIf(name -> name.startsWith("FAKETIME"));
+    environment.put("LD_PRELOAD", LIBRARY.toString());
+    environment.put("FAKETIME", FAKETIME_FORMAT.format(frozenAt));
+    // libfaketime reads an absolute time in the local zone.
+    environment.put("TZ", "UTC");
     return new FrozenClockProcess(builder.start());
+  }
+
+  private static Path findLibrary() {
+    try (DirectoryStream<Path> libraries = Files.newDirectoryStream(Path.of("/usr/lib"))) {
+      for (Path directory : libraries) {
+        Path library = directory.resolve("faketime/libfaketime.so.1");
+        if (Files.isReadable(library)) {
+          return library;
+        }
+      }
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   Process process() {
