@@ -102,7 +102,7 @@ public final class PeerLookupBenchmark {
         }
       }
       System.out.printf(
-          "%-50s %7s | %-28s | %-28s | %s%n",
+          "%-50s %11s | %-28s | %-28s | %s%n",
           lookups + " lookups each, alternating",
           "",
           "wall: median    p99     max",
@@ -133,39 +133,65 @@ public final class PeerLookupBenchmark {
 
   /**
    * Old and current lookups of a group's clients in turn, alternating, so that both see the same
-   * host. Wall time, and this thread's CPU time (user and system), which the other load on a shared
-   * host disturbs less.
+   * host; then the current lookup alone, the same number of times back to back ("consecutive"): the
+   * old lookup reads the whole socket table and every process before each current one in the first
+   * pass, and leaves the caches cold for it. Wall time, and this thread's CPU time (user and
+   * system), which the other load on a shared host disturbs less.
    */
   private static void measure(
       Clients clients, int count, LegacyPeerLookup old, ProcfsPeerLookup current)
       throws IOException {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long[][] oldNanos = new long[2][count];
     long[][] currentNanos = new long[2][count];
+    long[][] consecutiveNanos = new long[2][count];
     Map<String, Integer> oldResults = new TreeMap<>();
     Map<String, Integer> currentResults = new TreeMap<>();
+    Map<String, Integer> consecutiveResults = new TreeMap<>();
     for (int i = 0; i < count; i++) {
       long expected = clients.processes().get(i % CLIENTS).pid();
-      long cpu = threads.getCurrentThreadCpuTime();
-      long start = System.nanoTime();
-      var oldResult = old.lookup(clientEnd(clients, i), serverEnd(clients, i));
-      oldNanos[0][i] = System.nanoTime() - start;
-      oldNanos[1][i] = threads.getCurrentThreadCpuTime() - cpu;
+      int n = i;
+      var oldResult =
+          timed(oldNanos, i, () -> old.lookup(clientEnd(clients, n), serverEnd(clients, n)));
       oldResults.merge(
           oldResult
               .map(p -> p.pid() == expected ? "found" : "WRONG " + p.pid())
               .orElse("not found"),
           1,
           Integer::sum);
-      cpu = threads.getCurrentThreadCpuTime();
-      start = System.nanoTime();
-      PeerLookupResult result = current.lookup(clientEnd(clients, i), serverEnd(clients, i));
-      currentNanos[0][i] = System.nanoTime() - start;
-      currentNanos[1][i] = threads.getCurrentThreadCpuTime() - cpu;
+      PeerLookupResult result =
+          timed(
+              currentNanos, i, () -> current.lookup(clientEnd(clients, n), serverEnd(clients, n)));
       currentResults.merge(kind(result, expected), 1, Integer::sum);
+    }
+    for (int i = 0; i < count; i++) {
+      long expected = clients.processes().get(i % CLIENTS).pid();
+      int n = i;
+      PeerLookupResult result =
+          timed(
+              consecutiveNanos,
+              i,
+              () -> current.lookup(clientEnd(clients, n), serverEnd(clients, n)));
+      consecutiveResults.merge(kind(result, expected), 1, Integer::sum);
     }
     report(clients.name(), "old", oldNanos, oldResults);
     report("", "current", currentNanos, currentResults);
+    report("", "consecutive", consecutiveNanos, consecutiveResults);
+  }
+
+  /** A lookup that may fail. */
+  private interface Lookup<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs {@code lookup}, keeping its wall and this thread's CPU nanoseconds as the i-th. */
+  private static <T> T timed(long[][] nanos, int i, Lookup<T> lookup) throws IOException {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long cpu = threads.getCurrentThreadCpuTime();
+    long start = System.nanoTime();
+    T result = lookup.run();
+    nanos[0][i] = System.nanoTime() - start;
+    nanos[1][i] = threads.getCurrentThreadCpuTime() - cpu;
+    return result;
   }
 
   private static String kind(PeerLookupResult result, long expected) {
@@ -180,7 +206,7 @@ public final class PeerLookupBenchmark {
   private static void report(
       String name, String which, long[][] nanos, Map<String, Integer> results) {
     System.out.printf(
-        "%-50s %7s | %s | %s | %s%n", name, which, summary(nanos[0]), summary(nanos[1]), results);
+        "%-50s %11s | %s | %s | %s%n", name, which, summary(nanos[0]), summary(nanos[1]), results);
   }
 
   /** Median, p99 and maximum. */
