@@ -2,6 +2,7 @@ package io.postwarden.audit.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.postwarden.core.testing.RealClock;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -90,7 +91,7 @@ final class TestProcesses {
    * @param workingDirectory where it starts, or null for this JVM's working directory
    */
   static Process start(List<String> command, Path workingDirectory) throws IOException {
-    return onTheRealClock(command)
+    return RealClock.process(command)
         .directory(workingDirectory == null ? null : workingDirectory.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -106,20 +107,5 @@ final class TestProcesses {
     return lookup.lookup(
         (InetSocketAddress) accepted.getRemoteSocketAddress(),
         (InetSocketAddress) accepted.getLocalSocketAddress());
-  }
-
-  /**
-   * A process that runs without libfaketime, which scripts/test-shifted-clock preloads into this
-   * JVM and every child would inherit. A child that becomes another user cannot open root's
-   * libfaketime semaphore (mode 0600), makes its own under its pid, and exits 1 when a stale one of
-   * that name exists: a test that failed on the pid it drew.
-   */
-  static ProcessBuilder onTheRealClock(List<String> command) {
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder
-        .environment()
-        .keySet()
-        .removeIf(name -> name.equals("LD_PRELOAD") || name.startsWith("FAKETIME"));
-    return builder;
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.jna.Native;
 import io.postwarden.core.bounded.LruMap;
+import io.postwarden.core.testing.RealClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -213,7 +214,7 @@ class UnprivilegedLookupTest {
             server.getAddress().getHostAddress(),
             Integer.toString(server.getPort()));
     Process lookup =
-        TestProcesses.onTheRealClock(TestProcesses.asNobody(capabilities, java))
+        RealClock.process(TestProcesses.asNobody(capabilities, java))
             .redirectErrorStream(true)
             .start();
     String output =

@@ -90,19 +90,12 @@ public final class RedisServer implements AutoCloseable {
       command.addAll(List.of("--requirepass", password));
     }
     try {
-      ProcessBuilder builder =
-          new ProcessBuilder(command)
+      process =
+          RealClock.process(command)
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("stdout.log").toFile())
-              .redirectInput(new File("/dev/null"));
-      // the server keeps real time when the tests run with a shifted clock
-      // (scripts/test-shifted-clock): the tests
-      // pass their own "now" to it, and libfaketime inside redis-server stops it from starting
-      builder
-          .environment()
-          .keySet()
-          .removeIf(name -> name.equals("LD_PRELOAD") || name.startsWith("FAKETIME"));
-      process = builder.start();
+              .redirectInput(new File("/dev/null"))
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot start redis-server (scripts/install-deps --test installs it)", e);

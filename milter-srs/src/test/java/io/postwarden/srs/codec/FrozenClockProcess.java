@@ -1,5 +1,6 @@
 package io.postwarden.srs.codec;
 
+import io.postwarden.core.testing.RealClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -35,10 +36,8 @@ final class FrozenClockProcess implements AutoCloseable {
 
   static FrozenClockProcess start(Instant frozenAt, List<String> command) throws IOException {
     ProcessBuilder builder =
-        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        RealClock.process(command).redirectError(ProcessBuilder.Redirect.DISCARD);
     Map<String, String> environment = builder.environment();
-    // Whatever libfaketime setting this JVM runs with (scripts/test-shifted-clock) gives way.
-    environment.keySet().removeIf(name -> name.startsWith("FAKETIME"));
     environment.put("LD_PRELOAD", LIBRARY.toString());
     environment.put("FAKETIME", FAKETIME_FORMAT.format(frozenAt));
     // libfaketime reads an absolute time in the local zone.
